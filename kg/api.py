@@ -1,0 +1,157 @@
+"""govkg's library API. The CLI is a thin layer over these functions.
+
+>>> from kg import api
+>>> result = api.build(["data"], out_dir=None)           # doctest: +SKIP
+>>> result.counts["ImplementationScheme"]                 # doctest: +SKIP
+2
+"""
+from __future__ import annotations
+
+import collections
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from .errors import BuildFailed, KGError, NotFoundError, SourceError
+from .pipeline import STAGES, BuildState, Stage
+
+DEFAULT_DATA = Path("data")
+DEFAULT_OUT = Path("out")
+
+
+@dataclass
+class BuildResult:
+    state: BuildState
+    counts: dict[str, int] = field(default_factory=dict)  # class local name -> instances
+    per_document: list[dict] = field(default_factory=list)
+    stopped_after: str = "serialize"
+
+    @property
+    def conforms(self) -> bool | None:
+        return None if self.state.report is None else self.state.report.conforms
+
+    @property
+    def errors(self) -> list[SourceError]:
+        return self.state.errors
+
+    @property
+    def warnings(self) -> list[str]:
+        return self.state.warnings
+
+
+def _count(state: BuildState) -> tuple[dict[str, int], list[dict]]:
+    per_class: collections.Counter = collections.Counter()
+    seen: set[str] = set()
+    per_document = []
+    for source in state.sources:
+        for extraction in state.extractions.get(source.name, []):
+            kinds = collections.Counter(e.type for e in extraction.entities)
+            kinds["relations"] = len(extraction.relations)
+            per_document.append({"source": source.name, "document": extraction.document.label,
+                                 "genre": extraction.document.type, "counts": dict(sorted(kinds.items()))})
+            for entity in [extraction.document, *extraction.entities]:
+                if entity.iri not in seen:
+                    seen.add(entity.iri)
+                    per_class[entity.type] += 1
+    return dict(sorted(per_class.items())), per_document
+
+
+def build(paths: list[str | Path] | None = None, *, out_dir: str | Path | None = DEFAULT_OUT,
+          until: str = "serialize", validate: bool = True,
+          progress: Callable[[str], None] | None = None) -> BuildResult:
+    """Build the knowledge graph from documents and write ``govkg.ttl``, ``govkg.trig`` and
+    ``govkg.jsonld`` into ``out_dir`` (``None``: write nothing).
+
+    ``paths`` are files or directories (default ``data/``). ``until`` names the last stage to
+    run (one of :data:`kg.pipeline.STAGES`). Sources that cannot be read are skipped and
+    listed in ``result.errors``; everything else is still built and written.
+
+    Raises :class:`BuildFailed` only when no source could be read at all.
+    """
+    from .pipeline import (stage_extract, stage_read, stage_resolve, stage_segment, stage_serialize,
+                           stage_to_rdf, stage_validate)
+    from .readers import discover
+
+    if until not in STAGES:
+        raise KGError(f"unknown stage '{until}'", fix="choose one of: " + ", ".join(STAGES))
+    state = BuildState(paths=discover(paths or [DEFAULT_DATA]))
+    if not state.paths:
+        raise KGError(f"no documents found in {', '.join(str(p) for p in paths or [DEFAULT_DATA])}",
+                      fix="give .txt, .md, .html, .docx or .pdf files or a directory holding them")
+    stop = STAGES.index(until)
+    steps = [
+        (Stage.READ, lambda: stage_read(state, progress)),
+        (Stage.SEGMENT, lambda: stage_segment(state)),
+        (Stage.EXTRACT, lambda: stage_extract(state)),
+        (Stage.RESOLVE, lambda: stage_resolve(state)),
+        (Stage.TO_RDF, lambda: stage_to_rdf(state)),
+        (Stage.VALIDATE, lambda: stage_validate(state) if validate else None),
+        (Stage.SERIALIZE, lambda: stage_serialize(state, Path(out_dir)) if out_dir is not None else None),
+    ]
+    for index, (stage, run) in enumerate(steps):
+        if index > stop:
+            break
+        run()
+        if stage is Stage.READ and not state.sources:
+            raise BuildFailed(state.errors)
+    counts, per_document = _count(state)
+    return BuildResult(state=state, counts=counts, per_document=per_document, stopped_after=until)
+
+
+def load_graph(path: str | Path | None = None):
+    """The built graph: ``path`` (Turtle, TriG, N-Triples or JSON-LD), default ``out/govkg.ttl``."""
+    from rdflib import Dataset, Graph
+
+    from .rdf import bind_prefixes, union_graph
+
+    path = Path(path or DEFAULT_OUT / "govkg.ttl")
+    if not path.is_file():
+        raise KGError(f"{path}: no such graph file", fix="run `govkg build` first, or pass --graph FILE")
+    suffix = path.suffix.lower()
+    fmt = {".ttl": "turtle", ".trig": "trig", ".nt": "nt", ".nq": "nquads", ".jsonld": "json-ld", ".json": "json-ld"}.get(suffix)
+    if fmt is None:
+        raise KGError(f"{path}: unknown graph format '{suffix}'", fix="use .ttl, .trig, .nt, .nq or .jsonld")
+    try:
+        if fmt in ("trig", "nquads"):
+            dataset = Dataset()
+            dataset.parse(path, format=fmt)
+            return union_graph(dataset)
+        graph = Graph()
+        bind_prefixes(graph)
+        graph.parse(path, format=fmt)
+        return graph
+    except Exception as exc:  # parser errors come in several types; report them once
+        raise SourceError(path, f"cannot parse the graph: {exc}", fix="rebuild it with `govkg build`") from None
+
+
+def validate(graph_path: str | Path | None = None):
+    """SHACL-validate a built graph against ``ontology/shapes.ttl``; returns a ValidationReport."""
+    from .validate import validate_graph
+
+    return validate_graph(load_graph(graph_path))
+
+
+@dataclass
+class EntityView:
+    iri: str
+    types: list[str]
+    label: str
+    properties: list[tuple[str, str]]  # (predicate CURIE, value label)
+    incoming: list[tuple[str, str]]  # (subject label, predicate CURIE)
+    quotes: list[dict]  # {"document", "section", "start", "end", "quote", "about"}
+
+
+def show(name: str, *, graph_path: str | Path | None = None, graph=None) -> EntityView:
+    """What the graph says about one entity: a region (name, short form or code), an
+    initiative (any label), a document title, or any other labelled entity.
+
+    Raises :class:`NotFoundError` listing the closest names when ``name`` is unknown or ambiguous.
+    """
+    from .lookup import describe, resolve_entity
+
+    graph = graph if graph is not None else load_graph(graph_path)
+    iri = resolve_entity(graph, name)
+    return describe(graph, iri)
+
+
+__all__ = ["build", "validate", "show", "load_graph", "BuildResult", "EntityView", "NotFoundError"]

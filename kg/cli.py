@@ -1,0 +1,146 @@
+"""The ``govkg`` command line: each command parses options, calls one :mod:`kg.api`
+function and prints a summary. Errors are turned into messages and exit codes here, once:
+0 ok, 1 ran but found problems, 2 usage, 3 error (bad input, broken ontology)."""
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from .errors import BuildFailed, KGError
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_ERROR = 0, 1, 2, 3
+
+
+class GovkgGroup(click.Group):
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except BuildFailed as error:
+            for failure in error.errors:
+                click.echo(f"error: {failure}", err=True)
+            click.echo(f"error: {error}", err=True)
+            ctx.exit(EXIT_ERROR)
+        except KGError as error:
+            click.echo(f"error: {error}", err=True)
+            ctx.exit(error.exit_code)
+
+
+@click.group(cls=GovkgGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="govkg", prog_name="govkg")
+def main():
+    """govkg: turn Chinese digital-government policy documents into an evidence-backed
+    RDF knowledge graph, and query, compare and explore it.
+
+    \b
+    Example:
+      govkg build data/ --out out/
+      govkg show 青岛市
+    """
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=str))
+@click.option("--out", "out_dir", default="out", show_default=True, type=click.Path(file_okay=False),
+              help="Directory for govkg.ttl, govkg.trig and govkg.jsonld.")
+@click.option("--until", type=click.Choice(["read", "segment", "extract", "resolve", "to_rdf", "validate", "serialize"]),
+              default="serialize", show_default=True, help="Stop after this stage and print what it produced.")
+@click.option("--no-validate", is_flag=True, help="Skip SHACL validation.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+def build(paths, out_dir, until, no_validate, as_json):
+    """Build the knowledge graph from documents (default: data/).
+
+    PATHS are files or directories of .txt, .md, .html, .docx or .pdf documents. Writes
+    govkg.ttl (deterministic Turtle), govkg.trig (one named graph per source file) and
+    govkg.jsonld. Unreadable files are reported at the end (exit 3); the rest is built.
+
+    \b
+    Example:
+      govkg build data/ --out out/
+      govkg build plan.docx --until extract
+    """
+    from . import api
+    from .summary import build_summary, stage_dump
+
+    progress = None
+    if not as_json and sys.stderr.isatty():
+        progress = lambda name: click.echo(f"  read {name}", err=True)  # noqa: E731
+    result = api.build(list(paths) or None, out_dir=out_dir, until=until, validate=not no_validate, progress=progress)
+    if until != "serialize":
+        click.echo(stage_dump(result, as_json=as_json))
+    else:
+        click.echo(json.dumps(build_summary(result), ensure_ascii=False, indent=1) if as_json
+                   else build_summary(result, text=True))
+    for failure in result.errors:
+        click.echo(f"error: {failure}", err=True)
+    if result.errors:
+        sys.exit(EXIT_ERROR)
+    if result.conforms is False:
+        sys.exit(EXIT_PROBLEMS)
+
+
+@main.command()
+@click.argument("graph", required=False, type=click.Path(dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print the violations as JSON.")
+def validate(graph, as_json):
+    """Validate a built graph against the SHACL shapes (default: out/govkg.ttl).
+
+    Exit 1 when the graph does not conform.
+
+    \b
+    Example:
+      govkg validate out/govkg.ttl
+    """
+    from . import api
+
+    report = api.validate(graph)
+    if as_json:
+        click.echo(json.dumps({"conforms": report.conforms, "violations": [v.__dict__ for v in report.violations]},
+                              ensure_ascii=False, indent=1))
+    else:
+        for violation in report.violations:
+            click.echo(f"{violation.severity}: {violation.focus} {violation.path or ''}: {violation.message}")
+        click.echo("conforms" if report.conforms else f"does not conform: {len(report.violations)} violation(s)")
+    if not report.conforms:
+        sys.exit(EXIT_PROBLEMS)
+
+
+@main.command()
+@click.argument("name")
+@click.option("--graph", "graph_path", type=click.Path(dir_okay=False), help="Graph file (default out/govkg.ttl).")
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@click.option("--limit", default=10, show_default=True, help="Quotes to print (JSON prints all).")
+def show(name, graph_path, as_json, limit):
+    """Show what the graph says about one entity, with the quotes behind it.
+
+    NAME is a region (青岛, 青岛市 or 370200), an initiative (一网通办 or any altLabel or its
+    English label), a document title or any other label.
+
+    \b
+    Example:
+      govkg show 哈尔滨
+      govkg show 一网通办 --limit 3
+    """
+    from . import api
+
+    view = api.show(name, graph_path=graph_path)
+    if as_json:
+        click.echo(json.dumps(view.__dict__, ensure_ascii=False, indent=1))
+        return
+    click.echo(f"{view.label}  <{view.iri}>")
+    click.echo("  type: " + ", ".join(view.types))
+    for predicate, value in view.properties:
+        click.echo(f"  {predicate}: {value}")
+    for subject, predicate in view.incoming[:20]:
+        click.echo(f"  ← {subject} {predicate}")
+    if len(view.incoming) > 20:
+        click.echo(f"  ← … {len(view.incoming) - 20} more")
+    click.echo(f"evidence ({len(view.quotes)}):")
+    for quote in view.quotes[:limit]:
+        click.echo(f"  [{quote['about']}] 《{quote['document']}》 {quote['section']} @{quote['start']}-{quote['end']}")
+        click.echo(f"    “{quote['quote']}”")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

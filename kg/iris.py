@@ -1,0 +1,98 @@
+"""The one module that mints IRIs: deterministic, ASCII, stable for the same input.
+
+Regions are keyed by their GB/T 2260 code (the country by ISO 3166 ``CN``); names that are
+Chinese are hashed, and the name itself goes into an ``@zh`` label.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+
+BASE = "https://w3id.org/govkg/"
+NS = BASE + "ns#"
+INITIATIVE = BASE + "initiative/"
+PLATFORM_KIND = BASE + "platform-kind/"
+GRAPH = BASE + "graph/"
+
+
+def _digest(*parts: str, size: int = 10) -> str:
+    return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()[:size]
+
+
+def slug(text: str) -> str:
+    """ASCII slug of ``text``; non-ASCII text gets a short hash so different names stay apart.
+
+    >>> slug("newsletter_2023_19")
+    'newsletter-2023-19'
+    >>> slug("河南方案").startswith("x-")
+    True
+    """
+    ascii_part = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    if text.isascii() and ascii_part:
+        return ascii_part
+    return (ascii_part + "-" if ascii_part else "x-") + _digest(text, size=8)
+
+
+def term(local: str) -> str:
+    return NS + local
+
+
+def region(code: str) -> str:
+    return f"{BASE}region/{code}"
+
+
+def source(name: str) -> str:
+    return f"{BASE}source/{slug(name)}"
+
+
+def document(source_name: str, index: int) -> str:
+    return f"{BASE}doc/{slug(source_name.rsplit('.', 1)[0])}/{index}"
+
+
+def document_graph(source_name: str) -> str:
+    """Named graph holding everything extracted from one source file."""
+    return f"{GRAPH}{slug(source_name)}"
+
+
+def issue(title: str, number: str, date: str) -> str:
+    return f"{BASE}issue/{_digest(title, number, date)}"
+
+
+def _scoped(kind: str, scope: str, key: str) -> str:
+    return f"{BASE}{kind}/{scope}-{_digest(key)}"
+
+
+def platform(region_code: str, key: str) -> str:
+    return _scoped("platform", region_code, key)
+
+
+def department(region_code: str, key: str) -> str:
+    return _scoped("department", region_code, key)
+
+
+def data_exchange(region_code: str, key: str) -> str:
+    return _scoped("data-exchange", region_code, key)
+
+
+def cited_work(key: str) -> str:
+    return f"{BASE}cited/{_digest(key)}"
+
+
+def _doc_local(document_iri: str) -> str:
+    return document_iri[len(BASE) + len("doc/"):]
+
+
+def task(document_iri: str, path: str) -> str:
+    return f"{BASE}task/{_doc_local(document_iri)}/{slug(path)}"
+
+
+def goal(document_iri: str, start: int, end: int) -> str:
+    return f"{BASE}goal/{_doc_local(document_iri)}/{start}-{end}"
+
+
+def evidence(document_iri: str, start: int, end: int) -> str:
+    return f"{BASE}evidence/{_doc_local(document_iri)}/{start}-{end}"
+
+
+def assertion(subject: str, predicate: str, obj: str) -> str:
+    return f"{BASE}assertion/{_digest(subject, predicate, obj, size=16)}"

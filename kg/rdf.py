@@ -1,0 +1,198 @@
+"""The to_rdf stage: extractions -> an rdflib Dataset, one named graph per source file.
+
+Literal datatypes come from the ontology (``rdfs:range`` of each gk: property), so the
+mapping from Python values to RDF is not restated here.
+"""
+from __future__ import annotations
+
+import datetime
+import decimal
+import functools
+
+from . import iris
+from .model import Entity, Evidence, Extraction, IssueInfo, Ref, Relation, Source
+from .ontology import ontology_graph
+
+PREFIXES = {
+    "gk": iris.NS,
+    "gki": iris.INITIATIVE,
+    "gkp": iris.PLATFORM_KIND,
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "org": "http://www.w3.org/ns/org#",
+    "prov": "http://www.w3.org/ns/prov#",
+    "oa": "http://www.w3.org/ns/oa#",
+    "schema": "https://schema.org/",
+    "time": "http://www.w3.org/2006/time#",
+    "sh": "http://www.w3.org/ns/shacl#",
+}
+ONTOLOGY_GRAPH = iris.GRAPH + "ontology"
+DIVISIONS_DATASET = "https://w3id.org/govkg/dataset/divisions"
+
+
+def expand(curie: str) -> str:
+    prefix, local = curie.split(":", 1)
+    return PREFIXES[prefix] + local
+
+
+def bind_prefixes(graph) -> None:
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace, override=True, replace=True)
+
+
+@functools.lru_cache(maxsize=None)
+def _range_of(predicate: str) -> str | None:
+    from rdflib import RDFS, URIRef
+
+    value = ontology_graph().value(URIRef(predicate), RDFS.range)
+    return str(value) if value is not None else None
+
+
+def _literal(predicate: str, value):
+    from rdflib import XSD, Literal
+
+    datatype = _range_of(predicate)
+    if datatype == str(XSD.gYear):
+        return Literal(f"{int(value):04d}", datatype=XSD.gYear)
+    if isinstance(value, bool):
+        return Literal(value)
+    if isinstance(value, (datetime.date,)):
+        return Literal(value.isoformat(), datatype=XSD.date)
+    if isinstance(value, decimal.Decimal) or datatype == str(XSD.decimal):
+        return Literal(decimal.Decimal(str(value)).normalize(), datatype=XSD.decimal) if not isinstance(value, str) else Literal(value, datatype=XSD.decimal)
+    if isinstance(value, int):
+        return Literal(value, datatype=XSD.integer)
+    if datatype == str(XSD.string) or predicate.startswith(iris.NS):
+        return Literal(str(value))
+    return Literal(str(value), lang="zh")
+
+
+def _add_evidence(graph, about, evidence: Evidence) -> None:
+    from rdflib import RDF, Literal, URIRef, XSD
+
+    node = URIRef(iris.evidence(evidence.document, evidence.start, evidence.end))
+    graph.add((about, URIRef(iris.term("evidence")), node))
+    graph.add((node, RDF.type, URIRef(iris.term("Evidence"))))
+    graph.add((node, URIRef(iris.term("inDocument")), URIRef(evidence.document)))
+    graph.add((node, URIRef(iris.term("sourceFile")), URIRef(iris.source(evidence.source))))
+    if evidence.section:
+        graph.add((node, URIRef(iris.term("sectionPath")), Literal(evidence.section)))
+    graph.add((node, URIRef(PREFIXES["oa"] + "start"), Literal(evidence.start, datatype=XSD.integer)))
+    graph.add((node, URIRef(PREFIXES["oa"] + "end"), Literal(evidence.end, datatype=XSD.integer)))
+    graph.add((node, URIRef(PREFIXES["oa"] + "exact"), Literal(evidence.quote)))
+
+
+def add_entity(graph, entity: Entity) -> None:
+    from rdflib import RDF, RDFS, Literal, URIRef
+    from rdflib.namespace import SKOS
+
+    subject = URIRef(entity.iri)
+    graph.add((subject, RDF.type, URIRef(iris.term(entity.type))))
+    if entity.label:
+        graph.add((subject, RDFS.label, Literal(entity.label, lang="zh")))
+    if entity.label_en:
+        graph.add((subject, RDFS.label, Literal(entity.label_en, lang="en")))
+    for alias in entity.aliases:
+        graph.add((subject, SKOS.altLabel, Literal(alias, lang="zh")))
+    for curie, values in entity.props.items():
+        predicate = expand(curie)
+        for value in values:
+            obj = URIRef(value.iri) if isinstance(value, Ref) else _literal(predicate, value)
+            graph.add((subject, URIRef(predicate), obj))
+    for evidence in entity.evidence:
+        _add_evidence(graph, subject, evidence)
+
+
+def add_relation(graph, relation: Relation) -> None:
+    from rdflib import RDF, URIRef
+
+    subject, predicate, obj = URIRef(relation.subject), URIRef(expand(relation.predicate)), URIRef(relation.object)
+    graph.add((subject, predicate, obj))
+    node = URIRef(iris.assertion(relation.subject, str(predicate), relation.object))
+    graph.add((node, RDF.type, URIRef(iris.term("Assertion"))))
+    graph.add((node, RDF.subject, subject))
+    graph.add((node, RDF.predicate, predicate))
+    graph.add((node, RDF.object, obj))
+    for evidence in relation.evidence:
+        _add_evidence(graph, node, evidence)
+
+
+def add_source(graph, source: Source) -> None:
+    from rdflib import RDF, RDFS, Literal, URIRef
+
+    node = URIRef(iris.source(source.name))
+    graph.add((node, RDF.type, URIRef(iris.term("SourceFile"))))
+    graph.add((node, RDFS.label, Literal(source.name)))
+    graph.add((node, URIRef(iris.term("path")), Literal(source.name)))
+    graph.add((node, URIRef(iris.term("sha256")), Literal(source.sha256)))
+    graph.add((node, URIRef(iris.term("encoding")), Literal(source.encoding)))
+    graph.add((node, URIRef(expand("dcterms:format")), Literal(source.format)))
+
+
+def add_issue(graph, issue: IssueInfo, source: Source) -> None:
+    from rdflib import RDF, RDFS, XSD, Literal, URIRef
+
+    node = URIRef(iris.issue(issue.title, issue.number, issue.date))
+    graph.add((node, RDF.type, URIRef(iris.term("NewsletterIssue"))))
+    label = f"{issue.title} {issue.number}" + (f"（{issue.total}）" if issue.total else "")
+    graph.add((node, RDFS.label, Literal(label, lang="zh")))
+    graph.add((node, URIRef(expand("dcterms:title")), Literal(issue.title, lang="zh")))
+    graph.add((node, URIRef(expand("dcterms:date")), Literal(issue.date, datatype=XSD.date)))
+    graph.add((node, URIRef(expand("schema:issueNumber")), Literal(issue.number)))
+    graph.add((node, URIRef(iris.term("sourceFile")), URIRef(iris.source(source.name))))
+
+
+def add_reference_data(graph) -> None:
+    from rdflib import RDF, RDFS, Literal, URIRef
+
+    node = URIRef(DIVISIONS_DATASET)
+    graph.add((node, RDF.type, URIRef(expand("prov:Entity"))))
+    graph.add((node, RDFS.label, Literal("中华人民共和国行政区划代码（GB/T 2260，2023年统计用区划代码）", lang="zh")))
+    graph.add((node, RDFS.label, Literal("Administrative divisions of the PRC (GB/T 2260, 2023 statistical codes)", lang="en")))
+
+
+def source_graph(graph, source: Source, extractions: list[Extraction]) -> None:
+    """Add everything extracted from one source to ``graph``."""
+    add_source(graph, source)
+    for issue in sorted({x.issue for x in extractions if x.issue}, key=lambda i: (i.date, i.number)):
+        add_issue(graph, issue, source)
+    for extraction in extractions:
+        add_entity(graph, extraction.document)
+        for entity in extraction.entities:
+            add_entity(graph, entity)
+        for relation in extraction.relations:
+            add_relation(graph, relation)
+    if any(e.type in ("Province", "City", "District", "Country") for x in extractions for e in x.entities):
+        add_reference_data(graph)
+
+
+def to_dataset(built: list[tuple[Source, list[Extraction]]], *, include_ontology: bool = True):
+    """An rdflib Dataset: one named graph per source file, plus the ontology's graph."""
+    from rdflib import Dataset, URIRef
+
+    dataset = Dataset()
+    bind_prefixes(dataset)
+    for source, extractions in built:
+        graph = dataset.graph(URIRef(iris.document_graph(source.name)))
+        source_graph(graph, source, extractions)
+    if include_ontology:
+        ontology = dataset.graph(URIRef(ONTOLOGY_GRAPH))
+        for triple in ontology_graph():
+            ontology.add(triple)
+    return dataset
+
+
+def union_graph(dataset):
+    """All named graphs of a dataset merged into one Graph (for Turtle and validation)."""
+    from rdflib import Graph
+
+    graph = Graph()
+    bind_prefixes(graph)
+    for context in dataset.graphs():
+        for triple in context:
+            graph.add(triple)
+    return graph

@@ -1,0 +1,191 @@
+"""Readers turn a file into a :class:`~kg.model.Source`: decoded text plus metadata.
+
+A registry keyed by file extension; built-ins register with the same call an extension would
+use (``register_reader``). Each reader returns the text; errors become :class:`SourceError`
+naming the file (and line, where one applies) and the fix.
+"""
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Callable
+
+from .errors import SourceError
+from .model import Source
+
+ReaderFn = Callable[[Path, bytes], "tuple[str, str]"]  # -> (text, encoding)
+READERS: dict[str, tuple[str, ReaderFn]] = {}
+
+
+def register_reader(*extensions: str, name: str):
+    """Register ``fn(path, data) -> (text, encoding)`` for the given extensions (".txt")."""
+
+    def decorator(fn: ReaderFn) -> ReaderFn:
+        for ext in extensions:
+            READERS[ext.lower()] = (name, fn)
+        return fn
+
+    return decorator
+
+
+def supported_extensions() -> list[str]:
+    return sorted(READERS)
+
+
+def _line_of(data: bytes, position: int) -> int:
+    return data.count(b"\n", 0, position) + 1
+
+
+def decode_text(path: Path, data: bytes) -> tuple[str, str]:
+    """Decode plain text: UTF-8 (with or without BOM), else GB18030 (a superset of GBK/GB2312),
+    else whatever charset-normalizer finds. Binary data and undecodable text raise SourceError."""
+    if b"\x00" in data[:8192]:
+        raise SourceError(path, "looks like a binary file (NUL bytes), not text",
+                          line=_line_of(data, data.index(b"\x00")),
+                          fix="convert it to UTF-8 text, or give a .docx/.pdf the right extension")
+    if data.startswith(b"\xef\xbb\xbf"):
+        return _decode(path, data[3:], "utf-8"), "utf-8-sig"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return _decode(path, data, "utf-16"), "utf-16"
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError as utf8_error:
+        first_bad = utf8_error.start
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError:
+        text = None
+    if text is not None and _mostly_cjk_or_ascii(text):
+        return text, "gb18030"
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is not None and best.encoding and _mostly_cjk_or_ascii(str(best)):
+        return str(best), best.encoding
+    raise SourceError(path, "cannot decode the text (not UTF-8 or GB18030)", line=_line_of(data, first_bad),
+                      fix="save the file as UTF-8")
+
+
+def _decode(path: Path, data: bytes, encoding: str) -> str:
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise SourceError(path, f"invalid {encoding} byte sequence", line=_line_of(data, exc.start),
+                          fix="save the file as UTF-8") from None
+
+
+def _mostly_cjk_or_ascii(text: str) -> bool:
+    if not text:
+        return False
+    good = sum(1 for ch in text if ch.isascii() or "\u3000" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef")
+    return good / len(text) > 0.9
+
+
+@register_reader(".txt", ".text", name="txt")
+def read_txt(path: Path, data: bytes) -> tuple[str, str]:
+    return decode_text(path, data)
+
+
+@register_reader(".md", ".markdown", name="md")
+def read_md(path: Path, data: bytes) -> tuple[str, str]:
+    # Markdown is kept as written: headings like "## 一、总体要求" still carry their numbering,
+    # and offsets must point into the file as the user sees it.
+    return decode_text(path, data)
+
+
+_BLOCK_TAGS = ("p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "title", "section", "article", "td", "th")
+
+
+@register_reader(".html", ".htm", name="html")
+def read_html(path: Path, data: bytes) -> tuple[str, str]:
+    from bs4 import BeautifulSoup
+
+    text, encoding = decode_text(path, data)
+    soup = BeautifulSoup(text, "html.parser")
+    for tag in soup(["script", "style", "noscript", "template"]):
+        tag.decompose()
+    for tag in soup.find_all(_BLOCK_TAGS):
+        tag.insert_before("\n")
+        tag.insert_after("\n")
+    lines = [" ".join(line.split()) for line in soup.get_text().splitlines()]
+    return "\n\n".join(line for line in lines if line), encoding
+
+
+@register_reader(".docx", name="docx")
+def read_docx(path: Path, data: bytes) -> tuple[str, str]:
+    import io
+    import zipfile
+
+    try:
+        import docx
+    except ImportError:  # pragma: no cover - python-docx is a core dependency
+        raise SourceError(path, "python-docx is not installed", fix="pip install python-docx") from None
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise SourceError(path, f"not a readable .docx file ({exc.__class__.__name__})",
+                          fix="open it in Word or LibreOffice and save it again as .docx") from None
+    blocks = [p.text.strip() for p in document.paragraphs]
+    for table in document.tables:
+        for row in table.rows:
+            blocks.append("　".join(cell.text.strip() for cell in row.cells))
+    return "\n\n".join(b for b in blocks if b), "docx"
+
+
+@register_reader(".pdf", name="pdf")
+def read_pdf(path: Path, data: bytes) -> tuple[str, str]:
+    import io
+
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        pages = [page.extract_text() or "" for page in reader.pages]
+    except (PdfReadError, ValueError, KeyError, TypeError) as exc:
+        raise SourceError(path, f"not a readable PDF ({exc})", fix="re-export the PDF, or save it as text") from None
+    text = "\n\n".join(page.strip() for page in pages if page.strip())
+    if not text:
+        raise SourceError(path, "the PDF has no text layer (scanned images?)",
+                          fix="run OCR on it first, or give the text version")
+    return text, "pdf"
+
+
+def read_source(path: str | Path) -> Source:
+    """Read one file with the reader registered for its extension."""
+    path = Path(path)
+    entry = READERS.get(path.suffix.lower())
+    if entry is None:
+        raise SourceError(path, f"unknown file type '{path.suffix or '(none)'}'",
+                          fix="supported: " + " ".join(supported_extensions()))
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise SourceError(path, "no such file", fix="check the path") from None
+    except IsADirectoryError:
+        raise SourceError(path, "is a directory", fix="give the directory itself as PATH, not with a file extension") from None
+    except OSError as exc:
+        raise SourceError(path, f"cannot read ({exc.strerror})", fix="check the file's permissions") from None
+    if not data.strip():
+        raise SourceError(path, "the file is empty", fix="remove it or give a file with text")
+    name, reader = entry
+    text, encoding = reader(path, data)
+    if not text.strip():
+        raise SourceError(path, "no text found in the file", fix="check that it holds the document's text")
+    return Source(name=path.name, text=text, encoding=encoding, sha256=hashlib.sha256(data).hexdigest(), format=name)
+
+
+def discover(paths: list[str | Path]) -> list[Path]:
+    """Files to build from: each file as given, and each directory's files (recursively,
+    sorted, skipping README/hidden files and extensions no reader handles)."""
+    found: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                if (child.is_file() and not any(part.startswith(".") for part in child.relative_to(path).parts)
+                        and child.suffix.lower() in READERS and child.stem.upper() != "README"):
+                    found.append(child)
+        else:
+            found.append(path)
+    return found

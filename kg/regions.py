@@ -1,0 +1,125 @@
+"""Finding administrative divisions in text and resolving names people type.
+
+Names come from ``ontology/divisions.csv`` (GB/T 2260). Short forms are derived by rule:
+河南省 → 河南, 青岛市 → 青岛, 阿坝藏族羌族自治州 → 阿坝州 / 阿坝, 广西壮族自治区 → 广西.
+County-level divisions are matched by full name only (their short forms are ordinary words).
+"""
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+
+from .ontology import Division, divisions
+
+COUNTRY_CODE = "CN"
+COUNTRY_NAME = "中国"
+COUNTRY_ALIASES = ("中华人民共和国", "全国", "我国", "国家", "国务院", "中共中央")
+_PROVINCE = re.compile(r"^(?P<base>[\u4e00-\u9fff]{2,}?)(?:省|市|(?:[\u4e00-\u9fff]{1,4}?族)*自治区|特别行政区)$")
+_PREFECTURE_SUFFIX = re.compile(r"(市|地区|盟)$")
+_AUTONOMOUS = re.compile(r"^(?P<base>[\u4e00-\u9fff]{2,}?)(?:[\u4e00-\u9fff]{1,4}?族)+自治(?P<kind>州|县|旗)$")
+# Full county-level names that are also everyday words; matched only with their parent named before them.
+_GENERIC_COUNTY_NAMES = {"城区", "郊区", "矿区", "新区", "市中区", "开发区", "高新区", "经开区"}
+
+
+@dataclass(frozen=True)
+class RegionMatch:
+    start: int  # clean offsets
+    end: int
+    surface: str
+    code: str
+
+
+def short_forms(division: Division) -> list[str]:
+    """Names a document may use for a division besides its full name.
+
+    >>> from kg.ontology import Division
+    >>> short_forms(Division("513200", "阿坝藏族羌族自治州", "510000", "prefecture"))
+    ['阿坝州', '阿坝']
+    >>> short_forms(Division("410000", "河南省", None, "province"))
+    ['河南']
+    """
+    name = division.name
+    if division.level == "province":
+        match = _PROVINCE.match(name)
+        return [match["base"]] if match else []
+    if division.level == "prefecture":
+        autonomous = _AUTONOMOUS.match(name)
+        if autonomous:
+            return [autonomous["base"] + autonomous["kind"], autonomous["base"]]
+        base = _PREFECTURE_SUFFIX.sub("", name)
+        return [base] if len(base) >= 2 and base != name else []
+    return []
+
+
+@functools.lru_cache(maxsize=1)
+def name_index() -> dict[str, tuple[str, ...]]:
+    """Every full name and short form -> the codes it may denote (most senior level first)."""
+    index: dict[str, list[str]] = {}
+    for division in divisions().values():
+        names = [division.name] + short_forms(division)
+        for name in names:
+            if division.level == "county" and (len(name) < 3 or name in _GENERIC_COUNTY_NAMES):
+                continue
+            index.setdefault(name, []).append(division.code)
+    order = {"province": 0, "prefecture": 1, "county": 2}
+    return {name: tuple(sorted(codes, key=lambda c: (order[divisions()[c].level], c))) for name, codes in index.items()}
+
+
+@functools.lru_cache(maxsize=1)
+def _automaton():
+    import ahocorasick
+
+    automaton = ahocorasick.Automaton()
+    for name, codes in name_index().items():
+        automaton.add_word(name, (name, codes))
+    automaton.make_automaton()
+    return automaton
+
+
+def ancestors(code: str) -> list[str]:
+    """Codes of the parents of a division, nearest first."""
+    result, table = [], divisions()
+    parent = table[code].parent if code in table else None
+    while parent:
+        result.append(parent)
+        parent = table[parent].parent
+    return result
+
+
+def choose(codes: tuple[str, ...], *, context: str | None) -> str | None:
+    """Pick one code for an ambiguous name: the one inside (or equal to) the context region,
+    else the most senior candidate if it is the only one at its level, else none."""
+    if len(codes) == 1:
+        return codes[0]
+    if context and context != COUNTRY_CODE:
+        if context in codes:
+            return context
+        inside = [c for c in codes if context in ancestors(c)]
+        if len(inside) == 1:
+            return inside[0]
+    table = divisions()
+    senior = [c for c in codes if table[c].level == table[codes[0]].level]
+    return codes[0] if len(senior) == 1 else None
+
+
+def find_regions(text: str, *, context: str | None = None) -> list[RegionMatch]:
+    """Division names in ``text``, longest match first, resolved with ``context`` (the code of
+    the region the document governs) where a name is ambiguous."""
+    matches = []
+    for end_index, (name, codes) in _automaton().iter_long(text):
+        start = end_index - len(name) + 1
+        code = choose(codes, context=context)
+        if code is not None:
+            matches.append(RegionMatch(start, end_index + 1, name, code))
+    return matches
+
+
+def resolve_name(name: str) -> list[str]:
+    """Codes a user-typed name may denote: a code, a full name, a short form or 中国/全国."""
+    name = name.strip()
+    if name.upper() == COUNTRY_CODE or name in (COUNTRY_NAME, *COUNTRY_ALIASES):
+        return [COUNTRY_CODE]
+    if name in divisions():
+        return [name]
+    return list(name_index().get(name, ()))

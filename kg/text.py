@@ -1,0 +1,130 @@
+"""Normalising what real exports get wrong, without losing offsets.
+
+:class:`NormText` holds a cleaned copy of a source's text and a map from every cleaned
+position back to the original, so a span found in the clean text is reported as a span of
+the original and its quote is always ``original[start:end]``.
+
+Cleaning: full-width digits and letters become ASCII; ASCII punctuation in Chinese text
+becomes its full-width form; ASCII ``"`` and 「」 become “ ”; spaces next to Chinese text
+are dropped; a line break inside a sentence (a paragraph that stops mid-sentence) is
+dropped so the sentence reads as one.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+
+_WIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF10, 0xFF1A)}  # ０-９
+_WIDTH.update({cp: cp - 0xFEE0 for cp in range(0xFF21, 0xFF3B)})  # Ａ-Ｚ
+_WIDTH.update({cp: cp - 0xFEE0 for cp in range(0xFF41, 0xFF5B)})  # ａ-ｚ
+_WIDTH.update({0xFF0E: ord("."), 0xFF05: ord("%"), 0xFF0B: ord("+"), 0xFF0D: ord("-"), 0xFF0F: ord("/")})
+_WIDTH.update({0x3000: ord(" "), 0x00A0: ord(" "), 0x2002: ord(" "), 0x2003: ord(" "), 0x2009: ord(" "), 0x200B: ord(" ")})
+_WIDTH.update({ord("「"): ord("“"), ord("」"): ord("”"), ord("『"): ord("‘"), ord("』"): ord("’"), ord("\t"): ord(" ")})
+_WIDTH.update({ord("\r"): ord("\n"), 0x2028: ord("\n"), 0x2029: ord("\n")})
+
+_CJK = "\u3400-\u9fff\uf900-\ufaff"
+_CJK_PUNCT = "\u3000-\u303f\uff00-\uff0f\uff1a-\uff20\u2014\u2026\u201c\u201d\u2018\u2019\u00b7"
+_HALF_TO_FULL = {"(": "（", ")": "）", ",": "，", ":": "：", ";": "；", "?": "？", "!": "！"}
+_PUNCT_IN_CJK = re.compile(
+    rf"(?<=[{_CJK}{_CJK_PUNCT}\d])[(),:;?!]|[(),:;?!](?=[{_CJK}{_CJK_PUNCT}])|\((?=\d{{1,4}}[{_CJK}—\-)])")
+_DOC_NUMBER_LINE = re.compile(r"^\S{1,12}〔\d{4}〕\d+号$")
+_SPACES_NEAR_CJK = re.compile(rf"(?<=[{_CJK}{_CJK_PUNCT}]) +| +(?=[{_CJK}{_CJK_PUNCT}])|^ +", re.M)
+_TERMINAL = "。！？；：…”’）〕】」》"
+_HEADING_START = re.compile(
+    r"^(?:[一二三四五六七八九十百]+、|（[一二三四五六七八九十]+）|\d{1,3}[.．、](?!\d)|（\d{1,3}）|"
+    r"第[一二三四五六七八九十百零〇\d]+[编章节条]|[（(]来源|编者按)")
+
+
+@dataclass
+class NormText:
+    original: str
+    text: str
+    _map: list[int]  # len(text) + 1 entries: clean position -> original position
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Original ``(start, end)`` of the clean span ``[start, end)``."""
+        if end <= start:
+            position = self._map[start]
+            return position, position
+        return self._map[start], self._map[end - 1] + 1
+
+    def quote(self, start: int, end: int) -> str:
+        o_start, o_end = self.span(start, end)
+        return self.original[o_start:o_end]
+
+    def to_clean(self, original_position: int) -> int:
+        """The first clean position at or after an original position."""
+        return bisect.bisect_left(self._map, original_position, 0, len(self.text))
+
+
+def _fix_quotes(text: str) -> str:
+    """Replace ASCII double quotes by “ or ”, one paragraph at a time (length-preserving)."""
+    out = []
+    for line in text.split("\n"):
+        if '"' in line:
+            chars = list(line)
+            inside = False
+            for i, ch in enumerate(chars):
+                if ch == "“":
+                    inside = True
+                elif ch == "”":
+                    inside = False
+                elif ch == '"':
+                    chars[i] = "”" if inside else "“"
+                    inside = not inside
+            line = "".join(chars)
+        out.append(line)
+    return "\n".join(out)
+
+
+def _broken_line_breaks(text: str) -> list[tuple[int, int]]:
+    """Spans of line breaks that cut a sentence in two: the paragraph before is long and ends
+    without closing punctuation, and the paragraph after does not start a heading."""
+    spans = []
+    for match in re.finditer(r"\n[\n ]*", text):
+        line_start = text.rfind("\n", 0, match.start()) + 1
+        previous = text[line_start:match.start()].rstrip()
+        following_end = text.find("\n", match.end())
+        following = text[match.end(): following_end if following_end >= 0 else len(text)]
+        long_enough = len(previous) >= 40 or (len(previous) >= 30 and not _HEADING_START.match(previous))
+        if (long_enough and re.search("[，、；。]", previous) and previous[-1] not in _TERMINAL and following and line_start > 0
+                and not _HEADING_START.match(following) and not _DOC_NUMBER_LINE.match(following.strip())
+                and re.match(rf"[{_CJK}{_CJK_PUNCT}\w]", following)):
+            spans.append((match.start(), match.end()))
+    return spans
+
+
+def normalize(original: str) -> NormText:
+    """Clean ``original`` and keep the position map.
+
+    >>> n = normalize("到 2025 年，建成“豫事办\\"APP。")
+    >>> n.text
+    '到2025年，建成“豫事办”APP。'
+    >>> s, e = n.span(n.text.index("豫"), n.text.index("A"))
+    >>> original = "到 2025 年，建成“豫事办\\"APP。"
+    >>> original[s:e]
+    '豫事办"'
+    """
+    text = original.translate(_WIDTH)
+    text = _PUNCT_IN_CJK.sub(lambda m: _HALF_TO_FULL[m.group()], text)
+    text = _fix_quotes(text)
+    # Deletions: collect ranges, then rebuild with the map.
+    deletions = [(m.start(), m.end()) for m in _SPACES_NEAR_CJK.finditer(text) if m.end() > m.start()]
+    deletions += [(m.start(), m.end()) for m in re.finditer(r" +(?=\n)", text)]
+    deletions += _broken_line_breaks(text)
+    deletions.sort()
+    pieces: list[str] = []
+    mapping: list[int] = []
+    position = 0
+    for start, end in deletions:
+        if end <= position:
+            continue
+        start = max(start, position)
+        pieces.append(text[position:start])
+        mapping.extend(range(position, start))
+        position = end
+    pieces.append(text[position:])
+    mapping.extend(range(position, len(text)))
+    mapping.append(len(original))
+    return NormText(original=original, text="".join(pieces), _map=mapping)

@@ -1,0 +1,128 @@
+import io
+
+import pytest
+
+from kg.errors import SourceError
+from kg.readers import READERS, discover, read_source, register_reader
+
+PLAN = "某市数字政府建设实施方案\n\n一、总体要求\n\n到2025年，政务服务事项全程网办率达到95%以上。\n"
+
+
+def test_utf8_and_utf8_with_bom(tmp_path):
+    (tmp_path / "a.txt").write_bytes(PLAN.encode("utf-8"))
+    (tmp_path / "b.txt").write_bytes(b"\xef\xbb\xbf" + PLAN.encode("utf-8"))
+    a, b = read_source(tmp_path / "a.txt"), read_source(tmp_path / "b.txt")
+    assert a.text == b.text == PLAN
+    assert (a.encoding, b.encoding) == ("utf-8", "utf-8-sig")
+
+
+@pytest.mark.parametrize("encoding", ["gb18030", "gbk"])
+def test_gb_encodings_are_detected(tmp_path, encoding):
+    (tmp_path / "c.txt").write_bytes(PLAN.encode(encoding))
+    source = read_source(tmp_path / "c.txt")
+    assert source.text == PLAN
+    assert source.encoding == "gb18030"
+
+
+def test_html_keeps_block_structure_and_drops_scripts(tmp_path):
+    html = "<html><head><style>p{}</style><script>alert(1)</script></head><body><h1>某市方案</h1><p>一、总体要求</p><p>到2025年，建成平台。</p></body></html>"
+    (tmp_path / "d.html").write_text(html, encoding="utf-8")
+    text = read_source(tmp_path / "d.html").text
+    assert text.split("\n\n") == ["某市方案", "一、总体要求", "到2025年，建成平台。"]
+
+
+def test_docx_paragraphs_and_tables(tmp_path):
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("某市数字政府建设实施方案")
+    document.add_paragraph("一、总体要求")
+    table = document.add_table(rows=1, cols=2)
+    table.rows[0].cells[0].text = "任务"
+    table.rows[0].cells[1].text = "牵头单位"
+    document.save(tmp_path / "e.docx")
+    text = read_source(tmp_path / "e.docx").text
+    assert text.split("\n\n") == ["某市数字政府建设实施方案", "一、总体要求", "任务　牵头单位"]
+
+
+def _pdf_with_text(line: str) -> bytes:
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 300 144] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+        None,
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    stream = f"BT /F1 12 Tf 20 100 Td ({line}) Tj ET".encode()
+    objects[3] = b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream"
+    out = io.BytesIO()
+    out.write(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(out.tell())
+        out.write(b"%d 0 obj\n" % number + body + b"\nendobj\n")
+    xref = out.tell()
+    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
+    for offset in offsets:
+        out.write(b"%010d 00000 n \n" % offset)
+    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref))
+    return out.getvalue()
+
+
+def test_pdf_text_layer(tmp_path):
+    (tmp_path / "f.pdf").write_bytes(_pdf_with_text("Digital government plan 2025"))
+    assert "Digital government plan 2025" in read_source(tmp_path / "f.pdf").text
+
+
+def test_pdf_without_text_layer_names_the_fix(tmp_path):
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=100, height=100)
+    with open(tmp_path / "scan.pdf", "wb") as handle:
+        writer.write(handle)
+    with pytest.raises(SourceError, match=r"scan\.pdf: the PDF has no text layer .*OCR"):
+        read_source(tmp_path / "scan.pdf")
+
+
+@pytest.mark.parametrize("name, data, message", [
+    ("empty.txt", b"", r"empty\.txt: the file is empty"),
+    ("blank.txt", b"  \n\n ", r"blank\.txt: the file is empty"),
+    ("binary.txt", b"abc\n\x00\x01\x02\xff", r"binary\.txt:2: looks like a binary file"),
+    ("broken.docx", b"this is not a zip", r"broken\.docx: not a readable \.docx"),
+    ("broken.pdf", b"%PDF-1.4 garbage", r"broken\.pdf: not a readable PDF"),
+    ("notes.xyz", "数字政府".encode(), r"notes\.xyz: unknown file type '\.xyz'.*supported:"),
+])
+def test_bad_input_names_the_file_and_the_fix(tmp_path, name, data, message):
+    (tmp_path / name).write_bytes(data)
+    with pytest.raises(SourceError, match=message) as info:
+        read_source(tmp_path / name)
+    assert info.value.fix
+
+
+def test_undecodable_text_names_the_line(tmp_path):
+    data = "第一行\n第二行\n".encode("utf-8") + bytes([0x80, 0xff, 0xfe, 0x81, 0x30]) * 20
+    (tmp_path / "bad.txt").write_bytes(data)
+    with pytest.raises(SourceError, match=r"bad\.txt:3: cannot decode") as info:
+        read_source(tmp_path / "bad.txt")
+    assert "UTF-8" in info.value.fix
+
+
+def test_registry_accepts_an_extension_reader(tmp_path):
+    @register_reader(".rev", name="reversed")
+    def read_reversed(path, data):
+        return data.decode("utf-8")[::-1], "utf-8"
+
+    try:
+        (tmp_path / "x.rev").write_text("案方施实", encoding="utf-8")
+        source = read_source(tmp_path / "x.rev")
+        assert (source.text, source.format) == ("实施方案", "reversed")
+    finally:
+        READERS.pop(".rev")
+
+
+def test_discover_walks_directories_in_order_and_skips_readmes(tmp_path):
+    (tmp_path / "sub").mkdir()
+    for name in ["b.txt", "a.md", "README.md", "sub/c.html", ".hidden.txt", "image.png"]:
+        (tmp_path / name).write_text("x", encoding="utf-8")
+    assert [p.relative_to(tmp_path).as_posix() for p in discover([tmp_path])] == ["a.md", "b.txt", "sub/c.html"]
