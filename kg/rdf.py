@@ -31,6 +31,9 @@ PREFIXES = {
     "sh": "http://www.w3.org/ns/shacl#",
 }
 ONTOLOGY_GRAPH = iris.GRAPH + "ontology"
+# Properties whose values are Chinese prose and so carry @zh; every other string is plain.
+_TEXT_IN_CHINESE = {"http://purl.org/dc/terms/title", "http://www.w3.org/2000/01/rdf-schema#label",
+                    "http://www.w3.org/2004/02/skos/core#prefLabel", "http://www.w3.org/2004/02/skos/core#altLabel"}
 DIVISIONS_DATASET = "https://w3id.org/govkg/dataset/divisions"
 
 
@@ -66,9 +69,9 @@ def _literal(predicate: str, value):
         return Literal(decimal.Decimal(str(value)).normalize(), datatype=XSD.decimal) if not isinstance(value, str) else Literal(value, datatype=XSD.decimal)
     if isinstance(value, int):
         return Literal(value, datatype=XSD.integer)
-    if datatype == str(XSD.string) or predicate.startswith(iris.NS):
-        return Literal(str(value))
-    return Literal(str(value), lang="zh")
+    if predicate in _TEXT_IN_CHINESE:
+        return Literal(str(value), lang="zh")
+    return Literal(str(value))
 
 
 def _add_evidence(graph, about, evidence: Evidence) -> None:

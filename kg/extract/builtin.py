@@ -1,2 +1,4 @@
 """Importing this module registers the built-in extractors, in the order they run."""
 from . import mentions  # noqa: F401  regions, initiatives
+from . import platforms  # noqa: F401
+from . import departments  # noqa: F401

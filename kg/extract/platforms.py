@@ -1,0 +1,336 @@
+"""Named government platforms: apps, portals, systems, codes, hotlines, clouds, chains, databases.
+
+Found by the cues any Chinese policy text uses, never by a list of names:
+
+* a brand in quotes next to a cue word — “X”平台, 移动端“X”, “X”APP, 政务区块链“X”;
+* a quoted brand that itself ends in a kind word — “X码”, “X链”, “X云”;
+* a noun phrase that ends in a kind word (…平台, …系统, …数据库, …热线, …外网) whose left edge is
+  the verb, preposition or punctuation before it (建设…平台, 依托…平台, 升级完善…系统, …的…系统).
+
+Kind words and their kinds come from ``ontology/platform-kinds.ttl``. Quoted slogans that are
+initiatives (一网通办, 一朵云) are not platforms; neither are products of companies.
+"""
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+
+from .. import iris
+from ..model import Extraction, Ref
+from ..ontology import divisions, initiatives, platform_kind_cues
+from ..regions import COUNTRY_CODE, find_regions
+from . import register_extractor
+from .context import Collector, DocContext, add_evidence
+from .mentions import find_initiatives, region_entity
+
+# Words that end a platform name on its left: verbs of building and using, prepositions,
+# quantities. Grammar of the language, not names of things.
+LEFT_BOUNDARIES = (
+    "建设", "建立", "构建", "搭建", "打造", "完善", "升级", "重构", "优化", "依托", "推进", "推动", "加快", "加强",
+    "拓展", "提升", "整合", "对接", "接入", "融合", "推广应用", "创新应用", "深化应用", "融合应用", "推广", "实现",
+    "通过", "利用", "基于", "围绕", "发挥", "用好", "统筹", "深化", "探索", "开展", "形成", "强化", "扩展", "上线",
+    "开发", "部署", "迁移", "集成", "联通", "打通", "汇聚", "归集", "依据", "按照", "结合", "参照", "启动",
+    "纳入", "运用", "应用好", "建成", "建好", "丰富", "规范", "改造", "扩容", "覆盖", "贯通", "连通",
+    "延伸", "复用", "使用", "提高", "加大", "推行", "落实", "做好", "做强", "做优", "谋划", "布局", "设立", "组建", "成立",
+    "全面", "持续", "积极", "逐步", "进一步", "重点", "加速", "迭代", "健全", "筹建", "深入", "有序", "大力", "着力",
+    "继续", "推出", "调整", "完成", "关于", "依法", "充分", "全力", "加紧", "率先", "首个", "多个", "一批", "一系列",
+    "及其", "以及", "并与", "并", "将", "把", "在", "为", "以", "向", "从", "由", "对", "等", "的", "是", "有", "到", "至", "让", "使", "可", "要",
+)
+# Two-character words that contain a one-character boundary but are content words (在线, 协同 …).
+CONTENT_WORDS = ("在线", "协同", "共同", "同步", "等级", "有声", "有效", "可视", "可信", "要素", "对象", "对外", "以上",
+                 "为民", "为企", "并联", "及时", "将来", "的士", "从业", "由来", "向导", "到期", "至上", "使用")
+_LEFT_BOUNDARY = re.compile("|".join(sorted(map(re.escape, LEFT_BOUNDARIES), key=len, reverse=True)))
+CONJUNCTIONS = ("及", "和", "与", "或", "and")  # inside names unless a name ends right before them
+_QUANTITY = re.compile(r"[\d一二三四五六七八九十百千两]+多?[个级家项类]")
+_CLAUSE_BREAK = re.compile(r"[，。；：！？、,;:（）()〔〕【】《》\s]|——")
+_QUOTED = re.compile(r"“([^“”\n]{1,20})”")
+_HEADING_NUMBER = re.compile(r"^(?:\d{1,3}[.．、]|（[一二三四五六七八九十\d]+）)")
+# Scope words a name may start with; stripped to compare names, kept in labels.
+_SCOPE_PREFIX = re.compile(r"^(?:全省|全市|全州|全区|全县|全国|省级|市级|州级|县级|区级|国家级|省|市|州|县|区|国家)")
+# Qualifiers that do not make a name: 业务系统, 相关平台, 各类系统 are not platforms.
+_GENERIC_STEMS = {"各类", "相关", "有关", "业务", "应用", "部门业务", "其他", "重大", "重要", "特定", "各种", "跨业务",
+                  "跨部门", "现有", "原有", "自建", "部门自建", "各部门", "各级", "非涉密业务", "涉密业务", "业务专",
+                  "政府信息", "信息", "行业", "专业", "公共", "创新", "线上", "新技术创新", "系统", "统建业务"}
+# Modifiers that, on their own, make a category rather than a name: 政务信息系统, 公共服务平台.
+_GENERIC_MODIFIERS = re.compile(r"^(?:政务|政府|业务|行业|部门|信息|应用|共性|通用|相关|各类|各|已建|非涉密|涉密|本|现有|城市|"
+                                r"领域|不同|特定|垂直|综合|公共|服务|管理|协同|办公|数据|移动|智能|智慧|网络|基础|支撑|办理|"
+                                r"事项|运行|专业|平台|系统|机关|重大|多跨|场景|大|跨|全方位|化|共享|信息化|其他)+$")
+_COMPANY = re.compile(r"公司|集团|有限|股份|企业自建|平台企业")
+_MAX_NAME = 32
+# A kind word followed by these is part of a longer word (平台企业, 系统性, 云计算), not a name's end.
+_NOT_AN_END = re.compile(r"(?:平台(?:企业|经济|型|化|公司|优势)|系统(?:性|化|工程|观念|思维|集成商)|网站群|云(?:计算|服务|端|上|化|原生)|"
+                         r"链(?:条|长|主|式)|网络(?:安全|化|强国|空间|攻击|设施|和信息|与信息)|库存|热线电话)")
+_PHRASE_CUES = ("通信网络", "感知网络", "观测网络", "监测网络", "算力网络", "传输网络", "骨干网络", "承载网络", "视频网",
+                "库", "云")
+# Verbs after which a noun phrase ending in a kind word names a concrete platform.
+BUILD_VERBS = ("建设", "建立", "构建", "搭建", "打造", "完善", "升级", "重构", "优化", "依托", "建成", "上线", "整合建设",
+               "升级完善", "迭代升级", "推广应用", "拓展", "接入", "对接", "探索建设", "统筹建设", "加快建设", "用好", "发挥")
+# Slogans and formulas in quotes are initiatives, not brands: 一张网, 一朵云, 5G+车联网, 智能+.
+_SLOGAN = re.compile(r"一[张朵个片套本网屏]|\+|＋|^[一二三四五六七八九十]\w?[一二三四五六七八九十]")
+# Market-side platforms (industry, enterprises, trade) are not government platforms unless a
+# government scope word owns them.
+_MARKET = re.compile(r"工业互联网|产业|企业|电商|电子商务|贸易|双创|创新平台|科创|检测认证|价值链|供应链")
+
+
+@dataclass(frozen=True)
+class PlatformMention:
+    start: int  # clean offsets within the sentence
+    end: int
+    name: str  # canonical name (quotes removed for brands)
+    surface: str  # text as written, quotes included
+    kind: str  # platform-kind IRI
+    branded: bool
+
+
+@functools.lru_cache(maxsize=1)
+def _cue_table() -> tuple[tuple[str, str, int], ...]:
+    return tuple((c.word, c.target, c.priority) for c in platform_kind_cues())
+
+
+@functools.lru_cache(maxsize=1)
+def _strong_cues() -> tuple[str, ...]:
+    """Kind words that end a name (longest first); 应用/中心/品牌 only follow quoted brands."""
+    weak = {"应用", "中心", "品牌", "服务品牌", "网络", "云", "链", "码"}
+    return tuple(word for word, _, _ in _cue_table() if word not in weak)
+
+
+def kind_of(name: str, following: str = "") -> str:
+    """Platform-kind IRI for a name (and the cue word that follows a quoted brand)."""
+    best = None
+    for word, target, priority in _cue_table():
+        for text in (following, name):
+            if text and text.endswith(word):
+                key = (priority, len(word))
+                if best is None or key > best[0]:
+                    best = (key, target)
+    return best[1] if best else iris.PLATFORM_KIND + "other"
+
+
+@functools.lru_cache(maxsize=1)
+def _initiative_labels() -> frozenset[str]:
+    return frozenset(label for concept in initiatives().values() for label in concept.labels)
+
+
+def _cue_after(text: str, position: int) -> str | None:
+    for word, _, _ in _cue_table():
+        if text.startswith(word, position):
+            return word
+    for word in ("应用程序", "移动应用", "平台", "系统", "门户"):
+        if text.startswith(word, position):
+            return word
+    return None
+
+
+def _cue_before(text: str, position: int) -> str | None:
+    for word in ("移动端", "客户端", "小程序", "公众号", "APP", "App", "政务区块链", "区块链", "品牌", "平台", "热线"):
+        if text.endswith(word, 0, position):
+            return word
+    return None
+
+
+def _quoted_brands(text: str) -> list[PlatformMention]:
+    found = []
+    for match in _QUOTED.finditer(text):
+        inner = match.group(1).strip()
+        if len(inner) < 2 or _COMPANY.search(inner) or "、" in inner or "，" in inner or _SLOGAN.search(inner):
+            continue
+        after = _cue_after(text, match.end())
+        before = _cue_before(text, match.start())
+        ends_in_kind = any(inner.endswith(w) for w in ("码", "链", "云", "APP", "网", "热线", "平台", "系统", "门户"))
+        if not (after or before or ends_in_kind):
+            continue
+        if inner in _initiative_labels():
+            if not after:
+                continue  # a slogan: “一网通办”, “一朵云”
+            name = f"“{inner}”{after}"
+            found.append(PlatformMention(match.start(), match.end() + len(after), name, name, kind_of(name), True))
+            continue
+        end = match.end() + (len(after) if after else 0)
+        kind = kind_of(inner, after or before or "")
+        found.append(PlatformMention(match.start(), end, inner, text[match.start():end], kind, True))
+    return found
+
+
+def _protected(text: str) -> list[tuple[int, int]]:
+    """Spans no boundary may cut: quotes and short parentheses inside names."""
+    spans = [(m.start(), m.end()) for m in _QUOTED.finditer(text)]
+    spans += [(m.start(), m.end()) for m in re.finditer(r"[（(][^（）()，。；、]{1,12}[）)]", text)]
+    return spans
+
+
+def _boundaries(text: str, cue_start: int) -> tuple[int, str]:
+    """The last position before ``cue_start`` where a name could start, and the boundary word there."""
+    protected = _protected(text[:cue_start])
+
+    def inside(position: int) -> bool:
+        return any(s < position < e for s, e in protected)
+
+    start, word_at_start = 0, ""
+    for match in _CLAUSE_BREAK.finditer(text, 0, cue_start):
+        if not inside(match.start()) and not any(s == match.start() or e == match.end() for s, e in protected):
+            start, word_at_start = max(start, match.end()), ""
+    for match in _LEFT_BOUNDARY.finditer(text, start, cue_start):
+        word = match.group()
+        if inside(match.start()) or (len(word) == 1 and text[match.start():match.start() + 2] in CONTENT_WORDS):
+            continue
+        if len(word) == 1 and text[max(0, match.start() - 1):match.start() + 1] in CONTENT_WORDS:
+            continue
+        if match.end() >= start:
+            start, word_at_start = match.end(), word
+    for match in _QUANTITY.finditer(text, start, cue_start):
+        if not inside(match.start()):
+            start, word_at_start = max(start, match.end()), ""
+    for conjunction in CONJUNCTIONS:
+        position = text.rfind(conjunction, start, cue_start)
+        # A conjunction separates two names only when a name ends right before it.
+        if position > start and not inside(position) and (
+                text[position - 1] == "”" or any(text.endswith(w, 0, position) for w in _strong_cues())):
+            start, word_at_start = max(start, position + len(conjunction)), conjunction
+    return start, word_at_start
+
+
+_ADVERBS = {"全面", "持续", "积极", "逐步", "进一步", "重点", "深入", "有序", "大力", "着力", "继续", "充分", "全力",
+            "加紧", "率先", "依法", "首个", "多个", "一批", "一系列"}
+_VERB = re.compile("|".join(sorted((re.escape(w) for w in LEFT_BOUNDARIES if len(w) >= 2 and w not in _ADVERBS),
+                                   key=len, reverse=True)))
+
+
+def _acted_on(text: str, start: int, end: int) -> bool:
+    """Whether the clause around a noun phrase builds, runs or relies on it (a verb before it
+    in the same clause, items of a list included, or 建设/功能 right after it)."""
+    clause_start = max(text.rfind(ch, 0, start) for ch in "，。；：！？") + 1
+    return bool(_VERB.search(text, clause_start, start)) or bool(re.match(r"(建设|功能|及其|及移动端)", text[end:]))
+
+
+def _after_coordination(text: str, start: int, cue_start: int) -> int:
+    """Drop a leading conjunction, and the first conjunct when it is a thing of its own
+    (网络设施和信息系统 → 信息系统)."""
+    for conjunction in CONJUNCTIONS:
+        if text.startswith(conjunction, start):
+            start += len(conjunction)
+    for conjunction in CONJUNCTIONS:
+        position = text.find(conjunction, start, cue_start)
+        if position > start and re.search(r"(设施|技术|协同|网络|网|中心|平台|系统|终端|体系)$", text[start:position]):
+            return position + len(conjunction)
+    return start
+
+
+def _left_edge(text: str, cue_start: int) -> tuple[int, str]:
+    """Where the noun phrase ending at ``cue_start`` begins, and the word before it."""
+    start, word = _boundaries(text, cue_start)
+    heading = _HEADING_NUMBER.match(text[start:cue_start])
+    if heading:
+        start += heading.end()
+    while start < cue_start and text[start] in "”":
+        start += 1
+    return start, word
+
+
+def _phrases(text: str) -> list[PlatformMention]:
+    found = []
+    cues = tuple(c for c in _strong_cues() if c != "网络") + _PHRASE_CUES
+    pattern = re.compile("|".join(map(re.escape, sorted(cues, key=len, reverse=True))))
+    for match in pattern.finditer(text):
+        end = match.end()
+        if _NOT_AN_END.match(text, match.start()) or text[end:end + 1] in ("库", "系", "平"):
+            continue
+        start, before = _left_edge(text, match.start())
+        start = _after_coordination(text, start, match.start())
+        name = text[start:end].strip()
+        scoped = bool(_SCOPE_PREFIX.match(name) or find_regions(name[:6]) or name.startswith(("一体化", "统一"))
+                      or re.search(r"[0-9A-Za-z“]", name))
+        if not (scoped or _acted_on(text, start, end)) or (_MARKET.search(name) and not scoped):
+            continue
+        stem = _SCOPE_PREFIX.sub("", name)[: -len(match.group())] if name.endswith(match.group()) else ""
+        if len(name) > _MAX_NAME or len(stem) < 2 or stem in _GENERIC_STEMS or _COMPANY.search(name):
+            continue
+        if _GENERIC_MODIFIERS.match(stem):
+            continue
+        if match.group() in ("库", "云", "链") and (len(stem) < 3 or name.endswith(("智库", "题库", "仓库", "金库"))):
+            continue
+        if name.count("“") != name.count("”") or name.startswith(("各", "其他", "相关", "有关", "其")):
+            continue
+        found.append(PlatformMention(start, end, name, name, kind_of(name), False))
+    # Longest first, so 政府网站集约化平台 wins over 政府网站.
+    return sorted(found, key=lambda m: (-(m.end - m.start), m.start))
+
+
+def find_platforms(text: str) -> list[PlatformMention]:
+    """Platform mentions in one sentence of clean text; brands win over overlapping phrases."""
+    mentions = _quoted_brands(text)
+    taken = [(m.start, m.end) for m in mentions]
+    for mention in _phrases(text):
+        if any(s < mention.end and mention.start < e for s, e in taken):
+            continue
+        mentions.append(mention)
+        taken.append((mention.start, mention.end))
+    return sorted(mentions, key=lambda m: m.start)
+
+
+def canonical_key(name: str, region_names: tuple[str, ...] = ()) -> str:
+    """Key under which spellings of one platform merge: no quotes, spaces or leading scope.
+
+    >>> canonical_key("省“豫事办”APP", ("河南省",))
+    '豫事办APP'
+    """
+    key = re.sub(r"[“”\"'\s]", "", name)
+    for prefix in sorted(region_names, key=len, reverse=True):
+        if key.startswith(prefix) and len(key) > len(prefix) + 1:
+            key = key[len(prefix):]
+            break
+    return _SCOPE_PREFIX.sub("", key) or key
+
+
+def _owner(name: str, sentence: str, context: DocContext) -> str | None:
+    """Region code owning a platform: the region its name starts with; the country for
+    国家/全国 names; the province for 省… names in a city's plan; else the document's region."""
+    named = [m for m in find_regions(name, context=context.region_code) if m.start == 0]
+    if named:
+        return named[0].code
+    if name.startswith(("国家", "全国")) or re.search(r"(国家|全国|部级|部委)(统一|级)?$", sentence[: sentence.find(name)] if name in sentence else ""):
+        return COUNTRY_CODE
+    region = context.region_code
+    if region and region != COUNTRY_CODE and name.startswith(("省", "全省")) and divisions()[region].level != "province":
+        return divisions()[region].parent
+    return region
+
+
+_BRAND_SUFFIXES = ("APP", "App", "app", "移动端", "客户端", "小程序", "平台", "系统", "门户", "应用程序", "移动应用", "应用")
+
+
+@register_extractor("platforms")
+def extract_platforms(context: DocContext, extraction: Extraction) -> None:
+    if not context.is_policy:
+        return
+    collect = Collector(extraction)
+    text = context.norm.text
+    brands: dict[str, str] = {}  # key of "brand+suffix" -> key of brand, so “X”平台 and X merge
+    for sentence in context.body_sentences():
+        clean = text[sentence.norm_start:sentence.norm_end]
+        mentions = find_platforms(clean)
+        if not mentions:
+            continue
+        served = [iri for _, _, _, iri in find_initiatives(clean)]
+        for mention in mentions:
+            owner = _owner(mention.name, clean, context) or COUNTRY_CODE
+            region_names = tuple(n for code in {owner, context.region_code} - {None, COUNTRY_CODE}
+                                 for n in (divisions()[code].name,))
+            key = canonical_key(mention.name, region_names)
+            if mention.branded:
+                for suffix in _BRAND_SUFFIXES:
+                    if key.endswith(suffix) and len(key) > len(suffix) + 1:
+                        brands[key] = key[: -len(suffix)]
+            key = brands.get(key, key)
+            entity = collect.entity(iris.platform(owner, key), "Platform", label=mention.name)
+            if mention.surface != entity.label and mention.surface not in entity.aliases:
+                entity.aliases.append(mention.surface)
+            if not entity.props.get("gk:platformKind"):
+                entity.add("gk:platformKind", Ref(mention.kind))
+            entity.add("gk:inRegion", Ref(iris.region(owner))) if not entity.props.get("gk:inRegion") else None
+            entity.add("gk:statedIn", Ref(context.iri))
+            region_entity(collect, owner)
+            evidence = context.sentence_evidence(sentence)
+            add_evidence(entity, evidence)
+            for initiative in served:
+                collect.relate(entity.iri, "gk:serves", initiative, evidence)
