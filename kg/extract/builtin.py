@@ -2,3 +2,4 @@
 from . import mentions  # noqa: F401  regions, initiatives
 from . import platforms  # noqa: F401
 from . import departments  # noqa: F401
+from . import tasks  # noqa: F401

@@ -59,10 +59,22 @@ class Note:
     units: tuple[Unit, ...]
 
 
+def _parts(body: str) -> list[str]:
+    """Split a list of units; a bare scope (各区) joins the next part (各区、县（市）政府)."""
+    parts = _SEPARATORS.split(body)
+    merged: list[str] = []
+    for part in parts:
+        if merged and re.fullmatch(r"各?[区县市乡镇州]", merged[-1].strip()):
+            merged[-1] = merged[-1] + "、" + part
+        else:
+            merged.append(part)
+    return merged
+
+
 def _units(body: str, offset: int, role: str) -> list[Unit]:
     units = []
     position = 0
-    for part in _SEPARATORS.split(body) + [""]:
+    for part in _parts(body) + [""]:
         if not part:
             position += 1
             continue
@@ -93,12 +105,15 @@ def parse_note(body: str, offset: int = 0) -> list[Unit]:
     if units:
         return units
     # Free forms: clauses ending in 牵头 lead, clauses ending in 配合/参与 support.
+    # With a 牵头 clause present, the units of the other clauses (按职责分工负责, 配合) support.
     position = 0
-    for clause in re.split(r"(?<=牵头)[，,；;]|(?<=负责)[，,；;]", body):
+    clauses = re.split(r"(?<=牵头)[，,；;]|(?<=负责)[，,；;]|(?<=配合)[，,；;]", body)
+    has_lead = any(re.search(r"牵头$", c.strip()) for c in clauses)
+    for clause in clauses:
         start = body.find(clause, position)
         position = start + len(clause)
-        role = "support" if re.search(r"(配合|参与)$", clause.strip()) else "lead"
-        units += _units(clause, offset + start, role)
+        leads = re.search(r"牵头$", clause.strip()) or not (has_lead or re.search(r"(配合|参与)$", clause.strip()))
+        units += _units(clause, offset + start, "lead" if leads else "support")
     return units
 
 

@@ -1,0 +1,163 @@
+"""Tasks: the numbered items of a plan's task sections, with units, deadlines and what they concern.
+
+A task is a numbered item (（一） 1. （1） …) with no numbered items below it, in a section that is
+not a preamble or an implementation section (总体要求, 保障措施 …). Regulations (办法, 条例) state
+provisions, not tasks. Deadlines: 于2023年6月30日前 → 2023-06-30, 2023年6月底前 → 2023-06-30,
+2023年底前 → 2023-12-31, 年底前 → the end of the plan's first year; cycles (每季度, 次月10日前)
+are kept as text.
+"""
+from __future__ import annotations
+
+import calendar
+import datetime
+import re
+from dataclasses import dataclass
+
+from .. import iris
+from ..model import Extraction, Heading, Ref
+from . import register_extractor
+from .context import Collector, DocContext, add_evidence
+from .departments import department_entity, responsibility_notes
+from .mentions import find_initiatives
+
+# Top-level sections whose items are context, not tasks.
+NON_TASK_SECTIONS = ("总体要求", "指导思想", "基本原则", "发展现状", "面临形势", "形势", "保障措施", "组织实施", "工作要求",
+                     "工作安排", "附则", "总则", "工作目标", "主要目标", "发展目标", "实施步骤", "进度安排", "职责分工",
+                     "监督管理", "法律责任", "组织保障", "保障机制", "工作原则", "基本情况", "背景")
+NO_TASK_GENRES = ("Regulation", "Article", "Notice")
+
+_DATE = re.compile(r"(?P<y>20\d{2})年(?P<m>1[0-2]|0?[1-9])月(?P<d>3[01]|[12]\d|0?[1-9])日")
+_MONTH_END = re.compile(r"(?P<y>20\d{2})年(?P<m>1[0-2]|0?[1-9])月(?:底|末)")
+_YEAR_END = re.compile(r"(?P<y>20\d{2})年(?:底|年底|末|年末)")
+_HALF = re.compile(r"(?P<y>20\d{2})年(?P<h>上|下)半年")
+_BARE_YEAR_END = re.compile(r"(?<![年\d])(?:今年|年)(?:底|末)(?:前|之前)")
+_RECURRING = re.compile(r"每(?:年|季度|半年|月|周|日|天)(?:[^，。；]{0,16}?\d{1,2}日(?:前|之前))?|次月\d{1,2}日(?:前|之前)")
+_DEADLINE_CUE = re.compile(r"(?:前|之前|以前|完成|底前|截止)")
+
+
+@dataclass(frozen=True)
+class Deadline:
+    date: datetime.date | None
+    text: str
+    start: int  # clean offsets within the text parsed
+    end: int
+
+
+def _last_day(year: int, month: int) -> datetime.date:
+    return datetime.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def parse_deadlines(text: str, *, plan_year: int | None = None) -> list[Deadline]:
+    """Deadlines stated in ``text``: dates (with 前/完成 around them) and recurring cycles.
+
+    >>> [(d.date.isoformat(), d.text) for d in parse_deadlines("于2023年6月30日前完成定级备案。")]
+    [('2023-06-30', '2023年6月30日前')]
+    >>> [(d.date, d.text) for d in parse_deadlines("每季度结束后的次月15日前报送。")]
+    [(None, '每季度结束后的次月15日前')]
+    """
+    found: list[Deadline] = []
+    taken: list[tuple[int, int]] = []
+
+    def add(date, start, end):
+        if any(s < end and start < e for s, e in taken):
+            return
+        # Extend over the cue that makes it a deadline (前, 之前, 完成).
+        cue = _DEADLINE_CUE.match(text, end)
+        if date is not None and not cue and not re.search(r"(于|在|到|至|截至)$", text[max(0, start - 2):start]):
+            return
+        end = cue.end() if cue and cue.group() != "完成" else end
+        taken.append((start, end))
+        found.append(Deadline(date, text[start:end], start, end))
+
+    for match in _DATE.finditer(text):
+        try:
+            add(datetime.date(int(match["y"]), int(match["m"]), int(match["d"])), match.start(), match.end())
+        except ValueError:
+            continue
+    for match in _MONTH_END.finditer(text):
+        add(_last_day(int(match["y"]), int(match["m"])), match.start(), match.end())
+    for match in _YEAR_END.finditer(text):
+        add(datetime.date(int(match["y"]), 12, 31), match.start(), match.end())
+    for match in _HALF.finditer(text):
+        year = int(match["y"])
+        add(datetime.date(year, 6, 30) if match["h"] == "上" else datetime.date(year, 12, 31), match.start(), match.end())
+    if plan_year:
+        for match in _BARE_YEAR_END.finditer(text):
+            add(datetime.date(plan_year, 12, 31), match.start(), match.end())
+    for match in _RECURRING.finditer(text):
+        if not any(s < match.end() and match.start() < e for s, e in taken):
+            taken.append((match.start(), match.end()))
+            found.append(Deadline(None, match.group(), match.start(), match.end()))
+    return sorted(found, key=lambda d: d.start)
+
+
+def task_number(heading: Heading) -> str:
+    """The number as printed, without its brackets and dot: "12." → "12", "（三）" → "三"."""
+    return re.sub(r"[（）().．、第章节条\s]", "", heading.number)
+
+
+def task_headings(headings: list[Heading]) -> list[tuple[Heading, tuple[Heading, ...], int]]:
+    """``(heading, ancestors, index)`` of every numbered leaf item in a task section."""
+    result = []
+    stack: list[Heading] = []
+    for index, heading in enumerate(headings):
+        while stack and stack[-1].level >= heading.level:
+            stack.pop()
+        ancestors = tuple(stack)
+        stack.append(heading)
+        following = headings[index + 1] if index + 1 < len(headings) else None
+        is_leaf = following is None or following.level <= heading.level
+        top = ancestors[0] if ancestors else heading
+        if heading.level < 2 or not is_leaf:
+            continue
+        if any(cue in top.title for cue in NON_TASK_SECTIONS):
+            continue
+        if any(cue in a.title for a in ancestors for cue in NON_TASK_SECTIONS):
+            continue
+        result.append((heading, ancestors, index))
+    return result
+
+
+@register_extractor("tasks")
+def extract_tasks(context: DocContext, extraction: Extraction) -> None:
+    if context.genre in NO_TASK_GENRES:
+        return
+    collect = Collector(extraction)
+    segment = context.segment
+    norm = context.norm
+    headings = segment.headings
+    plan_year = extraction.document.first("gk:periodStart")
+    for heading, ancestors, index in task_headings(headings):
+        end = headings[index + 1].start if index + 1 < len(headings) else (
+            segment.source_line_span[0] if segment.source_line_span else segment.end)
+        c_start, c_end = norm.to_clean(heading.start), norm.to_clean(end)
+        body = norm.text[c_start:c_end].rstrip()
+        path = "-".join(task_number(h) for h in (*ancestors, heading))
+        task = collect.entity(iris.task(context.iri, path), "Task", label=f"{task_number(heading)}. {heading.title}")
+        task.add("gk:taskNumber", task_number(heading))
+        if heading.title:
+            task.add("dcterms:title", heading.title)
+        task.add("dcterms:isPartOf", Ref(context.iri))
+        if context.region_iri:
+            task.add("gk:inRegion", Ref(context.region_iri))
+        section = tuple(f"{h.number}{h.title}" for h in (*ancestors, heading))
+        title_end = c_start + len(heading.number) + len(heading.title) + 1
+        add_evidence(task, context.evidence(c_start, min(title_end, c_start + len(body)), section))
+        for note in responsibility_notes(body):
+            evidence = context.evidence(c_start + note.start, c_start + note.end, section)
+            for unit in note.units:
+                department = department_entity(collect, context, unit.name)
+                collect.relate(task.iri, "gk:leadUnit" if unit.role == "lead" else "gk:supportUnit", department.iri,
+                               evidence)
+        for deadline in parse_deadlines(body, plan_year=plan_year):
+            if deadline.date:
+                task.add("gk:deadline", deadline.date)
+            task.add("gk:deadlineText", deadline.text)
+            add_evidence(task, context.evidence(c_start + deadline.start, c_start + deadline.end, section))
+        for entity in list(extraction.entities):  # platforms stated inside the task's text
+            if entity.type == "Platform":
+                for evidence in entity.evidence:
+                    if evidence.document == context.iri and heading.start <= evidence.start < end:
+                        collect.relate(task.iri, "gk:concerns", entity.iri, evidence)
+        for start, stop, _label, initiative in find_initiatives(body):
+            collect.relate(task.iri, "gk:concerns", initiative, context.evidence(c_start + start, c_start + stop, section))
