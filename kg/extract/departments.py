@@ -173,8 +173,9 @@ def _inside_title(text: str, position: int) -> bool:
     return text.rfind("《", 0, position) > text.rfind("》", 0, position)
 
 
-def department_region(name: str, context: DocContext) -> str:
-    """The region a department belongs to, from its name and the document's region."""
+def department_region(name: str, context: DocContext) -> str | None:
+    """The region a department belongs to, from its name and the document's region (None when
+    neither tells)."""
     named = [m for m in find_regions(name, context=context.region_code) if m.start == 0]
     if named:
         return named[0].code
@@ -185,17 +186,18 @@ def department_region(name: str, context: DocContext) -> str:
         level = divisions()[region].level
         if name.startswith("省") and level != "province":
             return divisions()[region].parent or region
-    return region or COUNTRY_CODE
+    return region
 
 
 def department_entity(collect: Collector, context: DocContext, name: str):
     name = re.sub(r"\s+", "", name)
     region = department_region(name, context)
-    entity = collect.entity(iris.department(region, name), "Department", label=name)
-    if not entity.props.get("gk:inRegion"):
+    scope = region or f"doc-{iris.slug(context.iri)}"
+    entity = collect.entity(iris.department(scope, name), "Department", label=name)
+    if region and not entity.props.get("gk:inRegion"):
         entity.add("gk:inRegion", Ref(iris.region(region)))
+        region_entity(collect, region)
     entity.add("gk:statedIn", Ref(context.iri))
-    region_entity(collect, region)
     return entity
 
 

@@ -245,7 +245,7 @@ def _phrases(text: str) -> list[PlatformMention]:
         stem = _SCOPE_PREFIX.sub("", name)[: -len(match.group())] if name.endswith(match.group()) else ""
         if len(name) > _MAX_NAME or len(stem) < 2 or stem in _GENERIC_STEMS or _COMPANY.search(name):
             continue
-        if _GENERIC_MODIFIERS.match(stem):
+        if (_GENERIC_MODIFIERS.match(stem) and not _SCOPE_PREFIX.match(name)) or re.search(r"各类|各种|相关|有关", name):
             continue
         if match.group() in ("库", "云", "链") and (len(stem) < 3 or name.endswith(("智库", "题库", "仓库", "金库"))):
             continue
@@ -313,23 +313,24 @@ def extract_platforms(context: DocContext, extraction: Extraction) -> None:
             continue
         served = [iri for _, _, _, iri in find_initiatives(clean)]
         for mention in mentions:
-            owner = _owner(mention.name, clean, context) or COUNTRY_CODE
-            region_names = tuple(n for code in {owner, context.region_code} - {None, COUNTRY_CODE}
-                                 for n in (divisions()[code].name,))
+            owner = _owner(mention.name, clean, context)
+            region_names = tuple(divisions()[code].name for code in sorted({owner, context.region_code} - {None, COUNTRY_CODE}))
             key = canonical_key(mention.name, region_names)
             if mention.branded:
                 for suffix in _BRAND_SUFFIXES:
                     if key.endswith(suffix) and len(key) > len(suffix) + 1:
                         brands[key] = key[: -len(suffix)]
             key = brands.get(key, key)
-            entity = collect.entity(iris.platform(owner, key), "Platform", label=mention.name)
-            if mention.surface != entity.label and mention.surface not in entity.aliases:
+            entity = collect.entity(iris.platform(owner or f"doc-{iris.slug(context.iri)}", key), "Platform",
+                                    label=mention.name)
+            if canonical_key(mention.surface) != canonical_key(entity.label) and mention.surface not in entity.aliases:
                 entity.aliases.append(mention.surface)
             if not entity.props.get("gk:platformKind"):
                 entity.add("gk:platformKind", Ref(mention.kind))
-            entity.add("gk:inRegion", Ref(iris.region(owner))) if not entity.props.get("gk:inRegion") else None
+            if owner and not entity.props.get("gk:inRegion"):
+                entity.add("gk:inRegion", Ref(iris.region(owner)))
+                region_entity(collect, owner)
             entity.add("gk:statedIn", Ref(context.iri))
-            region_entity(collect, owner)
             evidence = context.sentence_evidence(sentence)
             add_evidence(entity, evidence)
             for initiative in served:
