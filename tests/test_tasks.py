@@ -1,0 +1,59 @@
+import datetime
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from kg.extract.tasks import parse_deadlines, task_headings, task_number
+from kg.model import Heading
+
+
+def dates(text, **kw):
+    return [(d.date.isoformat() if d.date else None, d.text) for d in parse_deadlines(text, **kw)]
+
+
+def test_deadline_forms():
+    assert dates("于2023年6月30日前完成。") == [("2023-06-30", "2023年6月30日前")]
+    assert dates("2023年6月底前完成。") == [("2023-06-30", "2023年6月底前")]
+    assert dates("2024年2月底前完成。") == [("2024-02-29", "2024年2月底前")]
+    assert dates("2023年底前建成。") == [("2023-12-31", "2023年底前")]
+    assert dates("2023年上半年完成。") == [("2023-06-30", "2023年上半年")]
+    assert dates("年底前完成。", plan_year=2023) == [("2023-12-31", "年底前")]
+
+
+def test_cycles_stay_text():
+    assert dates("每季度结束后的次月15日前报送。") == [(None, "每季度结束后的次月15日前")]
+    assert dates("形成月报，在次月10日前报送。") == [(None, "次月10日前")]
+
+
+def test_dates_that_are_not_deadlines():
+    assert dates("2022年12月，中共中央印发意见。") == []
+    assert dates("年底前完成。") == []  # no plan year to anchor it
+
+
+@given(st.dates(min_value=datetime.date(2000, 1, 1), max_value=datetime.date(2099, 12, 31)))
+def test_any_date_with_qian_parses_back(day):
+    text = f"于{day.year}年{day.month}月{day.day}日前完成"
+    assert [d.date for d in parse_deadlines(text)] == [day]
+
+
+@given(st.integers(2000, 2099), st.integers(1, 12))
+def test_month_end_is_the_last_day_of_that_month(year, month):
+    (deadline,) = parse_deadlines(f"{year}年{month}月底前完成")
+    assert deadline.date.month == month and (deadline.date + datetime.timedelta(days=1)).day == 1
+
+
+def _h(level, number, title):
+    return Heading(level=level, number=number, title=title, start=0, end=0)
+
+
+def test_tasks_are_numbered_leaves_outside_preamble_sections():
+    headings = [_h(1, "一、", "总体要求"), _h(2, "（一）", "指导思想"), _h(1, "二、", "重点任务"), _h(2, "（一）", "数据"),
+                _h(3, "1.", "汇集数据"), _h(3, "2.", "共享数据"), _h(2, "（二）", "安全"), _h(1, "三、", "保障措施"),
+                _h(2, "（一）", "加强领导")]
+    found = [(h.number, h.title) for h, _, _ in task_headings(headings)]
+    assert found == [("1.", "汇集数据"), ("2.", "共享数据"), ("（二）", "安全")]
+
+
+def test_task_numbers_as_printed_without_brackets():
+    assert task_number(_h(3, "12.", "")) == "12"
+    assert task_number(_h(2, "（三）", "")) == "三"
