@@ -90,10 +90,10 @@ def stage_resolve(state: BuildState) -> None:
 
 
 def stage_to_rdf(state: BuildState) -> None:
-    from .rdf import to_dataset, union_graph
+    from .rdf import to_dataset
 
     state.dataset = to_dataset([(s, state.extractions[s.name]) for s in state.sources])
-    state.graph = union_graph(state.dataset)
+    state.graph = state.dataset.graph
 
 
 def stage_validate(state: BuildState) -> None:
@@ -106,6 +106,7 @@ def stage_serialize(state: BuildState, out_dir: Path) -> None:
     from .serialize import jsonld, trig, turtle, write_atomic
 
     # Serialise everything first, then replace the files, so an error leaves the old outputs.
-    payloads = {"govkg.ttl": turtle(state.graph), "govkg.trig": trig(state.dataset), "govkg.jsonld": jsonld(state.graph)}
+    payloads = {"govkg.ttl": turtle(state.graph), "govkg.trig": trig(state.dataset.named),
+                "govkg.jsonld": jsonld(state.graph)}
     for name, payload in payloads.items():
         state.written.append(write_atomic(out_dir / name, payload))

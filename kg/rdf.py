@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime
 import decimal
 import functools
+from dataclasses import dataclass
 
 from . import iris
 from .model import Entity, Evidence, Extraction, IssueInfo, Ref, Relation, Source
@@ -173,24 +174,49 @@ def source_graph(graph, source: Source, extractions: list[Extraction]) -> None:
         add_reference_data(graph)
 
 
-def to_dataset(built: list[tuple[Source, list[Extraction]]], *, include_ontology: bool = True):
-    """An rdflib Dataset: one named graph per source file, plus the ontology's graph."""
-    from rdflib import Dataset, URIRef
+class _Sink:
+    """Collects one named graph's triples while adding them to the union graph (one rdflib
+    add per triple; the named graphs are only needed for TriG output)."""
 
-    dataset = Dataset()
-    bind_prefixes(dataset)
+    def __init__(self, union):
+        self.union = union
+        self.triples: list = []
+
+    def add(self, triple) -> None:
+        self.triples.append(triple)
+        self.union.add(triple)
+
+
+@dataclass
+class BuiltGraph:
+    """The build's RDF: ``graph`` holds everything (data and ontology) for querying and
+    validation; ``named`` maps each named graph's IRI to its triples, for TriG and stores."""
+
+    graph: object
+    named: dict[str, list]
+
+
+def to_dataset(built: list[tuple[Source, list[Extraction]]], *, include_ontology: bool = True) -> BuiltGraph:
+    """One named graph per source file, plus the ontology's graph."""
+    from rdflib import Graph
+
+    graph = Graph()
+    bind_prefixes(graph)
+    named: dict[str, list] = {}
     for source, extractions in built:
-        graph = dataset.graph(URIRef(iris.document_graph(source.name)))
-        source_graph(graph, source, extractions)
+        sink = _Sink(graph)
+        source_graph(sink, source, extractions)
+        named[iris.document_graph(source.name)] = sink.triples
     if include_ontology:
-        ontology = dataset.graph(URIRef(ONTOLOGY_GRAPH))
-        for triple in ontology_graph():
-            ontology.add(triple)
-    return dataset
+        ontology = list(ontology_graph())
+        for triple in ontology:
+            graph.add(triple)
+        named[ONTOLOGY_GRAPH] = ontology
+    return BuiltGraph(graph=graph, named=named)
 
 
 def union_graph(dataset):
-    """All named graphs of a dataset merged into one Graph (for Turtle and validation)."""
+    """All named graphs of an rdflib Dataset merged into one Graph."""
     from rdflib import Graph
 
     graph = Graph()

@@ -25,17 +25,68 @@ def write_atomic(path: str | Path, data: bytes | str) -> Path:
     return path
 
 
+def _ox(term):
+    import pyoxigraph as ox
+    from rdflib import BNode, Literal, URIRef
+
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    raise TypeError(f"not an RDF term: {term!r}")
+
+
+def _key(triple) -> tuple:
+    return tuple((type(t).__name__, str(t), getattr(t, "language", None) or "", str(getattr(t, "datatype", "") or ""))
+                 for t in triple)
+
+
+def _triples(graph) -> list:
+    import pyoxigraph as ox
+
+    return [ox.Triple(*(_ox(t) for t in triple)) for triple in sorted(graph, key=_key)]
+
+
+def _sorted_prefixes(data: bytes) -> bytes:
+    """Oxigraph writes @prefix lines in hash order; sort them so output is byte-stable."""
+    lines = data.split(b"\n")
+    head = [line for line in lines if line.startswith(b"@prefix ")]
+    return b"\n".join(sorted(head) + lines[len(head):])
+
+
 def turtle(graph) -> bytes:
-    """Deterministic Turtle: rdflib's longturtle sorts subjects and predicates, and the graph
-    has no blank nodes, so the same graph always gives the same bytes."""
-    return graph.serialize(format="longturtle").encode("utf-8")
+    """Deterministic Turtle: triples sorted, then written by Oxigraph (rdflib's own Turtle
+    writer takes seconds on a graph this size). The graph has no blank nodes, so the same
+    graph always gives the same bytes."""
+    import pyoxigraph as ox
+
+    from .rdf import PREFIXES
+
+    return _sorted_prefixes(ox.serialize(_triples(graph), format=ox.RdfFormat.TURTLE, prefixes=dict(PREFIXES)))
 
 
-def trig(dataset) -> bytes:
-    return dataset.serialize(format="trig").encode("utf-8")
+def trig(named: dict[str, list]) -> bytes:
+    """TriG with one named graph per source file (and one for the ontology), sorted."""
+    import pyoxigraph as ox
+
+    from .rdf import PREFIXES
+
+    quads = []
+    for graph_iri in sorted(named):
+        name = ox.NamedNode(graph_iri)
+        quads += [ox.Quad(*(_ox(t) for t in triple), name) for triple in sorted(set(named[graph_iri]), key=_key)]
+    return _sorted_prefixes(ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=dict(PREFIXES)))
 
 
 def jsonld(graph) -> bytes:
+    import pyoxigraph as ox
+
     from .rdf import PREFIXES
 
-    return graph.serialize(format="json-ld", context=dict(PREFIXES), indent=1, ensure_ascii=False).encode("utf-8")
+    return ox.serialize(_triples(graph), format=ox.RdfFormat.JSON_LD, prefixes=dict(PREFIXES))

@@ -1,0 +1,178 @@
+"""The CLI in-process (CliRunner: stdout and stderr apart) and once as the installed script."""
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import DATA, ROOT, copy_data
+from kg.cli import main
+
+
+@pytest.fixture
+def runner():
+    return CliRunner()
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    out = tmp_path_factory.mktemp("cli-out")
+    result = CliRunner().invoke(main, ["build", str(DATA), "--out", str(out)])
+    assert result.exit_code == 0, result.stderr
+    return out
+
+
+def test_build_writes_outputs_and_prints_a_summary(built, runner, tmp_path):
+    assert sorted(p.name for p in built.iterdir()) == ["govkg.jsonld", "govkg.trig", "govkg.ttl"]
+    result = runner.invoke(main, ["build", str(DATA), "--out", str(tmp_path)])
+    assert result.exit_code == 0
+    assert "1 source file(s), 8 document(s)" in result.stdout
+    assert "SHACL: conforms" in result.stdout
+    assert "哈尔滨市加快数字政府建设实施方案" in result.stdout
+    assert result.stderr == ""
+
+
+def test_build_json_summary(runner, tmp_path):
+    result = runner.invoke(main, ["build", str(DATA), "--out", str(tmp_path), "--json"])
+    summary = json.loads(result.stdout)
+    assert summary["documents"] == 8 and summary["conforms"] is True
+    assert summary["counts"]["Task"] >= 180
+
+
+def test_build_until_a_stage_prints_that_stage_and_writes_nothing(runner, tmp_path):
+    result = runner.invoke(main, ["build", str(DATA), "--out", str(tmp_path / "o"), "--until", "segment"])
+    assert result.exit_code == 0
+    assert "数字青岛发展规划（2023—2025年）" in result.stdout and "（来源：" not in result.stdout
+    assert not (tmp_path / "o").exists()
+    extracted = runner.invoke(main, ["build", str(DATA), "--until", "extract", "--json"])
+    data = json.loads(extracted.stdout)
+    assert any(e["type"] == "Task" for x in data["newsletter_2023_19.txt"] for e in x["entities"])
+
+
+def test_bad_files_are_listed_and_the_rest_is_built(runner, tmp_path):
+    data = copy_data(tmp_path / "in")
+    (data / "empty.txt").write_bytes(b"")
+    (data / "broken.docx").write_bytes(b"not a zip")
+    out = tmp_path / "out"
+    result = runner.invoke(main, ["build", str(data), "--out", str(out)])
+    assert result.exit_code == 3
+    assert re.search(r"error: .*empty\.txt: the file is empty \(remove it", result.stderr)
+    assert re.search(r"error: .*broken\.docx: not a readable \.docx file", result.stderr)
+    assert (out / "govkg.ttl").stat().st_size > 100000  # the good file was still built and written
+
+
+def test_a_failed_build_leaves_previous_outputs_untouched(runner, tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    assert runner.invoke(main, ["build", str(DATA), "--out", str(out)]).exit_code == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+
+    def explode(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr("kg.serialize.jsonld", explode)
+    result = runner.invoke(main, ["build", str(DATA), "--out", str(out)])
+    assert result.exit_code != 0
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert not list(out.glob(".*tmp"))
+
+
+def test_only_unreadable_input_exits_3_with_one_line_per_file(runner, tmp_path):
+    (tmp_path / "a.xyz").write_text("数字政府", encoding="utf-8")
+    result = runner.invoke(main, ["build", str(tmp_path / "a.xyz"), "--out", str(tmp_path / "o")])
+    assert result.exit_code == 3
+    assert "a.xyz: unknown file type '.xyz' (supported:" in result.stderr
+    assert result.stdout == ""
+
+
+def test_empty_directory_is_a_clear_error(runner, tmp_path):
+    result = runner.invoke(main, ["build", str(tmp_path), "--out", str(tmp_path / "o")])
+    assert result.exit_code == 3
+    assert "no documents found in" in result.stderr
+
+
+def test_validate_conforming_graph_exits_0(runner, built):
+    result = runner.invoke(main, ["validate", str(built / "govkg.ttl")])
+    assert result.exit_code == 0 and result.stdout.strip() == "conforms"
+
+
+def test_validate_nonconforming_graph_exits_1(runner, tmp_path):
+    bad = tmp_path / "bad.ttl"
+    bad.write_text("""@prefix gk: <https://w3id.org/govkg/ns#> . @prefix owl: <http://www.w3.org/2002/07/owl#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+gk:Platform a owl:Class . <https://w3id.org/govkg/platform/x> a gk:Platform .""", encoding="utf-8")
+    result = runner.invoke(main, ["validate", str(bad)])
+    assert result.exit_code == 1
+    assert "does not conform" in result.stdout
+    assert "Has no evidence in the source text" in result.stdout
+
+
+def test_validate_missing_graph_is_an_error_with_the_fix(runner, tmp_path):
+    result = runner.invoke(main, ["validate", str(tmp_path / "nope.ttl")])
+    assert result.exit_code == 3
+    assert "nope.ttl: no such graph file (run `govkg build` first" in result.stderr
+
+
+def test_validate_unparsable_graph_names_the_file(runner, tmp_path):
+    bad = tmp_path / "broken.ttl"
+    bad.write_text("@prefix gk: <x> .\ngk:a gk:b", encoding="utf-8")
+    result = runner.invoke(main, ["validate", str(bad)])
+    assert result.exit_code == 3 and "broken.ttl: cannot parse the graph" in result.stderr
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("哈尔滨", "哈尔滨市  <https://w3id.org/govkg/region/230100>"),
+    ("370200", "青岛市  <https://w3id.org/govkg/region/370200>"),
+    ("一网通办", "一网通办  <https://w3id.org/govkg/initiative/"),
+])
+def test_show_resolves_names_people_type(runner, built, name, expected):
+    result = runner.invoke(main, ["show", name, "--graph", str(built / "govkg.ttl"), "--limit", "2"])
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith(expected)
+    assert "evidence (" in result.stdout
+
+
+def test_show_json_has_quotes_from_the_text(runner, built):
+    result = runner.invoke(main, ["show", "青岛市", "--graph", str(built / "govkg.ttl"), "--json"])
+    view = json.loads(result.stdout)
+    text = (DATA / "newsletter_2023_19.txt").read_text(encoding="utf-8")
+    assert view["quotes"] and all(text[q["start"]:q["end"]] == q["quote"] for q in view["quotes"])
+    assert ["gk:adopts", "一网通办"] in view["properties"]
+
+
+def test_show_unknown_name_lists_close_candidates(runner, built):
+    result = runner.invoke(main, ["show", "一网通", "--graph", str(built / "govkg.ttl")])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("error: no entity named '一网通' (closest: ")
+    assert "一网通办" in result.stderr
+
+
+def test_every_command_has_help_with_an_example_and_is_in_the_readme(runner):
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for name, command in main.commands.items():
+        result = runner.invoke(main, [name, "--help"])
+        assert result.exit_code == 0
+        assert "Example:" in result.stdout, name
+        assert f"govkg {name}" in readme, name
+
+
+def test_usage_errors_exit_2(runner):
+    result = runner.invoke(main, ["build", "--until", "nowhere"])
+    assert result.exit_code == 2
+    assert "Invalid value for '--until'" in result.stderr
+
+
+def test_python_cli_py_from_a_checkout(tmp_path):
+    result = subprocess.run([sys.executable, str(ROOT / "cli.py"), "--help"], capture_output=True, text=True, cwd=tmp_path)
+    assert result.returncode == 0 and "govkg" in result.stdout
+
+
+def test_installed_console_script_smoke(tmp_path):
+    script = shutil.which("govkg")
+    if script is None:
+        pytest.skip("govkg is not installed in this environment")
+    result = subprocess.run([script, "--version"], capture_output=True, text=True, cwd=tmp_path)
+    assert result.returncode == 0 and re.match(r"govkg, version \d", result.stdout)
