@@ -11,7 +11,7 @@ from ..regions import COUNTRY_ALIASES, COUNTRY_CODE, find_regions
 from .context import DocContext
 
 _NOTICE_TITLE = re.compile(r"^(?P<issuer>.+?)(?:关于)?(?:印发|转发|发布)《(?P<title>.+)》的(?:通知|通告|公告)$")
-_ISSUER_PREFIX = re.compile(r"^(?P<issuer>.{2,30}?(?:国务院|人民政府|办公厅|办公室|委员会|领导小组|管理局|局|厅|部|委|中心))关于")
+_ISSUER_PREFIX = re.compile(r"^(?P<issuer>.{0,30}?(?:国务院|人民政府|办公厅|办公室|委员会|领导小组|管理局|局|厅|部|委|中心))关于")
 _PERIOD = re.compile(r"[（(]\s*(?P<a>\d{4})\s*(?:年)?\s*[—–\-－~～至到]+\s*(?P<b>\d{4})\s*年?\s*[)）]")
 _YEAR_IN_TITLE = re.compile(r"(?<!\d)(?P<y>20\d{2})(?:年|(?=[\u4e00-\u9fff]))")
 DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,12}〔\s*\d{4}\s*〕\s*\d{1,4}\s*号")
@@ -78,7 +78,7 @@ def describe_document(segment: Segment) -> tuple[DocContext, Extraction]:
             issuer = prefix["issuer"] if prefix else None
     genre = genre_of(title)
     head = segment.norm.text[segment.norm.to_clean(segment.start):segment.norm.to_clean(segment.start) + 400]
-    first_lines = head.split("\n\n", 3)[:3]
+    first_lines = [line for line in head.splitlines() if line.strip()][:4]
     for line in first_lines:
         found = DOC_NUMBER.fullmatch(line.strip())
         if found:
