@@ -154,4 +154,30 @@ def show(name: str, *, graph_path: str | Path | None = None, graph=None) -> Enti
     return describe(graph, iri)
 
 
-__all__ = ["build", "validate", "show", "load_graph", "BuildResult", "EntityView", "NotFoundError"]
+def export(graph_path: str | Path | None = None, *, out_dir: str | Path = DEFAULT_OUT / "tables",
+           fmt: str = "json", graph=None) -> list[Path]:
+    """Write ``entities``, ``relations`` and ``evidence`` tables (``fmt`` "json" or "csv")
+    for people who don't speak RDF; returns the files written (atomically).
+
+    Network formats ("graphml", "gexf") are written by :func:`export_network`.
+    """
+    from .export import export_tables
+
+    return export_tables(graph if graph is not None else load_graph(graph_path), out_dir=out_dir, fmt=fmt)
+
+
+def evaluate(checksets: list[str | Path] | None = None, *, search_dirs: list[str | Path] | None = None):
+    """Precision and recall of the extractor against hand-annotated check sets (default: the
+    check sets under tests/checkset/ whose sources can be found in ``search_dirs``, data/
+    and ../shared/corpus)."""
+    from .evaluate import evaluate_checksets
+
+    root = Path(__file__).resolve().parent.parent
+    if not checksets:
+        base = root / "tests" / "checkset"
+        checksets = [base / "sample.json", base / "initiatives_by_region.json", *sorted((base / "corpus").glob("*.json"))]
+    dirs = [Path(d) for d in (search_dirs or [])] + [DEFAULT_DATA, root / "data", root.parent / "shared" / "corpus"]
+    return evaluate_checksets([Path(c) for c in checksets], search_dirs=[d for d in dirs if d.is_dir()], skip_missing=True)
+
+
+__all__ = ["export", "evaluate", "build", "validate", "show", "load_graph", "BuildResult", "EntityView", "NotFoundError"]

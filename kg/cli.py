@@ -142,5 +142,52 @@ def show(name, graph_path, as_json, limit):
         click.echo(f"    “{quote['quote']}”")
 
 
+@main.command()
+@click.argument("graph", required=False, type=click.Path(dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json", show_default=True,
+              help="Table format.")
+@click.option("--out", "out_dir", default="out/tables", show_default=True, type=click.Path(file_okay=False),
+              help="Directory for entities, relations and evidence tables.")
+def export(graph, fmt, out_dir):
+    """Export the graph as entities, relations and evidence tables (default: out/govkg.ttl).
+
+    \b
+    Example:
+      govkg export --format csv --out out/tables
+    """
+    from . import api
+
+    for path in api.export(graph, out_dir=out_dir, fmt=fmt):
+        click.echo(f"wrote {path}")
+
+
+@main.command()
+@click.argument("checksets", nargs=-1, type=click.Path(dir_okay=False, exists=True))
+@click.option("--sources", "search_dirs", multiple=True, type=click.Path(file_okay=False, exists=True),
+              help="Directory holding the check sets' source files (repeatable).")
+@click.option("--json", "as_json", is_flag=True, help="Print the rows as JSON.")
+def evaluate(checksets, search_dirs, as_json):
+    """Precision and recall of the extractor against hand-annotated check sets.
+
+    Default: tests/checkset/*.json (sample, initiatives by region, and the corpus check sets
+    whose sources are found in data/ or ../shared/corpus).
+
+    \b
+    Example:
+      govkg evaluate
+      govkg evaluate tests/checkset/sample.json --sources data
+    """
+    import dataclasses
+
+    from . import api
+    from .evaluate import format_rows
+
+    rows = api.evaluate(list(checksets) or None, search_dirs=list(search_dirs) or None)
+    if as_json:
+        click.echo(json.dumps([dataclasses.asdict(r) for r in rows], ensure_ascii=False, indent=1))
+    else:
+        click.echo(format_rows(rows))
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -44,7 +44,7 @@ _LEFT_BOUNDARY = re.compile("|".join(sorted(map(re.escape, LEFT_BOUNDARIES), key
 CONJUNCTIONS = ("及", "和", "与", "或", "and")  # inside names unless a name ends right before them
 _QUANTITY = re.compile(r"[\d一二三四五六七八九十百千两]+多?[个级家项类]")
 _CLAUSE_BREAK = re.compile(r"[，。；：！？、,;:（）()〔〕【】《》\s]|——")
-_QUOTED = re.compile(r"“([^“”\n]{1,20})”")
+_QUOTED = re.compile(r"“([^“”\n]{1,32})”")
 _HEADING_NUMBER = re.compile(r"^(?:\d{1,3}[.．、]|（[一二三四五六七八九十\d]+）)")
 # Scope words a name may start with; stripped to compare names, kept in labels.
 _SCOPE_PREFIX = re.compile(r"^(?:全省|全市|全州|全区|全县|全国|省级|市级|州级|县级|区级|国家级|省|市|州|县|区|国家)")
@@ -129,6 +129,12 @@ def _cue_before(text: str, position: int) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=1)
+def _brand_endings() -> tuple[str, ...]:
+    """Kind words that make a quoted name a platform by themselves: “X码”, “X链”, “X云脑”."""
+    return tuple(w for w, _, _ in _cue_table() if w not in ("应用", "品牌", "服务品牌")) + ("中台", "网")
+
+
 def _quoted_brands(text: str) -> list[PlatformMention]:
     found = []
     for match in _QUOTED.finditer(text):
@@ -137,14 +143,18 @@ def _quoted_brands(text: str) -> list[PlatformMention]:
             continue
         after = _cue_after(text, match.end())
         before = _cue_before(text, match.start())
-        ends_in_kind = any(inner.endswith(w) for w in ("码", "链", "云", "APP", "网", "热线", "平台", "系统", "门户"))
-        if not (after or before or ends_in_kind):
+        ends_in_kind = inner.endswith(_brand_endings())
+        if len(inner) > 20 and not ends_in_kind:
             continue
-        if inner in _initiative_labels():
+        if inner in _initiative_labels() and not ends_in_kind:
             if not after:
-                continue  # a slogan: “一网通办”, “一朵云”
+                continue  # a slogan: “一网通办”, “最多跑一次”
             name = f"“{inner}”{after}"
             found.append(PlatformMention(match.start(), match.end() + len(after), name, name, kind_of(name), True))
+            continue
+        # A quoted name whose 功能 (functions) are improved is a system: 优化“X”功能.
+        has_functions = text.startswith("功能", match.end()) and inner not in _initiative_labels()
+        if not (after or before or ends_in_kind or has_functions):
             continue
         end = match.end() + (len(after) if after else 0)
         kind = kind_of(inner, after or before or "")
