@@ -167,6 +167,25 @@ def class_styles() -> dict[str, dict[str, str]]:
     return styles
 
 
+@functools.lru_cache(maxsize=None)
+def functional_properties(class_local: str) -> frozenset[str]:
+    """Property IRIs a class may have at most one value of (``sh:maxCount 1`` in shapes.ttl)."""
+    from rdflib import RDFS, Namespace
+
+    sh = Namespace("http://www.w3.org/ns/shacl#")
+    gk = Namespace("https://w3id.org/govkg/ns#")
+    shapes, ontology = shapes_graph(), ontology_graph()
+    classes = {gk[class_local]} | set(ontology.transitive_objects(gk[class_local], RDFS.subClassOf))
+    result = set()
+    for shape in shapes.subjects(sh.targetClass, None):
+        if not classes & set(shapes.objects(shape, sh.targetClass)):
+            continue
+        for prop in shapes.objects(shape, sh.property):
+            if str(shapes.value(prop, sh.maxCount)) == "1":
+                result.add(str(shapes.value(prop, sh.path)))
+    return frozenset(result)
+
+
 @dataclass(frozen=True)
 class Division:
     code: str

@@ -10,11 +10,19 @@ from .model import Entity, Extraction
 
 
 def merge_entity(into: Entity, other: Entity) -> None:
+    """Fold ``other`` into ``into``. Where the shapes allow one value (a data exchange's status,
+    a platform's kind), the first document's value stands."""
+    from .ontology import functional_properties
+    from .rdf import expand
+
+    single = functional_properties(into.type)
     for alias in [other.label, *other.aliases]:
         if alias and alias != into.label and alias not in into.aliases:
             into.aliases.append(alias)
     into.label_en = into.label_en or other.label_en
     for predicate, values in other.props.items():
+        if expand(predicate) in single and into.props.get(predicate):
+            continue
         for value in values:
             into.add(predicate, value)
     for evidence in other.evidence:

@@ -58,6 +58,15 @@ class NormText:
         return bisect.bisect_left(self._map, original_position, 0, len(self.text))
 
 
+def _full_width_punct(match: re.Match) -> str:
+    """Full-width form of ASCII punctuation in Chinese text; a comma between digits (1,000)
+    and a colon between digits (10:30) stay as they are."""
+    char, text, i = match.group(), match.string, match.start()
+    if char in ",:" and 0 < i < len(text) - 1 and text[i - 1].isdigit() and text[i + 1].isdigit():
+        return char
+    return _HALF_TO_FULL[char]
+
+
 def _fix_quotes(text: str) -> str:
     """Replace ASCII double quotes by “ or ”, one paragraph at a time (length-preserving)."""
     out = []
@@ -107,7 +116,7 @@ def normalize(original: str) -> NormText:
     '豫事办"'
     """
     text = original.translate(_WIDTH)
-    text = _PUNCT_IN_CJK.sub(lambda m: _HALF_TO_FULL[m.group()], text)
+    text = _PUNCT_IN_CJK.sub(_full_width_punct, text)
     text = _fix_quotes(text)
     # Deletions: collect ranges, then rebuild with the map.
     deletions = [(m.start(), m.end()) for m in _SPACES_NEAR_CJK.finditer(text) if m.end() > m.start()]
