@@ -1,7 +1,7 @@
 """Data exchanges (``DataExchange``): 数据交易中心, 数据交易所, 数据交易平台, 数据交易联盟 …
 
 A name ends with a ``gk:textCue`` of ``gk:DataExchange`` and may start with a region or other
-words (郑州数据交易中心, 青岛大数据交易中心, 海洋等行业数据交易平台). The status is planned when
+words (贵阳大数据交易所, 上海数据交易所, 行业数据交易平台). The status is planned when
 the nearest status cue before the name (or the word right after it: 推进…平台建设) is a
 ``gk:planned`` cue, and existing otherwise, and always in a section reviewing the current state.
 """
