@@ -82,7 +82,7 @@ def status_of(before: str, after: str) -> str:
 
     >>> status_of("谋划建立", "。").rsplit("#")[-1]
     'planned'
-    >>> status_of("充分发挥郑州数据交易中心和", "作用").rsplit("#")[-1]
+    >>> status_of("充分发挥贵阳大数据交易所和", "作用").rsplit("#")[-1]
     'existing'
     >>> status_of("推进", "建设，").rsplit("#")[-1]
     'planned'

@@ -281,8 +281,8 @@ def find_platforms(text: str) -> list[PlatformMention]:
 def canonical_key(name: str, region_names: tuple[str, ...] = ()) -> str:
     """Key under which spellings of one platform merge: no quotes, spaces or leading scope.
 
-    >>> canonical_key("省“豫事办”APP", ("河南省",))
-    '豫事办APP'
+    >>> canonical_key("省“皖事通”APP", ("安徽省",))
+    '皖事通APP'
     """
     key = re.sub(r"[“”\"'\s]", "", name)
     for prefix in sorted(region_names, key=len, reverse=True):
