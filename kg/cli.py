@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 
 import click
 
@@ -47,17 +48,24 @@ def main():
 @click.option("--until", type=click.Choice(["read", "segment", "extract", "resolve", "to_rdf", "validate", "serialize"]),
               default="serialize", show_default=True, help="Stop after this stage and print what it produced.")
 @click.option("--no-validate", is_flag=True, help="Skip SHACL validation.")
+@click.option("--store", "store_dir", type=click.Path(file_okay=False),
+              help="Oxigraph store keeping one named graph per source; unchanged sources are skipped. [default: OUT/store]")
+@click.option("--no-store", is_flag=True, help="Build everything in memory, keep no store.")
+@click.option("--jobs", "-j", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="Processes for segmenting and extracting.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
-def build(paths, out_dir, until, no_validate, as_json):
+def build(paths, out_dir, until, no_validate, store_dir, no_store, jobs, as_json):
     """Build the knowledge graph from documents (default: data/).
 
     PATHS are files or directories of .txt, .md, .html, .docx or .pdf documents. Writes
     govkg.ttl (deterministic Turtle), govkg.trig (one named graph per source file) and
     govkg.jsonld. Unreadable files are reported at the end (exit 3); the rest is built.
+    The store (OUT/store) keeps each source's graph and content hash: a second build skips
+    unchanged files and replaces changed ones, each in one transaction.
 
     \b
     Example:
-      govkg build data/ --out out/
+      govkg build data/ --out out/ --jobs 2
       govkg build plan.docx --until extract
     """
     from . import api
@@ -66,7 +74,10 @@ def build(paths, out_dir, until, no_validate, as_json):
     progress = None
     if not as_json and sys.stderr.isatty():
         progress = lambda name: click.echo(f"  read {name}", err=True)  # noqa: E731
-    result = api.build(list(paths) or None, out_dir=out_dir, until=until, validate=not no_validate, progress=progress)
+    store = None if no_store else (store_dir or str(Path(out_dir) / "store"))
+    options = api.BuildOptions(out_dir=out_dir if until == "serialize" else None, store=store, until=until,
+                               validate=not no_validate, jobs=jobs)
+    result = api.build(list(paths) or None, options, progress=progress)
     if until != "serialize":
         click.echo(stage_dump(result, as_json=as_json))
     else:
@@ -77,6 +88,28 @@ def build(paths, out_dir, until, no_validate, as_json):
     if result.errors:
         sys.exit(EXIT_ERROR)
     if result.conforms is False:
+        sys.exit(EXIT_PROBLEMS)
+
+
+@main.command()
+@click.argument("names", nargs=-1, required=True)
+@click.option("--store", "store_dir", default="out/store", show_default=True, type=click.Path(file_okay=False),
+              help="The store to remove from.")
+def remove(names, store_dir):
+    """Remove source documents (by file name) and everything extracted from them from the store.
+
+    Run `govkg build` afterwards to rewrite the output files without them.
+
+    \b
+    Example:
+      govkg remove old_plan.txt
+    """
+    from . import api
+
+    removed = api.remove(list(names), store=store_dir)
+    for name in names:
+        click.echo(f"removed {name}" if Path(name).name in removed else f"not in the store: {name}")
+    if len(removed) < len(names):
         sys.exit(EXIT_PROBLEMS)
 
 

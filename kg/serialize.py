@@ -14,6 +14,9 @@ def write_atomic(path: str | Path, data: bytes | str) -> Path:
     payload = data.encode("utf-8") if isinstance(data, str) else data
     fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temp, 0o666 & ~umask)  # mkstemp makes 0600; outputs are ordinary files
         with os.fdopen(fd, "wb") as handle:
             handle.write(payload)
             handle.flush()
@@ -29,6 +32,8 @@ def _ox(term):
     import pyoxigraph as ox
     from rdflib import BNode, Literal, URIRef
 
+    if isinstance(term, (ox.NamedNode, ox.Literal, ox.BlankNode)):
+        return term
     if isinstance(term, URIRef):
         return ox.NamedNode(str(term))
     if isinstance(term, Literal):
@@ -42,15 +47,13 @@ def _ox(term):
     raise TypeError(f"not an RDF term: {term!r}")
 
 
-def _key(triple) -> tuple:
-    return tuple((type(t).__name__, str(t), getattr(t, "language", None) or "", str(getattr(t, "datatype", "") or ""))
-                 for t in triple)
-
-
-def _triples(graph) -> list:
+def _triples(triples) -> list:
+    """Oxigraph triples, deduplicated and sorted by their N-Triples text: the same statements
+    always come out in the same order, whether they come from rdflib or from the store."""
     import pyoxigraph as ox
 
-    return [ox.Triple(*(_ox(t) for t in triple)) for triple in sorted(graph, key=_key)]
+    converted = {ox.Triple(*(_ox(t) for t in triple)) for triple in triples}
+    return sorted(converted, key=str)
 
 
 def _sorted_prefixes(data: bytes) -> bytes:
@@ -60,7 +63,7 @@ def _sorted_prefixes(data: bytes) -> bytes:
     return b"\n".join(sorted(head) + lines[len(head):])
 
 
-def turtle(graph) -> bytes:
+def turtle(triples) -> bytes:
     """Deterministic Turtle: triples sorted, then written by Oxigraph (rdflib's own Turtle
     writer takes seconds on a graph this size). The graph has no blank nodes, so the same
     graph always gives the same bytes."""
@@ -68,7 +71,7 @@ def turtle(graph) -> bytes:
 
     from .rdf import PREFIXES
 
-    return _sorted_prefixes(ox.serialize(_triples(graph), format=ox.RdfFormat.TURTLE, prefixes=dict(PREFIXES)))
+    return _sorted_prefixes(ox.serialize(_triples(triples), format=ox.RdfFormat.TURTLE, prefixes=dict(PREFIXES)))
 
 
 def trig(named: dict[str, list]) -> bytes:
@@ -80,13 +83,13 @@ def trig(named: dict[str, list]) -> bytes:
     quads = []
     for graph_iri in sorted(named):
         name = ox.NamedNode(graph_iri)
-        quads += [ox.Quad(*(_ox(t) for t in triple), name) for triple in sorted(set(named[graph_iri]), key=_key)]
+        quads += [ox.Quad(t.subject, t.predicate, t.object, name) for t in _triples(named[graph_iri])]
     return _sorted_prefixes(ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=dict(PREFIXES)))
 
 
-def jsonld(graph) -> bytes:
+def jsonld(triples) -> bytes:
     import pyoxigraph as ox
 
     from .rdf import PREFIXES
 
-    return ox.serialize(_triples(graph), format=ox.RdfFormat.JSON_LD, prefixes=dict(PREFIXES))
+    return ox.serialize(_triples(triples), format=ox.RdfFormat.JSON_LD, prefixes=dict(PREFIXES))

@@ -17,14 +17,18 @@ def build_summary(result, *, text: bool = False):
         "warnings": state.warnings,
         "errors": [str(e) for e in state.errors],
         "written": [str(p) for p in state.written],
+        "unchanged": state.unchanged,
     }
     if not text:
         return summary
     lines = [f"{summary['sources']} source file(s), {summary['documents']} document(s)"]
+    if state.unchanged:
+        lines.append(f"{len(state.unchanged)} unchanged source file(s) skipped (already in the store)")
     for row in result.per_document:
         counts = ", ".join(f"{k} {v}" for k, v in row["counts"].items())
         lines.append(f"  {row['genre']:<20} {row['document']}: {counts}")
-    lines.append("entities: " + ", ".join(f"{k} {v}" for k, v in result.counts.items()))
+    if result.counts:
+        lines.append("entities: " + ", ".join(f"{k} {v}" for k, v in result.counts.items()))
     if result.conforms is not None:
         lines.append("SHACL: conforms" if result.conforms else f"SHACL: {summary['violations']} violation(s); run `govkg validate`")
     for warning in state.warnings:

@@ -1,0 +1,139 @@
+"""The embedded store: an Oxigraph database with one named graph per source file, one for the
+ontology and vocabularies, and a metadata graph recording each source's content hash.
+
+Replacing a source's graph is one SPARQL update (drop, insert, record the hash), which Oxigraph
+runs as one transaction: a build killed midway leaves every source either as it was or as it
+became, never half-written.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import iris
+from .errors import KGError
+
+META_GRAPH = iris.GRAPH + "meta"
+_SHA = iris.NS + "sha256"
+_NAME = iris.NS + "path"
+_GRAPH = iris.NS + "graph"
+
+
+def _nt_term(term) -> str:
+    """N-Triples form of an rdflib or pyoxigraph term (Oxigraph writes it)."""
+    from .serialize import _ox
+
+    return str(_ox(term))
+
+
+def _escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
+
+
+@dataclass(frozen=True)
+class StoredSource:
+    name: str
+    sha256: str
+    graph: str
+
+
+class GraphStore:
+    """A directory holding the Oxigraph database of a build."""
+
+    def __init__(self, path: str | Path, *, read_only: bool = False):
+        import pyoxigraph as ox
+
+        self.path = Path(path)
+        try:
+            if read_only:
+                self._store = ox.Store.read_only(str(self.path))
+            else:
+                self.path.mkdir(parents=True, exist_ok=True)
+                self._store = ox.Store(str(self.path))
+        except OSError as exc:
+            raise KGError(f"{self.path}: cannot open the store ({exc})",
+                          fix="close other govkg processes using it, or remove the directory to rebuild") from None
+
+    @staticmethod
+    def exists(path: str | Path) -> bool:
+        path = Path(path)
+        return path.is_dir() and any(path.iterdir())
+
+    @property
+    def oxigraph(self):
+        return self._store
+
+    def sources(self) -> dict[str, StoredSource]:
+        rows = self._store.query(
+            f"SELECT ?name ?sha ?g WHERE {{ GRAPH <{META_GRAPH}> {{ ?s <{_NAME}> ?name ; <{_SHA}> ?sha ; <{_GRAPH}> ?g }} }}")
+        return {r["name"].value: StoredSource(r["name"].value, r["sha"].value, r["g"].value) for r in rows}
+
+    def replace_graph(self, graph_iri: str, triples, *, source_name: str | None = None, sha256: str | None = None) -> None:
+        """Put ``triples`` (rdflib or N-Triples-able terms) as the whole content of a named graph,
+        and record the source's hash, in one transaction."""
+        body = "\n".join(f"{_nt_term(s)} {_nt_term(p)} {_nt_term(o)} ." for s, p, o in triples)
+        meta = ""
+        if source_name is not None:
+            node = iris.source(source_name)
+            meta = (f"DELETE WHERE {{ GRAPH <{META_GRAPH}> {{ <{node}> ?p ?o }} }} ;\n"
+                    f"INSERT DATA {{ GRAPH <{META_GRAPH}> {{ <{node}> <{_NAME}> \"{_escape(source_name)}\" ; "
+                    f"<{_SHA}> \"{sha256}\" ; <{_GRAPH}> <{graph_iri}> . }} }} ;\n")
+        self._store.update(f"DROP SILENT GRAPH <{graph_iri}> ;\n{meta}INSERT DATA {{ GRAPH <{graph_iri}> {{\n{body}\n}} }}")
+
+    def remove_source(self, source_name: str) -> bool:
+        stored = self.sources().get(source_name)
+        if stored is None:
+            return False
+        node = iris.source(source_name)
+        self._store.update(f"DROP SILENT GRAPH <{stored.graph}> ;\n"
+                           f"DELETE WHERE {{ GRAPH <{META_GRAPH}> {{ <{node}> ?p ?o }} }}")
+        return True
+
+    def ensure_ontology(self, triples) -> bool:
+        """Store the ontology graph if its content changed; returns whether it was written."""
+        from .rdf import ONTOLOGY_GRAPH
+
+        lines = sorted(f"{_nt_term(s)} {_nt_term(p)} {_nt_term(o)} ." for s, p, o in triples)
+        digest = hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
+        if self.sources().get("(ontology)", StoredSource("", "", "")).sha256 == digest:
+            return False
+        self.replace_graph(ONTOLOGY_GRAPH, triples, source_name="(ontology)", sha256=digest)
+        return True
+
+    def quads(self, graph_iri: str | None = None):
+        import pyoxigraph as ox
+
+        graph = ox.NamedNode(graph_iri) if graph_iri else None
+        return [q for q in self._store.quads_for_pattern(None, None, None, graph) if str(q.graph_name) != f"<{META_GRAPH}>"]
+
+    def named_quads(self) -> dict[str, list]:
+        """Every named graph's triples (pyoxigraph terms), the metadata graph left out."""
+        import pyoxigraph as ox
+
+        result: dict[str, list] = {}
+        for quad in self._store.quads_for_pattern(None, None, None, None):
+            name = quad.graph_name
+            if isinstance(name, ox.NamedNode) and name.value != META_GRAPH:
+                result.setdefault(name.value, []).append(ox.Triple(quad.subject, quad.predicate, quad.object))
+        return result
+
+    def named_graphs(self) -> list[str]:
+        return sorted(g.value for g in self._store.named_graphs() if g.value != META_GRAPH)
+
+    def to_rdflib(self):
+        """Everything in the store (but the metadata) as one rdflib Graph."""
+        import pyoxigraph as ox
+        from rdflib import Graph
+
+        from .rdf import bind_prefixes
+
+        data = ox.serialize((ox.Triple(q.subject, q.predicate, q.object) for q in self.quads()),
+                            format=ox.RdfFormat.N_TRIPLES)
+        graph = Graph()
+        bind_prefixes(graph)
+        graph.parse(data=data.decode("utf-8"), format="nt")
+        return graph
+
+    def flush(self) -> None:
+        self._store.flush()

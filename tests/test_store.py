@@ -1,0 +1,144 @@
+"""The embedded store: incremental builds, removal, interruption, parallel equivalence."""
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from conftest import DATA, ROOT
+
+SAMPLE = DATA / "newsletter_2023_19.txt"
+
+
+def _build(paths, out, **options):
+    from kg import api
+
+    return api.build([str(p) for p in paths], out_dir=out, store=out / "store", **options)
+
+
+def _stored(store_dir):
+    from kg.store import GraphStore
+
+    return GraphStore(store_dir, read_only=True).sources()
+
+
+def _two_sources(tmp_path):
+    src = tmp_path / "src"
+    src.mkdir()
+    shutil.copy(SAMPLE, src / "a.txt")
+    (src / "b.txt").write_text("成都市数字政府建设实施方案（2024—2026年）\n\n一、重点任务\n\n1.推进一网通办。建设市一体化政务服务平台。"
+                               "〔牵头单位：市政务服务局〕\n", encoding="utf-8")
+    return src
+
+
+def test_unchanged_sources_are_skipped_and_changed_ones_replaced(tmp_path):
+    src, out = _two_sources(tmp_path), tmp_path / "out"
+    first = _build([src], out)
+    assert {s.name for s in first.state.sources} == {"a.txt", "b.txt"} and first.conforms
+    ttl_before = (out / "govkg.ttl").read_bytes()
+
+    second = _build([src], out)
+    assert sorted(second.state.unchanged) == ["a.txt", "b.txt"] and second.state.sources == []
+    assert (out / "govkg.ttl").read_bytes() == ttl_before  # outputs rewritten from the store, identical
+
+    (src / "b.txt").write_text((src / "b.txt").read_text(encoding="utf-8").replace("市一体化政务服务平台", "市统一公共支付平台"),
+                               encoding="utf-8")
+    third = _build([src], out)
+    assert third.state.unchanged == ["a.txt"] and [s.name for s in third.state.sources] == ["b.txt"]
+    text = (out / "govkg.ttl").read_text(encoding="utf-8")
+    assert "市统一公共支付平台" in text and "市一体化政务服务平台" not in text  # old graph replaced, not added to
+    assert "豫事办" in text  # the unchanged source is still there
+    stored = _stored(out / "store")
+    import hashlib
+
+    assert stored["b.txt"].sha256 == hashlib.sha256((src / "b.txt").read_bytes()).hexdigest()
+
+
+def test_remove_deletes_a_source_graph(tmp_path):
+    from kg import api
+
+    src, out = _two_sources(tmp_path), tmp_path / "out"
+    _build([src], out)
+    assert api.remove(["b.txt", "missing.txt"], store=out / "store") == ["b.txt"]
+    assert set(_stored(out / "store")) == {"a.txt", "(ontology)"}
+    _build([src / "a.txt"], out)
+    assert "市政务服务局" not in (out / "govkg.ttl").read_text(encoding="utf-8")
+
+
+def test_parallel_build_equals_a_one_process_build(tmp_path):
+    src = _two_sources(tmp_path)
+    shutil.copy(ROOT / "tests" / "golden" / "mini_plan.txt", src / "c.txt")
+    one = _build([src], tmp_path / "one", jobs=1)
+    two = _build([src], tmp_path / "two", jobs=2)
+    assert one.counts == two.counts
+    for name in ("govkg.ttl", "govkg.trig"):
+        assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes()
+
+
+def test_store_and_memory_builds_write_the_same_files(tmp_path):
+    src = _two_sources(tmp_path)
+    from kg import api
+
+    api.build([str(src)], out_dir=tmp_path / "mem")
+    _build([src], tmp_path / "sto")
+    assert (tmp_path / "mem" / "govkg.ttl").read_bytes() == (tmp_path / "sto" / "govkg.ttl").read_bytes()
+
+
+def test_a_killed_build_loses_nothing_already_built(tmp_path):
+    """Kill a build between two sources: every source in the store is either as it was before
+    the build or as it became, with its hash; a later build completes the job."""
+    import hashlib
+
+    src, out = tmp_path / "src", tmp_path / "out"
+    src.mkdir()
+    names = [f"doc{i}.txt" for i in range(4)]
+    for name in names:
+        shutil.copy(SAMPLE, src / name)
+    _build([src], out, validate=False)
+    old = {name: hashlib.sha256((src / name).read_bytes()).hexdigest() for name in names}
+    for index, name in enumerate(names):
+        text = (src / name).read_text(encoding="utf-8")
+        (src / name).write_text(text.replace("（来源：河南省人民政府）", f"升级完善“修订{index}号”平台。\n\n（来源：河南省人民政府）"),
+                                encoding="utf-8")
+    new = {name: hashlib.sha256((src / name).read_bytes()).hexdigest() for name in names}
+
+    process = subprocess.Popen([sys.executable, str(ROOT / "cli.py"), "build", str(src), "--out", str(out), "--no-validate"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=tmp_path)
+    deadline = time.monotonic() + 120
+    killed_midway = False
+    while time.monotonic() < deadline and process.poll() is None:
+        time.sleep(0.05)
+        try:
+            stored = _stored(out / "store")
+        except Exception:  # the writer may be mid-flush; look again
+            continue
+        done = sum(stored[n].sha256 == new[n] for n in names if n in stored)
+        if 0 < done < len(names):
+            os.kill(process.pid, signal.SIGKILL)
+            killed_midway = True
+            break
+    process.wait()
+    assert killed_midway, "the build finished before it could be interrupted"
+
+    from kg.store import GraphStore
+    from kg import iris
+
+    store = GraphStore(out / "store", read_only=True)
+    stored = store.sources()
+    states = []
+    for name in names:
+        assert stored[name].sha256 in (old[name], new[name])
+        states.append(stored[name].sha256 == new[name])
+        quads = store.quads(iris.document_graph(name))
+        assert len(quads) > 10000  # the graph is whole, old or new
+        marker = any("修订" in str(q.object) and "号" in str(q.object) for q in quads)
+        assert marker == states[-1]  # the content is the one the recorded hash says
+    assert any(states) and not all(states)
+    del store
+
+    final = _build([src], out, validate=False)
+    assert sorted(final.state.unchanged) == sorted(n for n, s in zip(names, states) if s)
+    assert all(s.sha256 == new[n] for n, s in _stored(out / "store").items() if n in names)
