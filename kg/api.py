@@ -141,6 +141,22 @@ def remove(names: list[str], *, store: str | Path) -> list[str]:
     return removed
 
 
+def push(*, endpoint: str, graph_store: str | None = None, user: str | None = None, password: str | None = None,
+         store: str | Path = DEFAULT_OUT / "store") -> list[str]:
+    """Upload every named graph of a store to a remote store (Graph Store HTTP Protocol, PUT).
+    ``graph_store`` defaults to ``endpoint`` with a trailing /query or /sparql replaced by /store."""
+    import re
+
+    from .remote import Endpoint, push_graphs
+    from .store import GraphStore
+
+    if not GraphStore.exists(store):
+        raise KGError(f"{store}: no store here", fix="run `govkg build` first, or pass --store DIR")
+    graph_store = graph_store or re.sub(r"/(query|sparql)/?$", "/store", endpoint)
+    named = GraphStore(store, read_only=True).named_quads()
+    return push_graphs(Endpoint(endpoint, graph_store, user, password), named)
+
+
 def load_graph(path: str | Path | None = None):
     """The built graph: ``path`` (Turtle, TriG, N-Triples or JSON-LD), default ``out/govkg.ttl``."""
     from rdflib import Dataset, Graph

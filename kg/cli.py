@@ -92,6 +92,53 @@ def build(paths, out_dir, until, no_validate, store_dir, no_store, jobs, as_json
 
 
 @main.command()
+@click.option("--store", "store_dir", default="out/store", show_default=True, type=click.Path(file_okay=False),
+              help="The store to serve.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=7878, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
+def serve(store_dir, host, port):
+    """Serve the store read-only as a SPARQL 1.1 endpoint (the Oxigraph server); Ctrl-C stops it.
+
+    Needs the server extra: pip install 'govkg[server]'.
+
+    \b
+    Example:
+      govkg serve --port 7878
+      curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * {?s ?p ?o} LIMIT 3' http://127.0.0.1:7878/query
+    """
+    from .server import serve as run_server
+
+    def started(urls):
+        click.echo(f"SPARQL endpoint: {urls['sparql']}")
+        click.echo(f"query page:      {urls['page']}")
+        click.echo("press Ctrl-C to stop", err=True)
+
+    sys.exit(run_server(store_dir, host=host, port=port, on_start=started))
+
+
+@main.command()
+@click.option("--endpoint", required=True, help="SPARQL query endpoint URL (used to check the upload).")
+@click.option("--graph-store", "graph_store", help="Graph Store HTTP Protocol URL [default: derived from the endpoint].")
+@click.option("--user", help="User name for Basic or Digest authentication.")
+@click.option("--password", help="Password for Basic or Digest authentication.")
+@click.option("--store", "store_dir", default="out/store", show_default=True, type=click.Path(file_okay=False),
+              help="The store whose named graphs are pushed.")
+def push(endpoint, graph_store, user, password, store_dir):
+    """Upload each source's named graph (and the ontology's) to a remote triple store with the
+    SPARQL 1.1 Graph Store HTTP Protocol (PUT: pushing twice replaces, never duplicates).
+
+    \b
+    Example:
+      govkg push --endpoint http://127.0.0.1:8890/sparql --graph-store http://127.0.0.1:8890/sparql-graph-crud-auth --user dba --password dba
+    """
+    from . import api
+
+    pushed = api.push(endpoint=endpoint, graph_store=graph_store, user=user, password=password, store=store_dir)
+    for graph in pushed:
+        click.echo(f"pushed <{graph}>")
+
+
+@main.command()
 @click.argument("names", nargs=-1, required=True)
 @click.option("--store", "store_dir", default="out/store", show_default=True, type=click.Path(file_okay=False),
               help="The store to remove from.")
