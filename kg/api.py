@@ -107,6 +107,19 @@ def build(paths: list[str | Path] | None = None, options: BuildOptions | None = 
 
         state.store = GraphStore(options.store)
     stop = STAGES.index(options.until)
+    if state.store is not None:
+        from .pipeline import stage_build_into_store
+
+        stage_read(state, progress)
+        if not state.sources and not state.unchanged:
+            state.store = None
+            raise BuildFailed(state.errors)
+        stage_build_into_store(state, jobs=options.jobs, validate=options.validate, progress=progress)
+        stage_serialize(state, Path(options.out_dir) if options.out_dir is not None else None)
+        state.store = None  # releases the store's lock (Oxigraph closes it when the object goes)
+        counts = collections.Counter(state.entity_types.values())
+        return BuildResult(state=state, counts=dict(sorted(counts.items())), per_document=state.documents,
+                           stopped_after=options.until)
     parallel = options.jobs > 1 and stop >= STAGES.index("extract")
     steps = [
         (Stage.READ, lambda: stage_read(state, progress)),

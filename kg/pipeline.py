@@ -41,6 +41,9 @@ class BuildState:
     written: list[Path] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)  # sources the store already holds as they are
     store: object | None = None  # kg.store.GraphStore
+    # Filled by the streaming (store) build instead of extractions: per-document rows and entity types.
+    documents: list[dict] = field(default_factory=list)
+    entity_types: dict[str, str] = field(default_factory=dict)
 
 
 def stage_read(state: BuildState, progress: Callable[[str], None] | None = None) -> None:
@@ -113,6 +116,94 @@ def stage_extract_parallel(state: BuildState, jobs: int) -> None:
             state.warnings.extend(extraction.warnings)
 
 
+@dataclass
+class SourceResult:
+    """What one source contributes to a store build, small enough to pass between processes."""
+
+    name: str
+    sha256: str
+    ntriples: str  # the source's named graph
+    documents: list[dict]
+    entity_types: dict[str, str]
+    warnings: list[str]
+    report: object | None  # ValidationReport of the source's graph, or None
+
+
+def build_source(source: Source, validate: bool = True) -> SourceResult:
+    """segment -> extract -> resolve -> to_rdf -> validate for one source, as N-Triples: the unit
+    of work of a store build, run in a worker process with ``--jobs``."""
+    import collections
+
+    import pyoxigraph as ox
+
+    from . import iris
+    from .ontology import ontology_graph
+    from .rdf import to_dataset
+    from .serialize import _triples
+    from .validate import validate_graph
+
+    extractions = process_source(source)
+    built = to_dataset([(source, extractions)], include_ontology=False)
+    triples = built.named[iris.document_graph(source.name)]
+    report = None
+    if validate:
+        graph = built.graph
+        for triple in ontology_graph():
+            graph.add(triple)
+        report = validate_graph(graph)
+    documents, types = [], {}
+    for extraction in extractions:
+        kinds = collections.Counter(e.type for e in extraction.entities)
+        kinds["relations"] = len(extraction.relations)
+        documents.append({"source": source.name, "document": extraction.document.label,
+                          "genre": extraction.document.type, "counts": dict(sorted(kinds.items()))})
+        for entity in [extraction.document, *extraction.entities]:
+            types.setdefault(entity.iri, entity.type)
+    ntriples = ox.serialize(_triples(triples), format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
+    return SourceResult(source.name, source.sha256, ntriples, documents, types,
+                        [w for x in extractions for w in x.warnings], report)
+
+
+def stage_build_into_store(state: BuildState, *, jobs: int, validate: bool,
+                           progress: Callable[[str], None] | None = None) -> None:
+    """Build every changed source and put its graph into the store as soon as it is ready, one
+    transaction per source: memory stays bounded by one source per process, and a build killed
+    midway keeps every source already stored."""
+    import functools
+    from concurrent.futures import ProcessPoolExecutor
+
+    from . import iris
+    from .ontology import ontology_graph
+    from .validate import ValidationReport
+
+    state.store.ensure_ontology(list(ontology_graph()))
+    work = functools.partial(build_source, validate=validate)
+    reports = []
+    pool = ProcessPoolExecutor(max_workers=jobs) if jobs > 1 else None
+    try:
+        results = pool.map(work, state.sources) if pool else map(work, state.sources)
+        for result in results:
+            state.store.replace_graph(iris.document_graph(result.name), result.ntriples,
+                                      source_name=result.name, sha256=result.sha256)
+            state.documents.extend(result.documents)
+            for iri, type_ in result.entity_types.items():
+                state.entity_types.setdefault(iri, type_)
+            state.warnings.extend(result.warnings)
+            state.segments[result.name] = [None] * len(result.documents)
+            if result.report is not None:
+                reports.append(result.report)
+            if progress:
+                progress(f"stored {result.name}")
+    finally:
+        if pool:
+            pool.shutdown()
+    state.store.flush()
+    if reports:
+        state.report = ValidationReport(conforms=all(r.conforms for r in reports),
+                                        violations=[v for r in reports for v in r.violations],
+                                        text="\n".join(r.text for r in reports if not r.conforms))
+
+
 def stage_resolve(state: BuildState) -> None:
     from .resolve import resolve_extractions
 
@@ -133,29 +224,19 @@ def stage_validate(state: BuildState) -> None:
     state.report = validate_graph(state.graph)
 
 
-def stage_store(state: BuildState) -> None:
-    """Replace each rebuilt source's named graph in the store, one transaction per source."""
-    from . import iris
-    from .rdf import ONTOLOGY_GRAPH
-
-    if state.store is None or state.dataset is None:
-        return
-    state.store.ensure_ontology(state.dataset.named[ONTOLOGY_GRAPH])
-    for source in state.sources:
-        graph_iri = iris.document_graph(source.name)
-        state.store.replace_graph(graph_iri, state.dataset.named[graph_iri], source_name=source.name, sha256=source.sha256)
-    state.store.flush()
-
-
 def stage_serialize(state: BuildState, out_dir: Path | None) -> None:
     from .serialize import jsonld, trig, turtle, write_atomic
 
-    stage_store(state)
     if out_dir is None:
         return
-    named = state.store.named_quads() if state.store is not None else state.dataset.named
-    # Serialise everything first, then replace the files, so an error leaves the old outputs.
-    union = [triple for graph in named.values() for triple in graph]
-    payloads = {"govkg.ttl": turtle(union), "govkg.trig": trig(named), "govkg.jsonld": jsonld(union)}
+    if state.store is not None:
+        from .serialize import store_outputs
+
+        payloads = store_outputs(state.store)
+    else:
+        named = state.dataset.named
+        union = [triple for graph in named.values() for triple in graph]
+        payloads = {"govkg.ttl": turtle(union), "govkg.trig": trig(named), "govkg.jsonld": jsonld(union)}
+    # Everything is serialised before any file is replaced, so an error leaves the old outputs.
     for name, payload in payloads.items():
         state.written.append(write_atomic(out_dir / name, payload))

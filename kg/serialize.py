@@ -93,3 +93,32 @@ def jsonld(triples) -> bytes:
     from .rdf import PREFIXES
 
     return ox.serialize(_triples(triples), format=ox.RdfFormat.JSON_LD, prefixes=dict(PREFIXES))
+
+
+def store_outputs(store) -> dict[str, bytes]:
+    """govkg.ttl, govkg.trig and govkg.jsonld straight from a store, streamed by Oxigraph in
+    the store's own order (deterministic for the same content), so memory does not grow with
+    the corpus. The Turtle and JSON-LD hold the union of the named graphs; a statement made by
+    two sources may be written twice, which RDF reads as one."""
+    import pyoxigraph as ox
+
+    from .rdf import PREFIXES
+    from .store import META_GRAPH
+
+    graphs = [g for g in store.named_graphs()]
+
+    def quads():
+        for graph in graphs:
+            yield from store.oxigraph.quads_for_pattern(None, None, None, ox.NamedNode(graph))
+
+    def triples():
+        for quad in quads():
+            yield ox.Triple(quad.subject, quad.predicate, quad.object)
+
+    prefixes = dict(PREFIXES)
+    assert META_GRAPH not in graphs
+    return {
+        "govkg.ttl": _sorted_prefixes(ox.serialize(triples(), format=ox.RdfFormat.TURTLE, prefixes=prefixes)),
+        "govkg.trig": _sorted_prefixes(ox.serialize(quads(), format=ox.RdfFormat.TRIG, prefixes=prefixes)),
+        "govkg.jsonld": ox.serialize(triples(), format=ox.RdfFormat.JSON_LD, prefixes=prefixes),
+    }

@@ -70,9 +70,12 @@ class GraphStore:
         return {r["name"].value: StoredSource(r["name"].value, r["sha"].value, r["g"].value) for r in rows}
 
     def replace_graph(self, graph_iri: str, triples, *, source_name: str | None = None, sha256: str | None = None) -> None:
-        """Put ``triples`` (rdflib or N-Triples-able terms) as the whole content of a named graph,
-        and record the source's hash, in one transaction."""
-        body = "\n".join(f"{_nt_term(s)} {_nt_term(p)} {_nt_term(o)} ." for s, p, o in triples)
+        """Put ``triples`` (N-Triples text, or rdflib / pyoxigraph triples) as the whole content of a
+        named graph, and record the source's hash, in one transaction."""
+        if isinstance(triples, str):
+            body = triples
+        else:
+            body = "\n".join(f"{_nt_term(s)} {_nt_term(p)} {_nt_term(o)} ." for s, p, o in triples)
         meta = ""
         if source_name is not None:
             node = iris.source(source_name)

@@ -27,7 +27,7 @@ def built(tmp_path_factory):
 
 
 def test_build_writes_outputs_and_prints_a_summary(built, runner, tmp_path):
-    assert sorted(p.name for p in built.iterdir()) == ["govkg.jsonld", "govkg.trig", "govkg.ttl"]
+    assert sorted(p.name for p in built.iterdir()) == ["govkg.jsonld", "govkg.trig", "govkg.ttl", "store"]
     result = runner.invoke(main, ["build", str(DATA), "--out", str(tmp_path)])
     assert result.exit_code == 0
     assert "1 source file(s), 8 document(s)" in result.stdout
@@ -68,15 +68,15 @@ def test_bad_files_are_listed_and_the_rest_is_built(runner, tmp_path):
 def test_a_failed_build_leaves_previous_outputs_untouched(runner, tmp_path, monkeypatch):
     out = tmp_path / "out"
     assert runner.invoke(main, ["build", str(DATA), "--out", str(out)]).exit_code == 0
-    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
 
     def explode(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr("kg.serialize.jsonld", explode)
+    monkeypatch.setattr("kg.serialize.store_outputs", explode)
     result = runner.invoke(main, ["build", str(DATA), "--out", str(out)])
     assert result.exit_code != 0
-    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before
     assert not list(out.glob(".*tmp"))
 
 

@@ -41,8 +41,13 @@ def _national(text: str | None) -> bool:
     return bool(text) and any(text.startswith(alias) for alias in COUNTRY_ALIASES + ("工业和信息化部", "国家发展改革委"))
 
 
-def _region_of(text: str | None) -> str | None:
-    if not text:
+_GOVERNMENT_BODY = re.compile(r"(政府|办公厅|办公室|委员会|管理局|局|厅|委|办|部|中心|领导小组)$")
+
+
+def _region_of(text: str | None, *, body: bool = False) -> str | None:
+    """The region a title names, or (``body=True``) the region of a government body's name;
+    a research institute or company named after a place (阿里研究院) governs nothing."""
+    if not text or (body and not _GOVERNMENT_BODY.search(text)):
         return None
     matches = [m for m in find_regions(text) if len(m.code) == 6]
     if matches:
@@ -83,8 +88,10 @@ def describe_document(segment: Segment) -> tuple[DocContext, Extraction]:
         found = DOC_NUMBER.fullmatch(line.strip())
         if found:
             number = re.sub(r"\s", "", found.group())
-    region = (_region_of(title) or _region_of(issuer) or _region_of(segment.source_line)
-              or (_body_region(segment) if genre != "Article" else None))
+    region = None
+    if genre != "Article":  # commentary and statistics govern no region
+        region = (_region_of(title) or _region_of(issuer, body=True) or _region_of(segment.source_line, body=True)
+                  or _body_region(segment))
 
     document = Entity(iri=doc_iri, type=genre, label=title or f"{source.name} #{segment.index + 1}")
     document.add("dcterms:title", title) if title else None
