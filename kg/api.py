@@ -154,6 +154,16 @@ def remove(names: list[str], *, store: str | Path) -> list[str]:
     return removed
 
 
+def report(graph_path: str | Path | None = None, *, path: str | Path = DEFAULT_OUT / "report.html", fmt: str | None = None,
+           regions: list[str] | None = None, initiatives: list[str] | None = None, graph=None) -> Path:
+    """Write the comparison report of regions (Markdown, HTML or JSON, from ``fmt`` or the
+    suffix of ``path``); regions default to every region a policy document governs."""
+    from .report import write_report
+
+    graph = graph if graph is not None else load_graph(graph_path)
+    return write_report(graph, path=path, fmt=fmt, regions=regions, initiatives=initiatives)
+
+
 def push(*, endpoint: str, graph_store: str | None = None, user: str | None = None, password: str | None = None,
          store: str | Path = DEFAULT_OUT / "store") -> list[str]:
     """Upload every named graph of a store to a remote store (Graph Store HTTP Protocol, PUT).

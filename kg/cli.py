@@ -242,6 +242,32 @@ def export(graph, fmt, out_dir):
 
 
 @main.command()
+@click.option("--graph", "graph_path", type=click.Path(dir_okay=False), help="Graph file (default out/govkg.ttl).")
+@click.option("--regions", help="Comma-separated regions (names, short forms or codes). [default: all governed regions]")
+@click.option("--initiatives", "initiatives", multiple=True,
+              help="An initiative (or a group such as 数据要素) to compare; repeatable. [default: all]")
+@click.option("--format", "fmt", type=click.Choice(["md", "html", "json"]), help="[default: from -o, else html]")
+@click.option("-o", "--output", default="out/report.html", show_default=True, type=click.Path(dir_okay=False),
+              help="File to write.")
+def report(graph_path, regions, initiatives, fmt, output):
+    """Write a comparison report of regions: documents, initiative matrix with the quotes behind
+    every mark, platforms, departments and tasks, goals, similarity.
+
+    \b
+    Example:
+      govkg report --regions 哈尔滨,青岛 -o out/report.md
+      govkg report --initiatives 数据要素 --format json -o out/report.json
+    """
+    import re
+
+    from . import api
+
+    names = [r for r in re.split(r"[,，]", regions) if r.strip()] if regions else None
+    path = api.report(graph_path, path=output, fmt=fmt, regions=names, initiatives=list(initiatives) or None)
+    click.echo(f"wrote {path}")
+
+
+@main.command()
 @click.argument("checksets", nargs=-1, type=click.Path(dir_okay=False, exists=True))
 @click.option("--sources", "search_dirs", multiple=True, type=click.Path(file_okay=False, exists=True),
               help="Directory holding the check sets' source files (repeatable).")

@@ -14,6 +14,7 @@ def test_wheel_contains_the_ontology_and_runs_from_elsewhere(tmp_path):
     names = zipfile.ZipFile(wheel).namelist()
     for data in ("govkg.ttl", "initiatives.ttl", "platform-kinds.ttl", "shapes.ttl", "style.ttl", "divisions.csv"):
         assert f"kg/ontology_data/{data}" in names, data
+    assert "kg/templates/report.html.j2" in names and "kg/templates/report.md.j2" in names
     site = tmp_path / "site"
     subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(site), str(wheel)],
                    check=True, cwd=tmp_path)
