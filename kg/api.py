@@ -164,6 +164,16 @@ def report(graph_path: str | Path | None = None, *, path: str | Path = DEFAULT_O
     return write_report(graph, path=path, fmt=fmt, regions=regions, initiatives=initiatives)
 
 
+def viz(graph_path: str | Path | None = None, *, path: str | Path = DEFAULT_OUT / "graph.html", options=None,
+        graph=None) -> Path:
+    """Write the interactive graph page (one self-contained, offline HTML file) for a view
+    (:class:`kg.viz.VizOptions`: shared, platforms, tasks or full)."""
+    from .viz import VizOptions, write_graph_html
+
+    graph = graph if graph is not None else load_graph(graph_path)
+    return write_graph_html(graph, path=path, options=options or VizOptions())
+
+
 def push(*, endpoint: str, graph_store: str | None = None, user: str | None = None, password: str | None = None,
          store: str | Path = DEFAULT_OUT / "store") -> list[str]:
     """Upload every named graph of a store to a remote store (Graph Store HTTP Protocol, PUT).

@@ -268,6 +268,33 @@ def report(graph_path, regions, initiatives, fmt, output):
 
 
 @main.command()
+@click.option("--graph", "graph_path", type=click.Path(dir_okay=False), help="Graph file (default out/govkg.ttl).")
+@click.option("--view", default="shared", show_default=True,
+              type=click.Choice(["shared", "platforms", "tasks", "full"]), help="What to show.")
+@click.option("--focus", multiple=True, help="Show only this entity and what connects to it (repeatable).")
+@click.option("--regions", multiple=True, help="Keep only these regions (and the regions inside them); repeatable.")
+@click.option("--types", multiple=True, help="Keep only nodes of these classes (Province, Platform …); repeatable.")
+@click.option("--max-nodes", default=2000, show_default=True, type=click.IntRange(1), help="Cap on nodes (most connected kept).")
+@click.option("-o", "--output", default="out/graph.html", show_default=True, type=click.Path(dir_okay=False),
+              help="HTML file to write.")
+def viz(graph_path, view, focus, regions, types, max_nodes, output):
+    """Write an interactive graph page (offline, self-contained HTML): who shares which
+    initiatives, which platforms serve them, which departments lead which tasks; hover for a
+    quote, click for all the evidence, search and filter by type and region.
+
+    \b
+    Example:
+      govkg viz --focus 一网通办 -o out/one-network.html
+      govkg viz --view tasks --regions 哈尔滨
+    """
+    from . import api
+    from .viz import VizOptions
+
+    options = VizOptions(view=view, focus=tuple(focus), regions=tuple(regions), types=tuple(types), max_nodes=max_nodes)
+    click.echo(f"wrote {api.viz(graph_path, path=output, options=options)}")
+
+
+@main.command()
 @click.argument("checksets", nargs=-1, type=click.Path(dir_okay=False, exists=True))
 @click.option("--sources", "search_dirs", multiple=True, type=click.Path(file_okay=False, exists=True),
               help="Directory holding the check sets' source files (repeatable).")

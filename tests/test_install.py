@@ -14,7 +14,8 @@ def test_wheel_contains_the_ontology_and_runs_from_elsewhere(tmp_path):
     names = zipfile.ZipFile(wheel).namelist()
     for data in ("govkg.ttl", "initiatives.ttl", "platform-kinds.ttl", "shapes.ttl", "style.ttl", "divisions.csv"):
         assert f"kg/ontology_data/{data}" in names, data
-    assert "kg/templates/report.html.j2" in names and "kg/templates/report.md.j2" in names
+    for template in ("report.html.j2", "report.md.j2", "graph.html.j2", "graph.js.j2", "graph.css.j2"):
+        assert f"kg/templates/{template}" in names, template
     site = tmp_path / "site"
     subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(site), str(wheel)],
                    check=True, cwd=tmp_path)

@@ -1,0 +1,192 @@
+"""Time the interactive graph page on a 2,000-node graph: render the full view, open it in
+headless Chromium and wait until the layout has settled (``window.govkgReady``).
+
+    python bench/bench_viz.py [--runs 3] [--nodes 2000] [--keep FILE]
+
+The graph is synthetic but laid out exactly as a build lays out its RDF (kg.rdf entities,
+reified relations, evidence with quotes): real division codes and initiatives, and platforms,
+departments, documents and tasks made up around them, with a fixed random seed. Each browser
+figure is the median over fresh pages of one Chromium (``/usr/bin/chromium``; no network:
+every request but file:// is aborted, and the run fails if one is made). Target on the 2-core
+reference machine: opens and settles within 5 s.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+SOURCE = "synthetic.txt"
+
+
+def synthetic_graph(nodes: int = 2000, *, seed: int = 2023):
+    """An rdflib graph (with the ontology, as a build has it) holding ``nodes`` entities:
+    4 % regions, 6 % initiatives, 2 % documents, 40 % platforms, 8 % departments, 40 % tasks."""
+    from rdflib import Graph
+
+    from kg import iris
+    from kg.model import Entity, Evidence, Ref, Relation
+    from kg.ontology import divisions, initiatives, ontology_graph
+    from kg.rdf import add_entity, add_relation, bind_prefixes
+
+    rng = random.Random(seed)
+    share = {"region": 0.04, "initiative": 0.06, "document": 0.02, "platform": 0.40, "department": 0.08}
+    count = {k: max(1, round(nodes * v)) for k, v in share.items()}
+    count["task"] = nodes - sum(count.values())
+    graph = Graph()
+    bind_prefixes(graph)
+    graph += ontology_graph()
+    offset = [0]
+
+    def evidence(document: str, text: str) -> Evidence:
+        start = offset[0]
+        offset[0] += len(text) + 1
+        return Evidence(document=document, source=SOURCE, section="三、主要任务 › （一）", start=start, end=start + len(text),
+                        quote=text)
+
+    all_divisions = divisions()
+    provinces = sorted(c for c, d in all_divisions.items() if d.level == "province")
+    cities = sorted(c for c, d in all_divisions.items() if d.level == "prefecture")
+    codes = (provinces + rng.sample(cities, max(0, count["region"] - len(provinces))))[:count["region"]]
+    regions = []
+    for code in codes:
+        division = all_divisions[code]
+        entity = Entity(iri=iris.region(code), type=division.type, label=division.name)
+        entity.add("gk:divisionCode", code)
+        if division.parent:
+            entity.add("schema:containedInPlace", Ref(iris.region(division.parent)))
+        add_entity(graph, entity)
+        regions.append((entity.iri, division.name))
+    concepts = sorted(initiatives())[:count["initiative"]]
+    labels = {iri: c.label for iri, c in initiatives().items()}
+    documents = []
+    for index in range(count["document"]):
+        region, name = regions[index % len(regions)]
+        iri = iris.document(SOURCE, index)
+        title = f"{name}数字政府建设实施方案（2023—2025年）第{index}号"
+        entity = Entity(iri=iri, type="ImplementationScheme", label=title)
+        entity.add("dcterms:title", title)
+        entity.add("gk:governsRegion", Ref(region))
+        add_entity(graph, entity)
+        documents.append((iri, region, name))
+        for concept in rng.sample(concepts, min(len(concepts), 30)):
+            add_relation(graph, Relation(region, "gk:adopts", concept,
+                                         [evidence(iri, f"{name}全面推进{labels[concept]}，加快数字政府建设。")]))
+
+    def scoped(kind: str, type_: str, number: int, label_of) -> list[tuple[str, str, str]]:
+        made = []
+        for index in range(number):
+            document, region, name = rng.choice(documents)
+            label = label_of(name, index)
+            iri = getattr(iris, kind)(region.rsplit("/", 1)[-1], label)
+            entity = Entity(iri=iri, type=type_, label=label, evidence=[evidence(document, f"依托{label}，提升{name}治理能力。")])
+            entity.add("gk:inRegion", Ref(region))
+            entity.add("gk:statedIn", Ref(document))
+            add_entity(graph, entity)
+            made.append((iri, document, name))
+        return made
+
+    kinds = ("政务服务平台", "数据共享交换平台", "城市大脑", "一网统管平台", "公共数据开放平台", "12345热线", "政务云")
+    platforms = scoped("platform", "Platform", count["platform"],
+                       lambda name, i: f"{name}{kinds[i % len(kinds)]}{i}号")
+    for iri, document, name in platforms:
+        for concept in rng.sample(concepts, 2):
+            add_relation(graph, Relation(iri, "gk:serves", concept,
+                                         [evidence(document, f"{name}平台支撑{labels[concept]}。")]))
+    units = ("大数据局", "政务服务中心", "发展改革委", "公安局", "卫生健康委", "教育局", "财政局", "网信办")
+    departments = scoped("department", "Department", count["department"],
+                         lambda name, i: f"{name}{units[i % len(units)]}{i}处")
+    for index in range(count["task"]):
+        document, region, name = rng.choice(documents)
+        title = f"{index + 1}. 推进{labels[rng.choice(concepts)]}建设"
+        iri = iris.task(document, f"3.{index}")
+        entity = Entity(iri=iri, type="Task", label=title, evidence=[evidence(document, f"{title}。")])
+        entity.add("dcterms:title", title)
+        entity.add("dcterms:isPartOf", Ref(document))
+        entity.add("gk:inRegion", Ref(region))
+        entity.add("gk:taskNumber", str(index + 1))
+        add_entity(graph, entity)
+        for role, unit in [("gk:leadUnit", rng.choice(departments))] + [("gk:supportUnit", d) for d in rng.sample(departments, rng.randint(0, 2))]:
+            add_relation(graph, Relation(iri, role, unit[0], [evidence(document, f"（{unit[2]}牵头，各部门按职责分工负责）")]))
+        add_relation(graph, Relation(iri, "gk:concerns", rng.choice(platforms)[0], [evidence(document, f"{title}。")]))
+    return graph
+
+
+def time_browser(path: Path, runs: int) -> tuple[list[float], list[dict], int]:
+    """Seconds from navigation to a settled layout per run, the page's own timings (ms since
+    navigation: script start, data built, nodes handed to vis-network, settled) and the node
+    count on screen."""
+    from playwright.sync_api import sync_playwright
+
+    samples, timings = [], []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            for _ in range(runs):
+                page = browser.new_page(viewport={"width": 1400, "height": 900})
+                problems: list[str] = []
+                page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
+                page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+                page.on("requestfailed", lambda r: problems.append(f"failed request: {r.url}"))
+                page.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file://")
+                           else (problems.append(f"blocked request: {route.request.url}"), route.abort()))
+                start = time.perf_counter()
+                page.goto(path.as_uri())
+                page.wait_for_function("() => window.govkgReady === true", timeout=120_000)
+                samples.append(time.perf_counter() - start)
+                timings.append(page.evaluate("() => window.govkgTimings"))
+                shown = int(page.inner_text("#node-count"))
+                page.close()
+                if problems:
+                    raise SystemExit("\n".join(problems))
+        finally:
+            browser.close()
+    return samples, timings, shown
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--nodes", type=int, default=2000)
+    parser.add_argument("--keep", type=Path, help="also write the page here")
+    args = parser.parse_args()
+    from kg.viz import VizOptions, render_graph, view_graph
+
+    start = time.perf_counter()
+    graph = synthetic_graph(args.nodes)
+    generated = time.perf_counter() - start
+    options = VizOptions(view="full", max_nodes=args.nodes)
+    view = view_graph(graph, options=options)
+    start = time.perf_counter()
+    html = render_graph(graph, options=options)
+    rendered = time.perf_counter() - start
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "graph.html"
+        path.write_text(html, encoding="utf-8")
+        if args.keep:
+            args.keep.write_text(html, encoding="utf-8")
+        samples, timings, shown = time_browser(path, args.runs)
+    in_page = {key: round(statistics.median(t[key] for t in timings) / 1000, 2) for key in timings[0]}
+    print(json.dumps({
+        "nodes": len(view.nodes), "edges": len(view.edges), "nodes_on_screen": shown, "html_bytes": len(html.encode()),
+        "generate_graph_s": round(generated, 2), "render_html_s": round(rendered, 2),
+        "open_and_settle_s": {"median": round(statistics.median(samples), 2), "min": round(min(samples), 2),
+                              "max": round(max(samples), 2), "runs": args.runs},
+        "in_page_median_s": in_page,
+        "target_s": 5.0,
+    }, indent=1, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()

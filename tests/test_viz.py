@@ -1,0 +1,457 @@
+"""Interactive graph pages: what each view holds (checked against triple patterns of the
+graph), the page is self-contained and deterministic, and in headless Chromium (offline):
+it settles, counts, searches, filters, opens evidence, and never runs document text."""
+import base64
+import collections
+import hashlib
+import re
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from rdflib import RDF, Graph, URIRef
+
+from conftest import ARTIFACTS, ROOT
+from kg import iris
+from kg import viz
+from kg.errors import NotFoundError, QueryError
+from kg.export import entity_rows, region_types
+from kg.lookup import evidence_of
+from kg.viz import VizOptions
+
+GK = iris.NS
+ONE_NETWORK = iris.INITIATIVE + "one-network-service"
+QINGDAO = iris.region("370200")
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+PAGE_URL = "http://viz.test/graph.html"  # served by page.route; nothing else may load
+VIEWS = [v.value for v in viz.View]
+
+
+@pytest.fixture(scope="module")
+def views(sample_graph):
+    return {name: viz.view_graph(sample_graph, options=VizOptions(view=name)) for name in VIEWS}
+
+
+@pytest.fixture(scope="module")
+def pages(sample_graph):
+    return {name: viz.render_graph(sample_graph, options=VizOptions(view=name)) for name in VIEWS}
+
+
+def _pairs(graph, local: str) -> set[tuple[str, str]]:
+    return {(str(s), str(o)) for s, o in graph.subject_objects(URIRef(GK + local))}
+
+
+def _types(view) -> set[str]:
+    return {n.type for n in view.nodes.values()}
+
+
+# ---------------------------------------------------------------- what each view holds
+
+
+def test_shared_view_is_regions_adopting_initiatives(sample_graph, views):
+    view = views["shared"]
+    adopts = _pairs(sample_graph, "adopts")
+    assert {(e.source, e.target) for e in view.edges} == adopts
+    assert {e.predicate for e in view.edges} == {GK + "adopts"}
+    assert set(view.nodes) == {s for s, _ in adopts} | {o for _, o in adopts}
+    assert _types(view) <= region_types() | {"Initiative"}
+    adopters = collections.Counter(o for _, o in adopts)
+    sizes = {iri: view.nodes[iri].size for iri in adopters}
+    assert all(sizes[a] < sizes[b] for a in adopters for b in adopters if adopters[a] < adopters[b])
+    adopting = collections.Counter(s for s, _ in adopts)  # regions grow with what they adopt (up to a cap)
+    assert all(view.nodes[a].size <= view.nodes[b].size for a in adopting for b in adopting if adopting[a] < adopting[b])
+    assert len({view.nodes[r].size for r in adopting}) > 1
+    assert view.nodes[ONE_NETWORK].label_en == "One-Network Service"
+
+
+def test_shared_view_focused_on_an_initiative(sample_graph):
+    view = viz.view_graph(sample_graph, options=VizOptions(focus=("一网通办",)))
+    regions = {s for s, o in _pairs(sample_graph, "adopts") if o == ONE_NETWORK}
+    in_region = _pairs(sample_graph, "inRegion")
+    platforms = {p for p, o in _pairs(sample_graph, "serves") if o == ONE_NETWORK
+                 and any((p, r) in in_region for r in regions)}
+    assert len(regions) == 3 and platforms
+    assert set(view.nodes) == {ONE_NETWORK} | regions | platforms
+    assert {n.type for iri, n in view.nodes.items() if iri in platforms} == {"Platform"}
+    assert {(e.source, e.target) for e in view.edges if e.predicate == GK + "serves"} == {(p, ONE_NETWORK) for p in platforms}
+
+
+def test_platforms_view(sample_graph, views):
+    view = views["platforms"]
+    platforms = {str(s) for s in sample_graph.subjects(RDF.type, URIRef(GK + "Platform"))}
+    assert platforms <= set(view.nodes)
+    assert {e.predicate for e in view.edges} == {GK + "inRegion", GK + "serves"}
+    assert all(e.source in platforms for e in view.edges)
+    assert _types(view) <= region_types() | {"Platform", "Initiative"}
+    expected = {(p, o) for p, o in _pairs(sample_graph, "serves") if p in platforms and p in view.nodes}
+    assert {(e.source, e.target) for e in view.edges if e.predicate == GK + "serves"} == expected
+
+
+def test_tasks_view_dashes_supporting_units(sample_graph, views):
+    view = views["tasks"]
+    lead, support = _pairs(sample_graph, "leadUnit"), _pairs(sample_graph, "supportUnit")
+    edges = {(e.source, e.target, e.predicate): e for e in view.edges}
+    assert {(s, o) for s, o, p in edges if p == GK + "leadUnit"} == lead
+    assert {(s, o) for s, o, p in edges if p == GK + "supportUnit"} == support
+    assert all(e.dashed == (e.predicate == GK + "supportUnit") for e in view.edges)
+    assert {"Task", "Department"} <= _types(view)
+    assert all(n.type not in region_types() for n in view.nodes.values())
+
+
+def test_full_view_is_every_entity_and_no_evidence(sample_graph, views):
+    view = views["full"]
+    assert set(view.nodes) == {row["id"] for row in entity_rows(sample_graph)}
+    evidence_like = {str(s) for t in ("Evidence", "Assertion") for s in sample_graph.subjects(RDF.type, URIRef(GK + t))}
+    assert not evidence_like & set(view.nodes)
+    assert not view.capped and view.total == len(view.nodes)
+
+
+def test_full_view_is_capped_to_the_most_connected(views, sample_graph):
+    capped = viz.view_graph(sample_graph, options=VizOptions(view="full", max_nodes=50))
+    full = views["full"]
+    assert len(capped.nodes) == 50 and capped.total == len(full.nodes) and capped.capped
+    degree = collections.Counter([e.source for e in full.edges] + [e.target for e in full.edges])
+    assert min(degree[n] for n in capped.nodes) >= max(degree[n] for n in full.nodes if n not in capped.nodes)
+    assert all(e.source in capped.nodes and e.target in capped.nodes for e in capped.edges)
+    html = viz.render_graph(sample_graph, options=VizOptions(view="full", max_nodes=50))
+    assert re.search(r'id="cap-note"[^>]*>[^<]*50[^<]*' + str(capped.total), html)
+
+
+def _within(graph, ancestor: str):
+    parents = {str(s): str(o) for s, o in graph.subject_objects(URIRef("https://schema.org/containedInPlace"))}
+
+    def test(region):
+        while region and region != ancestor:
+            region = parents.get(region)
+        return region == ancestor
+    return test
+
+
+def test_regions_narrow_a_view_to_them_and_the_regions_inside(sample_graph):
+    view = viz.view_graph(sample_graph, options=VizOptions(view="platforms", regions=("青岛",)))
+    in_qingdao = _within(sample_graph, QINGDAO)
+    placed = [n for n in view.nodes.values() if n.region]
+    assert placed and all(in_qingdao(n.region) for n in placed) and QINGDAO in view.nodes
+    unplaced = {iri for iri, n in view.nodes.items() if not n.region}
+    assert unplaced and unplaced == {e.target for e in view.edges if e.predicate == GK + "serves"}
+    shandong = viz.view_graph(sample_graph, options=VizOptions(view="full", regions=("山东",)))
+    regions = {n.label for n in shandong.nodes.values() if n.type in region_types()}
+    assert {"山东省", "青岛市", "市南区"} <= regions and "河南省" not in regions
+    assert all(_within(sample_graph, iris.region("370000"))(n.region) for n in shandong.nodes.values() if n.region)
+
+
+def test_types_narrow_a_view(sample_graph):
+    only = viz.view_graph(sample_graph, options=VizOptions(view="platforms", types=("Region",)))
+    assert only.nodes and _types(only) <= region_types() and not only.edges
+    two = viz.view_graph(sample_graph, options=VizOptions(view="platforms", types=("Platform", "Initiative")))
+    assert _types(two) == {"Platform", "Initiative"} and {e.predicate for e in two.edges} == {GK + "serves"}
+
+
+@pytest.mark.parametrize("options, error, text", [
+    (VizOptions(view="nope"), QueryError, "unknown view 'nope'"),
+    (VizOptions(types=("Nope",)), QueryError, "unknown type 'Nope'"),
+    (VizOptions(max_nodes=0), QueryError, "max_nodes must be at least 1"),
+    (VizOptions(focus=("豫事办",)), QueryError, "is not in the shared view"),
+    (VizOptions(focus=("没有这个名字的东西",)), NotFoundError, "no entity named"),
+])
+def test_bad_options_are_errors(sample_graph, options, error, text):
+    with pytest.raises(error, match=re.escape(text)):
+        viz.view_graph(sample_graph, options=options)
+
+
+# ---------------------------------------------------------------- the page as text
+
+
+class _Tags(HTMLParser):
+    """Start tags with their attributes, and the text of each <script> (the parser, like a
+    browser, reads a script's content as raw text up to </script>)."""
+
+    def __init__(self, html: str):
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict]] = []
+        self.scripts: list[tuple[dict, str]] = []
+        self._in_script: dict | None = None
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+        if tag == "script":
+            self._in_script = dict(attrs)
+            self.scripts.append((self._in_script, ""))
+
+    def handle_data(self, data):
+        if self._in_script is not None:
+            attrs, text = self.scripts[-1]
+            self.scripts[-1] = (attrs, text + data)
+
+    def handle_endtag(self, tag):
+        if tag == "script":
+            self._in_script = None
+
+
+def test_pages_are_self_contained_and_deterministic(sample_graph, pages):
+    for name, html in pages.items():
+        parsed = _Tags(html)
+        links = [(tag, key, value) for tag, attrs in parsed.tags for key, value in attrs.items()
+                 if key in ("src", "href", "action", "formaction", "poster", "data", "srcset")]
+        assert links == [], name
+        assert not [t for t, _ in parsed.tags if t in ("link", "iframe", "object", "embed", "img", "base")], name
+        assert not re.search(r"""@import|url\(\s*['"]?(?:https?:)?//""", html, flags=re.IGNORECASE), name
+        assert "sourceMappingURL" not in html
+        assert [attrs for attrs, _ in parsed.scripts] == [{"type": "application/json", "id": "govkg-data"}, {}, {}]
+        ids = [attrs["id"] for _, attrs in parsed.tags if "id" in attrs]
+        assert len(ids) == len(set(ids))
+    assert pages["shared"] == viz.render_graph(sample_graph, options=VizOptions())
+
+
+def test_csp_allows_exactly_the_page_scripts(pages):
+    html = pages["tasks"]
+    parsed = _Tags(html)
+    policy = next(a["content"] for t, a in parsed.tags if t == "meta" and a.get("http-equiv") == "Content-Security-Policy")
+    directives = dict(d.strip().split(" ", 1) for d in policy.split(";"))
+    assert directives["default-src"] == "'none'"  # so no fetch, image, font, frame or connection
+    assert set(directives) == {"default-src", "script-src", "style-src", "base-uri", "form-action"}
+    scripts = [text for attrs, text in parsed.scripts if not attrs]
+    hashes = {"'sha256-" + base64.b64encode(hashlib.sha256(s.encode()).digest()).decode() + "'" for s in scripts}
+    assert len(scripts) == 2 and set(directives["script-src"].split()) == hashes
+
+
+def test_legend_comes_from_the_style_ontology(pages, views):
+    from kg.ontology import class_styles
+
+    html = pages["platforms"]
+    styles = class_styles()
+    for type_ in _types(views["platforms"]):
+        style = styles[type_]
+        assert re.search(rf'value="{type_}" checked>\s*<span class="swatch shape-{style["shape"]}" '
+                         rf'style="background-color: {style["color"]}"', html), type_
+
+
+def test_write_graph_html_writes_one_utf8_file_and_nothing_else(sample_graph, chdir_tmp):
+    path = viz.write_graph_html(sample_graph, path=chdir_tmp / "out" / "graph.html", options=VizOptions(view="tasks"))
+    assert path == chdir_tmp / "out" / "graph.html"
+    assert sorted(p.relative_to(chdir_tmp).as_posix() for p in chdir_tmp.rglob("*")) == ["out", "out/graph.html"]
+    assert path.read_bytes().decode("utf-8") == viz.render_graph(sample_graph, options=VizOptions(view="tasks"))
+
+
+def test_only_viz_uses_pyvis_and_only_when_rendering():
+    uses = re.compile(r"""\bimport\s+pyvis|\bfrom\s+pyvis|["']pyvis["']""")
+    users = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "kg").rglob("*.py") if uses.search(p.read_text()))
+    assert users == ["kg/viz.py"]
+    assert not re.search(r"^(from|import) (pyvis|jinja2|rdflib)", (ROOT / "kg" / "viz.py").read_text(), flags=re.M)
+    code = "import sys, kg.viz; print(sorted(m for m in ('pyvis', 'jinja2', 'rdflib') if m in sys.modules))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert done.stdout.strip() == "[]"
+
+
+def test_templates_are_files_next_to_the_module():
+    assert {"graph.css.j2", "graph.html.j2", "graph.js.j2"} <= {p.name for p in viz.TEMPLATES.glob("*.j2")}
+
+
+# ---------------------------------------------------------------- a graph whose text is markup
+
+PAYLOAD = """<script>window.pwned=1</script><img src=x onerror="window.pwned=1"> "双" 'single' </title>"""
+
+
+def xss_graph() -> Graph:
+    from kg.model import Entity, Evidence, Ref, Relation
+    from kg.ontology import ontology_graph
+    from kg.rdf import add_entity, add_relation, bind_prefixes
+
+    graph = Graph()
+    bind_prefixes(graph)
+    graph += ontology_graph()
+    document = iris.document("xss.txt", 0)
+    quote = f"依托平台{PAYLOAD}推进一网通办。"
+
+    def evidence(start):
+        return Evidence(document=document, source="xss.txt", section=f"一、任务 › {PAYLOAD}", start=start,
+                        end=start + len(quote), quote=quote)
+
+    add_entity(graph, Entity(iri=document, type="ImplementationScheme", label=f"方案{PAYLOAD}",
+                             props={"gk:governsRegion": [Ref(QINGDAO)]}))
+    add_entity(graph, Entity(iri=QINGDAO, type="City", label="青岛市", aliases=["青岛"]))
+    platform = iris.platform("370200", PAYLOAD)
+    add_entity(graph, Entity(iri=platform, type="Platform", label=f"平台{PAYLOAD}", aliases=[PAYLOAD],
+                             props={"gk:inRegion": [Ref(QINGDAO)], "gk:statedIn": [Ref(document)]},
+                             evidence=[evidence(10)]))
+    add_relation(graph, Relation(platform, "gk:serves", ONE_NETWORK, [evidence(100)]))
+    add_relation(graph, Relation(QINGDAO, "gk:adopts", ONE_NETWORK, [evidence(200)]))
+    return graph
+
+
+def test_markup_in_the_data_never_reaches_the_html_as_markup():
+    html = viz.render_graph(xss_graph(), options=VizOptions(view="full", title=PAYLOAD))
+    assert "window.pwned" in html  # the text is there ...
+    assert "<script>window.pwned" not in html and "<img src=x" not in html and "</title> " not in html  # ... inert
+    assert html.count("<title>") == 1 and html.count("</title>") == 1
+
+
+# ---------------------------------------------------------------- in the browser
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).is_file():
+        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium fonts-noto-cjk)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def open_page(browser):
+    """Open HTML as PAGE_URL with every other request blocked and wait until the layout has
+    settled; on exit, assert that nothing was requested or failed and the console had no error."""
+    opened, problems = [], []
+
+    def open_(html: str):
+        page = browser.new_page(viewport={"width": 1280, "height": 860})
+        page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
+        page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+        page.on("requestfailed", lambda r: problems.append(f"failed request: {r.url}"))
+
+        def route(handler):
+            if handler.request.url == PAGE_URL:
+                handler.fulfill(body=html, content_type="text/html; charset=utf-8")
+            else:
+                problems.append(f"network request: {handler.request.url}")
+                handler.abort()
+
+        page.route("**/*", route)
+        page.goto(PAGE_URL)
+        page.wait_for_function("() => window.govkgReady === true", timeout=60_000)
+        opened.append(page)
+        return page
+
+    yield open_
+    for page in opened:
+        page.close()
+    assert problems == []
+
+
+def _node_point(page, iri: str) -> tuple[float, float]:
+    """Zoom to a node and return its centre in page coordinates."""
+    point = page.evaluate("""(id) => {
+        const net = window.govkg.network;
+        net.focus(id, {scale: 1.6, animation: false});
+        const p = net.canvasToDOM(net.getPosition(id));
+        const box = document.getElementById("network").getBoundingClientRect();
+        return [box.left + p.x, box.top + p.y];
+    }""", iri)
+    return point[0], point[1]
+
+
+def _visible_count(page) -> int:
+    return page.evaluate("() => window.govkg.nodes.get({filter: n => !n.hidden}).length")
+
+
+@pytest.mark.parametrize("name", VIEWS)
+def test_each_view_settles_offline_and_counts_its_nodes(open_page, pages, views, name):
+    page = open_page(pages[name])
+    assert int(page.inner_text("#node-count")) == len(views[name].nodes) == _visible_count(page)
+    assert int(page.inner_text("#edge-count")) == len(views[name].edges)
+    assert page.evaluate("() => window.govkg.network.physics.physicsEnabled") is False
+    before = page.evaluate("() => window.govkg.network.getPositions()")
+    page.wait_for_timeout(300)
+    assert page.evaluate("() => window.govkg.network.getPositions()") == before  # settled and stopped
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"viz-{name}.png"))
+
+
+def test_search_selects_and_focuses_the_node(open_page, pages):
+    page = open_page(pages["shared"])
+    for query in ["一网通办", "One-Network Service", "政务服务一网通办", "one-network s"]:  # zh, en, altLabel, prefix
+        if page.is_visible("#panel"):
+            page.click("#panel-close")
+        page.fill("#search", query)
+        page.press("#search", "Enter")
+        assert page.evaluate("() => window.govkg.network.getSelectedNodes()") == [ONE_NETWORK], query
+        assert page.inner_text("#panel-title") == "一网通办" and page.is_visible("#panel")
+        assert page.inner_text("#search-status") == ""
+        centre = page.evaluate("""(id) => {
+            const net = window.govkg.network, p = net.canvasToDOM(net.getPosition(id));
+            const box = document.getElementById("network");
+            return [p.x / box.clientWidth, p.y / box.clientHeight];
+        }""", ONE_NETWORK)
+        assert all(0.3 < c < 0.7 for c in centre)  # focused: the node is in the middle of the view
+    page.fill("#search", "不存在的名字")
+    page.press("#search", "Enter")
+    assert page.inner_text("#search-status") == "未找到 not found"
+
+
+def test_clicking_a_region_opens_its_evidence(open_page, pages, sample_graph):
+    page = open_page(pages["shared"])
+    assert not page.is_visible("#panel")
+    page.mouse.click(*_node_point(page, QINGDAO))
+    assert page.is_visible("#panel") and page.inner_text("#panel-title") == "青岛市"
+    shown = page.locator("#panel-evidence blockquote").all_inner_texts()
+    expected = {row["quote"] for row in evidence_of(sample_graph, QINGDAO)}
+    for assertion in {*sample_graph.subjects(RDF.subject, URIRef(QINGDAO)), *sample_graph.subjects(RDF.object, URIRef(QINGDAO))}:
+        expected |= {row["quote"] for row in evidence_of(sample_graph, assertion)}
+    assert shown and set(shown) == expected
+    assert all(text for text in page.locator("#panel-evidence .source").all_inner_texts())
+    neighbours = page.locator("#panel-neighbours button.neighbour").all_inner_texts()
+    adopted = set(sample_graph.objects(URIRef(QINGDAO), URIRef(GK + "adopts")))
+    assert "一网通办" in neighbours and len(neighbours) == len(adopted)
+
+
+def test_type_and_region_filters_hide_and_show_nodes(open_page, pages, views):
+    view = views["platforms"]
+    page = open_page(pages["platforms"])
+    total = len(view.nodes)
+    platforms = sum(1 for n in view.nodes.values() if n.type == "Platform")
+    page.uncheck('input.type-filter[value="Platform"]')
+    assert int(page.inner_text("#node-count")) == total - platforms == _visible_count(page)
+    page.check('input.type-filter[value="Platform"]')
+    assert int(page.inner_text("#node-count")) == total == _visible_count(page)
+    in_qingdao = sum(1 for n in view.nodes.values() if n.region == QINGDAO)
+    page.uncheck(f'input.region-filter[value="{QINGDAO}"]')
+    assert int(page.inner_text("#node-count")) == total - in_qingdao == _visible_count(page)
+    page.click("#regions-all")
+    assert int(page.inner_text("#node-count")) == total
+    assert page.evaluate("() => window.govkgReady") is True  # no reload
+
+
+def test_an_empty_view_still_settles(open_page):
+    html = viz.render_graph(xss_graph(), options=VizOptions(view="tasks"))
+    page = open_page(html)
+    assert page.inner_text("#node-count") == "0" and page.inner_text("#edge-count") == "0"
+
+
+def test_cap_is_stated_on_screen(open_page, sample_graph):
+    page = open_page(viz.render_graph(sample_graph, options=VizOptions(view="full", max_nodes=50)))
+    assert page.is_visible("#cap-note") and "50" in page.inner_text("#cap-note")
+    assert int(page.inner_text("#node-count")) == 50
+
+
+def test_document_text_is_shown_literally_never_run(open_page):
+    graph = xss_graph()
+    platform = iris.platform("370200", PAYLOAD)
+    page = open_page(viz.render_graph(graph, options=VizOptions(view="platforms", title=PAYLOAD)))
+    assert page.title() == PAYLOAD
+    x, y = _node_point(page, platform)
+    page.mouse.move(x - 3, y - 3)
+    page.mouse.move(x, y)
+    tooltip = page.locator("div.vis-tooltip")
+    tooltip.wait_for(state="visible")
+    assert PAYLOAD in tooltip.inner_text()
+    page.mouse.click(x, y)
+    panel = page.locator("#panel")
+    assert panel.is_visible() and page.inner_text("#panel-title") == f"平台{PAYLOAD}"
+    shown = panel.inner_text()
+    assert '<script>window.pwned=1</script>' in shown and '<img src=x onerror="window.pwned=1">' in shown
+    assert "\"双\" 'single'" in shown
+    page.fill("#search", PAYLOAD)
+    page.press("#search", "Enter")
+    assert page.evaluate("() => window.govkg.network.getSelectedNodes()") == [platform]
+    assert page.evaluate("() => typeof window.pwned") == "undefined"
+    assert page.locator("body img, body i, #panel script, div.vis-tooltip script").count() == 0
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "viz-xss.png"))
