@@ -137,20 +137,14 @@ def build_source(source: Source, validate: bool = True) -> SourceResult:
     import pyoxigraph as ox
 
     from . import iris
-    from .ontology import ontology_graph
     from .rdf import to_dataset
     from .serialize import _triples
-    from .validate import validate_graph
+    from .validate import validate_source_graph
 
     extractions = process_source(source)
     built = to_dataset([(source, extractions)], include_ontology=False)
     triples = built.named[iris.document_graph(source.name)]
-    report = None
-    if validate:
-        graph = built.graph
-        for triple in ontology_graph():
-            graph.add(triple)
-        report = validate_graph(graph)
+    report = validate_source_graph(built.graph) if validate else None
     documents, types = [], {}
     for extraction in extractions:
         kinds = collections.Counter(e.type for e in extraction.entities)

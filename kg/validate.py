@@ -1,6 +1,7 @@
 """The validate stage: SHACL shapes from ``ontology/shapes.ttl`` run by pySHACL."""
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 
@@ -19,16 +20,59 @@ class ValidationReport:
     text: str = ""
 
 
+_VOCABULARY_CLASSES = ("Initiative",)  # shapes over the vocabulary itself, checked once, not per source
+
+
+@functools.lru_cache(maxsize=1)
+def _data_shapes():
+    """The shapes minus those that check the vocabularies (ontology/initiatives.ttl)."""
+    from rdflib import Graph, Namespace, URIRef
+
+    from . import iris
+    from .ontology import shapes_graph
+
+    sh = Namespace("http://www.w3.org/ns/shacl#")
+    shapes = Graph()
+    for triple in shapes_graph():
+        shapes.add(triple)
+    for local in _VOCABULARY_CLASSES:
+        for shape in list(shapes.subjects(sh.targetClass, URIRef(iris.term(local)))):
+            shapes.remove((shape, None, None))
+    return shapes
+
+
+def validate_source_graph(graph) -> ValidationReport:
+    """Validate one source's graph on its own: the class hierarchy and the types of the
+    vocabulary terms it points at are added for ``sh:class``; the vocabularies themselves are
+    not re-validated for every source (their shapes run when the whole graph is validated)."""
+    from rdflib import RDF, RDFS
+
+    from .ontology import ontology_graph
+
+    ontology = ontology_graph()
+    for triple in ontology.triples((None, RDFS.subClassOf, None)):
+        graph.add(triple)
+    referenced = set(graph.objects())
+    for triple in ontology.triples((None, RDF.type, None)):
+        if triple[0] in referenced:
+            graph.add(triple)
+    return _run(graph, _data_shapes())
+
+
 def validate_graph(graph) -> ValidationReport:
     """Validate a graph that holds data and ontology (class hierarchy) together."""
+    from .ontology import shapes_graph
+
+    return _run(graph, shapes_graph())
+
+
+def _run(graph, shapes) -> ValidationReport:
     from pyshacl import validate
     from rdflib import Namespace
     from rdflib.namespace import RDF
 
-    from .ontology import shapes_graph
-
     sh = Namespace("http://www.w3.org/ns/shacl#")
-    conforms, results, text = validate(graph, shacl_graph=shapes_graph(), inference="none", advanced=False,
+    conforms, results, text = validate(graph, shacl_graph=shapes, inference="none", advanced=False,
                                        allow_warnings=True)
     violations = []
     for result in results.subjects(RDF.type, sh.ValidationResult):
