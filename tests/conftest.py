@@ -60,3 +60,20 @@ def copy_data(target: Path) -> Path:
     for path in DATA.glob("*.txt"):
         shutil.copy(path, target / path.name)
     return target
+
+
+@pytest.fixture(scope="session")
+def sparql_servers(tmp_path_factory):
+    """The Oxigraph server and Virtuoso, started on loopback for this session (skipped, with the
+    reason, when one is not installed; .ci/run installs both)."""
+    from servers import start_oxigraph, start_virtuoso
+
+    workdir = tmp_path_factory.mktemp("servers")
+    servers = {}
+    for start in (start_oxigraph, start_virtuoso):
+        server = start(workdir)
+        if server is not None:
+            servers[server.name] = server
+    yield servers
+    for server in servers.values():
+        server.stop()

@@ -171,7 +171,8 @@ def test_python_cli_py_from_a_checkout(tmp_path):
 
 
 def test_installed_console_script_smoke(tmp_path):
-    script = shutil.which("govkg")
+    beside = Path(sys.executable).parent / "govkg"
+    script = str(beside) if beside.is_file() else shutil.which("govkg")
     if script is None:
         pytest.skip("govkg is not installed in this environment")
     result = subprocess.run([script, "--version"], capture_output=True, text=True, cwd=tmp_path)
