@@ -154,6 +154,78 @@ def remove(names: list[str], *, store: str | Path) -> list[str]:
     return removed
 
 
+def sparql(query: str, *, params: dict[str, str] | None = None, name: str | None = None,
+           graph_path: str | Path | None = None, store: str | Path | None = None, endpoint: str | None = None,
+           user: str | None = None, password: str | None = None):
+    """Run a SPARQL 1.1 query (text, or a named query with ``params``) on the endpoint, the graph
+    file, or the store (default out/store when it exists, else out/govkg.ttl). Returns a
+    :class:`kg.sparql.QueryResult`; raises :class:`QueryError` with line and column on bad syntax."""
+    from .engines import open_target
+    from .sparql import named_query, run_query
+
+    target = open_target(graph_path, store=store, endpoint=endpoint, user=user, password=password)
+    text = named_query(name, params or {}, graph=target.names) if name else query
+    return run_query(target.target, text, engine=target.engine)
+
+
+def queries():
+    """The bundled named queries (title, description, parameters)."""
+    from .sparql import list_queries
+
+    return list_queries()
+
+
+def analysis_graph(graph_path: str | Path | None = None, *, store: str | Path | None = None, endpoint: str | None = None,
+                   user: str | None = None, password: str | None = None):
+    """The graph the analysis commands work on, as an rdflib Graph, from wherever it lives."""
+    from .engines import open_target
+
+    return open_target(graph_path, store=store, endpoint=endpoint, user=user, password=password).rdflib_graph()
+
+
+def shared(initiative: str, *, graph=None, **where):
+    """Regions adopting an initiative, their platforms serving it and one quote each
+    (:class:`kg.analytics.SharedResult`)."""
+    from .analytics import shared as run
+
+    return run(graph if graph is not None else analysis_graph(**where), initiative)
+
+
+def overlap(region_a: str, region_b: str, *, graph=None, **where):
+    """Initiatives two regions share and those only one has (:class:`kg.analytics.OverlapResult`)."""
+    from .analytics import overlap as run
+
+    return run(graph if graph is not None else analysis_graph(**where), region_a, region_b)
+
+
+def similar(*, top: int | None = 10, by: str = "jaccard", graph=None, **where):
+    """Region pairs ranked by similarity (Jaccard over initiatives, or ``weighted``)."""
+    from .analytics import similar as run
+
+    return run(graph if graph is not None else analysis_graph(**where), top=top, by=by)
+
+
+def similarity_matrix(*, graph=None, **where):
+    from .analytics import similarity_matrix as run
+
+    return run(graph if graph is not None else analysis_graph(**where))
+
+
+def central(*, graph=None, **where):
+    """Centrality of regions, initiatives and platforms, and communities of regions."""
+    from .analytics import central as run
+
+    return run(graph if graph is not None else analysis_graph(**where))
+
+
+def export_network(path: str | Path, *, fmt: str = "graphml", network: str = "policy", graph=None, **where) -> Path:
+    """Write a network (policy, region-initiative, region-region, platform-initiative,
+    department-task) as GraphML or GEXF for Gephi and other graph tools."""
+    from .analytics import export_network as run
+
+    return run(graph if graph is not None else analysis_graph(**where), path, fmt, network=network)
+
+
 def report(graph_path: str | Path | None = None, *, path: str | Path = DEFAULT_OUT / "report.html", fmt: str | None = None,
            regions: list[str] | None = None, initiatives: list[str] | None = None, graph=None) -> Path:
     """Write the comparison report of regions (Markdown, HTML or JSON, from ``fmt`` or the
@@ -272,4 +344,4 @@ def evaluate(checksets: list[str | Path] | None = None, *, search_dirs: list[str
     return evaluate_checksets([Path(c) for c in checksets], search_dirs=[d for d in dirs if d.is_dir()], skip_missing=True)
 
 
-__all__ = ["BuildOptions", "remove", "export", "evaluate", "build", "validate", "show", "load_graph", "BuildResult", "EntityView", "NotFoundError"]
+__all__ = ["sparql", "queries", "shared", "overlap", "similar", "similarity_matrix", "central", "export_network", "BuildOptions", "remove", "export", "evaluate", "build", "validate", "show", "load_graph", "BuildResult", "EntityView", "NotFoundError"]

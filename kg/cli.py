@@ -28,6 +28,40 @@ class GovkgGroup(click.Group):
             ctx.exit(error.exit_code)
 
 
+def where_options(command):
+    """--graph / --store / --endpoint: where a query or analysis command reads the graph."""
+    for option in reversed([
+        click.option("--graph", "graph_path", type=click.Path(dir_okay=False),
+                     help="A graph file (.ttl, .trig, .nt, .jsonld) instead of the store."),
+        click.option("--store", "store", type=click.Path(file_okay=False),
+                     help="The build's store [default: out/store if it exists, else out/govkg.ttl]."),
+        click.option("--endpoint", help="A SPARQL 1.1 Protocol endpoint URL instead (any triple store)."),
+        click.option("--user", help="User for the endpoint (Basic or Digest)."),
+        click.option("--password", help="Password for the endpoint."),
+    ]):
+        command = option(command)
+    return command
+
+
+def _where(graph_path, store, endpoint, user, password) -> dict:
+    return {"graph_path": graph_path, "store": store, "endpoint": endpoint, "user": user, "password": password}
+
+
+def _json(data) -> str:
+    import dataclasses
+
+    def plain(value):
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            return {k: plain(v) for k, v in dataclasses.asdict(value).items()}
+        if isinstance(value, (list, tuple)):
+            return [plain(v) for v in value]
+        if isinstance(value, dict):
+            return {k: plain(v) for k, v in value.items()}
+        return value
+
+    return json.dumps(plain(data), ensure_ascii=False, indent=1)
+
+
 @click.group(cls=GovkgGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="govkg", prog_name="govkg")
 def main():
@@ -224,21 +258,203 @@ def show(name, graph_path, as_json, limit):
 
 @main.command()
 @click.argument("graph", required=False, type=click.Path(dir_okay=False))
-@click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json", show_default=True,
-              help="Table format.")
+@click.option("--format", "fmt", type=click.Choice(["json", "csv", "graphml", "gexf"]), default="json", show_default=True,
+              help="Tables (json, csv) or a network for Gephi and other graph tools (graphml, gexf).")
 @click.option("--out", "out_dir", default="out/tables", show_default=True, type=click.Path(file_okay=False),
-              help="Directory for entities, relations and evidence tables.")
-def export(graph, fmt, out_dir):
-    """Export the graph as entities, relations and evidence tables (default: out/govkg.ttl).
+              help="Directory for the tables or the network file.")
+@click.option("--network", default="policy", show_default=True,
+              type=click.Choice(["policy", "region-initiative", "region-region", "platform-initiative", "department-task"]),
+              help="Which network, for graphml and gexf.")
+def export(graph, fmt, out_dir, network):
+    """Export the graph as entities, relations and evidence tables (JSON or CSV), or as a
+    network (GraphML, GEXF) (default input: out/govkg.ttl).
 
     \b
     Example:
       govkg export --format csv --out out/tables
+      govkg export --format graphml --network region-region --out out
     """
     from . import api
 
+    if fmt in ("graphml", "gexf"):
+        graph_data = api.load_graph(graph)
+        path = api.export_network(Path(out_dir) / f"govkg-{network}.{fmt}", fmt=fmt, network=network, graph=graph_data)
+        click.echo(f"wrote {path}")
+        return
     for path in api.export(graph, out_dir=out_dir, fmt=fmt):
         click.echo(f"wrote {path}")
+
+
+@main.command()
+@click.argument("query_or_file", required=False)
+@click.option("--name", help="Run a named query (see `govkg queries`) instead.")
+@click.option("--param", "params", multiple=True, help="key=value for a named query's parameter (repeatable).")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json", "turtle", "nt"]), default="table",
+              show_default=True, help="W3C SPARQL results formats (csv, tsv, json) or RDF for CONSTRUCT.")
+@where_options
+def sparql(query_or_file, name, params, fmt, graph_path, store, endpoint, user, password):
+    """Run a SPARQL 1.1 query (SELECT, ASK, CONSTRUCT) on the graph; the ontology's prefixes
+    (gk, gki, skos, schema, oa, prov …) are predeclared.
+
+    \b
+    Example:
+      govkg sparql 'SELECT ?r WHERE { ?r gk:adopts gki:one-network-service }'
+      govkg sparql --name regions-adopting --param initiative=一网通办 --format csv
+    """
+    from . import api
+    from .errors import QueryError
+
+    if not name and not query_or_file:
+        raise QueryError("give a query, a .rq file or --name NAME", fix="see `govkg queries`")
+    query = query_or_file
+    if query_or_file and not name and Path(query_or_file).suffix == ".rq" or (query_or_file and Path(query_or_file).is_file()):
+        query = Path(query_or_file).read_text(encoding="utf-8")
+    pairs = {}
+    for param in params:
+        key, sep, value = param.partition("=")
+        if not sep:
+            raise QueryError(f"--param {param}: expected key=value")
+        pairs[key.strip()] = value
+    result = api.sparql(query, name=name, params=pairs, **_where(graph_path, store, endpoint, user, password))
+    click.echo(result.serialize(fmt).rstrip("\n"))
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+def queries(as_json):
+    """List the named queries with their parameters.
+
+    \b
+    Example:
+      govkg queries
+      govkg sparql --name tasks-due-before --param date=2023-12-31
+    """
+    from . import api
+
+    found = api.queries()
+    if as_json:
+        click.echo(_json([{"name": q.name, "title": q.title, "description": q.description,
+                           "params": [p.__dict__ if hasattr(p, "__dict__") else str(p) for p in q.params]} for q in found]))
+        return
+    for query in found:
+        click.echo(f"{query.name}: {query.title}")
+        for param in query.params:
+            click.echo(f"    --param {param.name}=…  {getattr(param, 'description', '')}")
+
+
+@main.command()
+@click.argument("initiative")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@where_options
+def shared(initiative, fmt, graph_path, store, endpoint, user, password):
+    """Which regions adopt an initiative, through which platforms, with one quote each.
+
+    \b
+    Example:
+      govkg shared 一网通办
+      govkg shared "one-network service" --format json
+    """
+    from . import api
+
+    result = api.shared(initiative, **_where(graph_path, store, endpoint, user, password))
+    if fmt == "json":
+        click.echo(_json(result))
+        return
+    click.echo(f"{result.initiative.label}: {len(result.regions)} region(s)")
+    for row in result.regions:
+        platforms = "、".join(p.label for p in row.platforms) or "—"
+        click.echo(f"  {row.region.label} ({row.code})  platforms: {platforms}")
+        if row.quote:
+            click.echo(f"    《{row.quote.document_title}》 {row.quote.section}: “{row.quote.text}”")
+
+
+@main.command()
+@click.argument("region_a")
+@click.argument("region_b")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@where_options
+def overlap(region_a, region_b, fmt, graph_path, store, endpoint, user, password):
+    """Initiatives two regions share, and those only one of them has.
+
+    \b
+    Example:
+      govkg overlap 哈尔滨市 青岛
+    """
+    from . import api
+
+    result = api.overlap(region_a, region_b, **_where(graph_path, store, endpoint, user, password))
+    if fmt == "json":
+        click.echo(_json(result))
+        return
+    click.echo(f"{result.region_a.label} ∩ {result.region_b.label}: {len(result.shared)} shared, Jaccard {result.jaccard:.2f}")
+    for title, rows in (("shared", result.shared), (f"only {result.region_a.label}", result.only_a),
+                        (f"only {result.region_b.label}", result.only_b)):
+        click.echo(f"{title} ({len(rows)}): " + "、".join(r.label for r in rows))
+
+
+@main.command()
+@click.option("--top", default=10, show_default=True, type=click.IntRange(1), help="Pairs to list.")
+@click.option("--by", type=click.Choice(["jaccard", "weighted"]), default="jaccard", show_default=True,
+              help="Jaccard over initiatives, or weighted over initiatives and platform kinds.")
+@click.option("--matrix", is_flag=True, help="Print the full similarity matrix instead.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@where_options
+def similar(top, by, matrix, fmt, graph_path, store, endpoint, user, password):
+    """Pairwise similarity of regions' plans, ranked (or as a matrix).
+
+    \b
+    Example:
+      govkg similar --top 5
+      govkg similar --matrix --format json
+    """
+    from . import api
+
+    where = _where(graph_path, store, endpoint, user, password)
+    if matrix:
+        result = api.similarity_matrix(**where)
+        if fmt == "json":
+            click.echo(_json(result))
+            return
+        labels = [r.label for r in result.regions]
+        values = result.jaccard if by == "jaccard" else result.weighted
+        click.echo("\t" + "\t".join(labels))
+        for label, row in zip(labels, values):
+            click.echo(label + "\t" + "\t".join(f"{v:.2f}" for v in row))
+        return
+    pairs = api.similar(top=top, by=by, **where)
+    if fmt == "json":
+        click.echo(_json(pairs))
+        return
+    for pair in pairs:
+        click.echo(f"{pair.a.label} — {pair.b.label}: jaccard {pair.jaccard:.2f}, weighted {pair.weighted:.2f}, "
+                   f"{pair.shared} shared")
+
+
+@main.command()
+@click.option("--top", default=10, show_default=True, type=click.IntRange(1), help="Nodes per type to list.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@where_options
+def central(top, fmt, graph_path, store, endpoint, user, password):
+    """Centrality of regions, initiatives and platforms, and communities of regions
+    (Louvain modularity with a fixed seed, so runs repeat).
+
+    \b
+    Example:
+      govkg central --top 5
+    """
+    from . import api
+
+    result = api.central(**_where(graph_path, store, endpoint, user, password))
+    if fmt == "json":
+        click.echo(_json(result))
+        return
+    for family in ("Region", "Initiative", "Platform"):
+        click.echo(f"{family} (eigenvector / betweenness / degree):")
+        for node in result.ranked(family, top=top):
+            click.echo(f"  {node.label}: {node.eigenvector:.3f} / {node.betweenness:.3f} / {node.degree:.3f}")
+    click.echo(f"communities of regions (modularity {result.modularity:.2f}, seed {result.seed}):")
+    for index, community in enumerate(result.communities, start=1):
+        click.echo(f"  {index}. " + "、".join(r.label for r in community))
 
 
 @main.command()

@@ -1,0 +1,200 @@
+"""kg.analytics: projections with exact counts on a hand-written fixture, comparisons and
+centrality on the fixture and the sample, GraphML/GEXF export, and name resolution errors."""
+import re
+import subprocess
+import sys
+
+import networkx as nx
+import pytest
+from rdflib import Graph, URIRef
+
+from conftest import FIXTURES, ROOT
+from kg import analytics, iris
+from kg.errors import NotFoundError, QueryError
+
+HENAN, ZHENGZHOU, QINGDAO = iris.region("410000"), iris.region("410100"), iris.region("370200")
+ONE_NETWORK = iris.INITIATIVE + "one-network-service"
+ADOPTS = URIRef(iris.term("adopts"))
+
+
+@pytest.fixture(scope="module")
+def fixture_graph():
+    return Graph().parse(FIXTURES / "analytics_fixture.ttl", format="turtle")
+
+
+def _adopted(graph, region: str) -> set[str]:
+    return {str(i) for i in graph.objects(URIRef(region), ADOPTS)}
+
+
+@pytest.mark.parametrize("name, nodes, edges", [
+    ("region-initiative", 8, 9),
+    ("region-region", 3, 3),
+    ("platform-initiative", 9, 7),
+    ("department-task", 6, 4),
+    ("policy", 14, 22),
+])
+def test_projection_sizes(fixture_graph, name, nodes, edges):
+    network = analytics.projection(fixture_graph, name)
+    assert (network.number_of_nodes(), network.number_of_edges()) == (nodes, edges)
+    for _, data in network.nodes(data=True):
+        assert all(isinstance(data[key], str) for key in ("label", "type", "region")), data
+
+
+def test_projection_attributes(fixture_graph):
+    regions = analytics.region_region_graph(fixture_graph)
+    assert {frozenset((a, b)): d["weight"] for a, b, d in regions.edges(data=True)} == {
+        frozenset((HENAN, ZHENGZHOU)): 3, frozenset((HENAN, QINGDAO)): 1, frozenset((ZHENGZHOU, QINGDAO)): 1}
+    assert regions.edges[HENAN, ZHENGZHOU]["jaccard"] == pytest.approx(3 / 4)
+    tasks = analytics.department_task_graph(fixture_graph)
+    assert sorted(d["relation"] for _, _, d in tasks.edges(data=True)) == ["lead", "lead", "lead", "support"]
+    platforms = analytics.platform_initiative_graph(fixture_graph)
+    zhenghaoban = platforms.nodes[iris.BASE + "platform/410100-app"]
+    assert (zhenghaoban["label"], zhenghaoban["type"], zhenghaoban["region"], zhenghaoban["kind"]) == ("郑好办", "Platform", "郑州市", "app")
+    assert dict(platforms.nodes[ONE_NETWORK]) == {"bipartite": 1, "label": "一网通办", "type": "Initiative", "region": ""}
+    bipartite = analytics.region_initiative_graph(fixture_graph)
+    assert bipartite.nodes[HENAN]["type"] == "Province" and bipartite.nodes[ZHENGZHOU]["region"] == "郑州市"
+
+
+def test_shared_on_the_fixture(fixture_graph):
+    result = analytics.shared(fixture_graph, "一网通办")
+    assert result.initiative == analytics.Named(ONE_NETWORK, "一网通办")
+    assert [(r.region.label, r.code) for r in result.regions] == [("青岛市", "370200"), ("河南省", "410000"), ("郑州市", "410100")]
+    by_label = {r.region.label: r for r in result.regions}
+    assert [p.label for p in by_label["郑州市"].platforms] == ["郑好办", "郑州市政务服务网"]
+    assert [p.label for p in by_label["河南省"].platforms] == ["河南政务服务网"]
+    henan = by_label["河南省"].quote  # two passages state it: the first one is quoted
+    assert (henan.start, henan.end, henan.document_title) == (40, 68, "河南省数字政府建设实施方案")
+    assert henan.text == "全面推进政务服务“一网通办”，提升企业和群众办事便利度。" and henan.section.startswith("一、主要任务")
+    for other in ("One-Network Service", "政务服务一网通办", ONE_NETWORK):
+        assert analytics.shared(fixture_graph, other) == result
+
+
+def test_shared_one_network_service_on_the_sample(sample_graph):
+    result = analytics.shared(sample_graph, "一网通办")
+    assert {r.region.label for r in result.regions} == {"河南省", "哈尔滨市", "青岛市"}
+    for region in result.regions:
+        assert region.quote is not None and "一网通办" in region.quote.text
+        assert region.quote.end - region.quote.start == len(region.quote.text)
+    henan = next(r for r in result.regions if r.region.label == "河南省")
+    assert "豫事办" in {p.label for p in henan.platforms}
+
+
+def test_overlap_on_the_fixture(fixture_graph):
+    result = analytics.overlap(fixture_graph, "河南", "郑州")
+    assert [n.label for n in result.shared] == ["一网通办", "政务云", "电子证照"]
+    assert [n.label for n in result.only_a] == ["一网统管"] and result.only_b == ()
+    assert result.jaccard == pytest.approx(3 / 4)
+    with pytest.raises(QueryError, match="same region"):
+        analytics.overlap(fixture_graph, "郑州", "410100")
+
+
+@pytest.mark.parametrize("a, b", [("河南", "青岛市"), ("哈尔滨", "湖北省"), ("370200", "230100")])
+def test_overlap_agrees_with_the_adopts_triples(sample_graph, a, b):
+    result = analytics.overlap(sample_graph, a, b)
+    mine, theirs = _adopted(sample_graph, result.region_a.iri), _adopted(sample_graph, result.region_b.iri)
+    assert {n.iri for n in result.shared} == mine & theirs
+    assert {n.iri for n in result.only_a} == mine - theirs
+    assert {n.iri for n in result.only_b} == theirs - mine
+    assert all(n.label and not n.label.startswith("http") for n in result.shared + result.only_a + result.only_b)
+
+
+def test_similar_on_the_fixture(fixture_graph):
+    pairs = analytics.similar(fixture_graph)
+    assert [(p.a.label, p.b.label, p.shared) for p in pairs] == [("河南省", "郑州市", 3), ("郑州市", "青岛市", 1), ("河南省", "青岛市", 1)]
+    assert [p.jaccard for p in pairs] == pytest.approx([3 / 4, 1 / 4, 1 / 5])
+    # weighted = (jaccard + Ruzicka of platform-kind counts) / 2; every pair shares one kind of three
+    assert [p.weighted for p in pairs] == pytest.approx([(3 / 4 + 1 / 3) / 2, (1 / 4 + 1 / 3) / 2, (1 / 5 + 1 / 3) / 2])
+    assert [p.jaccard for p in analytics.similar(fixture_graph, alpha=1.0)] == [p.weighted for p in analytics.similar(fixture_graph, alpha=1.0)]
+    assert len(analytics.similar(fixture_graph, top=1)) == 1
+    with pytest.raises(QueryError):
+        analytics.similar(fixture_graph, by="cosine")
+
+
+def test_similar_on_the_sample_is_bounded_symmetric_and_ranked(sample_graph):
+    matrix = analytics.similarity_matrix(sample_graph)
+    size = len(matrix.regions)
+    assert size == 4
+    for scores in (matrix.jaccard, matrix.weighted):
+        for i in range(size):
+            assert scores[i][i] == 1.0
+            for j in range(size):
+                assert 0.0 <= scores[i][j] <= 1.0 and scores[i][j] == scores[j][i]
+    index = {r.iri: i for i, r in enumerate(matrix.regions)}
+    for by in ("jaccard", "weighted"):
+        pairs = analytics.similar(sample_graph, top=None, by=by)
+        assert len(pairs) == size * (size - 1) // 2
+        assert [getattr(p, by) for p in pairs] == sorted((getattr(p, by) for p in pairs), reverse=True)
+        for pair in pairs:
+            assert pair.jaccard == pytest.approx(matrix.jaccard[index[pair.a.iri]][index[pair.b.iri]])
+            assert pair.weighted == pytest.approx(matrix.weighted[index[pair.a.iri]][index[pair.b.iri]])
+
+
+def test_central_on_the_fixture(fixture_graph):
+    result = analytics.central(fixture_graph)
+    assert [[n.label for n in c] for c in result.communities] == [["河南省", "郑州市", "青岛市"]]
+    split = analytics.central(fixture_graph, resolution=1.5)
+    assert [[n.label for n in c] for c in split.communities] == [["河南省", "郑州市"], ["青岛市"]]
+    assert split.modularity == pytest.approx(-0.42)
+    top = result.ranked("Initiative", top=1)[0]
+    assert top.label == "一网通办" and top.degree == pytest.approx(7 / 13)  # 3 regions + 4 platforms of 13 others
+    assert [n.label for n in result.ranked("Region", by="degree")] == ["河南省", "郑州市", "青岛市"]
+    assert len(result.ranked("Platform")) == 6
+    for node in result.nodes:
+        assert 0.0 <= node.degree <= 1.0 and 0.0 <= node.betweenness <= 1.0 and 0.0 <= node.eigenvector <= 1.0
+
+
+def test_communities_repeat_across_runs(sample_graph):
+    first, second = analytics.central(sample_graph), analytics.central(sample_graph)
+    assert first.communities == second.communities and first.modularity == second.modularity
+    assert [n.iri for n in first.ranked("Region")] == [n.iri for n in second.ranked("Region")]
+    assert {n.type for n in first.nodes} >= {"Province", "City", "Initiative", "Platform"}
+
+
+@pytest.mark.parametrize("fmt", ["graphml", "gexf"])
+@pytest.mark.parametrize("name", sorted(analytics.PROJECTIONS))
+def test_export_is_readable_by_networkx(fixture_graph, tmp_path, fmt, name):
+    path = analytics.export_network(fixture_graph, tmp_path / f"{name}.{fmt}", fmt, network=name)
+    back = nx.read_graphml(path) if fmt == "graphml" else nx.read_gexf(path)
+    network = analytics.projection(fixture_graph, name)
+    assert (back.number_of_nodes(), back.number_of_edges()) == (network.number_of_nodes(), network.number_of_edges())
+    for node, data in back.nodes(data=True):
+        assert data["label"] == network.nodes[node]["label"]
+        assert (data["type"], data["region"]) == (network.nodes[node]["type"], network.nodes[node]["region"])
+    assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_export_rejects_unknown_formats_and_networks(fixture_graph, tmp_path):
+    with pytest.raises(QueryError, match="graphml or gexf"):
+        analytics.export_network(fixture_graph, tmp_path / "x.dot", "dot")
+    with pytest.raises(QueryError, match="unknown network"):
+        analytics.export_network(fixture_graph, tmp_path / "x.graphml", network="everything")
+
+
+def test_export_of_the_sample_has_no_missing_values(sample_graph, tmp_path):
+    path = analytics.export_network(sample_graph, tmp_path / "policy.graphml")
+    assert ">None<" not in path.read_text(encoding="utf-8")
+    assert nx.read_graphml(path).number_of_nodes() == analytics.policy_network(sample_graph).number_of_nodes()
+
+
+def test_unknown_and_ambiguous_names(fixture_graph):
+    with pytest.raises(NotFoundError, match="ambiguous") as ambiguous:
+        analytics.shared(fixture_graph, "一网")
+    assert len(ambiguous.value.candidates) == 2 and all("一网" in c for c in ambiguous.value.candidates)
+    with pytest.raises(NotFoundError) as unknown:
+        analytics.shared(fixture_graph, "一网通帮")
+    assert "一网通办" in unknown.value.candidates
+    with pytest.raises(NotFoundError):  # a region is not an initiative
+        analytics.shared(fixture_graph, "河南")
+    with pytest.raises(NotFoundError):  # an initiative is not a region
+        analytics.overlap(fixture_graph, "一网通办", "河南")
+    with pytest.raises(NotFoundError):
+        analytics.overlap(fixture_graph, "河南", "开封")
+
+
+def test_networkx_is_imported_only_by_analytics():
+    code = ("import sys, kg, kg.api, kg.sparql, kg.lookup; "
+            "assert 'networkx' not in sys.modules and 'kg.analytics' not in sys.modules, sorted(sys.modules)")
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
+    imports = re.compile(r"^\s*(?:import|from)\s+networkx\b", re.MULTILINE)
+    offenders = [p.name for p in (ROOT / "kg").rglob("*.py") if p.name != "analytics.py" and imports.search(p.read_text(encoding="utf-8"))]
+    assert offenders == []

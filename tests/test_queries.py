@@ -1,0 +1,241 @@
+"""The named SPARQL queries (kg/queries/*.rq) and kg.sparql: every query parses, runs and
+returns rows on the sample; parameters are escaped; results round-trip through rdflib's
+W3C result parsers; syntax errors name the line and column."""
+import io
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rdflib import Graph, Literal, URIRef
+from rdflib.query import Result
+
+from kg import iris, sparql
+from kg.errors import NotFoundError, QueryError
+
+QUERIES = sparql.list_queries()
+NAMES = [q.name for q in QUERIES]
+ONE_NETWORK = iris.INITIATIVE + "one-network-service"
+QINGDAO = iris.region("370200")
+
+ECHO = """# title: Echo
+# description: Returns its parameter.
+# param: word (string) — any text (default x)
+SELECT ?word WHERE { VALUES ?word { "x" } }
+"""
+
+
+def _terms_in_values_block(query, param) -> list[str]:
+    block = re.search(rf"VALUES\s+\?{param}\s*\{{([^{{}}]*)\}}", query.text)
+    return block.group(1).split()
+
+
+def _bag(result) -> list:
+    return sorted(tuple(sparql._n3(v) if v is not None else "" for v in row) for row in result.rows)
+
+
+def test_the_library_has_the_queries_the_cli_documents():
+    assert {"regions-adopting", "initiatives-compared", "region-platforms", "departments-by-tasks", "tasks-due-before",
+            "goals-for-year", "data-exchanges", "regions-in-province", "entity-evidence"} <= set(NAMES)
+
+
+@pytest.mark.parametrize("query", QUERIES, ids=NAMES)
+def test_every_query_has_a_header_and_one_values_block_per_parameter(query):
+    assert query.title and query.description
+    for param in query.params:
+        assert param.meaning and param.default, param
+        assert param.kind in sparql._LITERAL_KINDS or sparql.subclasses_of(param.kind)
+        assert len(re.findall(rf"VALUES\s+\?{param.name}\s*\{{", query.text)) == 1, param.name
+
+
+@pytest.mark.parametrize("query", QUERIES, ids=NAMES)
+def test_every_query_returns_rows_on_the_sample(sample_graph, query):
+    result = sparql.run_query(sample_graph, query.text)
+    assert result.kind is sparql.QueryKind.SELECT
+    assert len(result.rows) > 0
+    assert all(len(row) == len(result.variables) for row in result.rows)
+
+
+@pytest.mark.parametrize("query", [q for q in QUERIES if q.params], ids=[q.name for q in QUERIES if q.params])
+def test_the_documented_default_is_the_default(sample_graph, query):
+    for param in query.params:
+        if len(_terms_in_values_block(query, param.name)) != 1:
+            continue  # a default of several values ("both") has no single name
+        text = sparql.named_query(query.name, {param.name: param.default}, graph=sample_graph)
+        assert _bag(sparql.run_query(sample_graph, text)) == _bag(sparql.run_query(sample_graph, query.text))
+
+
+@pytest.mark.parametrize("query", QUERIES, ids=NAMES)
+def test_the_rdflib_planner_never_changes_results(sample_graph, query, monkeypatch):
+    planned = _bag(sparql.run_query(sample_graph, query.text))
+    sparql._prepared.cache_clear()  # prepared queries are cached with their plan
+    monkeypatch.setattr(sparql, "plan_for_rdflib", lambda prepared: None)
+    try:
+        assert _bag(sparql.run_query(sample_graph, query.text)) == planned
+    finally:
+        sparql._prepared.cache_clear()
+
+
+def test_the_same_query_text_runs_on_pyoxigraph(sample_graph):
+    ox = pytest.importorskip("pyoxigraph")
+    from kg.rdf import PREFIXES
+    from kg.serialize import turtle
+
+    store = ox.Store()
+    store.load(turtle(sample_graph), format=ox.RdfFormat.TURTLE)
+    for query in QUERIES:
+        expected = sparql.run_query(sample_graph, query.text)
+        solutions = store.query(query.text, prefixes=dict(PREFIXES))
+        rows = [tuple(s[v] for v in expected.variables) for s in solutions]
+        assert len(rows) == len(expected.rows), query.name
+
+
+def test_names_resolve_the_way_people_type_them(sample_graph):
+    texts = {sparql.named_query("region-platforms", {"region": name}, graph=sample_graph)
+             for name in ("青岛", "青岛市", "370200", QINGDAO, f"<{QINGDAO}>")}
+    assert texts == {sparql.named_query("region-platforms", {"region": QINGDAO})}
+    texts = {sparql.named_query("regions-adopting", {"initiative": name}, graph=sample_graph)
+             for name in ("一网通办", "One-Network Service", "政务服务一网通办", ONE_NETWORK)}
+    assert len(texts) == 1 and f"VALUES ?initiative {{ <{ONE_NETWORK}> }}" in texts.pop()
+
+
+def test_parameters_of_every_kind(sample_graph):
+    rows = sparql.run_named(sample_graph, "tasks-due-before", {"before": "2023-07-01"}).rows
+    assert rows and all(str(row[2]) < "2023-07-01" for row in rows)
+    goals = sparql.run_named(sample_graph, "goals-for-year", {"year": "2023"}).column("goal")
+    year = Literal("2023", datatype=URIRef("http://www.w3.org/2001/XMLSchema#gYear"))
+    assert goals and set(goals) == set(sample_graph.subjects(URIRef(iris.term("targetYear")), year))
+    planned = sparql.run_named(sample_graph, "data-exchanges", {"status": "计划中"})
+    assert {str(s) for s in planned.column("status")} == {iris.term("planned")}
+    assert len(sparql.run_named(sample_graph, "regions-in-province", {"province": "河南"}).rows) == 2
+
+
+def test_errors_name_what_to_fix(sample_graph):
+    with pytest.raises(NotFoundError) as unknown_query:
+        sparql.named_query("regions-adopt")
+    assert "regions-adopting" in unknown_query.value.candidates
+    with pytest.raises(QueryError, match="has no parameter 'region'.*initiative"):
+        sparql.named_query("regions-adopting", {"region": "青岛"})
+    with pytest.raises(NotFoundError) as unknown_name:
+        sparql.named_query("regions-adopting", {"initiative": "一网通帮"}, graph=sample_graph)
+    assert "一网通办" in unknown_name.value.candidates
+    with pytest.raises(NotFoundError):  # a region is not an initiative
+        sparql.named_query("regions-adopting", {"initiative": "青岛市"}, graph=sample_graph)
+    with pytest.raises(QueryError, match="needs a graph"):
+        sparql.named_query("region-platforms", {"region": "青岛"})
+    with pytest.raises(QueryError, match="not a date"):
+        sparql.named_query("tasks-due-before", {"before": "2023-13-01"})
+    with pytest.raises(QueryError, match="not a year"):
+        sparql.named_query("goals-for-year", {"year": "2025年"})
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",))))
+def test_a_string_parameter_comes_back_exactly_whatever_it_holds(text):
+    result = sparql.run_query(Graph(), sparql.bind_params(ECHO, {"word": text}))
+    assert result.rows == ((Literal(text),),)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list('\\uU0075aF"\'\n\r\t{}#<>?. '))))
+def test_escapes_and_unicode_escapes_in_a_parameter_stay_literal(text):
+    result = sparql.run_query(Graph(), sparql.bind_params(ECHO, {"word": text}))
+    assert result.rows == ((Literal(text),),)
+
+
+@pytest.mark.parametrize("attack", ['"} ?platform ?p ?o . FILTER(true) } #', "\\\" } #", "\\u0022 } #",
+                                    '""" } #', "'} UNION { ?s ?p ?o } #", "\n} #\n"])
+def test_a_parameter_cannot_inject_query_text(sample_graph, attack):
+    text = sparql.named_query("platforms-named", {"word": attack})
+    assert text.count("VALUES ?word") == 1
+    result = sparql.run_query(sample_graph, text)
+    assert result.variables == ("platform", "platform_label", "kind", "region_label") and result.rows == ()
+    assert sparql.run_query(Graph(), sparql.bind_params(ECHO, {"word": attack})).rows == ((Literal(attack),),)
+
+
+@pytest.mark.parametrize("iri", ["https://example.org/a> } ?s ?p ?o {", "https://example.org/a\\u003E", 'https://example.org/"',
+                                 "https://example.org/a b"])
+def test_an_iri_parameter_cannot_inject_query_text(iri):
+    with pytest.raises(QueryError, match="not a valid IRI"):
+        sparql.named_query("region-platforms", {"region": iri})
+
+
+def test_syntax_errors_give_line_and_column(sample_graph):
+    with pytest.raises(QueryError, match=r"line 3, column \d+") as error:
+        sparql.run_query(sample_graph, "SELECT ?x WHERE {\n  ?x gk:adopts ?y .\n  FILTER(?x = ) }")
+    assert error.value.exit_code == 2
+    with pytest.raises(QueryError, match=r"line 2, column 6: unknown prefix 'foo:'"):
+        sparql.run_query(sample_graph, "SELECT ?x WHERE {\n  ?x foo:bar ?y }")
+    with pytest.raises(QueryError, match=r"line 1, column 1"):
+        sparql.run_query(sample_graph, "SELEC ?x WHERE { ?x ?p ?o }")
+
+
+def test_prefixes_are_predeclared_and_bindings_apply(sample_graph):
+    result = sparql.run_query(sample_graph, "SELECT ?i WHERE { ?r gk:adopts ?i }", bindings={"r": URIRef(iris.region("420000"))})
+    assert len(result.rows) == len(set(sample_graph.objects(URIRef(iris.region("420000")), URIRef(iris.term("adopts")))))
+
+
+@pytest.fixture(scope="module")
+def goals(sample_graph):
+    return sparql.run_named(sample_graph, "goals-for-year")
+
+
+def test_json_results_parse_back(goals):
+    back = Result.parse(io.BytesIO(goals.serialize("json").encode("utf-8")), format="json")
+    assert [str(v) for v in back.vars] == list(goals.variables)
+    assert [tuple(row) for row in back] == [tuple(row) for row in goals.rows]
+    assert any(None in row for row in goals.rows)  # unbound values are left out, and come back unbound
+
+
+def test_csv_results_parse_back(goals):
+    data = goals.serialize("csv")
+    assert data.startswith(",".join(goals.variables) + "\r\n") and data.endswith("\r\n")
+    back = Result.parse(io.BytesIO(data.encode("utf-8")), format="csv")
+    plain = [tuple("" if v is None else str(v) for v in row) for row in goals.rows]
+    assert [tuple("" if v is None else str(v) for v in row) for row in back] == plain
+
+
+def test_tsv_results_parse_back(goals):
+    data = goals.serialize("tsv")
+    assert data.split("\n", 1)[0] == "\t".join("?" + v for v in goals.variables)
+    back = Result.parse(io.BytesIO(data.encode("utf-8")), format="tsv")
+    assert [tuple(row) for row in back] == [tuple(row) for row in goals.rows]
+
+
+def test_ask_and_construct_results(sample_graph):
+    ask = sparql.run_query(sample_graph, "ASK { ?r gk:adopts gki:one-network-service }")
+    assert Result.parse(io.BytesIO(ask.serialize("json").encode()), format="json").askAnswer is True
+    assert ask.serialize("table") == "yes\n"
+    with pytest.raises(QueryError, match="cannot be written as csv"):
+        ask.serialize("csv")
+    built = sparql.run_query(sample_graph, "CONSTRUCT { ?r gk:adopts gki:one-network-service } "
+                                           "WHERE { ?r gk:adopts gki:one-network-service }")
+    assert len(Graph().parse(data=built.serialize("turtle"), format="turtle")) == 3
+    assert len(Graph().parse(data=built.serialize("nt"), format="nt")) == 3
+    with pytest.raises(QueryError, match="unknown result format"):
+        built.serialize("xml")
+
+
+def test_the_table_aligns_chinese_text(goals):
+    lines = goals.serialize("table").splitlines()
+    assert lines[0].split() == list(goals.variables)
+    assert lines[-1] == f"({len(goals.rows)} rows)" and len(lines) == len(goals.rows) + 3
+    starts = {sparql._width(line[:line.index("%")]) for line in lines[2:-1] if "%" in line.split()}
+    assert len(starts) <= 1  # the unit column starts at the same display column in every row
+
+
+def test_engines_are_pluggable(sample_graph):
+    seen = {}
+
+    def fake(target, text, *, prefixes, bindings):
+        seen.update(target=target, text=text, prefixes=prefixes, bindings=bindings)
+        return sparql.QueryResult(sparql.QueryKind.ASK, boolean=True)
+
+    sparql.register_engine("fake", fake)
+    try:
+        assert sparql.run_query("https://example.org/sparql", "ASK {}", bindings={"x": 1}, engine="fake").boolean
+        assert seen["target"] == "https://example.org/sparql" and seen["prefixes"]["gk"] == iris.NS
+    finally:
+        sparql._ENGINES.pop("fake")
+    with pytest.raises(QueryError, match="unknown SPARQL engine"):
+        sparql.run_query(sample_graph, "ASK {}", engine="fake")
