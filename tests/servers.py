@@ -50,7 +50,8 @@ def start_oxigraph(workdir: Path) -> Server | None:
     if not command:
         return None
     port = free_port()
-    process = subprocess.Popen([command, "serve", "--location", str(workdir / "oxigraph"), "--bind", f"127.0.0.1:{port}"],
+    process = subprocess.Popen([command, "serve", "--location", str(workdir / "oxigraph"), "--bind", f"127.0.0.1:{port}",
+                                "--union-default-graph"],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     wait_until_up(f"{base}/query")
