@@ -106,13 +106,18 @@ def choose(codes: tuple[str, ...], *, context: str | None) -> str | None:
 def find_regions(text: str, *, context: str | None = None) -> list[RegionMatch]:
     """Division names in ``text``, longest match first, resolved with ``context`` (the code of
     the region the document governs) where a name is ambiguous."""
+    return list(_find_regions(text, context))
+
+
+@functools.lru_cache(maxsize=8192)  # several extractors look at the same sentence
+def _find_regions(text: str, context: str | None) -> tuple[RegionMatch, ...]:
     matches = []
     for end_index, (name, codes) in _automaton().iter_long(text):
         start = end_index - len(name) + 1
         code = choose(codes, context=context)
         if code is not None:
             matches.append(RegionMatch(start, end_index + 1, name, code))
-    return matches
+    return tuple(matches)
 
 
 def resolve_name(name: str) -> list[str]:

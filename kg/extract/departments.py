@@ -12,6 +12,7 @@ belongs to that city, 省… in a city's plan to its province, 哈尔滨市大�
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -161,11 +162,17 @@ def running_text_departments(text: str, known: frozenset[str] = frozenset()) -> 
             name = text[region.start:region.end + tail.end()]
             if not _NOT_ORGS.search(name[len(region.surface):]) and not _VERB.search(_BODY_BUILDING.sub("", name), 1):
                 found.append((region.start, region.end + tail.end(), name))
-    for name in known:
-        for match in re.finditer(re.escape(name), text):
+    pattern = _known_pattern(known)
+    if pattern is not None:
+        for match in pattern.finditer(text):
             if not any(s <= match.start() < e for s, e, _ in found):
-                found.append((match.start(), match.end(), name))
+                found.append((match.start(), match.end(), match.group()))
     return sorted(found)
+
+
+@functools.lru_cache(maxsize=64)
+def _known_pattern(known: frozenset[str]) -> re.Pattern | None:
+    return re.compile("|".join(map(re.escape, sorted(known, key=len, reverse=True)))) if known else None
 
 
 def _inside_title(text: str, position: int) -> bool:

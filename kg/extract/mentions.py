@@ -67,9 +67,10 @@ def _initiative_automaton():
     return automaton
 
 
-def find_initiatives(text: str) -> list[tuple[int, int, str, str]]:
+@functools.lru_cache(maxsize=8192)  # the initiatives and tasks extractors read the same sentences
+def find_initiatives(text: str) -> tuple[tuple[int, int, str, str], ...]:
     """``(start, end, surface, concept IRI)`` of initiative labels in ``text``, longest first."""
-    return [(end - len(label) + 1, end + 1, label, iri) for end, (label, iri) in _initiative_automaton().iter_long(text)]
+    return tuple([(end - len(label) + 1, end + 1, label, iri) for end, (label, iri) in _initiative_automaton().iter_long(text)])
 
 
 @register_extractor("initiatives")

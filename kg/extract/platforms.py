@@ -237,11 +237,15 @@ def _left_edge(text: str, cue_start: int) -> tuple[int, str]:
     return start, word
 
 
+@functools.lru_cache(maxsize=1)
+def _phrase_cue_pattern() -> re.Pattern:
+    cues = tuple(c for c in _strong_cues() if c != "网络") + _PHRASE_CUES
+    return re.compile("|".join(map(re.escape, sorted(cues, key=len, reverse=True))))
+
+
 def _phrases(text: str) -> list[PlatformMention]:
     found = []
-    cues = tuple(c for c in _strong_cues() if c != "网络") + _PHRASE_CUES
-    pattern = re.compile("|".join(map(re.escape, sorted(cues, key=len, reverse=True))))
-    for match in pattern.finditer(text):
+    for match in _phrase_cue_pattern().finditer(text):
         end = match.end()
         if _NOT_AN_END.match(text, match.start()) or text[end:end + 1] in ("库", "系", "平"):
             continue
