@@ -96,29 +96,32 @@ def jsonld(triples) -> bytes:
 
 
 def store_outputs(store) -> dict[str, bytes]:
-    """govkg.ttl, govkg.trig and govkg.jsonld straight from a store, streamed by Oxigraph in
-    the store's own order (deterministic for the same content), so memory does not grow with
-    the corpus. The Turtle and JSON-LD hold the union of the named graphs; a statement made by
-    two sources may be written twice, which RDF reads as one."""
+    """govkg.ttl, govkg.trig and govkg.jsonld straight from a store, in the store's own order
+    (deterministic for the same content), so memory does not grow with the corpus. The TriG is
+    Oxigraph's dump of every named graph (the metadata graph of source hashes included),
+    written on a second thread while the Turtle and JSON-LD (the union of the data graphs; a
+    statement made by two sources may be written twice, which RDF reads as one) are streamed."""
+    import io
+    import threading
+
     import pyoxigraph as ox
 
     from .rdf import PREFIXES
     from .store import META_GRAPH
 
-    graphs = [g for g in store.named_graphs()]
-
-    def quads():
-        for graph in graphs:
-            yield from store.oxigraph.quads_for_pattern(None, None, None, ox.NamedNode(graph))
+    prefixes = dict(PREFIXES)
+    graphs = [g for g in store.named_graphs() if g != META_GRAPH]
+    trig_buffer = io.BytesIO()
+    dumper = threading.Thread(target=store.oxigraph.dump, args=(trig_buffer,),
+                              kwargs={"format": ox.RdfFormat.TRIG, "prefixes": prefixes})
+    dumper.start()
 
     def triples():
-        for quad in quads():
-            yield ox.Triple(quad.subject, quad.predicate, quad.object)
+        for graph in graphs:
+            for quad in store.oxigraph.quads_for_pattern(None, None, None, ox.NamedNode(graph)):
+                yield ox.Triple(quad.subject, quad.predicate, quad.object)
 
-    prefixes = dict(PREFIXES)
-    assert META_GRAPH not in graphs
-    return {
-        "govkg.ttl": _sorted_prefixes(ox.serialize(triples(), format=ox.RdfFormat.TURTLE, prefixes=prefixes)),
-        "govkg.trig": _sorted_prefixes(ox.serialize(quads(), format=ox.RdfFormat.TRIG, prefixes=prefixes)),
-        "govkg.jsonld": ox.serialize(triples(), format=ox.RdfFormat.JSON_LD, prefixes=prefixes),
-    }
+    turtle_bytes = _sorted_prefixes(ox.serialize(triples(), format=ox.RdfFormat.TURTLE, prefixes=prefixes))
+    jsonld_bytes = ox.serialize(triples(), format=ox.RdfFormat.JSON_LD, prefixes=prefixes)
+    dumper.join()
+    return {"govkg.ttl": turtle_bytes, "govkg.trig": _sorted_prefixes(trig_buffer.getvalue()), "govkg.jsonld": jsonld_bytes}

@@ -90,7 +90,8 @@ def test_store_and_memory_builds_hold_the_same_graph(tmp_path):
     graphs = [Graph().parse(tmp_path / mode / "govkg.ttl") for mode in ("mem", "sto")]
     assert len(graphs[0]) > 30000 and isomorphic(*graphs)
     datasets = [Dataset().parse(tmp_path / mode / "govkg.trig") for mode in ("mem", "sto")]
-    names = [sorted(str(g.identifier) for g in d.graphs() if len(g)) for d in datasets]
+    names = [sorted(str(g.identifier) for g in d.graphs() if len(g) and not str(g.identifier).endswith("/meta"))
+             for d in datasets]
     assert names[0] == names[1]
 
 
