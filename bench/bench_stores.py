@@ -1,7 +1,7 @@
 """Named-query latency on a large build: rdflib, the embedded Oxigraph store, the Oxigraph server.
 
-    python bench/bench_scale.py --sizes 1000          # builds /tmp/govkg-bench/out-1000
-    python bench/bench_stores.py /tmp/govkg-bench/out-1000 [--runs 5] [--rdflib-timeout 120]
+    python bench/bench_scale.py --sizes 1000          # builds <tmp>/govkg-bench/out-1000
+    python bench/bench_stores.py "$TMPDIR"/govkg-bench/out-1000 [--runs 5] [--rdflib-timeout 120]
 
 Every named query (kg/queries/*.rq) with its default parameters. Each figure is the median of
 ``--runs`` runs in a warm process (the first run is a warm-up and not counted); rdflib gets

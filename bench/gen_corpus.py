@@ -1,6 +1,6 @@
 """Generate N realistic policy documents by recombining real ones with other regions.
 
-    python bench/gen_corpus.py 1000 /tmp/corpus-1000 [--seed 7]
+    python bench/gen_corpus.py 1000 corpus-1000 [--seed 7]
 
 Templates are the policy documents of data/ and ../shared/corpus (when present). Each generated
 document keeps real structure: a title of a real genre for a real division, a preamble

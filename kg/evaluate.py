@@ -85,8 +85,8 @@ def _row(type_: str, gold: int, predicted: int | None, matched: int, checkset: s
 def normalize_name(text: str | None) -> str:
     """A name as compared: NFKC, no white space, no quotes.
 
-    >>> normalize_name("“豫事办” ＡＰＰ")
-    '豫事办APP'
+    >>> normalize_name("“皖事通” ＡＰＰ")
+    '皖事通APP'
     """
     text = unicodedata.normalize("NFKC", text or "")
     return "".join(ch for ch in text if not ch.isspace() and ch not in _QUOTE_CHARS)

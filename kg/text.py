@@ -107,13 +107,13 @@ def _broken_line_breaks(text: str) -> list[tuple[int, int]]:
 def normalize(original: str) -> NormText:
     """Clean ``original`` and keep the position map.
 
-    >>> n = normalize("到 2025 年，建成“豫事办\\"APP。")
+    >>> n = normalize("到 2025 年，建成“皖事通\\"APP。")
     >>> n.text
-    '到2025年，建成“豫事办”APP。'
-    >>> s, e = n.span(n.text.index("豫"), n.text.index("A"))
-    >>> original = "到 2025 年，建成“豫事办\\"APP。"
+    '到2025年，建成“皖事通”APP。'
+    >>> s, e = n.span(n.text.index("皖"), n.text.index("A"))
+    >>> original = "到 2025 年，建成“皖事通\\"APP。"
     >>> original[s:e]
-    '豫事办"'
+    '皖事通"'
     """
     text = original.translate(_WIDTH)
     text = _PUNCT_IN_CJK.sub(_full_width_punct, text)

@@ -2,12 +2,12 @@
 
 Responsibility notes::
 
-    〔牵头单位：市营商环境局、市大数据中心〕   （责任单位：省大数据局）
+    〔牵头单位：市政务服务局、市大数据中心〕   （责任单位：省大数据局）
     （省政府办公厅牵头）   （X牵头，Y配合）   （X、Y按职责分工负责）   （…，牵头考核单位：Z）
 
 Organisation names in running text are taken only when they carry a government scope (省/市/县…,
 a region's name, 国务院, 国家…) and end with an organisation word (局, 委, 厅, 办公室, 中心,
-管委会, 领导小组, 人民政府 …). Each department belongs to a region: 市营商环境局 in a city's plan
+管委会, 领导小组, 人民政府 …). Each department belongs to a region: 市政务服务局 in a city's plan
 belongs to that city, 省… in a city's plan to its province, 哈尔滨市大数据中心 to 哈尔滨市.
 """
 from __future__ import annotations
@@ -96,8 +96,8 @@ def parse_note(body: str, offset: int = 0) -> list[Unit]:
 
     >>> [(u.name, u.role) for u in parse_note("省政府办公厅牵头，省大数据局配合")]
     [('省政府办公厅', 'lead'), ('省大数据局', 'support')]
-    >>> [(u.name, u.role) for u in parse_note("牵头单位：市营商环境局、市大数据中心")]
-    [('市营商环境局', 'lead'), ('市大数据中心', 'lead')]
+    >>> [(u.name, u.role) for u in parse_note("牵头单位：市政务服务局、市大数据中心")]
+    [('市政务服务局', 'lead'), ('市大数据中心', 'lead')]
     """
     units: list[Unit] = []
     for match in re.finditer(rf"(?P<label>{_LABEL})[:：](?P<names>[^:：]*?)(?=[，,；;]?\s*{_LABEL}[:：]|$)", body):
