@@ -338,6 +338,13 @@ def _entity_types(view: _View) -> dict:
         if kind is not None:
             candidates.setdefault(node, set()).add((_local(cls), kind))
     used = {o for p in ("adopts", "mentionsInitiative") for o in view.graph.objects(None, URIRef(iris.term(p)))}
+    # Of the 3,000-odd divisions in the reference data, only those the documents speak of.
+    spoken_of = {o for p in ("mentionsRegion", "governsRegion", "inRegion") for o in view.graph.objects(None, URIRef(iris.term(p)))}
+    spoken_of |= set(view.graph.subjects(URIRef(iris.term("adopts")), None))
+    spoken_of |= set(view.graph.subjects(URIRef(iris.term("evidence")), None))
+    parent = URIRef("https://schema.org/containedInPlace")
+    for region in list(spoken_of):  # and the regions that contain them
+        spoken_of |= set(view.graph.transitive_objects(region, parent))
     chosen = {}
     for node, types in candidates.items():
         names = {t for t, _ in types}
@@ -345,6 +352,8 @@ def _entity_types(view: _View) -> dict:
         specific = [(t, k) for t, k in types if not any(o != t and o in _subclasses(t) for o in names)]
         type_, kind = min(specific or types, key=lambda tk: (_KIND_ORDER.index(tk[1]), tk[0]))
         if kind == "Initiative" and node not in used:
+            continue
+        if kind == "Region" and node not in spoken_of:
             continue
         chosen[node] = (type_, kind)
     return chosen

@@ -212,5 +212,8 @@ def divisions() -> dict[str, Division]:
         code = row.get("code") or ""
         if len(code) != 6 or not code.isdigit() or not row.get("name"):
             raise OntologyError(f"{path}:{line}: bad division row {row!r}", fix="regenerate with tools/divisions_from_npm.py")
+        if code in result or row["parent"] == code:
+            raise OntologyError(f"{path}:{line}: division {code} appears twice or contains itself",
+                                fix="regenerate with tools/divisions_from_npm.py")
         result[code] = Division(code, row["name"], row["parent"] or None, row["level"])
     return result

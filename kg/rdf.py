@@ -95,6 +95,10 @@ def add_entity(graph, entity: Entity) -> None:
     from rdflib.namespace import SKOS
 
     subject = URIRef(entity.iri)
+    if entity.type in REGION_TYPES:  # described once in the reference data; only the evidence is the source's
+        for evidence in entity.evidence:
+            _add_evidence(graph, subject, evidence)
+        return
     graph.add((subject, RDF.type, URIRef(iris.term(entity.type))))
     if entity.label:
         graph.add((subject, RDFS.label, Literal(entity.label, lang="zh")))
@@ -150,6 +154,42 @@ def add_issue(graph, issue: IssueInfo, source: Source) -> None:
     graph.add((node, URIRef(iris.term("sourceFile")), URIRef(iris.source(source.name))))
 
 
+REGION_TYPES = ("Country", "Province", "City", "District")
+
+
+@functools.lru_cache(maxsize=1)
+def reference_triples() -> tuple:
+    """Every administrative division (type, zh label, short forms, code, parent) and the
+    country, from ``ontology/divisions.csv``. They live once, in the ontology's graph, rather
+    than in every source graph that mentions a region: a store's union of source graphs would
+    otherwise repeat 中国's label a thousand times and every join through it would multiply."""
+    from rdflib import RDF, RDFS, Graph, Literal, URIRef
+    from rdflib.namespace import SKOS
+
+    from .ontology import divisions
+    from .regions import COUNTRY_CODE, short_forms
+
+    graph = Graph()
+    add_reference_data(graph)
+    triples = list(graph)
+    source = URIRef(DIVISIONS_DATASET)
+    country = URIRef(iris.region(COUNTRY_CODE))
+    triples += [(country, RDF.type, URIRef(iris.term("Country"))), (country, RDFS.label, Literal("中国", lang="zh")),
+                (country, RDFS.label, Literal("China", lang="en")),
+                (country, URIRef(iris.term("divisionCode")), Literal(COUNTRY_CODE)),
+                (country, URIRef(expand("prov:wasDerivedFrom")), source)]
+    code_property, parent_property = URIRef(iris.term("divisionCode")), URIRef(expand("schema:containedInPlace"))
+    derived = URIRef(expand("prov:wasDerivedFrom"))
+    classes = {name: URIRef(iris.term(name)) for name in ("Province", "City", "District")}
+    for division in divisions().values():
+        node = URIRef(iris.region(division.code))
+        triples += [(node, RDF.type, classes[division.type]), (node, RDFS.label, Literal(division.name, lang="zh")),
+                    (node, code_property, Literal(division.code)),
+                    (node, parent_property, URIRef(iris.region(division.parent or COUNTRY_CODE))), (node, derived, source)]
+        triples += [(node, SKOS.altLabel, Literal(alias, lang="zh")) for alias in short_forms(division)]
+    return tuple(triples)
+
+
 def add_reference_data(graph) -> None:
     from rdflib import RDF, RDFS, Literal, URIRef
 
@@ -170,8 +210,11 @@ def source_graph(graph, source: Source, extractions: list[Extraction]) -> None:
             add_entity(graph, entity)
         for relation in extraction.relations:
             add_relation(graph, relation)
-    if any(e.type in ("Province", "City", "District", "Country") for x in extractions for e in x.entities):
-        add_reference_data(graph)
+
+
+def vocabulary_triples() -> list:
+    """The ontology's named graph: the ontology, its vocabularies and the divisions."""
+    return list(ontology_graph()) + list(reference_triples())
 
 
 class _Sink:
@@ -208,7 +251,7 @@ def to_dataset(built: list[tuple[Source, list[Extraction]]], *, include_ontology
         source_graph(sink, source, extractions)
         named[iris.document_graph(source.name)] = sink.triples
     if include_ontology:
-        ontology = list(ontology_graph())
+        ontology = vocabulary_triples()
         for triple in ontology:
             graph.add(triple)
         named[ONTOLOGY_GRAPH] = ontology

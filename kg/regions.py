@@ -81,9 +81,9 @@ def ancestors(code: str) -> list[str]:
     """Codes of the parents of a division, nearest first."""
     result, table = [], divisions()
     parent = table[code].parent if code in table else None
-    while parent:
+    while parent and parent not in result and parent != code:
         result.append(parent)
-        parent = table[parent].parent
+        parent = table[parent].parent if parent in table else None
     return result
 
 

@@ -93,15 +93,20 @@ class GraphStore:
                            f"DELETE WHERE {{ GRAPH <{META_GRAPH}> {{ <{node}> ?p ?o }} }}")
         return True
 
-    def ensure_ontology(self, triples) -> bool:
-        """Store the ontology graph if its content changed; returns whether it was written."""
+    def ensure_ontology(self, triples_of) -> bool:
+        """Store the ontology graph (``triples_of()`` gives its triples) unless the files it is
+        made from are unchanged since the last build; returns whether it was written."""
+        from .ontology import ontology_dir
         from .rdf import ONTOLOGY_GRAPH
 
-        lines = sorted(f"{_nt_term(s)} {_nt_term(p)} {_nt_term(o)} ." for s, p, o in triples)
-        digest = hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
-        if self.sources().get("(ontology)", StoredSource("", "", "")).sha256 == digest:
+        digest = hashlib.sha256()
+        for path in sorted(ontology_dir().iterdir()):
+            if path.suffix in (".ttl", ".csv"):
+                digest.update(path.name.encode() + b"\0" + path.read_bytes())
+        stored = self.sources().get("(ontology)")
+        if stored is not None and stored.sha256 == digest.hexdigest():
             return False
-        self.replace_graph(ONTOLOGY_GRAPH, triples, source_name="(ontology)", sha256=digest)
+        self.replace_graph(ONTOLOGY_GRAPH, triples_of(), source_name="(ontology)", sha256=digest.hexdigest())
         return True
 
     def quads(self, graph_iri: str | None = None):

@@ -48,6 +48,7 @@ def validate_source_graph(graph) -> ValidationReport:
     from rdflib import RDF, RDFS
 
     from .ontology import ontology_graph
+    from .rdf import reference_triples
 
     ontology = ontology_graph()
     for triple in ontology.triples((None, RDFS.subClassOf, None)):
@@ -55,6 +56,21 @@ def validate_source_graph(graph) -> ValidationReport:
     referenced = set(graph.objects())
     for triple in ontology.triples((None, RDF.type, None)):
         if triple[0] in referenced:
+            graph.add(triple)
+    # The reference descriptions of the regions this graph points at, and of their parents.
+    from rdflib import URIRef
+
+    from . import iris
+    from .regions import COUNTRY_CODE, ancestors
+
+    prefix = iris.region("")
+    regions = set()
+    for node in referenced | set(graph.subjects()):
+        code = str(node)[len(prefix):] if str(node).startswith(prefix) else None
+        if code:
+            regions |= {URIRef(iris.region(c)) for c in [code, *ancestors(code), COUNTRY_CODE]}
+    for triple in reference_triples():
+        if triple[0] in regions:
             graph.add(triple)
     return _run(graph, _data_shapes())
 

@@ -64,7 +64,7 @@ EXPECTED_ENTITIES = [
           parent="中国", initiatives=["一网通办"]),
     _full(id=B + "region/410100", type="City", label="郑州市", aliases=["郑州"], document=DOC, code="410100",
           parent="河南省", initiatives=[]),
-    _full(id=B + "region/410102", type="District", label="中原区", aliases=[], code="410102", parent="郑州市",
+    _full(id=B + "region/410102", type="District", label="中原区", aliases=[], document=DOC, code="410102", parent="郑州市",
           initiatives=[]),
     _full(id=B + "region/CN", type="Country", label="中国", label_en="China", aliases=[], code="CN", initiatives=[]),
     _full(id=B + "task/fixture/0/1", type="Task", label="推进一网通办", aliases=[], region="河南省", document=DOC,

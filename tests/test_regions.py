@@ -14,6 +14,8 @@ def test_divisions_cover_every_level_with_parents():
     for division in table.values():
         assert (division.parent is None) == (division.level == "province")
         assert division.parent is None or division.parent in table
+        assert len(ancestors(division.code)) == {"province": 0, "prefecture": 1, "county": None}.get(division.level, 1) or (
+            division.level == "county" and len(ancestors(division.code)) in (1, 2))
 
 
 @pytest.mark.parametrize("code, name, parent", [

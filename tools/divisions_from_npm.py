@@ -39,6 +39,8 @@ def main(dist: Path) -> None:
     with open(dist / "areas.csv", encoding="utf-8") as f:
         for row in csv.DictReader(f):
             parent = (row["cityCode"] + "00") if row["cityCode"] in kept_cities else (row["provinceCode"] + "0000")
+            if row["code"] == parent:  # 东莞市, 中山市, 儋州市: prefecture-level cities with no counties
+                continue
             out.writerow([row["code"], row["name"], parent, "county"])
 
 
