@@ -91,7 +91,7 @@ def build(paths: list[str | Path] | None = None, options: BuildOptions | None = 
     """
     import dataclasses
 
-    from .pipeline import (stage_extract, stage_extract_parallel, stage_read, stage_resolve, stage_segment,
+    from .pipeline import (stage_collect_reports, stage_extract, stage_extract_parallel, stage_read, stage_resolve, stage_segment,
                            stage_serialize, stage_to_rdf, stage_validate)
     from .readers import discover
 
@@ -116,6 +116,7 @@ def build(paths: list[str | Path] | None = None, options: BuildOptions | None = 
             raise BuildFailed(state.errors)
         stage_build_into_store(state, jobs=options.jobs, validate=options.validate, progress=progress)
         stage_serialize(state, Path(options.out_dir) if options.out_dir is not None else None)
+        stage_collect_reports(state)
         state.store = None  # releases the store's lock (Oxigraph closes it when the object goes)
         counts = collections.Counter(state.entity_types.values())
         return BuildResult(state=state, counts=dict(sorted(counts.items())), per_document=state.documents,

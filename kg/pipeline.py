@@ -44,6 +44,7 @@ class BuildState:
     # Filled by the streaming (store) build instead of extractions: per-document rows and entity types.
     documents: list[dict] = field(default_factory=list)
     entity_types: dict[str, str] = field(default_factory=dict)
+    reports: list = field(default_factory=list)  # per source: ValidationReport or BackgroundValidation
 
 
 def stage_read(state: BuildState, progress: Callable[[str], None] | None = None) -> None:
@@ -126,25 +127,89 @@ class SourceResult:
     documents: list[dict]
     entity_types: dict[str, str]
     warnings: list[str]
-    report: object | None  # ValidationReport of the source's graph, or None
+    report: object | None  # ValidationReport of the source's graph, a BackgroundValidation, or None
 
 
-def build_source(source: Source, validate: bool = True) -> SourceResult:
+def _validate_triples(triples):
+    from rdflib import Graph
+
+    from .validate import validate_source_graph
+
+    graph = Graph()
+    for triple in triples:
+        graph.add(triple)
+    return validate_source_graph(graph)
+
+
+def _validate_and_send(triples, connection) -> None:
+    try:
+        connection.send(("report", _validate_triples(triples)))
+    except BaseException as exc:  # the parent re-raises it
+        connection.send(("error", f"{type(exc).__name__}: {exc}"))
+    finally:
+        connection.close()
+
+
+class BackgroundValidation:
+    """SHACL validation of one source's triples in a forked child process, so that the second
+    core validates while this one stores the ontology and the graph and writes the outputs
+    (validation is a third of a one-source build). The child inherits the triples; only the
+    report comes back."""
+
+    def __init__(self, triples):
+        import multiprocessing
+
+        context = multiprocessing.get_context("fork")
+        self._receive, send = context.Pipe(duplex=False)
+        self._process = context.Process(target=_validate_and_send, args=(triples, send), daemon=True)
+        self._process.start()
+        send.close()
+        self._report = None
+
+    @staticmethod
+    def available() -> bool:
+        import multiprocessing
+
+        return "fork" in multiprocessing.get_all_start_methods()
+
+    def result(self):
+        """The report, once the child has finished."""
+        if self._report is None:
+            try:
+                kind, value = self._receive.recv()
+            except EOFError:
+                kind, value = "error", f"the process ended with code {self._process.exitcode}"
+            finally:
+                self._process.join()
+                self._receive.close()
+            if kind != "report":
+                from .errors import KGError
+
+                raise KGError(f"SHACL validation failed to run: {value}", fix="run `govkg validate` on the output")
+            self._report = value
+        return self._report
+
+
+def build_source(source: Source, validate: bool = True, background: bool = False) -> SourceResult:
     """segment -> extract -> resolve -> to_rdf -> validate for one source, as N-Triples: the unit
-    of work of a store build, run in a worker process with ``--jobs``."""
+    of work of a store build, run in a worker process with ``--jobs``. With ``background`` (a
+    one-process build), validation runs in a forked child and ``report`` is its
+    :class:`BackgroundValidation`."""
     import collections
-
-    import pyoxigraph as ox
 
     from . import iris
     from .rdf import to_dataset
-    from .serialize import _triples
-    from .validate import validate_source_graph
+    from .serialize import ntriples
 
     extractions = process_source(source)
-    built = to_dataset([(source, extractions)], include_ontology=False)
+    built = to_dataset([(source, extractions)], include_ontology=False, union=False)
     triples = built.named[iris.document_graph(source.name)]
-    report = validate_source_graph(built.graph) if validate else None
+    if not validate:
+        report = None
+    elif background and BackgroundValidation.available():
+        report = BackgroundValidation(triples)
+    else:
+        report = _validate_triples(triples)
     documents, types = [], {}
     for extraction in extractions:
         kinds = collections.Counter(e.type for e in extraction.entities)
@@ -153,8 +218,7 @@ def build_source(source: Source, validate: bool = True) -> SourceResult:
                           "genre": extraction.document.type, "counts": dict(sorted(kinds.items()))})
         for entity in [extraction.document, *extraction.entities]:
             types.setdefault(entity.iri, entity.type)
-    ntriples = ox.serialize(_triples(triples), format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
-    return SourceResult(source.name, source.sha256, ntriples, documents, types,
+    return SourceResult(source.name, source.sha256, ntriples(triples), documents, types,
                         [w for x in extractions for w in x.warnings], report)
 
 
@@ -167,16 +231,18 @@ def stage_build_into_store(state: BuildState, *, jobs: int, validate: bool,
     from concurrent.futures import ProcessPoolExecutor
 
     from . import iris
-    from .rdf import vocabulary_triples
-    from .validate import ValidationReport
+    from .rdf import vocabulary_ntriples
 
-    state.store.ensure_ontology(vocabulary_triples)
-    work = functools.partial(build_source, validate=validate)
-    reports = []
+    work = functools.partial(build_source, validate=validate, background=jobs <= 1)
+    reports = state.reports
+    ontology_done = False
     pool = ProcessPoolExecutor(max_workers=jobs) if jobs > 1 else None
     try:
         results = pool.map(work, state.sources) if pool else map(work, state.sources)
         for result in results:
+            if not ontology_done:  # while the first source validates in the background
+                state.store.ensure_ontology(vocabulary_ntriples)
+                ontology_done = True
             state.store.replace_graph(iris.document_graph(result.name), result.ntriples,
                                       source_name=result.name, sha256=result.sha256)
             state.documents.extend(result.documents)
@@ -185,13 +251,26 @@ def stage_build_into_store(state: BuildState, *, jobs: int, validate: bool,
             state.warnings.extend(result.warnings)
             state.segments[result.name] = [None] * len(result.documents)
             if result.report is not None:
+                for earlier in reports:  # at most one source in the background at a time
+                    if isinstance(earlier, BackgroundValidation):
+                        earlier.result()
                 reports.append(result.report)
             if progress:
                 progress(f"stored {result.name}")
     finally:
         if pool:
             pool.shutdown()
+    if not ontology_done:
+        state.store.ensure_ontology(vocabulary_ntriples)
     state.store.flush()
+
+
+def stage_collect_reports(state: BuildState) -> None:
+    """The sources' validation reports as one (waiting for any still running in the background)."""
+    from .validate import ValidationReport
+
+    reports = [r.result() if isinstance(r, BackgroundValidation) else r for r in state.reports]
+    reports = [r for r in reports if r is not None]
     if reports:
         state.report = ValidationReport(conforms=all(r.conforms for r in reports),
                                         violations=[v for r in reports for v in r.violations],

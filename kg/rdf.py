@@ -217,6 +217,19 @@ def vocabulary_triples() -> list:
     return list(ontology_graph()) + list(reference_triples())
 
 
+def vocabulary_ntriples() -> str:
+    """:func:`vocabulary_triples` as N-Triples, the Turtle files parsed by Oxigraph (a store
+    build needs no rdflib copy of them)."""
+    import pyoxigraph as ox
+
+    from .ontology import TURTLE_FILES, ontology_dir
+    from .serialize import ntriples
+
+    parts = [ox.serialize(ox.parse(path=str(ontology_dir() / name), format=ox.RdfFormat.TURTLE),
+                          format=ox.RdfFormat.N_TRIPLES).decode("utf-8") for name in TURTLE_FILES]
+    return "".join(parts) + ntriples(reference_triples())
+
+
 class _Sink:
     """Collects one named graph's triples while adding them to the union graph (one rdflib
     add per triple; the named graphs are only needed for TriG output)."""
@@ -227,7 +240,8 @@ class _Sink:
 
     def add(self, triple) -> None:
         self.triples.append(triple)
-        self.union.add(triple)
+        if self.union is not None:
+            self.union.add(triple)
 
 
 @dataclass
@@ -239,12 +253,15 @@ class BuiltGraph:
     named: dict[str, list]
 
 
-def to_dataset(built: list[tuple[Source, list[Extraction]]], *, include_ontology: bool = True) -> BuiltGraph:
-    """One named graph per source file, plus the ontology's graph."""
+def to_dataset(built: list[tuple[Source, list[Extraction]]], *, include_ontology: bool = True,
+               union: bool = True) -> BuiltGraph:
+    """One named graph per source file, plus the ontology's graph; ``union=False`` leaves out
+    the rdflib graph of everything (``graph`` is then None), which costs as much as the rest."""
     from rdflib import Graph
 
-    graph = Graph()
-    bind_prefixes(graph)
+    graph = Graph() if union else None
+    if graph is not None:
+        bind_prefixes(graph)
     named: dict[str, list] = {}
     for source, extractions in built:
         sink = _Sink(graph)
@@ -252,7 +269,7 @@ def to_dataset(built: list[tuple[Source, list[Extraction]]], *, include_ontology
         named[iris.document_graph(source.name)] = sink.triples
     if include_ontology:
         ontology = vocabulary_triples()
-        for triple in ontology:
+        for triple in ontology if graph is not None else ():
             graph.add(triple)
         named[ONTOLOGY_GRAPH] = ontology
     return BuiltGraph(graph=graph, named=named)

@@ -29,6 +29,7 @@ def write_atomic(path: str | Path, data: bytes | str) -> Path:
 
 
 def _ox(term):
+    """The pyoxigraph term for an rdflib (or pyoxigraph) term."""
     import pyoxigraph as ox
     from rdflib import BNode, Literal, URIRef
 
@@ -47,13 +48,44 @@ def _ox(term):
     raise TypeError(f"not an RDF term: {term!r}")
 
 
+def _ox_triples(triples):
+    """Oxigraph triples for rdflib (or pyoxigraph) ones, in the same order. This runs for every
+    statement of a build: IRIs are converted once each, and plain rdflib terms (URIRef and
+    Literal are str subclasses holding the IRI or lexical form) skip :func:`_ox`'s checks."""
+    import pyoxigraph as ox
+    from rdflib import Literal, URIRef
+
+    named_node, literal, triple_of = ox.NamedNode, ox.Literal, ox.Triple
+    cache: dict = {}
+
+    def convert(term):
+        kind = type(term)
+        if kind is URIRef:
+            node = cache.get(term)
+            if node is None:
+                node = cache[term] = named_node(term)
+            return node
+        if kind is Literal and term.language is None and term.datatype is None:
+            return literal(term)
+        return _ox(term)
+
+    return [triple_of(convert(s), convert(p), convert(o)) for s, p, o in triples]
+
+
 def _triples(triples) -> list:
     """Oxigraph triples, deduplicated and sorted by their N-Triples text: the same statements
     always come out in the same order, whether they come from rdflib or from the store."""
     import pyoxigraph as ox
 
-    converted = {ox.Triple(*(_ox(t) for t in triple)) for triple in triples}
-    return sorted(converted, key=str)
+    return sorted(set(_ox_triples(triples)), key=str)
+
+
+def ntriples(triples) -> str:
+    """N-Triples text of rdflib or pyoxigraph triples, in their order, duplicates kept (for
+    loading into a store, which keeps each statement once, in its own order)."""
+    import pyoxigraph as ox
+
+    return ox.serialize(_ox_triples(triples), format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
 
 
 def _sorted_prefixes(data: bytes) -> bytes:
@@ -95,31 +127,50 @@ def jsonld(triples) -> bytes:
     return ox.serialize(_triples(triples), format=ox.RdfFormat.JSON_LD, prefixes=dict(PREFIXES))
 
 
+_MATERIALISE_LIMIT = 1_000_000  # quads; a bigger store's outputs are streamed, so memory stays flat
+
+
 def store_outputs(store) -> dict[str, bytes]:
     """govkg.ttl, govkg.trig and govkg.jsonld straight from a store, in the store's own order
-    (deterministic for the same content), so memory does not grow with the corpus. The TriG is
-    Oxigraph's dump of every named graph (the metadata graph of source hashes included),
-    written on a second thread while the Turtle and JSON-LD (the union of the data graphs; a
-    statement made by two sources may be written twice, which RDF reads as one) are streamed."""
-    import io
-    import threading
+    (deterministic for the same content). The TriG holds every named graph (the metadata graph
+    of source hashes included); the Turtle and JSON-LD the union of the data graphs (a
+    statement made by two sources may be written twice, which RDF reads as one).
 
+    Up to ``_MATERIALISE_LIMIT`` quads the store is read once (Oxigraph's N-Quads dump, parsed
+    back) and the three files written from that; above it, nothing is held in memory: the TriG
+    is dumped on a second thread while the Turtle and JSON-LD are streamed from queries."""
     import pyoxigraph as ox
 
     from .rdf import PREFIXES
     from .store import META_GRAPH
 
     prefixes = dict(PREFIXES)
-    graphs = [g for g in store.named_graphs() if g != META_GRAPH]
+    if len(store.oxigraph) > _MATERIALISE_LIMIT:
+        return _streamed_outputs(store, prefixes)
+    quads = list(ox.parse(store.oxigraph.dump(format=ox.RdfFormat.N_QUADS), format=ox.RdfFormat.N_QUADS))
+    meta = ox.NamedNode(META_GRAPH)
+    triples = [quad.triple for quad in quads if quad.graph_name != meta]
+    return {"govkg.ttl": _sorted_prefixes(ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes)),
+            "govkg.trig": _sorted_prefixes(ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=prefixes)),
+            "govkg.jsonld": ox.serialize(triples, format=ox.RdfFormat.JSON_LD, prefixes=prefixes)}
+
+
+def _streamed_outputs(store, prefixes: dict) -> dict[str, bytes]:
+    import io
+    import threading
+
+    import pyoxigraph as ox
+
+    from .store import META_GRAPH
+
     trig_buffer = io.BytesIO()
     dumper = threading.Thread(target=store.oxigraph.dump, args=(trig_buffer,),
                               kwargs={"format": ox.RdfFormat.TRIG, "prefixes": prefixes})
     dumper.start()
 
-    def triples():
-        for graph in graphs:
-            for quad in store.oxigraph.quads_for_pattern(None, None, None, ox.NamedNode(graph)):
-                yield ox.Triple(quad.subject, quad.predicate, quad.object)
+    def triples():  # every data graph's statements, streamed by Oxigraph
+        return store.oxigraph.query(
+            f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != <{META_GRAPH}>) }}")
 
     turtle_bytes = _sorted_prefixes(ox.serialize(triples(), format=ox.RdfFormat.TURTLE, prefixes=prefixes))
     jsonld_bytes = ox.serialize(triples(), format=ox.RdfFormat.JSON_LD, prefixes=prefixes)

@@ -1,9 +1,11 @@
 """The embedded store: an Oxigraph database with one named graph per source file, one for the
 ontology and vocabularies, and a metadata graph recording each source's content hash.
 
-Replacing a source's graph is one SPARQL update (drop, insert, record the hash), which Oxigraph
-runs as one transaction: a build killed midway leaves every source either as it was or as it
-became, never half-written.
+A source's hash is recorded only once its graph is complete: a new source is bulk-loaded and
+then recorded; a changed one is replaced by one SPARQL update (drop, insert, record the hash),
+which Oxigraph runs as one transaction. A build killed midway leaves every recorded source
+either as it was or as it became, never half-written; a new source caught mid-load is left
+unrecorded, so the next build replaces it.
 """
 from __future__ import annotations
 
@@ -18,13 +20,6 @@ META_GRAPH = iris.GRAPH + "meta"
 _SHA = iris.NS + "sha256"
 _NAME = iris.NS + "path"
 _GRAPH = iris.NS + "graph"
-
-
-def _nt_term(term) -> str:
-    """N-Triples form of an rdflib or pyoxigraph term (Oxigraph writes it)."""
-    from .serialize import _ox
-
-    return str(_ox(term))
 
 
 def _escape(text: str) -> str:
@@ -72,13 +67,31 @@ class GraphStore:
     def replace_graph(self, graph_iri: str, triples, *, source_name: str | None = None, sha256: str | None = None) -> None:
         """Put ``triples`` (N-Triples text, or rdflib / pyoxigraph triples) as the whole content of a
         named graph, and record the source's hash, in one transaction."""
+        import pyoxigraph as ox
+
         if isinstance(triples, str):
             body = triples
         else:
-            body = "\n".join(f"{_nt_term(s)} {_nt_term(p)} {_nt_term(o)} ." for s, p, o in triples)
+            from .serialize import ntriples
+
+            body = ntriples(triples)
+        node = iris.source(source_name) if source_name is not None else None
+        if not self._store.contains_named_graph(ox.NamedNode(graph_iri)) and not (
+                node and any(self._store.quads_for_pattern(ox.NamedNode(node), None, None, ox.NamedNode(META_GRAPH)))):
+            # New: a bulk load (several times faster than an update or a transactional load, but
+            # not atomic), then the hash in a transaction of its own. A build killed during the
+            # load leaves a graph without a hash, which the next build replaces atomically below.
+            graph = f" <{graph_iri}> .\n"
+            quads = graph.join(line[:-2] for line in body.splitlines() if line.endswith(" ."))
+            if quads:
+                self._store.bulk_load((quads + graph).encode("utf-8"), format=ox.RdfFormat.N_QUADS)
+            if node:
+                meta = f" <{META_GRAPH}> .\n"
+                self._store.load((f"<{node}> <{_NAME}> \"{_escape(source_name)}\"{meta}<{node}> <{_SHA}> \"{sha256}\"{meta}"
+                                  f"<{node}> <{_GRAPH}> <{graph_iri}>{meta}").encode("utf-8"), format=ox.RdfFormat.N_QUADS)
+            return
         meta = ""
-        if source_name is not None:
-            node = iris.source(source_name)
+        if node is not None:
             meta = (f"DELETE WHERE {{ GRAPH <{META_GRAPH}> {{ <{node}> ?p ?o }} }} ;\n"
                     f"INSERT DATA {{ GRAPH <{META_GRAPH}> {{ <{node}> <{_NAME}> \"{_escape(source_name)}\" ; "
                     f"<{_SHA}> \"{sha256}\" ; <{_GRAPH}> <{graph_iri}> . }} }} ;\n")
@@ -94,7 +107,7 @@ class GraphStore:
         return True
 
     def ensure_ontology(self, triples_of) -> bool:
-        """Store the ontology graph (``triples_of()`` gives its triples) unless the files it is
+        """Store the ontology graph (``triples_of()`` gives its triples or N-Triples) unless the files it is
         made from are unchanged since the last build; returns whether it was written."""
         from .ontology import ontology_dir
         from .rdf import ONTOLOGY_GRAPH

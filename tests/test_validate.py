@@ -1,0 +1,103 @@
+"""SHACL validation: the hoisted shapes find what the shapes as written find, and a store build
+reports what its background validation found (or failed to do)."""
+import pytest
+from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef
+
+from conftest import DATA
+
+GK = Namespace("https://w3id.org/govkg/ns#")
+OA = Namespace("http://www.w3.org/ns/oa#")
+BASE = "https://w3id.org/govkg/"
+INTEGER = URIRef("http://www.w3.org/2001/XMLSchema#integer")
+
+
+def _broken_graph() -> Graph:
+    """A few entities, each breaking a different shape (property-level and node-level)."""
+    from kg.ontology import ontology_graph
+
+    graph = Graph()
+    for triple in ontology_graph().triples((None, RDFS.subClassOf, None)):
+        graph.add(triple)
+    doc, evidence = URIRef(BASE + "doc/x"), URIRef(BASE + "evidence/x")
+    graph.add((doc, RDF.type, GK.Plan))
+    graph.add((evidence, RDF.type, GK.Evidence))
+    graph.add((evidence, GK.inDocument, doc))
+    graph.add((evidence, OA.start, Literal(9, datatype=INTEGER)))
+    graph.add((evidence, OA.end, Literal(3, datatype=INTEGER)))  # start after end
+    platform = URIRef(BASE + "platform/x")  # no label, no kind
+    graph.add((platform, RDF.type, GK.Platform))
+    graph.add((platform, GK.evidence, evidence))
+    task = URIRef(BASE + "task/x")  # two numbers, a deadline that is no date
+    graph.add((task, RDF.type, GK.Task))
+    graph.add((task, GK.taskNumber, Literal("1")))
+    graph.add((task, GK.taskNumber, Literal("2")))
+    graph.add((task, GK.deadline, Literal("next year")))
+    goal = URIRef(BASE + "goal/x")  # neither value nor range (a node-level sh:or)
+    graph.add((goal, RDF.type, GK.Goal))
+    graph.add((goal, GK.indicator, Literal("覆盖率")))
+    return graph
+
+
+def _results(graph, shapes) -> set:
+    from pyshacl import validate
+
+    conforms, results, _ = validate(graph, shacl_graph=shapes, inference="none", advanced=False)
+    sh = Namespace("http://www.w3.org/ns/shacl#")
+    return {(str(results.value(r, sh.focusNode)), str(results.value(r, sh.resultPath)),
+             str(results.value(r, sh.sourceConstraintComponent)))
+            for r in results.subjects(RDF.type, sh.ValidationResult)}
+
+
+def test_hoisted_shapes_report_exactly_what_the_nested_shapes_report():
+    from kg.ontology import shapes_graph
+    from kg.validate import hoist_property_shapes
+
+    graph = _broken_graph()
+    nested, hoisted = _results(graph, shapes_graph()), _results(graph, hoist_property_shapes(shapes_graph()))
+    assert nested == hoisted
+    found = {(focus.rsplit("/", 1)[-1], path.rsplit("#", 1)[-1]) for focus, path, _ in nested}
+    assert {("x", "label"), ("x", "platformKind"), ("x", "taskNumber"), ("x", "deadline"), ("x", "start")} <= found
+    assert any(component.endswith("OrConstraintComponent") for _, _, component in nested)
+
+
+def test_hoisting_moves_every_property_shape_of_a_targeted_node_shape():
+    from rdflib.namespace import SH
+
+    from kg.ontology import shapes_graph
+    from kg.validate import hoist_property_shapes
+
+    shapes = shapes_graph()
+    hoisted = hoist_property_shapes(shapes)
+    targeted = [s for s in set(shapes.subjects(SH.property, None)) if (s, SH.targetClass, None) in shapes]
+    assert targeted and not any((s, SH.property, None) in hoisted for s in targeted)
+    for node_shape in targeted:
+        for prop in shapes.objects(node_shape, SH.property):
+            assert set(shapes.objects(node_shape, SH.targetClass)) <= set(hoisted.objects(prop, SH.targetClass))
+
+
+def _store_build(tmp_path, **options):
+    from kg import api
+
+    return api.build([str(DATA)], out_dir=tmp_path / "out", store=tmp_path / "out" / "store", **options)
+
+
+def test_a_store_build_reports_the_violations_its_background_validation_found(tmp_path, monkeypatch):
+    import kg.rdf
+
+    monkeypatch.setattr(kg.rdf, "_add_evidence", lambda graph, about, evidence: None)  # facts without evidence
+    result = _store_build(tmp_path)
+    assert result.conforms is False
+    assert any("evidence" in v.message for v in result.state.report.violations)
+    assert (tmp_path / "out" / "govkg.ttl").stat().st_size > 0  # outputs are still written
+
+
+def test_a_validation_that_cannot_run_is_an_error_not_a_pass(tmp_path, monkeypatch):
+    import kg.validate
+    from kg.errors import KGError
+
+    def broken(graph):
+        raise RuntimeError("shapes unreadable")
+
+    monkeypatch.setattr(kg.validate, "validate_source_graph", broken)
+    with pytest.raises(KGError, match="shapes unreadable"):
+        _store_build(tmp_path)
