@@ -107,6 +107,23 @@ def test_platforms_match_by_name_or_alias_within_the_region():
     assert (kind.gold, kind.predicted, kind.matched) == (4, 3, 2)
 
 
+def test_optional_gold_platforms_count_neither_way():
+    gold = [
+        {"document": HENAN_PLAN, "name": "省一体化政务服务平台", "aliases": [], "kind": "system", "quote": "省一体化政务服务平台"},
+        {"document": HENAN_PLAN, "name": "电子社保卡", "aliases": [], "kind": "code", "quote": "电子社保卡", "optional": True},
+        {"document": HENAN_PLAN, "name": "统一知识问答题库", "aliases": [], "kind": "database", "quote": "题库",
+         "optional": True},
+    ]
+    predicted = [
+        {"id": "p1", "type": "Platform", "label": "省一体化政务服务平台", "aliases": [], "region": "河南省", "document": D1},
+        {"id": "p2", "type": "Platform", "label": "电子社保卡", "aliases": [], "region": "河南省", "document": D1},
+        {"id": "p3", "type": "Platform", "label": "数据平台", "aliases": [], "region": "河南省", "document": D1},
+    ]
+    platforms = _row(_score({"documents": GOLD_DOCS, "platforms": gold}, predicted), "platforms")
+    # found optional item: not a hit, not a false one; missed optional item: not a miss
+    assert (platforms.gold, platforms.predicted, platforms.matched) == (1, 2, 1)
+
+
 def test_a_platform_stated_in_several_documents_counts_in_each_region():
     gold = [{"document": QINGDAO_PLAN, "name": "爱山东", "aliases": [], "kind": "app", "quote": "爱山东"}]
     predicted = [{"id": "p3", "type": "Platform", "label": "爱山东", "aliases": [], "region": "山东省", "document": D1}]

@@ -68,3 +68,61 @@ def test_kinds_come_from_the_ontology_cues():
 def test_spellings_of_one_platform_share_a_key():
     assert canonical_key("“豫事办”", ("河南省",)) == canonical_key("豫事办") == "豫事办"
     assert canonical_key("省一体化政务服务平台") == canonical_key("河南省一体化政务服务平台", ("河南省",))
+
+
+@pytest.mark.parametrize("sentence", [
+    "推动数据中心与能源系统协同，保护湿地生态系统。",            # systems that are not information systems
+    "推进重点领域5G虚拟专网建设，实现千兆光网城乡全覆盖。",      # network technologies
+    "开展“双千兆”网络建设，推广“软件定义网络”。",
+    "探索“天网地网”立体化城市管理模式。",                      # a quoted concept
+    "加强政务事项内部“掌上办”。",                              # a kind word alone
+    "打造安全可信的“为民赋码”。",                              # verb + 码 is an action
+    "持续推进全市政务信息系统上云工作。",                      # 上云 is a verb; 政务信息系统 a category
+    "建设集数据汇聚、共享、开放于一体的“一平台”。",            # a count-slogan
+    "打造全市一个医疗平台。",
+    "深入推进部省系统打通。",                                  # a category of systems
+    "鼓励企业开放“双创”平台资源。",                            # industry platforms
+    "上线景区云直播，提升高频便民服务网上办理能力。",          # 云直播, 网上: parts of other words
+])
+def test_words_that_look_like_platforms_but_are_not(sentence):
+    assert names(sentence) == []
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("完善城市大脑通用能力平台（UCS）体系。", [("城市大脑通用能力平台（UCS）", "system")]),    # abbreviation kept
+    ("依托省协同办公平台移动端，贯通各级办公系统。", [("省协同办公平台", "system")]),          # its mobile end
+    ("将市、区县（市）智能政务服务大厅管理平台与省平台对接。", [("智能政务服务大厅管理平台", "system")]),
+    ("依托省、市统一收缴平台构建缴费渠道。", [("统一收缴平台", "system")]),
+    ("建设省办公业务资源库。", [("省办公业务资源库", "database")]),
+    ("建设不可移动文物数字化平台。", [("不可移动文物数字化平台", "system")]),
+])
+def test_name_edges(sentence, expected):
+    assert names(sentence) == expected
+
+
+def test_more_spellings_share_a_key():
+    assert canonical_key("人口基础数据库") == canonical_key("人口库")
+    assert canonical_key("市级政务云平台") == canonical_key("政务云")
+    assert canonical_key("城市大脑通用能力平台（UCS）") == canonical_key("城市大脑通用能力平台")
+    assert canonical_key("一体化城市数据中枢") == canonical_key("城市数据中枢")
+    assert canonical_key("省政务服务平台") != canonical_key("省政务服务中心")
+
+
+def test_a_plan_merges_spellings_and_leaves_out_companies_systems(tmp_path):
+    from kg import api
+    from kg.export import tables
+
+    (tmp_path / "plan.txt").write_text(
+        "兰州市数字政府建设实施方案（2024—2026年）\n\n一、主要任务\n\n"
+        "1.建设地理信息公共服务平台（或时空信息云平台）。完善“金城通”协同办公平台，拓展“金城通”移动端。〔牵头单位：市大数据局〕\n"
+        "2.各基础电信企业要完善网络安全态势感知平台，通过“工信部通信网络安全防护管理系统”完成定级备案。〔牵头单位：市通信办〕\n"
+        "3.建设政务服务统一公共收缴支付平台。优化公共收缴支付平台功能。〔牵头单位：市财政局〕\n", encoding="utf-8")
+    result = api.build([str(tmp_path / "plan.txt")], out_dir=None, validate=False)
+    platforms = [row for row in tables(result.state.graph)["entities"] if row["type"] == "Platform"]
+    spellings = sorted(sorted([row["label"], *row["aliases"]]) for row in platforms)
+    assert spellings == sorted([
+        ["地理信息公共服务平台", "时空信息云平台"],
+        sorted(["“金城通”协同办公平台", "“金城通”移动端"]),
+        ["工信部通信网络安全防护管理系统"],
+        ["公共收缴支付平台", "政务服务统一公共收缴支付平台"],
+    ])

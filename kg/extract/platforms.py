@@ -34,12 +34,12 @@ LEFT_BOUNDARIES = (
     "纳入", "运用", "应用好", "建成", "建好", "丰富", "规范", "改造", "扩容", "覆盖", "贯通", "连通",
     "延伸", "复用", "使用", "提高", "加大", "推行", "落实", "做好", "做强", "做优", "谋划", "布局", "设立", "组建", "成立",
     "全面", "持续", "积极", "逐步", "进一步", "重点", "加速", "迭代", "健全", "筹建", "深入", "有序", "大力", "着力",
-    "继续", "推出", "调整", "完成", "关于", "新建", "不得", "禁止", "本辖区", "辖区内", "本地区", "本级", "依法", "充分", "全力", "加紧", "率先", "首个", "多个", "一批", "一系列",
+    "继续", "推出", "调整", "完成", "关于", "新建", "改建", "上线运行", "组网运行", "编制", "共建", "不得", "禁止", "本辖区", "辖区内", "本地区", "本级", "依法", "充分", "全力", "加紧", "率先", "首个", "多个", "一批", "一系列",
     "及其", "以及", "并与", "并", "将", "把", "在", "为", "以", "向", "从", "由", "对", "等", "的", "是", "有", "到", "至", "让", "使", "可", "要",
 )
 # Two-character words that contain a one-character boundary but are content words (在线, 协同 …).
 CONTENT_WORDS = ("在线", "协同", "共同", "同步", "等级", "有声", "有效", "可视", "可信", "要素", "对象", "对外", "以上",
-                 "为民", "为企", "并联", "及时", "将来", "的士", "从业", "由来", "向导", "到期", "至上", "使用")
+                 "为民", "为企", "并联", "及时", "将来", "的士", "从业", "由来", "向导", "到期", "至上", "使用", "不可")
 _LEFT_BOUNDARY = re.compile("|".join(sorted(map(re.escape, LEFT_BOUNDARIES), key=len, reverse=True)))
 CONJUNCTIONS = ("及", "和", "与", "或", "and")  # inside names unless a name ends right before them
 _QUANTITY = re.compile(r"[\d一二三四五六七八九十百千两]+多?[个级家项类]")
@@ -55,8 +55,8 @@ _GENERIC_STEMS = {"各类", "相关", "有关", "业务", "应用", "部门业�
 # Modifiers that, on their own, make a category rather than a name: 政务信息系统, 公共服务平台.
 _GENERIC_MODIFIERS = re.compile(r"^(?:政务|政府|业务|行业|部门|信息|应用|共性|通用|相关|各类|各|已建|非涉密|涉密|本|现有|城市|"
                                 r"领域|不同|特定|垂直|综合|公共|服务|管理|协同|办公|数据|移动|智能|智慧|网络|基础|支撑|办理|"
-                                r"事项|运行|专业|平台|系统|机关|重大|多跨|场景|大|跨|全方位|化|共享|信息化|其他)+$")
-_COMPANY = re.compile(r"公司|集团|有限|股份|企业自建|平台企业")
+                                r"事项|运行|专业|平台|系统|机关|重大|多跨|场景|大|跨|全方位|化|共享|信息化|其他|主题|监测|履职|一体化|部委|部省)+$")
+_COMPANY = re.compile(r"公司|集团|有限|股份|企业自建|平台企业|中国电信|中国移动|中国联通|中国广电|运营商")
 _MAX_NAME = 32
 # A kind word followed by these is part of a longer word (平台企业, 系统性, 云计算), not a name's end.
 _NOT_AN_END = re.compile(r"(?:平台(?:企业|经济|型|化|公司|优势)|系统(?:性|化|工程|观念|思维|集成商|筹)|[水仓车金智题文书国入出建和]库|网站群|云(?:计算|服务|端|上|化|原生)|"
@@ -67,10 +67,26 @@ _PHRASE_CUES = ("通信网络", "感知网络", "观测网络", "监测网络", 
 BUILD_VERBS = ("建设", "建立", "构建", "搭建", "打造", "完善", "升级", "重构", "优化", "依托", "建成", "上线", "整合建设",
                "升级完善", "迭代升级", "推广应用", "拓展", "接入", "对接", "探索建设", "统筹建设", "加快建设", "用好", "发挥")
 # Slogans and formulas in quotes are initiatives, not brands: 一张网, 一朵云, 5G+车联网, 智能+.
-_SLOGAN = re.compile(r"一[张朵个片套本网屏]|\+|＋|^[一二三四五六七八九十]\w?[一二三四五六七八九十]")
+_SLOGAN = re.compile(r"一[张朵个片套本网屏]|\+|＋|^[一二三四五六七八九十]\w?[一二三四五六七八九十]|^一(?:平台|中心|号|窗|门|端|库)$")
 # Market-side platforms (industry, enterprises, trade) are not government platforms unless a
 # government scope word owns them.
-_MARKET = re.compile(r"工业互联网|产业|企业|电商|电子商务|贸易|双创|创新平台|科创|检测认证|价值链|供应链")
+_MARKET = re.compile(r"工业互联网|工业|产业|企业|电商|电子商务|贸易|双创|双跨|创新平台|科创|检测|实训|价值链|供应链|物流|"
+                     r"码头|港口|集疏运|直播|短视频|OTA")
+_MARKET_BRAND = re.compile(r"工业|双创|双跨|电商|电子商务|供应链|物流|码头|港口|集疏运|直播|短视频|OTA")  # in quotes
+# Systems that are not information systems: 生态系统, 能源系统, 卫星导航系统.
+_NOT_INFORMATION_SYSTEM = re.compile(r"(?:生态|能源|导航|动力|识别|免疫|操作)系统$")
+# Network technologies and generations, not networks someone owns: 千兆光网, 5G专网, 物联网.
+_NETWORK_TECHNOLOGY = re.compile(r"\dG|千兆|万兆|无源光|PON|软件定义|物联网|算力网")
+_GOVERNMENT_DOMAIN = re.compile(r"政务|警务|公安|应急|卫生|健康|监管|水利|生态|感知|城市|政府|电子政务")
+# Plural scopes (the districts' …): stripped, so that what remains is judged as a name.
+_PLURAL_SCOPE = re.compile(r"(?:市、)?(?:区县（市）|区（市）|县（市、区）|县（市）|市（州）|县（区）)")
+# A quoted term followed by these is a concept, not a brand: “空天地网”模式.
+_CONCEPT_AFTER = ("模式", "体系", "理念", "格局", "工程", "行动", "战略", "机制", "改革", "服务模式")
+# A sentence whose subject is companies: what it says they build is theirs.
+_COMPANY_SUBJECT = re.compile(r"企业(?:要|应|须|需|应当|按照|开放)")
+_GOVERNMENT_OWNER = re.compile(r"(?:全省|全市|全国|省级|市级|国家|省|市|[^\s“”]{1,3}部(?!门))")  # …, 工信部…
+# Verb + 码 is an action (赋码, 扫码), not a code.
+_CODE_ACTION = ("赋码", "扫码", "亮码", "用码", "验码")
 
 
 @dataclass(frozen=True)
@@ -142,12 +158,21 @@ def _quoted_brands(text: str) -> list[PlatformMention]:
         if len(inner) < 2 or _COMPANY.search(inner) or "、" in inner or "，" in inner or _SLOGAN.search(inner):
             continue
         after = _cue_after(text, match.end())
+        if after and (_NOT_AN_END.match(text, match.end()) or _not_a_word_end(text, match.end(), match.end() + len(after))):
+            after = None  # “天眼”网络安全实验室: 网络 begins another word
+        if re.match(r"[^，。；“”]{0,8}?(?:%s)" % "|".join(_CONCEPT_AFTER), text[match.end():]) or inner.endswith(_CODE_ACTION):
+            continue  # “空天地网”立体化城市管理模式: a concept
+        if (_MARKET_BRAND.search(inner) and not _SCOPE_PREFIX.match(inner)) or (
+                _NETWORK_TECHNOLOGY.search(inner) and not _GOVERNMENT_DOMAIN.search(inner)):
+            continue  # industry platforms and network technologies in quotes: “双跨”平台, “双千兆”网络
+        if any(inner == word for word, _, _ in _cue_table()):
+            continue  # a kind word alone (“掌上办”) names nothing
         before = _cue_before(text, match.start())
         ends_in_kind = inner.endswith(_brand_endings())
         if len(inner) > 20 and not ends_in_kind:
             continue
         if inner in _initiative_labels() and not ends_in_kind:
-            if not after:
+            if not after or after in ("应用", "品牌", "服务品牌"):
                 continue  # a slogan: “一网通办”, “最多跑一次”
             name = f"“{inner}”{after}"
             found.append(PlatformMention(match.start(), match.end() + len(after), name, name, kind_of(name), True))
@@ -243,29 +268,64 @@ def _phrase_cue_pattern() -> re.Pattern:
     return re.compile("|".join(map(re.escape, sorted(cues, key=len, reverse=True))))
 
 
+def _not_a_word_end(text: str, start: int, end: int) -> bool:
+    """A kind word that is part of another word here: 网上, 网络 (after 服务网), 云网, 云链, 上云,
+    水库, 题库."""
+    after, before = text[end:end + 1], text[start - 1:start] if start else ""
+    cue = text[start:end]
+    if cue.endswith("网") and after and after in "上络格点民站页速关购店红":
+        return True
+    if cue.endswith("云") and (after and after in "网链边端上直展游课" or before == "上"):
+        return True
+    return cue == "库" and bool(before) and before in "水仓车金智题文书国入出建和"
+
+
 def _phrases(text: str) -> list[PlatformMention]:
     found = []
     for match in _phrase_cue_pattern().finditer(text):
         end = match.end()
         if _NOT_AN_END.match(text, match.start()) or text[end:end + 1] in ("库", "系", "平"):
             continue
+        if _not_a_word_end(text, match.start(), end):
+            continue
         start, before = _left_edge(text, match.start())
         start = _after_coordination(text, start, match.start())
+        plural = _PLURAL_SCOPE.match(text, start)
+        if plural:
+            start = plural.end()  # the name is what follows; the scope still makes it a government one
+        if text[start - 2:start] == "省、" and text[start:start + 1] == "市":
+            start += 1  # 省、市统一收缴平台: one platform name shared by two scopes
+        cue = match.group()
+        if re.search(r"(?:平台|系统)移动端$", text[start:end]):
+            end, cue = end - len("移动端"), text[end - 5:end - 3]  # the mobile end of a platform is that platform
+        core = text[start:end].strip()  # the name up to its kind word
+        abbreviation = re.match(r"（[A-Za-z0-9]{2,10}）", text[end:])
+        if abbreviation:
+            end += abbreviation.end()  # 城市云脑通用能力服务平台（UCS）
         name = text[start:end].strip()
-        scoped = bool(_SCOPE_PREFIX.match(name) or find_regions(name[:6]) or name.startswith(("一体化", "统一"))
-                      or re.search(r"[0-9A-Za-z“]", name))
-        if not (scoped or _acted_on(text, start, end)) or (_MARKET.search(name) and not scoped):
+        if re.search(r"(?:^|[^统])一个?$", text[max(0, start - 3):start]) or name.startswith(("同", "一平台")):
+            continue  # 一个…平台, 同平台: a count or a slogan, not a name
+        if "数据交易" in name:
+            continue  # a data exchange, extracted as such
+        if _NOT_INFORMATION_SYSTEM.search(name) or (name.endswith(("网", "网络")) and _NETWORK_TECHNOLOGY.search(name)
+                                                     and not _GOVERNMENT_DOMAIN.search(name)):
             continue
-        stem = _SCOPE_PREFIX.sub("", name)[: -len(match.group())] if name.endswith(match.group()) else ""
+        governed = bool(plural or _SCOPE_PREFIX.match(name) or find_regions(name[:6]))
+        scoped = governed or name.startswith(("一体化", "统一")) or bool(re.search(r"[0-9A-Za-z“]", core[:-len(cue)]))
+        if not (scoped or _acted_on(text, start, end)) or (_MARKET.search(name) and not governed):
+            continue
+        stem = _SCOPE_PREFIX.sub("", core)[: -len(cue)] if core.endswith(cue) else ""
         if len(name) > _MAX_NAME or len(stem) < 2 or stem in _GENERIC_STEMS or _COMPANY.search(name):
             continue
-        if (_GENERIC_MODIFIERS.match(stem) and not _SCOPE_PREFIX.match(name)) or re.search(r"各类|各种|相关|有关", name):
-            continue
-        if match.group() in ("库", "云", "链") and (len(stem) < 3 or name.endswith(("智库", "题库", "仓库", "金库"))):
+        if (_GENERIC_MODIFIERS.match(stem) and (not _SCOPE_PREFIX.match(name) or (
+                cue in ("系统", "平台") and stem.endswith(("业务", "信息"))))
+                or re.search(r"各|相关|有关|或者|不同", name)):
+            continue  # a category: 业务系统, 全市政务信息系统, 国家部委垂直管理业务系统
+        if cue in ("库", "云", "链") and (len(stem) < 3 or name.endswith(("智库", "题库", "仓库", "金库"))):
             continue
         if name.count("“") != name.count("”") or name.startswith(("各", "其他", "相关", "有关", "其")):
             continue
-        found.append(PlatformMention(start, end, name, name, kind_of(name), False))
+        found.append(PlatformMention(start, end, name, name, kind_of(core), False))
     # Longest first, so 政府网站集约化平台 wins over 政府网站.
     return sorted(found, key=lambda m: (-(m.end - m.start), m.start))
 
@@ -289,11 +349,15 @@ def canonical_key(name: str, region_names: tuple[str, ...] = ()) -> str:
     '皖事通APP'
     """
     key = re.sub(r"[“”\"'\s]", "", name)
+    key = re.sub(r"[（(][^（）()]*[）)]", "", key) or key  # explanations and abbreviations in brackets
+    key = re.sub(r"(?:基础)?数据库$|基础库$", "库", key)  # 人口基础数据库 = 人口库
+    key = re.sub(r"([云链])平台$", r"\1", key)  # 政务云平台 = 政务云
     for prefix in sorted(region_names, key=len, reverse=True):
         if key.startswith(prefix) and len(key) > len(prefix) + 1:
             key = key[len(prefix):]
             break
-    return _SCOPE_PREFIX.sub("", key) or key
+    key = _SCOPE_PREFIX.sub("", key) or key
+    return re.sub(r"^一体化(?=.{3})", "", key)
 
 
 def _owner(name: str, sentence: str, context: DocContext) -> str | None:
@@ -320,16 +384,32 @@ def extract_platforms(context: DocContext, extraction: Extraction) -> None:
     collect = Collector(extraction)
     text = context.norm.text
     brands: dict[str, str] = {}  # key of "brand+suffix" -> key of brand, so “X”平台 and X merge
+    seen_keys: list[str] = []
     for sentence in context.body_sentences():
         clean = text[sentence.norm_start:sentence.norm_end]
         mentions = find_platforms(clean)
         if not mentions:
             continue
         served = [iri for _, _, _, iri in find_initiatives(clean)]
+        aliases_of: dict[int, str] = {}  # mention start -> the name it explains: X（或Y）
+        for first, second in zip(mentions, mentions[1:]):
+            if re.fullmatch(r"（或?", clean[first.end:second.start]) and clean.startswith("）", second.end):
+                aliases_of[second.start] = first.name
         for mention in mentions:
+            if _COMPANY_SUBJECT.search(clean, 0, mention.start) and not _GOVERNMENT_OWNER.match(mention.name):
+                continue  # 各基础电信企业要完善…系统: a company's own system
             owner = _owner(mention.name, clean, context)
             region_names = tuple(divisions()[code].name for code in sorted({owner, context.region_code} - {None, COUNTRY_CODE}))
-            key = canonical_key(mention.name, region_names)
+            brand = re.match(r"“([^”]{2,})”(.+)$", mention.name)
+            if brand and kind_of(brand.group(2)) != iris.PLATFORM_KIND + "other":
+                key = canonical_key(brand.group(1), region_names)  # “山东通”协同办公平台 is 山东通
+            elif mention.start in aliases_of:
+                key = canonical_key(aliases_of[mention.start], region_names)
+            else:
+                key = canonical_key(mention.name, region_names)
+            if len(key) >= 6:  # an abbreviation after the full name: 公共收缴支付平台
+                key = next((k for k in seen_keys if k.endswith(key) and k != key), key)
+            seen_keys.append(key)
             if mention.branded:
                 for suffix in _BRAND_SUFFIXES:
                     if key.endswith(suffix) and len(key) > len(suffix) + 1:
@@ -337,8 +417,11 @@ def extract_platforms(context: DocContext, extraction: Extraction) -> None:
             key = brands.get(key, key)
             entity = collect.entity(iris.platform(owner or f"doc-{iris.slug(context.iri)}", key), "Platform",
                                     label=mention.name)
-            if canonical_key(mention.surface) != canonical_key(entity.label) and mention.surface not in entity.aliases:
-                entity.aliases.append(mention.surface)
+            spelling = re.sub(r"\s", "", mention.surface)
+            if re.fullmatch(r"“[^“”]+”", spelling):
+                spelling = spelling[1:-1]
+            if spelling != re.sub(r"\s", "", entity.label) and spelling not in entity.aliases:
+                entity.aliases.append(spelling)
             if not entity.props.get("gk:platformKind"):
                 entity.add("gk:platformKind", Ref(mention.kind))
             if owner and not entity.props.get("gk:inRegion"):
