@@ -159,10 +159,16 @@ class BackgroundValidation:
     def __init__(self, triples):
         import multiprocessing
 
+        import warnings
+
         context = multiprocessing.get_context("fork")
         self._receive, send = context.Pipe(duplex=False)
         self._process = context.Process(target=_validate_and_send, args=(triples, send), daemon=True)
-        self._process.start()
+        with warnings.catch_warnings():
+            # Python 3.12+ warns about forking a process with threads (Oxigraph's); the child
+            # touches neither the store nor any lock of those threads, only rdflib and pySHACL.
+            warnings.simplefilter("ignore", DeprecationWarning)
+            self._process.start()
         send.close()
         self._report = None
 
@@ -224,9 +230,11 @@ def build_source(source: Source, validate: bool = True, background: bool = False
 
 def stage_build_into_store(state: BuildState, *, jobs: int, validate: bool,
                            progress: Callable[[str], None] | None = None) -> None:
-    """Build every changed source and put its graph into the store as soon as it is ready, one
-    transaction per source: memory stays bounded by one source per process, and a build killed
-    midway keeps every source already stored."""
+    """Build every changed source and put its graph into the store as soon as it is ready, its
+    hash recorded only once the graph is complete (kg/store.py): memory stays bounded by one
+    source per process, and a build killed midway keeps every source already stored. With one
+    process, each source's validation runs in a forked child (:class:`BackgroundValidation`)
+    while this process stores it; :func:`stage_collect_reports` waits for the reports."""
     import functools
     from concurrent.futures import ProcessPoolExecutor
 

@@ -18,6 +18,8 @@ def test_deadline_forms():
     assert dates("2023年底前建成。") == [("2023-12-31", "2023年底前")]
     assert dates("2023年上半年完成。") == [("2023-06-30", "2023年上半年")]
     assert dates("年底前完成。", plan_year=2023) == [("2023-12-31", "年底前")]
+    assert dates("（完成时间：2025年6月）") == [("2025-06-30", "2025年6月")]        # a month after a time label
+    assert dates("完成时限：2024年9月30日") == [("2024-09-30", "2024年9月30日")]
 
 
 def test_cycles_stay_text():
@@ -28,6 +30,7 @@ def test_cycles_stay_text():
 def test_dates_that_are_not_deadlines():
     assert dates("2022年12月，中共中央印发意见。") == []
     assert dates("年底前完成。") == []  # no plan year to anchor it
+    assert dates("2025年6月，全市推广应用。") == []  # a month with no time label is no deadline
 
 
 @given(st.dates(min_value=datetime.date(2000, 1, 1), max_value=datetime.date(2099, 12, 31)))

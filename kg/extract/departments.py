@@ -27,7 +27,11 @@ from .mentions import region_entity
 _ORG_END = (r"(?:人民政府办公厅|人民政府办公室|人民政府|政府办公厅|政府办公室|政府|办公厅|办公室|管理委员会|委员会|管委会|领导小组办公室|"
             r"领导小组|工作专班|专家委员会|局|委|厅|署|部|办|中心|院|馆|所|队|行|会|联)")
 _SCOPE = r"(?:国务院|国家|中共中央|中央|全国|省委|省|市委|市|州|县|区|旗|自治区|各区县（市）|各区、县（市）|区县（市）|县（市）|各县（市）|各市|各区|各县)"
-_LABEL = r"(?:牵头单位|责任单位|牵头部门|责任部门|主责单位|实施单位|配合单位|参与单位|牵头考核单位|责任主体)"
+_LABEL = (r"(?:牵头考核单位|牵头单位|牵头部门|牵头处室|责任单位|责任部门|责任处室|主责单位|主责部门|主办单位|实施单位|实施主体|"
+          r"配合单位|配合部门|参与单位|参与部门|协办单位|协同单位|协助单位|责任主体)")
+_SUPPORT_LABEL = re.compile(r"配合|参与|协办|协同|协助")
+# A labelled note with no brackets, to the end of its sentence: 牵头部门：X；责任部门：Y。
+_BARE_NOTE = re.compile(rf"(?<![〔（\[【])(?P<body>{_LABEL}[:：](?:[^。\n〔〕（）【】\[\]]|（[^（）]{{1,8}}）)+)")
 # 〔牵头单位：…〕 / （责任单位：…） / （…，牵头考核单位：…）
 _INNER = r"(?:[^〔〕（）【】\[\]]|（[^（）]{1,8}）)"
 _LABELLED_NOTE = re.compile(rf"[〔（\[【](?P<body>{_INNER}*?{_LABEL}[:：]{_INNER}*?)[〕）\]】]")
@@ -100,11 +104,14 @@ def parse_note(body: str, offset: int = 0) -> list[Unit]:
     [('市政务服务局', 'lead'), ('市大数据中心', 'lead')]
     """
     units: list[Unit] = []
-    for match in re.finditer(rf"(?P<label>{_LABEL})[:：](?P<names>[^:：]*?)(?=[，,；;]?\s*{_LABEL}[:：]|$)", body):
-        role = "support" if match["label"] in ("配合单位", "参与单位") else "lead"
-        units += _units(match["names"], offset + match.start("names"), role)
+    fields = list(re.finditer(rf"(?P<label>{_LABEL})[:：](?P<names>[^:：]*?)(?=[，,；;]?\s*[\u4e00-\u9fff]{{2,8}}[:：]|$)", body))
+    has_lead_label = any(f["label"].startswith("牵头") for f in fields)
+    for match in fields:
+        # 配合/参与… support; 责任/主责… lead, unless a 牵头 field names the lead (then they support).
+        support = bool(_SUPPORT_LABEL.search(match["label"])) or (has_lead_label and not match["label"].startswith("牵头"))
+        units += _units(match["names"], offset + match.start("names"), "support" if support else "lead")
     if units:
-        return units
+        return _marked_leads(units)
     # Free forms: clauses ending in 牵头 lead, clauses ending in 配合/参与 support.
     # With a 牵头 clause present, the units of the other clauses (按职责分工负责, 配合) support.
     position = 0
@@ -118,10 +125,25 @@ def parse_note(body: str, offset: int = 0) -> list[Unit]:
     return units
 
 
+def _marked_leads(units: list[Unit]) -> list[Unit]:
+    """X（牵头）, Y: the marked unit leads and the others support."""
+    marked = [u for u in units if re.search(r"（牵头）$", u.name)]
+    if not marked:
+        return units
+    result = []
+    for unit in units:
+        if unit in marked:
+            name = unit.name[: -len("（牵头）")]
+            result.append(Unit(name, unit.start, unit.start + len(name), "lead"))
+        else:
+            result.append(Unit(unit.name, unit.start, unit.end, "support"))
+    return result
+
+
 def responsibility_notes(text: str) -> list[Note]:
     """Responsibility notes in a stretch of clean text."""
     notes, taken = [], []
-    for pattern in (_LABELLED_NOTE, _VERB_NOTE):
+    for pattern in (_LABELLED_NOTE, _VERB_NOTE, _BARE_NOTE):
         for match in pattern.finditer(text):
             if any(s < match.end() and match.start() < e for s, e in taken):
                 continue

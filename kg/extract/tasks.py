@@ -33,6 +33,8 @@ _HALF = re.compile(r"(?P<y>20\d{2})年(?P<h>上|下)半年")
 _BARE_YEAR_END = re.compile(r"(?<![年\d])(?:今年|年)(?:底|末)(?:前|之前)")
 _RECURRING = re.compile(r"每(?:年|季度|半年|月|周|日|天)(?:[^，。；]{0,16}?\d{1,2}日(?:前|之前))?|次月\d{1,2}日(?:前|之前)")
 _DEADLINE_CUE = re.compile(r"(?:前|之前|以前|完成|底前|截止)")
+_TIME_LABEL = re.compile(r"(?:完成时间|完成时限|时间节点|时限要求|时限|截止时间|完成期限)[:：]\s*$")
+_MONTH = re.compile(r"(?P<y>20\d{2})年(?P<m>1[0-2]|0?[1-9])月(?![\d底末])")
 
 
 @dataclass(frozen=True)
@@ -63,7 +65,8 @@ def parse_deadlines(text: str, *, plan_year: int | None = None) -> list[Deadline
             return
         # Extend over the cue that makes it a deadline (前, 之前, 完成).
         cue = _DEADLINE_CUE.match(text, end)
-        if date is not None and not cue and not re.search(r"(于|在|到|至|截至)$", text[max(0, start - 2):start]):
+        labelled = bool(_TIME_LABEL.search(text, 0, start))
+        if date is not None and not cue and not labelled and not re.search(r"(于|在|到|至|截至)$", text[max(0, start - 2):start]):
             return
         end = cue.end() if cue and cue.group() != "完成" else end
         taken.append((start, end))
@@ -76,6 +79,9 @@ def parse_deadlines(text: str, *, plan_year: int | None = None) -> list[Deadline
             continue
     for match in _MONTH_END.finditer(text):
         add(_last_day(int(match["y"]), int(match["m"])), match.start(), match.end())
+    for match in _MONTH.finditer(text):  # 完成时间：2025年6月 → the end of that month, after a time label only
+        if _TIME_LABEL.search(text, 0, match.start()):
+            add(_last_day(int(match["y"]), int(match["m"])), match.start(), match.end())
     for match in _YEAR_END.finditer(text):
         add(datetime.date(int(match["y"]), 12, 31), match.start(), match.end())
     for match in _HALF.finditer(text):
