@@ -17,6 +17,9 @@ def names(sentence):
     ("建设政务区块链“赣链”，支撑数据共享。", [("赣链", "blockchain")]),
     ("依托“闽政通”APP办理高频事项。", [("闽政通", "app")]),
     ("拓展提升“浙政钉”平台功能。", [("浙政钉", "system")]),
+    ("依托“粤省事”“粤商通”“粤政易”三大平台提供服务。", [("粤省事", "system"), ("粤商通", "system"), ("粤政易", "system")]),
+    ("依托“爱山东”、“山东通”等APP办理。", [("爱山东", "app"), ("山东通", "app")]),
+    ("升级“浙政钉”2.0，上线“赣政通”。", [("浙政钉", "other"), ("赣政通", "other")]),   # a release, a launch
 ])
 def test_quoted_brands_next_to_cue_words(sentence, expected):
     assert names(sentence) == expected
@@ -39,6 +42,7 @@ def test_broken_quotes_and_width_variants(sentence, brand):
     "支持企业建设工业互联网平台，培育平台企业。",           # market platforms, not government ones
     "加强各类业务系统整合，推动相关平台互联互通。",         # categories, not names
     "深化“5G+工业互联网”融合应用。",
+    "推广“一网通办”“一网统管”等平台应用。",                 # listed initiatives stay initiatives
 ])
 def test_slogans_categories_and_market_platforms_are_not_platforms(sentence):
     assert names(sentence) == []

@@ -151,6 +151,16 @@ def _brand_endings() -> tuple[str, ...]:
     return tuple(w for w, _, _ in _cue_table() if w not in ("应用", "品牌", "服务品牌")) + ("中台", "网")
 
 
+_QUOTED_LIST_TAIL = re.compile(r"(?:[、和及与]?“[^“”\n]{1,32}”)*(?:[一二三四五六七八九十两\d]+[大个项款类]?|等)?")
+_VERSION = re.compile(r"\d+(?:\.\d+)+版?")  # “X”2.0, “X”5.0版: a software release
+
+
+def _list_cue(text: str, position: int) -> str | None:
+    """The kind word after a list of quoted names: “A”“B”“C”三大平台, “A”、“B”等APP."""
+    end = _QUOTED_LIST_TAIL.match(text, position).end()
+    return _cue_after(text, end) if end > position else None
+
+
 def _quoted_brands(text: str) -> list[PlatformMention]:
     found = []
     for match in _QUOTED.finditer(text):
@@ -168,6 +178,12 @@ def _quoted_brands(text: str) -> list[PlatformMention]:
         if any(inner == word for word, _, _ in _cue_table()):
             continue  # a kind word alone (“掌上办”) names nothing
         before = _cue_before(text, match.start())
+        listed = None if after else _list_cue(text, match.end())
+        if listed and not (inner in _initiative_labels() or _SLOGAN.search(inner)):
+            found.append(PlatformMention(match.start(), match.end(), inner, text[match.start():match.end()],
+                                         kind_of(inner, listed), True))
+            continue
+        released = _VERSION.match(text, match.end()) or text.endswith("上线", 0, match.start())
         ends_in_kind = inner.endswith(_brand_endings())
         if len(inner) > 20 and not ends_in_kind:
             continue
@@ -179,7 +195,7 @@ def _quoted_brands(text: str) -> list[PlatformMention]:
             continue
         # A quoted name whose 功能 (functions) are improved is a system: 优化“X”功能.
         has_functions = text.startswith("功能", match.end()) and inner not in _initiative_labels()
-        if not (after or before or ends_in_kind or has_functions):
+        if not (after or before or ends_in_kind or has_functions or released):
             continue
         end = match.end() + (len(after) if after else 0)
         kind = kind_of(inner, after or before or "")
