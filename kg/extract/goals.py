@@ -218,9 +218,21 @@ def target_years(text: str) -> list[tuple[int, int]]:
 
 
 def target_year_before(text: str) -> int | None:
-    """The nearest target year stated in ``text`` (the text before a number)."""
-    years = target_years(text)
-    return years[-1][1] if years else None
+    """The nearest target year stated in ``text`` (the text before a number) that still holds
+    there: 到2026年 holds for its whole paragraph, a deadline (2024年底前) only to the end of
+    its sentence.
+
+    >>> target_year_before("到2026年，建成A。2024年底前，实现B。培育")
+    2026
+    >>> target_year_before("到2026年，建成A。2024年底前，实现")
+    2024
+    """
+    for position, year in reversed(target_years(text)):
+        deadline = not re.match(r"[到至]", text[position:])
+        if deadline and re.search(r"[。；;]", text[position:]):
+            continue  # a deadline stated in an earlier sentence
+        return year
+    return None
 
 
 def single_year(period_start: int | None, period_end: int | None) -> int | None:
