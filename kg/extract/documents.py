@@ -9,8 +9,11 @@ from ..model import Entity, Evidence, Extraction, Ref, Segment
 from ..ontology import genre_cues
 from ..regions import COUNTRY_ALIASES, COUNTRY_CODE, find_regions
 from .context import DocContext
+from .goals import five_year_plan_end
 
-_NOTICE_TITLE = re.compile(r"^(?P<issuer>.+?)(?:关于)?(?:印发|转发|发布)《(?P<title>.+)》的(?:通知|通告|公告)$")
+_NOTICE_TITLE = re.compile(r"^(?P<issuer>.+?)(?:关于)?(?:印发|转发|发布)(?:《(?P<title>.+)》|(?P<bare>.+?))的(?:通知|通告|公告)$")
+# “十四五”规划: the n-th five-year plan's years.
+_FIVE_YEAR_PLAN = re.compile(r"[“\"]?十(?P<n>[一二三四五六七八九])五[”\"]?")
 _ISSUER_PREFIX = re.compile(r"^(?P<issuer>.{0,30}?(?:国务院|人民政府|办公厅|办公室|委员会|领导小组|管理局|局|厅|部|委|中心))关于")
 _PERIOD = re.compile(r"[（(]\s*(?P<a>\d{4})\s*(?:年)?\s*[—–\-－~～至到]+\s*(?P<b>\d{4})\s*年?\s*[)）]")
 _YEAR_IN_TITLE = re.compile(r"(?<!\d)(?P<y>20\d{2})(?:年|(?=[\u4e00-\u9fff]))")
@@ -76,8 +79,9 @@ def describe_document(segment: Segment) -> tuple[DocContext, Extraction]:
     title, issuer, number = segment.title, None, None
     if title:
         notice = _NOTICE_TITLE.match(title)
-        if notice:
-            title, issuer = notice["title"], notice["issuer"]
+        if notice and genre_of(notice["title"] or notice["bare"]) != "Article":
+            # 关于印发《X》的通知: the document is X, issued with the notice's number and issuer.
+            title, issuer = notice["title"] or notice["bare"], notice["issuer"]
         else:
             prefix = _ISSUER_PREFIX.match(title)
             issuer = prefix["issuer"] if prefix else None
@@ -108,6 +112,10 @@ def describe_document(segment: Segment) -> tuple[DocContext, Extraction]:
     if period:
         document.add("gk:periodStart", int(period["a"]))
         document.add("gk:periodEnd", int(period["b"]))
+    elif title and genre != "Article" and _FIVE_YEAR_PLAN.search(title):
+        end = five_year_plan_end(_FIVE_YEAR_PLAN.search(title)["n"])
+        document.add("gk:periodStart", end - 4)
+        document.add("gk:periodEnd", end)
     elif title and genre != "Article":
         year = _YEAR_IN_TITLE.search(title)
         if year:

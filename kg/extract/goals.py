@@ -193,7 +193,7 @@ def find_quantities(text: str) -> list[Quantity]:
 # ---------------------------------------------------------------- target years and past results
 
 
-def _five_year_plan_end(numeral: str) -> int:
+def five_year_plan_end(numeral: str) -> int:
     """Last year of the n-th five-year plan (十四五 -> 2025), valid from the sixth plan on."""
     return 1955 + 5 * (10 + _CHINESE_DIGITS.index(numeral) + 1)
 
@@ -213,7 +213,7 @@ def target_years(text: str) -> list[tuple[int, int]]:
         elif post and not before.endswith("截"):
             found.append((match.start(), int(match["year"])))
     for match in _FIVE_YEAR_PLAN_END.finditer(text):
-        found.append((match.start(), _five_year_plan_end(match["n"])))
+        found.append((match.start(), five_year_plan_end(match["n"])))
     return sorted(found)
 
 

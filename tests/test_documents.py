@@ -1,0 +1,46 @@
+"""The document stage on title forms real publications use: notices that transmit a plan (with
+or without 《》), five-year-plan periods, document numbers under the title."""
+import pytest
+
+from kg.extract.documents import genre_of
+
+
+def _documents(tmp_path, text):
+    from kg import api
+    from kg.export import document_types, tables
+
+    (tmp_path / "doc.txt").write_text(text, encoding="utf-8")
+    result = api.build([str(tmp_path / "doc.txt")], out_dir=None, validate=False)
+    return [row for row in tables(result.state.graph)["entities"] if row["type"] in document_types()]
+
+
+NOTICE_BODY = ("\n\n浙政办发〔2021〕36号\n\n各市、县（市、区）人民政府：\n现印发给你们，请认真贯彻执行。\n\n"
+               "浙江省数字政府建设“十四五”规划\n\n一、主要任务\n\n（一）深化“一网通办”。（责任单位：省大数据局）\n")
+
+
+@pytest.mark.parametrize("title", [
+    "浙江省人民政府办公厅关于印发浙江省数字政府建设“十四五”规划的通知",       # no 《》, as most sites print it
+    "浙江省人民政府办公厅关于印发《浙江省数字政府建设“十四五”规划》的通知",
+])
+def test_a_notice_transmitting_a_plan_is_that_plan(tmp_path, title):
+    (document,) = _documents(tmp_path, title + NOTICE_BODY)
+    assert (document["type"], document["title"]) == ("Plan", "浙江省数字政府建设“十四五”规划")
+    assert (document["period_start"], document["period_end"]) == (2021, 2025)   # 十四五
+    assert document["doc_number"] == "浙政办发〔2021〕36号"
+    assert document["issuer"] == "浙江省人民政府办公厅"
+    assert document["region"] == "浙江省"
+
+
+def test_a_notice_of_something_else_stays_a_notice(tmp_path):
+    (document,) = _documents(tmp_path, "浙江省人民政府办公厅关于做好2024年春节假期安排的通知\n\n各市人民政府：\n请认真贯彻执行。\n")
+    assert document["type"] == "Notice"
+
+
+@pytest.mark.parametrize("title, genre", [
+    ("广州市推进城市运行管理中枢建设工作方案", "ImplementationScheme"),
+    ("关于加快推进数字政府建设的指导意见", "Guidance"),
+    ("某市公共数据管理办法", "Regulation"),
+    ("2023年全市经济运行情况", "Article"),
+])
+def test_genre_by_the_title_ending(title, genre):
+    assert genre_of(title) == genre
