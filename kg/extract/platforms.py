@@ -171,10 +171,10 @@ def _quoted_brands(text: str) -> list[PlatformMention]:
         if after and (_NOT_AN_END.match(text, match.end()) or _not_a_word_end(text, match.end(), match.end() + len(after))):
             after = None  # “天眼”网络安全实验室: 网络 begins another word
         if re.match(r"[^，。；“”]{0,8}?(?:%s)" % "|".join(_CONCEPT_AFTER), text[match.end():]) or inner.endswith(_CODE_ACTION):
-            continue  # “空天地网”立体化城市管理模式: a concept
+            continue  # “X网”立体化管理模式: a concept
         if (_MARKET_BRAND.search(inner) and not _SCOPE_PREFIX.match(inner)) or (
                 _NETWORK_TECHNOLOGY.search(inner) and not _GOVERNMENT_DOMAIN.search(inner)):
-            continue  # industry platforms and network technologies in quotes: “双跨”平台, “双千兆”网络
+            continue  # industry platforms and network technologies in quotes: “双创”平台, “千兆”网络
         if any(inner == word for word, _, _ in _cue_table()):
             continue  # a kind word alone (“掌上办”) names nothing
         before = _cue_before(text, match.start())
@@ -310,14 +310,14 @@ def _phrases(text: str) -> list[PlatformMention]:
         if plural:
             start = plural.end()  # the name is what follows; the scope still makes it a government one
         if text[start - 2:start] == "省、" and text[start:start + 1] == "市":
-            start += 1  # 省、市统一收缴平台: one platform name shared by two scopes
+            start += 1  # 省、市统一缴费平台: one platform name shared by two scopes
         cue = match.group()
         if re.search(r"(?:平台|系统)移动端$", text[start:end]):
             end, cue = end - len("移动端"), text[end - 5:end - 3]  # the mobile end of a platform is that platform
         core = text[start:end].strip()  # the name up to its kind word
         abbreviation = re.match(r"（[A-Za-z0-9]{2,10}）", text[end:])
         if abbreviation:
-            end += abbreviation.end()  # 城市云脑通用能力服务平台（UCS）
+            end += abbreviation.end()  # 城市大脑能力平台（CBP）
         name = text[start:end].strip()
         if re.search(r"(?:^|[^统])一个?$", text[max(0, start - 3):start]) or name.startswith(("同", "一平台")):
             continue  # 一个…平台, 同平台: a count or a slogan, not a name
@@ -336,7 +336,7 @@ def _phrases(text: str) -> list[PlatformMention]:
         if (_GENERIC_MODIFIERS.match(stem) and (not _SCOPE_PREFIX.match(name) or (
                 cue in ("系统", "平台") and stem.endswith(("业务", "信息"))))
                 or re.search(r"各|相关|有关|或者|不同", name)):
-            continue  # a category: 业务系统, 全市政务信息系统, 国家部委垂直管理业务系统
+            continue  # a category: 业务系统, 全省政务信息系统, 部委垂直业务系统
         if cue in ("库", "云", "链") and (len(stem) < 3 or name.endswith(("智库", "题库", "仓库", "金库"))):
             continue
         if name.count("“") != name.count("”") or name.startswith(("各", "其他", "相关", "有关", "其")):
@@ -413,17 +413,17 @@ def extract_platforms(context: DocContext, extraction: Extraction) -> None:
                 aliases_of[second.start] = first.name
         for mention in mentions:
             if _COMPANY_SUBJECT.search(clean, 0, mention.start) and not _GOVERNMENT_OWNER.match(mention.name):
-                continue  # 各基础电信企业要完善…系统: a company's own system
+                continue  # 电信企业要完善…系统: a company's own system
             owner = _owner(mention.name, clean, context)
             region_names = tuple(divisions()[code].name for code in sorted({owner, context.region_code} - {None, COUNTRY_CODE}))
             brand = re.match(r"“([^”]{2,})”(.+)$", mention.name)
             if brand and kind_of(brand.group(2)) != iris.PLATFORM_KIND + "other":
-                key = canonical_key(brand.group(1), region_names)  # “山东通”协同办公平台 is 山东通
+                key = canonical_key(brand.group(1), region_names)  # “X通”协同办公平台 is X通
             elif mention.start in aliases_of:
                 key = canonical_key(aliases_of[mention.start], region_names)
             else:
                 key = canonical_key(mention.name, region_names)
-            if len(key) >= 6:  # an abbreviation after the full name: 公共收缴支付平台
+            if len(key) >= 6:  # an abbreviation after the full name: 统一公共缴费平台 … 公共缴费平台
                 key = next((k for k in seen_keys if k.endswith(key) and k != key), key)
             seen_keys.append(key)
             if mention.branded:
