@@ -29,6 +29,8 @@ def notes(text):
     ("建设城市大脑。（责任单位：市数据局，各区县（市）政府；完成时间：2025年6月）",     # other fields after
      [[("市数据局", "lead"), ("各区县（市）政府", "lead")]]),
     ("推进数据共享。（协办单位：市财政局；主办单位：市数据局）", [[("市财政局", "support"), ("市数据局", "lead")]]),
+    ("推进数据共享。(牵头单位:市审批服务局;责任单位:市直有关部门、单位,各区市政府。以下任务均需各区市政府落实)",
+     [[("市审批服务局", "lead"), ("市直有关部门", "support"), ("各区市政府", "support")]]),      # a remark after the fields
 ])
 def test_responsibility_note_forms(text, expected):
     assert notes(text) == expected

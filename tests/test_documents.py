@@ -31,6 +31,12 @@ def test_a_notice_transmitting_a_plan_is_that_plan(tmp_path, title):
     assert document["region"] == "浙江省"
 
 
+def test_work_points_are_an_action_plan_with_tasks(tmp_path):
+    (document,) = _documents(tmp_path, "某市人民政府办公室关于印发数字某市建设2023年工作要点的通知\n\n各区人民政府：\n请认真贯彻落实。\n\n"
+                                       "数字某市建设2023年工作要点\n\n一、重点任务\n\n1.深化政务服务。（牵头单位：市政务服务局）\n")
+    assert (document["type"], document["title"], document["period_start"]) == ("ActionPlan", "数字某市建设2023年工作要点", 2023)
+
+
 def test_a_notice_of_something_else_stays_a_notice(tmp_path):
     (document,) = _documents(tmp_path, "浙江省人民政府办公厅关于做好2024年春节假期安排的通知\n\n各市人民政府：\n请认真贯彻执行。\n")
     assert document["type"] == "Notice"

@@ -89,7 +89,7 @@ def _units(body: str, offset: int, role: str) -> list[Unit]:
         while _ROLE_WORDS.search(name):
             name = _ROLE_WORDS.sub("", name).strip()
         name = re.sub(r"^(?:由|请|会同|联合)", "", name)
-        if 2 <= len(name) <= 30 and re.search(r"[\u4e00-\u9fff]", name):
+        if 2 <= len(name) <= 30 and re.search(r"[\u4e00-\u9fff]", name) and name not in ("单位", "部门", "机构", "企业"):
             start = offset + body.find(name, index)
             units.append(Unit(name, start, start + len(name), role))
     return units
@@ -109,7 +109,8 @@ def parse_note(body: str, offset: int = 0) -> list[Unit]:
     for match in fields:
         # 配合/参与… support; 责任/主责… lead, unless a 牵头 field names the lead (then they support).
         support = bool(_SUPPORT_LABEL.search(match["label"])) or (has_lead_label and not match["label"].startswith("牵头"))
-        units += _units(match["names"], offset + match.start("names"), "support" if support else "lead")
+        names = match["names"].split("。")[0]  # a remark after the field (。以下任务均需…) is no unit
+        units += _units(names, offset + match.start("names"), "support" if support else "lead")
     if units:
         return _marked_leads(units)
     # Free forms: clauses ending in 牵头 lead, clauses ending in 配合/参与 support.

@@ -66,7 +66,8 @@ def parse_deadlines(text: str, *, plan_year: int | None = None) -> list[Deadline
         # Extend over the cue that makes it a deadline (前, 之前, 完成).
         cue = _DEADLINE_CUE.match(text, end)
         labelled = bool(_TIME_LABEL.search(text, 0, start))
-        if date is not None and not cue and not labelled and not re.search(r"(于|在|到|至|截至)$", text[max(0, start - 2):start]):
+        if (date is not None and not cue and not labelled and not text[start:end].endswith("前")
+                and not re.search(r"(于|在|到|至|截至)$", text[max(0, start - 2):start])):
             return
         end = cue.end() if cue and cue.group() != "完成" else end
         taken.append((start, end))
