@@ -98,9 +98,33 @@ _BLOCK_TAGS = ("p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6",
 
 @register_reader(".html", ".htm", name="html")
 def read_html(path: Path, data: bytes) -> tuple[str, str]:
+    """A web page's article, its title first (trafilatura's main-content extraction leaves out
+    navigation, breadcrumbs, footers and share bars); the whole page's text when it finds none."""
+    text, encoding = decode_text(path, data)
+    return _main_content(text) or _page_text(text), encoding
+
+
+def _main_content(html: str) -> str | None:
+    import logging
+
+    import trafilatura
+
+    logging.getLogger("trafilatura").setLevel(logging.ERROR)
+    body = trafilatura.extract(html, include_tables=True, include_comments=False, favor_recall=True,
+                               deduplicate=False, include_links=False)
+    if not body:
+        return None
+    lines = [" ".join(line.split()) for line in body.splitlines()]
+    metadata = trafilatura.extract_metadata(html)
+    title = " ".join(metadata.title.split()) if metadata and metadata.title else None
+    if title and title not in lines[:3]:
+        lines.insert(0, title)
+    return "\n\n".join(line for line in lines if line)
+
+
+def _page_text(text: str) -> str:
     from bs4 import BeautifulSoup
 
-    text, encoding = decode_text(path, data)
     soup = BeautifulSoup(text, "html.parser")
     for tag in soup(["script", "style", "noscript", "template"]):
         tag.decompose()
@@ -108,7 +132,7 @@ def read_html(path: Path, data: bytes) -> tuple[str, str]:
         tag.insert_before("\n")
         tag.insert_after("\n")
     lines = [" ".join(line.split()) for line in soup.get_text().splitlines()]
-    return "\n\n".join(line for line in lines if line), encoding
+    return "\n\n".join(line for line in lines if line)
 
 
 @register_reader(".docx", name="docx")

@@ -31,6 +31,23 @@ def test_html_keeps_block_structure_and_drops_scripts(tmp_path):
     assert text.split("\n\n") == ["某市方案", "一、总体要求", "到2025年，建成平台。"]
 
 
+GOV_PAGE = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>某市数字政府建设行动方案_某市人民政府</title></head>
+<body><div class="nav"><a href="/">首页</a> | <a href="/zwgk">政务公开</a> | <a href="/hd">政民互动</a></div>
+<div class="article"><h1>某市数字政府建设行动方案</h1>
+<p>为加快数字政府建设，结合我市实际，制定本行动方案。</p><p>一、主要任务</p>
+<p>（一）建设市一体化政务服务平台。依托“某事通”APP，推进政务服务“一网通办”。（责任单位：市营商局）</p>
+<p>（二）推进“一网统管”。到2025年，政务服务事项网上可办率达到100%。</p></div>
+<div class="footer">主办：某市人民政府办公室 承办：某市信息中心 ICP备12345678号</div></body></html>"""
+
+
+def test_a_government_web_page_gives_its_article_title_first(tmp_path):
+    (tmp_path / "page.html").write_text(GOV_PAGE, encoding="utf-8")
+    lines = read_source(tmp_path / "page.html").text.split("\n\n")
+    assert lines[0] == "某市数字政府建设行动方案"          # the article's title, not the browser title
+    assert "一、主要任务" in lines and any(line.startswith("（二）推进") for line in lines)
+    assert not any("政民互动" in line or "ICP备" in line for line in lines)  # navigation and footer left out
+
+
 def test_docx_paragraphs_and_tables(tmp_path):
     import docx
 
