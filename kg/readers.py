@@ -7,6 +7,7 @@ naming the file (and line, where one applies) and the fix.
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 from typing import Callable
 
@@ -168,11 +169,34 @@ def read_pdf(path: Path, data: bytes) -> tuple[str, str]:
         pages = [page.extract_text() or "" for page in reader.pages]
     except (PdfReadError, ValueError, KeyError, TypeError) as exc:
         raise SourceError(path, f"not a readable PDF ({exc})", fix="re-export the PDF, or save it as text") from None
-    text = "\n\n".join(page.strip() for page in pages if page.strip())
+    text = join_pdf_pages(pages)
     if not text:
         raise SourceError(path, "the PDF has no text layer (scanned images?)",
                           fix="run OCR on it first, or give the text version")
     return text, "pdf"
+
+
+_PAGE_NUMBER = re.compile(r"^\s*(?:[—－\-–]\s*\d{1,4}\s*[—－\-–]|第\s*\d{1,4}\s*页(?:\s*[/／共]\s*\d{1,4}\s*页?)?|\d{1,4})\s*$")
+
+
+def join_pdf_pages(pages: list[str]) -> str:
+    r"""The pages' text as one: page numbers (— 3 —, 第3页, a bare number) at a page's top or
+    bottom left out, and pages joined by a line break, so that a sentence running over a page
+    break is mended like any other broken line.
+
+    >>> join_pdf_pages(["一、主要任务\n（一）推进数据共\n— 2 —", "享。建设平台。\n— 3 —"])
+    '一、主要任务\n（一）推进数据共\n享。建设平台。'
+    """
+    kept = []
+    for page in pages:
+        lines = page.strip().splitlines()
+        while lines and _PAGE_NUMBER.match(lines[-1]):
+            lines.pop()
+        while lines and _PAGE_NUMBER.match(lines[0]):
+            lines.pop(0)
+        if lines:
+            kept.append("\n".join(lines))
+    return "\n".join(kept)
 
 
 def read_source(path: str | Path) -> Source:
