@@ -140,22 +140,55 @@ def split_documents(source: Source, norm: NormText | None = None) -> list[Segmen
         end = paras[last].end
         segment = Segment(source=source, norm=norm, index=index, start=norm.span(start, end)[0],
                           end=norm.span(start, end)[1])
+        title_end = title_at
+        while title_end is not None and title_end < last and title_continues(
+                " ".join(p.text for p in paras[title_at:title_end + 1]), paras[title_end + 1].text):
+            title_end += 1  # a title printed over two lines
         if title_at is not None:
-            segment.title = _clean_title(paras[title_at].text)
-            segment.title_span = norm.span(paras[title_at].start, paras[title_at].end)
+            segment.title = _clean_title("".join(p.text for p in paras[title_at:title_end + 1]))
+            segment.title_span = norm.span(paras[title_at].start, paras[title_end].end)
         if preface is not None:
             segment.preface_span = norm.span(*preface)
         if closing is not None:
             who = _SOURCE_LINE.match(paras[closing].text)["who"].strip()
             segment.source_line = who
             segment.source_line_span = norm.span(paras[closing].start, paras[closing].end)
-        body_start = paras[title_at].end if title_at is not None else start
+        body_start = paras[title_end].end if title_at is not None else start
         body_end = paras[closing].start if closing is not None else end
         segment.headings, segment.sentences = structure(norm, body_start, body_end)
         segments.append(segment)
     for segment in segments:
         segment.issue = issue
     return segments
+
+
+_PERIOD_LINE = re.compile(r"^[（(]\s*\d{4}\s*年?\s*[—–\-－~～至到]+\s*\d{4}\s*年?\s*[)）]$")
+_TRAILING_BRACKETS = re.compile(r"[（(][^（）()]*[)）]$")
+
+
+def title_continues(title: str, line: str) -> bool:
+    """Whether ``line`` carries on a title printed over two lines: a period on its own
+    (（2023—2025年）), or the rest of a title that only then ends in a genre word
+    (…数字政府建设 / 实施方案（2023—2025年）; …关于印发… / …规划的通知).
+
+    >>> title_continues("洛阳市加强数字政府建设", "实施方案（2023—2025年）")
+    True
+    >>> title_continues("数字某市发展规划", "为加快建设数字某市，制定本规划。")
+    False
+    """
+    if _PERIOD_LINE.match(line):
+        return not _TRAILING_BRACKETS.search(title)
+    if (len(line) > 40 or line[-1] in _TITLE_STOP or heading_level(line) is not None or _SOURCE_LINE.match(line)
+            or re.search(r"〔\d{4}〕", line)):
+        return False
+    return not _ends_in_genre_word(title) and _ends_in_genre_word(title + line)
+
+
+def _ends_in_genre_word(text: str) -> bool:
+    from .ontology import genre_cues
+
+    core = _TRAILING_BRACKETS.sub("", re.sub(r"\s", "", text)).rstrip("”\"》」")
+    return core.endswith(tuple(cue.word for cue in genre_cues()))
 
 
 def _clean_title(text: str) -> str:

@@ -50,3 +50,19 @@ def test_a_notice_of_something_else_stays_a_notice(tmp_path):
 ])
 def test_genre_by_the_title_ending(title, genre):
     assert genre_of(title) == genre
+
+
+@pytest.mark.parametrize("head, title, genre, period", [
+    ("洛阳市加强数字政府建设\n实施方案（2023—2025年）", "洛阳市加强数字政府建设实施方案（2023—2025年）", "ImplementationScheme", (2023, 2025)),
+    ("某市加快数字政府建设实施方案\n（2023—2025年）", "某市加快数字政府建设实施方案（2023—2025年）", "ImplementationScheme", (2023, 2025)),
+    ("广东省人民政府关于印发广东省「数字政府」\n建设总体规划（2018-2020年）的通知\n\n粤府〔2018〕105号",
+     "广东省“数字政府”建设总体规划（2018-2020年）", "Plan", (2018, 2020)),
+])
+def test_a_title_printed_over_two_lines_is_one_title(tmp_path, head, title, genre, period):
+    (document,) = _documents(tmp_path, head + "\n\n为加快建设，制定本方案。\n\n一、主要任务\n\n1.建设平台。（责任单位：市数据局）\n")
+    assert (document["title"], document["type"], (document["period_start"], document["period_end"])) == (title, genre, period)
+
+
+def test_a_first_sentence_does_not_join_the_title(tmp_path):
+    (document,) = _documents(tmp_path, "数字某市发展规划\n为加快建设数字某市，制定本规划。\n\n一、主要任务\n\n1.建设平台。\n")
+    assert document["title"] == "数字某市发展规划"
