@@ -77,3 +77,54 @@ def sparql_servers(tmp_path_factory):
     yield servers
     for server in servers.values():
         server.stop()
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+PAGE_URL = "http://page.test/page.html"  # served by page.route; nothing else may load
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's headless Chromium, driven by Playwright (skipped when it is not installed)."""
+    if not Path(CHROMIUM).is_file():
+        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium fonts-noto-cjk)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def offline_page(browser):
+    """``open_(html, height=900, ready=None)`` opens HTML as PAGE_URL with every other request
+    blocked (and waits for the JavaScript condition ``ready``); on exit, asserts that nothing
+    was requested or failed and that the console stayed free of errors."""
+    opened, problems = [], []
+
+    def open_(html: str, *, height: int = 900, ready: str | None = None):
+        page = browser.new_page(viewport={"width": 1280, "height": height})
+        page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
+        page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+        page.on("requestfailed", lambda r: problems.append(f"failed request: {r.url}"))
+
+        def route(handler):
+            if handler.request.url == PAGE_URL:
+                handler.fulfill(body=html, content_type="text/html; charset=utf-8")
+            else:
+                problems.append(f"network request: {handler.request.url}")
+                handler.abort()
+
+        page.route("**/*", route)
+        page.goto(PAGE_URL)
+        if ready:
+            page.wait_for_function(ready, timeout=60_000)
+        opened.append(page)
+        return page
+
+    yield open_
+    for page in opened:
+        page.close()
+    assert problems == []

@@ -4,7 +4,6 @@ Chromium (offline): quotes open from the matrix, and document text can never run
 import collections
 import json
 import re
-from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -20,10 +19,6 @@ from kg.ontology import initiatives as vocabulary
 GK = "https://w3id.org/govkg/ns#"
 B = "https://w3id.org/govkg/"
 SAMPLE_REGIONS = ["河南省", "湖北省", "哈尔滨市", "青岛市"]
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
-PAGE_URL = "http://report.test/report.html"  # served by page.route; nothing else may load
 
 
 @pytest.fixture(scope="module")
@@ -294,45 +289,9 @@ def test_html_is_self_contained_and_deterministic(sample_report, sample_html):
 # ---------------------------------------------------------------- in the browser
 
 
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).is_file():
-        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium fonts-noto-cjk)")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield instance
-        instance.close()
-
-
 @pytest.fixture
-def open_report(browser):
-    """Open HTML as PAGE_URL with every other request blocked; on exit, assert that nothing
-    was requested or failed and that the console stayed free of errors."""
-    pages, problems = [], []
-
-    def open_(html: str):
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
-        page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
-        page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
-        page.on("requestfailed", lambda r: problems.append(f"failed request: {r.url}"))
-
-        def route(handler):
-            if handler.request.url == PAGE_URL:
-                handler.fulfill(body=html, content_type="text/html; charset=utf-8")
-            else:
-                problems.append(f"network request: {handler.request.url}")
-                handler.abort()
-
-        page.route("**/*", route)
-        page.goto(PAGE_URL)
-        pages.append(page)
-        return page
-
-    yield open_
-    for page in pages:
-        page.close()
-    assert problems == []
+def open_report(offline_page):
+    return offline_page
 
 
 def test_report_in_browser_opens_quotes_from_the_matrix(open_report, sample_report, sample_html):

@@ -8,7 +8,6 @@ import re
 import subprocess
 import sys
 from html.parser import HTMLParser
-from pathlib import Path
 
 import pytest
 from rdflib import RDF, Graph, URIRef
@@ -24,10 +23,6 @@ from kg.viz import VizOptions
 GK = iris.NS
 ONE_NETWORK = iris.INITIATIVE + "one-network-service"
 QINGDAO = iris.region("370200")
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
-PAGE_URL = "http://viz.test/graph.html"  # served by page.route; nothing else may load
 VIEWS = [v.value for v in viz.View]
 
 
@@ -294,46 +289,10 @@ def test_markup_in_the_data_never_reaches_the_html_as_markup():
 # ---------------------------------------------------------------- in the browser
 
 
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).is_file():
-        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium fonts-noto-cjk)")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield instance
-        instance.close()
-
-
 @pytest.fixture
-def open_page(browser):
-    """Open HTML as PAGE_URL with every other request blocked and wait until the layout has
-    settled; on exit, assert that nothing was requested or failed and the console had no error."""
-    opened, problems = [], []
-
-    def open_(html: str):
-        page = browser.new_page(viewport={"width": 1280, "height": 860})
-        page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
-        page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
-        page.on("requestfailed", lambda r: problems.append(f"failed request: {r.url}"))
-
-        def route(handler):
-            if handler.request.url == PAGE_URL:
-                handler.fulfill(body=html, content_type="text/html; charset=utf-8")
-            else:
-                problems.append(f"network request: {handler.request.url}")
-                handler.abort()
-
-        page.route("**/*", route)
-        page.goto(PAGE_URL)
-        page.wait_for_function("() => window.govkgReady === true", timeout=60_000)
-        opened.append(page)
-        return page
-
-    yield open_
-    for page in opened:
-        page.close()
-    assert problems == []
+def open_page(offline_page):
+    """Opens a graph page (viewport 1280×860) and waits until its layout has settled."""
+    return lambda html: offline_page(html, height=860, ready="() => window.govkgReady === true")
 
 
 def _node_point(page, iri: str) -> tuple[float, float]:
