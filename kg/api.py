@@ -331,18 +331,52 @@ def export(graph_path: str | Path | None = None, *, out_dir: str | Path = DEFAUL
     return export_tables(graph if graph is not None else load_graph(graph_path), out_dir=out_dir, fmt=fmt)
 
 
-def evaluate(checksets: list[str | Path] | None = None, *, search_dirs: list[str | Path] | None = None):
+def evaluate(checksets: list[str | Path] | None = None, *, search_dirs: list[str | Path] | None = None,
+             held_out: bool = False, totals: bool = False):
     """Precision and recall of the extractor against hand-annotated check sets (default: the
-    check sets under tests/checkset/ whose sources can be found in ``search_dirs``, data/
-    and ../shared/corpus)."""
-    from .evaluate import evaluate_checksets
+    check sets under tests/checkset/ whose sources can be found in ``search_dirs``, data/,
+    ../shared/corpus and the folders of ../shared/devcorpus).
+
+    ``held_out=True`` scores each source with a platform scorer fitted on the other sources only
+    (needs scikit-learn: ``pip install 'govkg[fit]'``), so the figures are on unseen documents.
+    ``totals=True`` returns only the sums per group of check sets (sample, corpus, development
+    set work reports, development set other genres, development set, all).
+    """
+    from .evaluate import evaluate_checksets, group_totals, load_checkset
 
     root = Path(__file__).resolve().parent.parent
     if not checksets:
         base = root / "tests" / "checkset"
-        checksets = [base / "sample.json", base / "initiatives_by_region.json", *sorted((base / "corpus").glob("*.json"))]
-    dirs = [Path(d) for d in (search_dirs or [])] + [DEFAULT_DATA, root / "data", root.parent / "shared" / "corpus"]
-    return evaluate_checksets([Path(c) for c in checksets], search_dirs=[d for d in dirs if d.is_dir()], skip_missing=True)
+        checksets = [base / "sample.json", base / "initiatives_by_region.json", *sorted((base / "corpus").glob("*.json")),
+                     *sorted(p for p in (base / "devcorpus").glob("*/*.json") if p.parent.name not in ("passes", "adjudication"))]
+    shared = root.parent / "shared"
+    dirs = [Path(d) for d in (search_dirs or [])] + [DEFAULT_DATA, root / "data", shared / "corpus",
+                                                     *sorted(d for d in (shared / "devcorpus").glob("*") if d.is_dir())]
+    dirs = [d for d in dirs if d.is_dir()]
+    paths = [Path(c) for c in checksets]
+    if held_out:
+        from .platform_fit import held_out_rows
+
+        rows = held_out_rows(paths, dirs)
+    else:
+        rows = evaluate_checksets(paths, search_dirs=dirs, skip_missing=True)
+    if not totals:
+        return rows
+    scored = {row.checkset for row in rows}
+    groups: dict[str, list[str]] = {}
+    for path in paths:
+        if path.name not in scored:
+            continue
+        data = load_checkset(path)
+        genre = next((d.get("genre") for d in data.get("documents") or []), None)
+        if path.parent.parent.name == "devcorpus":
+            groups.setdefault("dev: work reports" if genre == "WorkReport" else "dev: other genres", []).append(path.name)
+            groups.setdefault("dev: all", []).append(path.name)
+        else:
+            groups.setdefault("corpus" if path.parent.name == "corpus" else "sample", []).append(path.name)
+        groups.setdefault("all", []).append(path.name)
+    order = ["sample", "corpus", "dev: work reports", "dev: other genres", "dev: all", "all"]
+    return group_totals(rows, {name: groups[name] for name in order if name in groups})
 
 
 __all__ = ["sparql", "queries", "shared", "overlap", "similar", "similarity_matrix", "central", "export_network", "BuildOptions", "remove", "export", "evaluate", "build", "validate", "show", "load_graph", "BuildResult", "EntityView", "NotFoundError"]

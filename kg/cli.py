@@ -514,16 +514,21 @@ def viz(graph_path, view, focus, regions, types, max_nodes, output):
 @click.argument("checksets", nargs=-1, type=click.Path(dir_okay=False, exists=True))
 @click.option("--sources", "search_dirs", multiple=True, type=click.Path(file_okay=False, exists=True),
               help="Directory holding the check sets' source files (repeatable).")
+@click.option("--held-out", is_flag=True,
+              help="Score each source with a platform scorer fitted without it (needs scikit-learn).")
+@click.option("--totals", is_flag=True,
+              help="Print only the sums per group: sample, corpus, development set (work reports, other genres), all.")
 @click.option("--json", "as_json", is_flag=True, help="Print the rows as JSON.")
-def evaluate(checksets, search_dirs, as_json):
+def evaluate(checksets, search_dirs, held_out, totals, as_json):
     """Precision and recall of the extractor against hand-annotated check sets.
 
-    Default: tests/checkset/*.json (sample, initiatives by region, and the corpus check sets
-    whose sources are found in data/ or ../shared/corpus).
+    Default: tests/checkset/ (sample, initiatives by region, the corpus check sets and the
+    development set's) for the sources found in data/, ../shared/corpus and ../shared/devcorpus.
 
     \b
     Example:
       govkg evaluate
+      govkg evaluate --held-out --totals
       govkg evaluate tests/checkset/sample.json --sources data
     """
     import dataclasses
@@ -531,7 +536,7 @@ def evaluate(checksets, search_dirs, as_json):
     from . import api
     from .evaluate import format_rows
 
-    rows = api.evaluate(list(checksets) or None, search_dirs=list(search_dirs) or None)
+    rows = api.evaluate(list(checksets) or None, search_dirs=list(search_dirs) or None, held_out=held_out, totals=totals)
     if as_json:
         click.echo(json.dumps([dataclasses.asdict(r) for r in rows], ensure_ascii=False, indent=1))
     else:

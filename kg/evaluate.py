@@ -161,6 +161,15 @@ class _Predicted:
             if row.get("subject") in self.document_ids:
                 self._evidence_docs.setdefault(row["object"], set()).add(row["subject"])
         self.entities = entities
+        self.relations = list(tables.get("relations") or [])
+        self._offsets: dict[str, list[int]] = {}
+        for row in tables.get("evidence") or []:
+            if row.get("start") is not None:
+                self._offsets.setdefault(row["about"], []).append(int(row["start"]))
+
+    def offsets_of(self, entity_id: str) -> list[int]:
+        """Start offsets (in the source text) of the entity's evidence."""
+        return self._offsets.get(entity_id, [])
 
     def of_type(self, *types: str) -> list[dict]:
         return [row for row in self.entities if row["type"] in types]
@@ -238,6 +247,18 @@ def _documents(checkset: dict, pred: _Predicted, name: str) -> tuple[list[Row], 
     return rows, doc_ids
 
 
+def _settle_optional(gold: list[_Item], predicted: list, pairs: list[tuple[int, int]]) -> tuple[list[_Item], int, list]:
+    """Gold items the annotators could not settle by the guidelines are "optional": finding one
+    is not counted either way, missing one is no miss (tests/checkset/GUIDELINES.md). Returns
+    the gold items kept, the predicted count without those that found an optional item, and
+    the pairs renumbered."""
+    optional = {i for i, g in enumerate(gold) if (g.row or {}).get("optional")}
+    excused = {j for i, j in pairs if i in optional}
+    kept = [i for i in range(len(gold)) if i not in optional]
+    index = {i: n for n, i in enumerate(kept)}
+    return [gold[i] for i in kept], len(predicted) - len(excused), [(index[i], j) for i, j in pairs if i in index]
+
+
 def _branded(item: dict) -> bool:
     quote = item.get("quote") or ""
     names = [item.get("name"), *(item.get("aliases") or [])]
@@ -251,16 +272,7 @@ def _platforms(checkset: dict, pred: _Predicted, doc_ids: dict, name: str) -> li
     in_scope = frozenset().union(*gold_regions.values()) if gold_regions else frozenset()
     predicted = [_Item(pred.regions_of(r), _names(r, "label", "aliases"), r) for r in pred.of_type("Platform")]
     predicted = [p for p in predicted if p.scope & in_scope]
-    pairs = match_pairs(gold, predicted, _compatible_names)
-    # Items the annotators could not settle by the guidelines are "optional": finding one is not
-    # counted either way, missing one is no miss (tests/checkset/GUIDELINES.md).
-    optional = {i for i, g in enumerate(gold_rows) if g.get("optional")}
-    excused = {j for i, j in pairs if i in optional}
-    kept = [i for i in range(len(gold)) if i not in optional]
-    index = {i: n for n, i in enumerate(kept)}
-    gold = [gold[i] for i in kept]
-    pairs = [(index[i], j) for i, j in pairs if i in index]
-    predicted_count = len(predicted) - len(excused)
+    gold, predicted_count, pairs = _settle_optional(gold, predicted, match_pairs(gold, predicted, _compatible_names))
     return [
         _row("platforms", len(gold), predicted_count, len(pairs), name),
         _attribute_row("branded platforms", gold, predicted, pairs, None, applies=lambda g: _branded(g.row), checkset=name),
@@ -280,7 +292,8 @@ def _by_document(section: str, type_: str, checkset: dict, pred: _Predicted, doc
 
 def _departments(checkset, pred, doc_ids, name) -> list[Row]:
     gold, predicted = _by_document("departments", "Department", checkset, pred, doc_ids, ("name",), ("label", "aliases"))
-    return [_row("departments", len(gold), len(predicted), len(match_pairs(gold, predicted, _compatible_names)), name)]
+    gold, count, pairs = _settle_optional(gold, predicted, match_pairs(gold, predicted, _compatible_names))
+    return [_row("departments", len(gold), count, len(pairs), name)]
 
 
 def _task_compatible(g: _Item, p: _Item) -> bool:
@@ -300,9 +313,9 @@ def _unit_set(values) -> frozenset[str]:
 
 def _tasks(checkset, pred, doc_ids, name) -> list[Row]:
     gold, predicted = _by_document("tasks", "Task", checkset, pred, doc_ids, (), ())
-    pairs = match_pairs(gold, predicted, _task_compatible)
+    gold, count, pairs = _settle_optional(gold, predicted, match_pairs(gold, predicted, _task_compatible))
     return [
-        _row("tasks", len(gold), len(predicted), len(pairs), name),
+        _row("tasks", len(gold), count, len(pairs), name),
         _attribute_row("task lead units", gold, predicted, pairs,
                        lambda g, p: _unit_set(g.row.get("lead_units")) == _unit_set(p.row.get("lead_units")),
                        applies=lambda g: bool(g.row.get("lead_units")), checkset=name),
@@ -326,14 +339,24 @@ def _goal_compatible(g: _Item, p: _Item) -> bool:
 
 def _goals(checkset, pred, doc_ids, name) -> list[Row]:
     gold, predicted = _by_document("goals", "Goal", checkset, pred, doc_ids, (), ())
-    return [_row("goals", len(gold), len(predicted), len(match_pairs(gold, predicted, _goal_compatible)), name)]
+    gold, count, pairs = _settle_optional(gold, predicted, match_pairs(gold, predicted, _goal_compatible))
+    rows = [_row("goals", len(gold), count, len(pairs), name)]
+    spans = checkset.get("_review_spans")
+    if spans is not None:
+        # Goals whose evidence lies in a review of past work are results reported as goals. The
+        # row's "predicted" is every goal found, "matched" those from a review: its precision
+        # column is the share of past results among the reported goals (lower is better).
+        in_review = [p for p in predicted if any(start <= offset < end for offset in pred.offsets_of(p.row["id"])
+                                                 for start, end in spans)]
+        rows.append(_row("goals from past results", 0, len(predicted), len(in_review), name))
+    return rows
 
 
 def _data_exchanges(checkset, pred, doc_ids, name) -> list[Row]:
     gold, predicted = _by_document("data_exchanges", "DataExchange", checkset, pred, doc_ids, ("name",), ("label", "aliases"))
-    pairs = match_pairs(gold, predicted, _compatible_names)
+    gold, count, pairs = _settle_optional(gold, predicted, match_pairs(gold, predicted, _compatible_names))
     return [
-        _row("data exchanges", len(gold), len(predicted), len(pairs), name),
+        _row("data exchanges", len(gold), count, len(pairs), name),
         _attribute_row("data exchange status", gold, predicted, pairs,
                        lambda g, p: g.row.get("status") == p.row.get("status"), checkset=name),
     ]
@@ -349,7 +372,42 @@ def _cited_compatible(g: _Item, p: _Item) -> bool:
 def _cited_works(checkset, pred, doc_ids, name) -> list[Row]:
     gold, predicted = _by_document("cited_documents", "CitedWork", checkset, pred, doc_ids, ("title",),
                                    ("title", "label", "aliases"))
-    return [_row("cited works", len(gold), len(predicted), len(match_pairs(gold, predicted, _cited_compatible)), name)]
+    gold, count, pairs = _settle_optional(gold, predicted, match_pairs(gold, predicted, _cited_compatible))
+    return [_row("cited works", len(gold), count, len(pairs), name)]
+
+
+def _concept_labels() -> dict[str, str]:
+    """Initiative IRI -> normalised zh prefLabel."""
+    from .ontology import initiatives
+
+    return {iri: normalize_name(concept.label) for iri, concept in initiatives().items()}
+
+
+def _adoptions(checkset, pred, doc_ids, name) -> list[Row]:
+    """``gk:adopts`` links of the regions the check set's documents govern, against the
+    initiatives the annotators found each document commits its region to."""
+    labels = _concept_labels()
+    gold_regions = set().union(*(region_key(d.get("region")) for d in checkset.get("documents") or [])) or set()
+    gold = {normalize_name(i["initiative"]) for i in checkset.get("adoptions") or [] if not i.get("optional")}
+    optional = {normalize_name(i["initiative"]) for i in checkset.get("adoptions") or [] if i.get("optional")} - gold
+    regions = {row["id"] for row in pred.entities if row.get("code") in gold_regions}
+    predicted = {labels.get(r["object"], r["object"]) for r in pred.relations
+                 if r.get("predicate") == "gk:adopts" and r.get("subject") in regions} - optional
+    return [_row("adopts links", len(gold), len(predicted), len(gold & predicted), name)]
+
+
+def _serves(checkset, pred, doc_ids, name) -> list[Row]:
+    """``gk:serves`` links of the platforms stated in the check set's documents."""
+    labels = _concept_labels()
+    wanted = frozenset(doc_ids.values())
+    gold = [i for i in checkset.get("serves") or []]
+    platforms = {row["id"]: row for row in pred.of_type("Platform") if pred.documents_of(row) & wanted}
+    predicted = [(_names(platforms[r["subject"]], "label", "aliases"), labels.get(r["object"], r["object"]))
+                 for r in pred.relations if r.get("predicate") == "gk:serves" and r.get("subject") in platforms]
+    gold_items = [_Item(frozenset({normalize_name(g["initiative"])}), _names(g, "platform"), g) for g in gold]
+    predicted_items = [_Item(frozenset({initiative}), names) for names, initiative in predicted]
+    kept, count, pairs = _settle_optional(gold_items, predicted_items, match_pairs(gold_items, predicted_items, _compatible_names))
+    return [_row("serves links", len(kept), count, len(pairs), name)]
 
 
 def _initiatives(by_region: Mapping[str, list], pred: _Predicted, name: str) -> list[Row]:
@@ -434,6 +492,9 @@ def evaluate(checkset: str | Path | Mapping, tables, *, name: str | None = None)
     for section, score in _SECTIONS:
         if section in checkset:
             rows.extend(score(checkset, pred, doc_ids, name))
+    if checkset.get("links"):  # adoptions and serves are annotated on the files marked "links"
+        rows.extend(_adoptions(checkset, pred, doc_ids, name))
+        rows.extend(_serves(checkset, pred, doc_ids, name))
     if "initiatives_by_region" in checkset:
         rows.extend(_initiatives(checkset["initiatives_by_region"], pred, name))
     return rows
@@ -495,6 +556,32 @@ def resolve_source(name: str, *, checkset: dict | None = None, sources_dir_for: 
                   fix="give the directory holding it (e.g. the shared corpus) or a mapping of source names to files")
 
 
+def review_spans(sections: list[dict], text: str) -> list[tuple[int, int]]:
+    """Character ranges of the annotated reviews of past work: from the ``start`` quote to the
+    ``end`` quote (or the end of the text). Quotes are found verbatim, or else with white space
+    ignored.
+
+    >>> review_spans([{"start": "一、回顾", "end": "二、安排"}], "前言。一、回顾过去。二、安排今年。")
+    [(3, 10)]
+    """
+    def find(quote: str, after: int) -> int | None:
+        index = text.find(quote, after)
+        if index >= 0:
+            return index
+        pattern = r"\s*".join(re.escape(ch) for ch in quote if not ch.isspace())
+        found = re.compile(pattern).search(text, after)
+        return found.start() if found else None
+
+    spans = []
+    for section in sections:
+        start = find(section.get("start") or "", 0)
+        if start is None:
+            continue
+        end = find(section["end"], start + 1) if section.get("end") else None
+        spans.append((start, end if end is not None else len(text)))
+    return spans
+
+
 def _build_tables(path: Path) -> dict[str, list[dict]]:
     from . import api
     from .export import tables
@@ -503,16 +590,11 @@ def _build_tables(path: Path) -> dict[str, list[dict]]:
     return tables(result.state.graph)
 
 
-def _totals(rows: list[Row]) -> list[Row]:
-    """Per type summed over check sets, for the types that more than one check set scores."""
+def _summed(rows: Iterable[Row], name: str) -> list[Row]:
+    """Rows summed per type (in order of first appearance), named ``name``."""
     order: list[str] = []
     sums: dict[str, list] = {}
-    sets: dict[str, set[str]] = {}
     for row in rows:
-        sets.setdefault(row.type, set()).add(row.checkset)
-    for row in rows:
-        if len(sets[row.type]) < 2:
-            continue
         if row.type not in sums:
             order.append(row.type)
             sums[row.type] = [0, None, 0]
@@ -520,7 +602,22 @@ def _totals(rows: list[Row]) -> list[Row]:
         total[0] += row.gold
         total[1] = None if row.predicted is None and total[1] is None else (total[1] or 0) + (row.predicted or 0)
         total[2] += row.matched
-    return [_row(t, sums[t][0], sums[t][1], sums[t][2], "all") for t in order]
+    return [_row(t, sums[t][0], sums[t][1], sums[t][2], name) for t in order]
+
+
+def group_totals(rows: Sequence[Row], groups: Mapping[str, Sequence[str]]) -> list[Row]:
+    """Rows summed per type over the check sets of each named group (``{"corpus": [names]}``),
+    in the groups' order; a group's rows carry the group's name as their check set."""
+    return [total for group, members in groups.items()
+            for total in _summed((r for r in rows if r.checkset in set(members)), group)]
+
+
+def _totals(rows: list[Row]) -> list[Row]:
+    """Per type summed over check sets, for the types that more than one check set scores."""
+    sets: dict[str, set[str]] = {}
+    for row in rows:
+        sets.setdefault(row.type, set()).add(row.checkset)
+    return _summed((r for r in rows if len(sets[r.type]) >= 2), "all")
 
 
 def evaluate_checksets(paths: Sequence[str | Path], *,
@@ -554,6 +651,8 @@ def evaluate_checksets(paths: Sequence[str | Path], *,
             if progress:
                 progress(f"build {source}")
             built[source] = _build_tables(source)
+        if "review_sections" in checkset:
+            checkset = {**checkset, "_review_spans": review_spans(checkset["review_sections"], _text_of(source))}
         rows.extend(evaluate(checkset, built[source], name=path.name))
     regional = [(path, checkset) for path, checkset in loaded if "source" not in checkset]
     if regional:
@@ -591,5 +690,5 @@ def format_rows(rows: Sequence[Row]) -> str:
     return "\n".join(lines)
 
 
-__all__ = ["Row", "evaluate", "evaluate_checksets", "format_rows", "load_checkset", "resolve_source",
+__all__ = ["Row", "evaluate", "evaluate_checksets", "format_rows", "group_totals", "review_spans", "load_checkset", "resolve_source",
            "match_pairs", "normalize_name", "region_key"]

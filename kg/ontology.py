@@ -103,6 +103,28 @@ def genre_cues() -> tuple[Cue, ...]:
 
 
 @functools.lru_cache(maxsize=1)
+def body_cues() -> tuple[Cue, ...]:
+    """Phrases a document uses of itself (本办法, 现提出如下意见) -> document class local name."""
+    return _cues("bodyCue", as_local=True)
+
+
+@functools.lru_cache(maxsize=1)
+def document_genres() -> dict[str, str]:
+    """Every name of a document class (local name, zh and en label) -> its local name."""
+    from rdflib import RDFS, Namespace
+
+    gk = Namespace("https://w3id.org/govkg/ns#")
+    graph = ontology_graph()
+    names = {}
+    for subject in graph.transitive_subjects(RDFS.subClassOf, gk.Document):
+        local = _local(subject)
+        names[local] = local
+        for label in graph.objects(subject, RDFS.label):
+            names[str(label)] = local
+    return names
+
+
+@functools.lru_cache(maxsize=1)
 def platform_kind_cues() -> tuple[Cue, ...]:
     return _cues("nameCue", as_local=False)
 

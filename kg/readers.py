@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Callable
 
 from .errors import SourceError
+from .manifest import declared_for
 from .model import Source
 
 ReaderFn = Callable[[Path, bytes], "tuple[str, str]"]  # -> (text, encoding)
@@ -220,7 +221,12 @@ def read_source(path: str | Path) -> Source:
     text, encoding = reader(path, data)
     if not text.strip():
         raise SourceError(path, "no text found in the file", fix="check that it holds the document's text")
-    return Source(name=path.name, text=text, encoding=encoding, sha256=hashlib.sha256(data).hexdigest(), format=name)
+    declared = declared_for(path)
+    digest = hashlib.sha256(data)
+    if declared:  # a changed manifest entry changes the source, so the store rebuilds it
+        digest.update(repr(declared).encode("utf-8"))
+    return Source(name=path.name, text=text, encoding=encoding, sha256=digest.hexdigest(), format=name,
+                  declared=declared)
 
 
 def discover(paths: list[str | Path]) -> list[Path]:

@@ -20,6 +20,8 @@ _PREFECTURE_SUFFIX = re.compile(r"(市|地区|盟)$")
 _AUTONOMOUS = re.compile(r"^(?P<base>[\u4e00-\u9fff]{2,}?)(?:[\u4e00-\u9fff]{1,4}?族)+自治(?P<kind>州|县|旗)$")
 # Full county-level names that are also everyday words; matched only with their parent named before them.
 _GENERIC_COUNTY_NAMES = {"城区", "郊区", "矿区", "新区", "市中区", "开发区", "高新区", "经开区"}
+# Short forms that are also everyday words (东方红, 新星企业): only the full name (东方市) denotes the city.
+_ORDINARY_SHORT_FORMS = {"东方", "新星", "白杨", "双河", "文昌"}
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,11 @@ def short_forms(division: Division) -> list[str]:
     if division.level == "province":
         match = _PROVINCE.match(name)
         return [match["base"]] if match else []
+    if division.level == "county" and _directly_under_province(division):
+        # 天门市, 济源市, 五指山市: county-level cities directly under a province go by their short name too
+        base = _PREFECTURE_SUFFIX.sub("", division.name)
+        return ([base] if len(base) >= 2 and base != division.name and division.name.endswith("市")
+                and base not in _ORDINARY_SHORT_FORMS else [])
     if division.level == "prefecture":
         autonomous = _AUTONOMOUS.match(name)
         if autonomous:
@@ -52,6 +59,11 @@ def short_forms(division: Division) -> list[str]:
     return []
 
 
+def _directly_under_province(division: Division) -> bool:
+    parent = divisions().get(division.parent or "")
+    return parent is not None and parent.level == "province"
+
+
 @functools.lru_cache(maxsize=1)
 def name_index() -> dict[str, tuple[str, ...]]:
     """Every full name and short form -> the codes it may denote (most senior level first)."""
@@ -59,7 +71,8 @@ def name_index() -> dict[str, tuple[str, ...]]:
     for division in divisions().values():
         names = [division.name] + short_forms(division)
         for name in names:
-            if division.level == "county" and (len(name) < 3 or name in _GENERIC_COUNTY_NAMES):
+            if (division.level == "county" and (len(name) < 3 or name in _GENERIC_COUNTY_NAMES)
+                    and not (_directly_under_province(division) and name != division.name)):
                 continue
             index.setdefault(name, []).append(division.code)
     order = {"province": 0, "prefecture": 1, "county": 2}
@@ -118,6 +131,31 @@ def _find_regions(text: str, context: str | None) -> tuple[RegionMatch, ...]:
         if code is not None:
             matches.append(RegionMatch(start, end_index + 1, name, code))
     return tuple(matches)
+
+
+def find_region_names(text: str) -> list[tuple[int, int, str, tuple[str, ...]]]:
+    """``(start, end, surface, codes)`` of every division name in ``text``, longest match first,
+    with every code the name may denote (吉林 → 吉林省 and 吉林市), most senior first."""
+    return [(end - len(name) + 1, end + 1, name, codes) for end, (name, codes) in _automaton().iter_long(text)]
+
+
+LEVEL_OF_WORD = {"省": "province", "自治区": "province", "市": "prefecture", "州": "prefecture", "盟": "prefecture",
+                 "地区": "prefecture", "县": "county", "区": "county", "旗": "county"}
+
+
+def fits_level(code: str, level: str | None) -> bool:
+    """Whether a division is of the level a document speaks at (全市 → prefecture). The four
+    municipalities are province-level cities: they speak of 全市 too."""
+    if level is None:
+        return True
+    division = divisions().get(code)
+    if division is None:
+        return level == "country" and code == COUNTRY_CODE
+    if division.level == level:
+        return True
+    if level == "prefecture" and division.level == "province" and division.name.endswith("市"):
+        return True
+    return level == "prefecture" and division.level == "county" and _directly_under_province(division)
 
 
 def resolve_name(name: str) -> list[str]:

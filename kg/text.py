@@ -104,6 +104,22 @@ def _broken_line_breaks(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+RUN_ON_LINE = 5000  # characters: no paragraph is this long; a line this long is an export that lost its line breaks
+_INLINE_HEADING = re.compile(
+    r"(?<=[。；！？”\s])\s*(?=(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|第[一二三四五六七八九十百]+[章条]"
+    r"|\d{1,2}[.．](?=[\u4e00-\u9fff])))")
+
+
+def _run_on_breaks(text: str) -> list[int]:
+    """Positions where a line break was lost: in a line longer than :data:`RUN_ON_LINE`, before
+    each heading marker that follows the end of a sentence (。二、2024年工作安排)."""
+    positions = []
+    for line in re.finditer(r"[^\n]+", text):
+        if len(line.group()) > RUN_ON_LINE:
+            positions += [m.end() for m in _INLINE_HEADING.finditer(text, line.start(), line.end()) if m.end() > line.start()]
+    return positions
+
+
 def normalize(original: str) -> NormText:
     """Clean ``original`` and keep the position map.
 
@@ -136,4 +152,17 @@ def normalize(original: str) -> NormText:
     pieces.append(text[position:])
     mapping.extend(range(position, len(text)))
     mapping.append(len(original))
-    return NormText(original=original, text="".join(pieces), _map=mapping)
+    clean = "".join(pieces)
+    breaks = _run_on_breaks(clean)
+    if breaks:  # insert the lost line breaks; each maps to the original position of the character after it
+        out, new_map, previous = [], [], 0
+        for position in breaks:
+            out.append(clean[previous:position])
+            new_map.extend(mapping[previous:position])
+            out.append("\n")
+            new_map.append(mapping[position])
+            previous = position
+        out.append(clean[previous:])
+        new_map.extend(mapping[previous:])
+        clean, mapping = "".join(out), new_map
+    return NormText(original=original, text=clean, _map=mapping)

@@ -3,7 +3,7 @@ import pytest
 from rdflib import OWL, RDF, RDFS, Graph, Namespace
 from rdflib.namespace import SKOS
 
-from kg.ontology import (genre_cues, initiatives, ontology_dir, ontology_graph, platform_kind_cues, shapes_graph,
+from kg.ontology import (body_cues, genre_cues, initiatives, ontology_dir, ontology_graph, platform_kind_cues, shapes_graph,
                          text_cues)
 
 GK = Namespace("https://w3id.org/govkg/ns#")
@@ -112,7 +112,10 @@ def test_shapes_graph_is_itself_valid_shacl():
 
 
 def test_cue_words_come_from_the_ontology():
-    assert {c.target for c in genre_cues()} == {"Plan", "ImplementationScheme", "ActionPlan", "Guidance", "Regulation", "Notice"}
+    assert {c.target for c in genre_cues()} == {"Plan", "ImplementationScheme", "ActionPlan", "Guidance", "Regulation", "Notice",
+                                                "Measures", "AssessmentScheme", "Decision", "WorkReport", "Speech"}
+    # every genre a title can name, the text can name too (本办法, 现提出如下意见, 各位代表)
+    assert {c.target for c in body_cues()} == {c.target for c in genre_cues()}
     assert {c.target.rsplit("/", 1)[-1] for c in platform_kind_cues()} == {
         "app", "portal", "system", "code", "hotline", "cloud", "blockchain", "database", "network", "other"}
     comparators = {c.target.rsplit("#", 1)[-1] for c in text_cues()}

@@ -54,8 +54,18 @@ def test_tasks_are_numbered_leaves_outside_preamble_sections():
     headings = [_h(1, "一、", "总体要求"), _h(2, "（一）", "指导思想"), _h(1, "二、", "重点任务"), _h(2, "（一）", "数据"),
                 _h(3, "1.", "汇集数据"), _h(3, "2.", "共享数据"), _h(2, "（二）", "安全"), _h(1, "三、", "保障措施"),
                 _h(2, "（一）", "加强领导")]
-    found = [(h.number, h.title) for h, _, _ in task_headings(headings)]
+    found = [(h.number, h.title) for h, _, _, in_task_section in task_headings(headings) if in_task_section]
     assert found == [("1.", "汇集数据"), ("2.", "共享数据"), ("（二）", "安全")]
+    # outside the task sections, items are candidates that only a note or a deadline makes tasks
+    others = [(h.number, h.title) for h, _, _, in_task_section in task_headings(headings) if not in_task_section]
+    assert others == [("（一）", "指导思想"), ("（一）", "加强领导")]
+
+
+def test_a_regulation_has_no_task_section_and_a_work_report_tasks_are_the_years_headings():
+    headings = [_h(1, "一、", "2023年工作回顾"), _h(2, "（一）", "经济回升"), _h(1, "二、", "2024年工作安排"),
+                _h(2, "（一）", "扩大有效需求"), _h(3, "1.", "稳投资"), _h(2, "（二）", "建设数字政府")]
+    assert [h.title for h, *_ in task_headings(headings, genre="WorkReport")] == ["扩大有效需求", "建设数字政府"]
+    assert not any(flag for *_, flag in task_headings(headings, genre="Regulation"))
 
 
 def test_task_numbers_as_printed_without_brackets():

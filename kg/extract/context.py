@@ -16,6 +16,7 @@ class DocContext:
     iri: str
     genre: str
     region_code: str | None
+    review_end: int | None = None  # normalised offset where a work report's review of the past year ends
 
     @property
     def is_policy(self) -> bool:

@@ -27,11 +27,11 @@ from .mentions import region_entity
 _MULTIPLIERS = ("万亿", "千亿", "百亿", "亿", "千万", "百万", "十万", "万", "千")
 _MEASURE_WORDS = ("个百分点", "个", "项", "家", "户", "人次", "人", "名", "条", "所", "座", "台", "套", "张", "辆",
                   "款", "部", "次", "件", "元", "吨", "千瓦", "兆瓦", "公里", "千米", "平方公里", "平方米", "公顷",
-                  "亩", "米", "毫秒", "微秒", "秒", "倍", "兆")
+                  "亩", "米", "毫秒", "微秒", "秒", "倍", "兆", "场", "处", "批", "栋", "间", "宗", "只", "床", "所")
 _SYMBOLS = ("%", "‰", "EFLOPS", "PFLOPS", "TFLOPS", "Tbps", "Gbps", "Mbps", "EB", "PB", "TB", "GB", "MB", "M")
 # Words after which a number with a classifier is a count of things (a noun follows).
 _CLASSIFIERS = frozenset({"个", "项", "家", "户", "人次", "人", "名", "条", "所", "座", "台", "套", "张", "辆", "款",
-                          "部", "件"})
+                          "部", "件", "场", "处", "批", "栋", "间", "宗", "只", "床"})
 
 
 def _alternation(words) -> str:
@@ -128,12 +128,16 @@ def comparator_after(text: str) -> tuple[str, str] | None:
     return next(((w, iri) for w, iri in comparator_cues() if stripped.startswith(w)), None)
 
 
+_LEADING_YEAR = re.compile(r"^(?:19|20)\d{2}\s*年(?:主要)?")
+
+
 def in_baseline_section(section: tuple[str, ...]) -> bool:
     """Whether a heading of the section path begins with a ``gk:baseline`` cue (发展现状 …)."""
     cues = cue_words(iris.term("baseline"))
     for label in section:
         found = heading_level(label)
         title = label[len(found[1]):].lstrip() if found else label
+        title = _LEADING_YEAR.sub("", title)  # 2023年工作回顾, 2023年主要工作回顾
         if title.startswith(cues):
             return True
     return False
@@ -262,6 +266,37 @@ def reports_past_result(sentence: str, period_start: int | None = None) -> bool:
     return not any(year >= period_start for _, year in target_years(sentence))
 
 
+_STATED_YEAR = re.compile(r"(?<!\d)(?P<year>(?:19|20)\d{2})\s*年")
+
+
+def past_tense(sentence: str, period_start: int | None, *, policy: bool) -> bool:
+    """Whether the figures of a sentence are results, not targets.
+
+    A sentence reports results when it has a cue of ``gk:achieved`` (已建成, 过去一年 …) and no
+    target year in the document's period; when every year it names is before the document's
+    first year (2023年，全市完成… in a report for 2024) and nothing marks a target; and, in a
+    text that is no policy (commentary, statistics), unless a ``gk:targeted`` cue (力争, 目标 …)
+    or a target year marks it.
+
+    >>> past_tense("2023年，全市地区生产总值增长6.1%。", 2024, policy=True)
+    True
+    >>> past_tense("全市地区生产总值增长5.5%左右。", 2024, policy=True)
+    False
+    >>> past_tense("全年软件业务收入达到1000亿元。", None, policy=False)
+    True
+    """
+    if reports_past_result(sentence, period_start):
+        return True
+    targeted = has_cue(sentence, iris.term("targeted"))
+    if period_start is not None and not targeted:
+        years = [int(m["year"]) for m in _STATED_YEAR.finditer(sentence)]
+        if years and max(years) < period_start:
+            return True
+    if not policy:
+        return not targeted and not any(year >= (period_start or 0) for _, year in target_years(sentence))
+    return False
+
+
 # ---------------------------------------------------------------- indicators
 
 
@@ -383,16 +418,17 @@ def _goal(context: DocContext, collect: Collector, sentence: Sentence, quantity:
 
 @register_extractor("goals")
 def extract_goals(context: DocContext, extraction: Extraction) -> None:
-    if not context.is_policy:
-        return
     collect = Collector(extraction)
     text = context.norm.text
     period_start = extraction.document.first("gk:periodStart")
     default_year = single_year(period_start, extraction.document.first("gk:periodEnd"))
     for sentence in context.body_sentences():
         sentence_text = text[sentence.norm_start:sentence.norm_end]
-        if in_baseline_section(sentence.section) or reports_past_result(sentence_text, period_start):
+        if in_baseline_section(sentence.section) or past_tense(sentence_text, period_start, policy=context.is_policy):
             continue
+        if (context.review_end is not None and sentence.norm_start < context.review_end
+                and not any(year >= (period_start or 0) for _, year in target_years(sentence_text))):
+            continue  # a work report's review of last year: results, unless it names a target year
         quantities = find_quantities(sentence_text)
         if not quantities:
             continue

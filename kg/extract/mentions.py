@@ -77,7 +77,7 @@ def find_initiatives(text: str) -> tuple[tuple[int, int, str, str], ...]:
 def extract_initiatives(context: DocContext, extraction: Extraction) -> None:
     collect = Collector(extraction)
     text = context.norm.text
-    adopter = context.region_iri if context.is_policy else None
+    adopter = context.region_iri  # an article governs no region, so it adopts nothing
     for sentence in context.body_sentences():
         for start, end, _surface, concept in find_initiatives(text[sentence.norm_start:sentence.norm_end]):
             evidence = context.sentence_evidence(sentence)

@@ -23,6 +23,7 @@ from ..regions import COUNTRY_CODE, find_regions
 from . import register_extractor
 from .context import Collector, DocContext, add_evidence
 from .mentions import find_initiatives, region_entity
+from .platform_scorer import CandidateContext, current_model, features, merge_features, quantity_before
 
 # Words that end a platform name on its left: verbs of building and using, prepositions,
 # quantities. Grammar of the language, not names of things.
@@ -34,7 +35,8 @@ LEFT_BOUNDARIES = (
     "纳入", "运用", "应用好", "建成", "建好", "丰富", "规范", "改造", "扩容", "覆盖", "贯通", "连通",
     "延伸", "复用", "使用", "提高", "加大", "推行", "落实", "做好", "做强", "做优", "谋划", "布局", "设立", "组建", "成立",
     "全面", "持续", "积极", "逐步", "进一步", "重点", "加速", "迭代", "健全", "筹建", "深入", "有序", "大力", "着力",
-    "继续", "推出", "调整", "完成", "关于", "新建", "改建", "上线运行", "组网运行", "编制", "共建", "不得", "禁止", "本辖区", "辖区内", "本地区", "本级", "依法", "充分", "全力", "加紧", "率先", "首个", "多个", "一批", "一系列",
+    "继续", "推出", "调整", "完成", "关于", "新建", "改建", "上线运行", "投用", "投入运行", "投入使用", "入选", "放大",
+    "提档升级", "运营好", "优化提升", "集成提升", "搭建用好", "入驻", "登录", "注册", "组网运行", "编制", "共建", "不得", "禁止", "本辖区", "辖区内", "本地区", "本级", "依法", "充分", "全力", "加紧", "率先", "首个", "多个", "一批", "一系列",
     "及其", "以及", "并与", "并", "将", "把", "在", "为", "以", "向", "从", "由", "对", "等", "的", "是", "有", "到", "至", "让", "使", "可", "要",
 )
 # Two-character words that contain a one-character boundary but are content words (在线, 协同 …).
@@ -83,7 +85,7 @@ _PLURAL_SCOPE = re.compile(r"(?:市、)?(?:区县（市）|区（市）|县（�
 # A quoted term followed by these is a concept, not a brand: “空天地网”模式.
 _CONCEPT_AFTER = ("模式", "体系", "理念", "格局", "工程", "行动", "战略", "机制", "改革", "服务模式")
 # A sentence whose subject is companies: what it says they build is theirs.
-_COMPANY_SUBJECT = re.compile(r"企业(?:要|应|须|需|应当|按照|开放)")
+_COMPANY_SUBJECT = re.compile(r"企业(?:要|应|须|需|应当|按照|开放|建设|搭建|打造|建立|开发|自建)")
 _GOVERNMENT_OWNER = re.compile(r"(?:全省|全市|全国|省级|市级|国家|省|市|[^\s“”]{1,3}部(?!门))")  # …, 工信部…
 # Verb + 码 is an action (赋码, 扫码), not a code.
 _CODE_ACTION = ("赋码", "扫码", "亮码", "用码", "验码")
@@ -97,6 +99,9 @@ class PlatformMention:
     surface: str  # text as written, quotes included
     kind: str  # platform-kind IRI
     branded: bool
+    # What the candidate rules noticed about it (market, unanchored, bare-brand …): features for
+    # the fitted scorer (platform_scorer), which decides whether the candidate is a platform.
+    flags: frozenset = frozenset()
 
 
 @functools.lru_cache(maxsize=1)
@@ -172,16 +177,18 @@ def _quoted_brands(text: str) -> list[PlatformMention]:
             after = None  # “天眼”网络安全实验室: 网络 begins another word
         if re.match(r"[^，。；“”]{0,8}?(?:%s)" % "|".join(_CONCEPT_AFTER), text[match.end():]) or inner.endswith(_CODE_ACTION):
             continue  # “X网”立体化管理模式: a concept
-        if (_MARKET_BRAND.search(inner) and not _SCOPE_PREFIX.match(inner)) or (
-                _NETWORK_TECHNOLOGY.search(inner) and not _GOVERNMENT_DOMAIN.search(inner)):
-            continue  # industry platforms and network technologies in quotes: “双创”平台, “千兆”网络
+        flags = set()
+        if _MARKET_BRAND.search(inner) and not _SCOPE_PREFIX.match(inner):
+            flags.add("market")  # industry platforms in quotes: “双创”平台
+        if _NETWORK_TECHNOLOGY.search(inner) and not _GOVERNMENT_DOMAIN.search(inner):
+            continue  # network technologies in quotes: “千兆”网络
         if any(inner == word for word, _, _ in _cue_table()):
             continue  # a kind word alone (“掌上办”) names nothing
         before = _cue_before(text, match.start())
         listed = None if after else _list_cue(text, match.end())
         if listed and not (inner in _initiative_labels() or _SLOGAN.search(inner)):
             found.append(PlatformMention(match.start(), match.end(), inner, text[match.start():match.end()],
-                                         kind_of(inner, listed), True))
+                                         kind_of(inner, listed), True, frozenset(flags | {"listed"})))
             continue
         released = _VERSION.match(text, match.end()) or text.endswith("上线", 0, match.start())
         ends_in_kind = inner.endswith(_brand_endings())
@@ -191,16 +198,35 @@ def _quoted_brands(text: str) -> list[PlatformMention]:
             if not after or after in ("应用", "品牌", "服务品牌"):
                 continue  # a slogan: “一网通办”, “最多跑一次”
             name = f"“{inner}”{after}"
-            found.append(PlatformMention(match.start(), match.end() + len(after), name, name, kind_of(name), True))
+            found.append(PlatformMention(match.start(), match.end() + len(after), name, name, kind_of(name), True,
+                                         frozenset(flags | {"initiative-name"})))
             continue
         # A quoted name whose 功能 (functions) are improved is a system: 优化“X”功能.
         has_functions = text.startswith("功能", match.end()) and inner not in _initiative_labels()
         if not (after or before or ends_in_kind or has_functions or released):
-            continue
+            # a bare quoted name: a candidate only as the object of a verb of using or building
+            # a system (接入“X”, 登录“X”, 上线“X”); the scorer decides, slogans are common here
+            verb = _BRAND_VERB.search(text, max(0, match.start() - 6), match.start())
+            acted = re.match(_SYSTEM_AFTER, text[match.end():])
+            if inner in _initiative_labels() or len(inner) > 12 or not (
+                    verb or acted or _VERB.search(text, max(0, match.start() - 4), match.start())):
+                continue
+            flags.add("bare-brand")
+            if verb or acted:
+                flags.add("system-verb")  # 接入“X”, “X”上线运行: verbs said of systems, not of slogans
+        if after in ("品牌", "服务品牌"):
+            flags.add("brand-word")
         end = match.end() + (len(after) if after else 0)
         kind = kind_of(inner, after or before or "")
-        found.append(PlatformMention(match.start(), end, inner, text[match.start():end], kind, True))
+        found.append(PlatformMention(match.start(), end, inner, text[match.start():end], kind, True, frozenset(flags)))
     return found
+
+
+# What is said of a system right after its quoted name: “X”上线运行, “X”“Y”迭代升级, 发挥“X”作用.
+_SYSTEM_AFTER = r"(?:“[^“”]{1,12}”)*(?:正式)?(?:上线|运行|迭代|升级|功能|投用|启用|APP|App|小程序|客户端|移动端|作用|服务)"
+# Verbs whose object, in quotes, is a system one uses or builds: 接入“X”, 登录“X”, 上线“X”, 依托“X”.
+_BRAND_VERB = re.compile(r"(?:接入|登录|上线|依托|通过|使用|下载|注册|入驻|迭代|升级|推出|上架|打响|用好|完善|拓展|优化|覆盖|依靠|借助)"
+                         r"[了好]?$")
 
 
 def _protected(text: str) -> list[tuple[int, int]]:
@@ -236,7 +262,8 @@ def _boundaries(text: str, cue_start: int) -> tuple[int, str]:
         position = text.rfind(conjunction, start, cue_start)
         # A conjunction separates two names only when a name ends right before it.
         if position > start and not inside(position) and (
-                text[position - 1] == "”" or any(text.endswith(w, 0, position) for w in _strong_cues())):
+                text[position - 1] == "”" or any(text.endswith(w, 0, position) for w in _strong_cues())
+                or re.match(r"\d{3,}|“", text[position + len(conjunction):])):  # …与12345热线, …和“X”平台
             start, word_at_start = max(start, position + len(conjunction)), conjunction
     return start, word_at_start
 
@@ -251,7 +278,11 @@ def _acted_on(text: str, start: int, end: int) -> bool:
     """Whether the clause around a noun phrase builds, runs or relies on it (a verb before it
     in the same clause, items of a list included, or 建设/功能 right after it)."""
     clause_start = max(text.rfind(ch, 0, start) for ch in "，。；：！？") + 1
-    return bool(_VERB.search(text, clause_start, start)) or bool(re.match(r"(建设|功能|及其|及移动端)", text[end:]))
+    return bool(_VERB.search(text, clause_start, start)) or bool(re.match(_ACTED_AFTER, text[end:]))
+
+
+# What follows a system's name when the sentence is about it: 建设, 功能, 建成投用, 上线运行 …
+_ACTED_AFTER = r"(?:建设|功能|及其|及移动端|(?:正式|全面|顺利)?(?:建成|投用|投入|上线|运行|启用|试点|迭代|升级)|二期|三期|[一二三]期工程)"
 
 
 def _after_coordination(text: str, start: int, cue_start: int) -> int:
@@ -293,6 +324,8 @@ def _not_a_word_end(text: str, start: int, end: int) -> bool:
         return True
     if cue.endswith("云") and (after and after in "网链边端上直展游课" or before == "上"):
         return True
+    if cue.endswith("办") and after and after in "理事结好成":
+        return True  # 掌上办理: a verb, not the 掌上办 app
     return cue == "库" and bool(before) and before in "水仓车金智题文书国入出建和"
 
 
@@ -328,29 +361,42 @@ def _phrases(text: str) -> list[PlatformMention]:
             continue
         governed = bool(plural or _SCOPE_PREFIX.match(name) or find_regions(name[:6]))
         scoped = governed or name.startswith(("一体化", "统一")) or bool(re.search(r"[0-9A-Za-z“]", core[:-len(cue)]))
-        if not (scoped or _acted_on(text, start, end)) or (_MARKET.search(name) and not governed):
-            continue
+        flags = set()
+        if not (scoped or _acted_on(text, start, end)):
+            flags.add("unanchored")  # no scope and no verb of building: often a passing kind
+        if _MARKET.search(name) and not governed and not re.search(r"企业", name):
+            flags.add("market")  # the words themselves are features too; 企业 names services to firms as often
+        if governed:
+            flags.add("governed")
         stem = _SCOPE_PREFIX.sub("", core)[: -len(cue)] if core.endswith(cue) else ""
         if len(name) > _MAX_NAME or len(stem) < 2 or stem in _GENERIC_STEMS or _COMPANY.search(name):
             continue
-        if (_GENERIC_MODIFIERS.match(stem) and (not _SCOPE_PREFIX.match(name) or (
-                cue in ("系统", "平台") and stem.endswith(("业务", "信息"))))
-                or re.search(r"各|相关|有关|或者|不同", name)):
-            continue  # a category: 业务系统, 全省政务信息系统, 部委垂直业务系统
+        if re.search(r"各|相关|有关|或者|不同", name):
+            continue  # a category: 各类业务系统, 相关平台
+        if _GENERIC_MODIFIERS.match(stem) and (not _SCOPE_PREFIX.match(name) or (
+                cue in ("系统", "平台") and stem.endswith(("业务", "信息")))):
+            # made of generic modifiers only (业务系统, 政务信息系统): a category. A city's one system
+            # may read so too (城市运行管理服务平台): 城市 as its owner; the scorer weighs it
+            if not stem.startswith("城市"):
+                continue
+            flags.add("generic-stem")
         if cue in ("库", "云", "链") and (len(stem) < 3 or name.endswith(("智库", "题库", "仓库", "金库"))):
             continue
         if name.count("“") != name.count("”") or name.startswith(("各", "其他", "相关", "有关", "其")):
             continue
-        found.append(PlatformMention(start, end, name, name, kind_of(core), False))
+        found.append(PlatformMention(start, end, name, name, kind_of(core), False, frozenset(flags)))
     # Longest first, so 政府网站集约化平台 wins over 政府网站.
     return sorted(found, key=lambda m: (-(m.end - m.start), m.start))
 
 
 def find_platforms(text: str) -> list[PlatformMention]:
     """Platform mentions in one sentence of clean text; brands win over overlapping phrases."""
-    mentions = _quoted_brands(text)
+    phrases = _phrases(text)
+    # A bare quoted name inside a longer name is that name's part: 完善“金城通”协同办公平台.
+    mentions = [m for m in _quoted_brands(text) if "bare-brand" not in m.flags
+                or not any(p.start < m.end and m.start < p.end for p in phrases)]
     taken = [(m.start, m.end) for m in mentions]
-    for mention in _phrases(text):
+    for mention in phrases:
         if any(s < mention.end and mention.start < e for s, e in taken):
             continue
         mentions.append(mention)
@@ -393,25 +439,94 @@ def _owner(name: str, sentence: str, context: DocContext) -> str | None:
 _BRAND_SUFFIXES = ("APP", "App", "app", "移动端", "客户端", "小程序", "平台", "系统", "门户", "应用程序", "移动应用", "应用")
 
 
-@register_extractor("platforms")
-def extract_platforms(context: DocContext, extraction: Extraction) -> None:
-    if not context.is_policy:
-        return
-    collect = Collector(extraction)
+@dataclass(frozen=True)
+class Candidate:
+    """A platform candidate of one sentence, with the features the scorer decides on."""
+
+    mention: PlatformMention
+    sentence: object  # kg.model.Sentence
+    features: dict
+
+
+def _kind_word(name: str) -> str:
+    return next((word for word, _, _ in _cue_table() if name.endswith(word)), "")
+
+
+_COMPANY_IN_CLAUSE = re.compile(r"企业|公司|集团|厂商|运营商|高校|院所")
+
+
+def platform_candidates(context: DocContext) -> list[Candidate]:
+    """Every candidate the rules find in the document, in text order, with its features."""
     text = context.norm.text
-    brands: dict[str, str] = {}  # key of "brand+suffix" -> key of brand, so “X”平台 and X merge
-    seen_keys: list[str] = []
+    found = []
     for sentence in context.body_sentences():
         clean = text[sentence.norm_start:sentence.norm_end]
-        mentions = find_platforms(clean)
-        if not mentions:
+        for mention in find_platforms(clean):
+            found.append((sentence, clean, mention))
+    counts: dict[str, int] = {}
+    for _, _, mention in found:
+        key = canonical_key(mention.name)
+        counts[key] = counts.get(key, 0) + 1
+    national = context.region_code == COUNTRY_CODE
+    candidates = []
+    for sentence, clean, mention in found:
+        clause_start = max(clean.rfind(ch, 0, mention.start) for ch in "，。；：！？") + 1
+        situation = CandidateContext(
+            genre=context.genre, national=national,
+            in_review=context.review_end is not None and sentence.norm_start < context.review_end,
+            company_subject=bool(_COMPANY_SUBJECT.search(clean, 0, mention.start)),
+            company_in_clause=bool(_COMPANY_IN_CLAUSE.search(clean, clause_start, mention.start)),
+            build_verb_before=bool(_VERB.search(clean, clause_start, mention.start)),
+            quantity_before=quantity_before(clean, mention.start),
+            repeated=counts[canonical_key(mention.name)] > 1)
+        values = features(name=mention.name, kind=mention.kind, branded=mention.branded, flags=mention.flags,
+                          kind_word=_kind_word(mention.name), context=situation,
+                          region_in_name=bool(find_regions(mention.name)))
+        candidates.append(Candidate(mention, sentence, values))
+    return candidates
+
+
+def candidate_key(mention: PlatformMention) -> str:
+    """Key under which a document's mentions of one platform are decided together."""
+    brand = re.match(r"“([^”]{2,})”", mention.name)
+    return canonical_key(brand.group(1) if brand else mention.name)
+
+
+def decided_keys(candidates: list[Candidate], model) -> set[str]:
+    """Keys of the candidates the model accepts, each decided on all its mentions together."""
+    grouped: dict[str, list[dict]] = {}
+    for candidate in candidates:
+        grouped.setdefault(candidate_key(candidate.mention), []).append(candidate.features)
+    return {key for key, values in grouped.items() if model.accepts(merge_features(values))}
+
+
+@register_extractor("platforms")
+def extract_platforms(context: DocContext, extraction: Extraction) -> None:
+    collect = Collector(extraction)
+    text = context.norm.text
+    model = current_model()
+    brands: dict[str, str] = {}  # key of "brand+suffix" -> key of brand, so “X”平台 and X merge
+    seen_keys: list[str] = []
+    by_sentence: dict[int, list[Candidate]] = {}
+    candidates = platform_candidates(context)
+    accepted_keys = decided_keys(candidates, model)
+    for candidate in candidates:
+        by_sentence.setdefault(candidate.sentence.norm_start, []).append(candidate)
+    for sentence in context.body_sentences():
+        candidates = by_sentence.get(sentence.norm_start)
+        if not candidates:
             continue
+        clean = text[sentence.norm_start:sentence.norm_end]
+        mentions = [c.mention for c in candidates]
+        accepted = {id(c.mention) for c in candidates if candidate_key(c.mention) in accepted_keys}
         served = [iri for _, _, _, iri in find_initiatives(clean)]
         aliases_of: dict[int, str] = {}  # mention start -> the name it explains: X（或Y）
         for first, second in zip(mentions, mentions[1:]):
             if re.fullmatch(r"（或?", clean[first.end:second.start]) and clean.startswith("）", second.end):
                 aliases_of[second.start] = first.name
         for mention in mentions:
+            if id(mention) not in accepted:
+                continue
             if _COMPANY_SUBJECT.search(clean, 0, mention.start) and not _GOVERNMENT_OWNER.match(mention.name):
                 continue  # 电信企业要完善…系统: a company's own system
             owner = _owner(mention.name, clean, context)

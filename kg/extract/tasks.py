@@ -24,7 +24,10 @@ from .mentions import find_initiatives
 NON_TASK_SECTIONS = ("总体要求", "指导思想", "基本原则", "发展现状", "面临形势", "形势", "保障措施", "组织实施", "工作要求",
                      "工作安排", "附则", "总则", "工作目标", "主要目标", "发展目标", "实施步骤", "进度安排", "职责分工",
                      "监督管理", "法律责任", "组织保障", "保障机制", "工作原则", "基本情况", "背景")
-NO_TASK_GENRES = ("Regulation", "Article", "Notice")
+# Genres that state provisions, not a list of tasks: an item is a task there only with a note or deadline.
+PROVISION_GENRES = ("Regulation", "Article", "Notice", "Decision", "Speech")
+# The review of past work in a report (一、2023年工作回顾, 过去五年工作回顾): results, not tasks or goals.
+REVIEW_SECTION = re.compile(r"回顾|过去(?:一|五|的一)年|工作总结|主要成效|取得的成绩")
 
 _DATE = re.compile(r"(?P<y>20\d{2})年(?P<m>1[0-2]|0?[1-9])月(?P<d>3[01]|[12]\d|0?[1-9])日")
 _MONTH_END = re.compile(r"(?P<y>20\d{2})年(?P<m>1[0-2]|0?[1-9])月(?:底|末)")
@@ -103,10 +106,17 @@ def task_number(heading: Heading) -> str:
     return re.sub(r"[（）().．、第章节条\s]", "", heading.number)
 
 
-def task_headings(headings: list[Heading]) -> list[tuple[Heading, tuple[Heading, ...], int]]:
-    """``(heading, ancestors, index)`` of every numbered leaf item in a task section."""
+def task_headings(headings: list[Heading], *, genre: str = "Plan") -> list[tuple[Heading, tuple[Heading, ...], int, bool]]:
+    """``(heading, ancestors, index, in_task_section)`` of every numbered item that may be a task.
+
+    In a work report, the numbered headings of the year's work (not of the review); elsewhere
+    every numbered leaf item, flagged by whether it stands in a task section of a plan-like
+    document. The caller keeps an unflagged item only when it carries a responsibility note or
+    a dated deadline (a task in an annex, a table, an assessment scheme or a regulation).
+    """
     result = []
     stack: list[Heading] = []
+    plan_like = genre not in PROVISION_GENRES
     for index, heading in enumerate(headings):
         while stack and stack[-1].level >= heading.level:
             stack.pop()
@@ -115,30 +125,37 @@ def task_headings(headings: list[Heading]) -> list[tuple[Heading, tuple[Heading,
         following = headings[index + 1] if index + 1 < len(headings) else None
         is_leaf = following is None or following.level <= heading.level
         top = ancestors[0] if ancestors else heading
+        if genre == "WorkReport":
+            general = any(cue in top.title for cue in ("总体要求", "预期目标")) and not re.search(r"任务|工作|安排|举措", top.title)
+            if heading.level == 2 and ancestors and not REVIEW_SECTION.search(top.title) and not general:
+                result.append((heading, ancestors, index, True))
+            continue
         if heading.level < 2 or not is_leaf:
             continue
-        if any(cue in top.title for cue in NON_TASK_SECTIONS):
-            continue
-        if any(cue in a.title for a in ancestors for cue in NON_TASK_SECTIONS):
-            continue
-        result.append((heading, ancestors, index))
+        in_task_section = plan_like and not any(cue in a.title for a in (top, *ancestors) for cue in NON_TASK_SECTIONS)
+        result.append((heading, ancestors, index, in_task_section))
     return result
 
 
 @register_extractor("tasks")
 def extract_tasks(context: DocContext, extraction: Extraction) -> None:
-    if context.genre in NO_TASK_GENRES:
-        return
     collect = Collector(extraction)
     segment = context.segment
     norm = context.norm
     headings = segment.headings
     plan_year = extraction.document.first("gk:periodStart")
-    for heading, ancestors, index in task_headings(headings):
-        end = headings[index + 1].start if index + 1 < len(headings) else (
+    for heading, ancestors, index, in_task_section in task_headings(headings, genre=context.genre):
+        following = next((h for h in headings[index + 1:] if h.level <= heading.level), None)
+        end = following.start if following is not None else (
             segment.source_line_span[0] if segment.source_line_span else segment.end)
+        if context.genre != "WorkReport" and index + 1 < len(headings):
+            end = headings[index + 1].start
         c_start, c_end = norm.to_clean(heading.start), norm.to_clean(end)
         body = norm.text[c_start:c_end].rstrip()
+        notes = responsibility_notes(body)
+        deadlines = parse_deadlines(body, plan_year=plan_year)
+        if not in_task_section and not notes and not any(d.date for d in deadlines):
+            continue
         path = "-".join(task_number(h) for h in (*ancestors, heading))
         task = collect.entity(iris.task(context.iri, path), "Task", label=f"{task_number(heading)}. {heading.title}")
         task.add("gk:taskNumber", task_number(heading))
@@ -150,13 +167,13 @@ def extract_tasks(context: DocContext, extraction: Extraction) -> None:
         section = tuple(f"{h.number}{h.title}" for h in (*ancestors, heading))
         title_end = c_start + len(heading.number) + len(heading.title) + 1
         add_evidence(task, context.evidence(c_start, min(title_end, c_start + len(body)), section))
-        for note in responsibility_notes(body):
+        for note in notes:
             evidence = context.evidence(c_start + note.start, c_start + note.end, section)
             for unit in note.units:
                 department = department_entity(collect, context, unit.name)
                 collect.relate(task.iri, "gk:leadUnit" if unit.role == "lead" else "gk:supportUnit", department.iri,
                                evidence)
-        for deadline in parse_deadlines(body, plan_year=plan_year):
+        for deadline in deadlines:
             if deadline.date:
                 task.add("gk:deadline", deadline.date)
             task.add("gk:deadlineText", deadline.text)
