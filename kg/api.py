@@ -48,7 +48,8 @@ def _count(state: BuildState) -> tuple[dict[str, int], list[dict]]:
             kinds = collections.Counter(e.type for e in extraction.entities)
             kinds["relations"] = len(extraction.relations)
             per_document.append({"source": source.name, "document": extraction.document.label,
-                                 "genre": extraction.document.type, "counts": dict(sorted(kinds.items()))})
+                                 "genre": extraction.document.type, "counts": dict(sorted(kinds.items())),
+                                 "undetermined": list(extraction.undetermined)})
             for entity in [extraction.document, *extraction.entities]:
                 if entity.iri not in seen:
                     seen.add(entity.iri)

@@ -361,6 +361,10 @@ def shared(initiative, fmt, graph_path, store, endpoint, user, password):
         click.echo(_json(result))
         return
     click.echo(f"{result.initiative.label}: {len(result.regions)} region(s)")
+    if not result.regions:
+        click.echo(f"  no region adopts {result.initiative.label} here: no document that governs a region commits "
+                   f"to it (documents without a region are listed on `govkg build`'s 'not determined' line); "
+                   f"`govkg show {result.initiative.label}` lists the documents that mention it")
     for row in result.regions:
         platforms = "、".join(p.label for p in row.platforms) or "—"
         click.echo(f"  {row.region.label} ({row.code})  platforms: {platforms}")

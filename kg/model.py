@@ -120,3 +120,4 @@ class Extraction:
     relations: list[Relation] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     issue: IssueInfo | None = None
+    undetermined: list[str] = field(default_factory=list)  # facts not found: "region", "title", "tasks" …

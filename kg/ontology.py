@@ -15,6 +15,7 @@ from .errors import OntologyError
 TURTLE_FILES = ("govkg.ttl", "initiatives.ttl", "platform-kinds.ttl", "style.ttl")
 SHAPES_FILE = "shapes.ttl"
 DIVISIONS_FILE = "divisions.csv"
+ABBREVIATIONS_FILE = "province-abbreviations.csv"
 
 
 def ontology_dir() -> Path:
@@ -239,3 +240,17 @@ def divisions() -> dict[str, Division]:
                                 fix="regenerate with tools/divisions_from_npm.py")
         result[code] = Division(code, row["name"], row["parent"] or None, row["level"])
     return result
+
+
+@functools.lru_cache(maxsize=1)
+def province_abbreviations() -> dict[str, str]:
+    """One-character abbreviations of the province-level divisions (简称: 鲁, 豫, 赣 …) -> code.
+    Government brands are made of them (赣服通, 鲁通码, 豫事办)."""
+    path = ontology_dir() / ABBREVIATIONS_FILE
+    try:
+        with open(path, encoding="utf-8", newline="") as handle:
+            rows = list(csv.DictReader(handle))
+    except OSError as exc:
+        raise OntologyError(f"{path}: {exc.strerror}", fix="reinstall govkg") from None
+    return {abbreviation: row["code"] for row in rows
+            for abbreviation in (row["abbreviation"], row.get("alternative") or "") if abbreviation}

@@ -221,7 +221,8 @@ def build_source(source: Source, validate: bool = True, background: bool = False
         kinds = collections.Counter(e.type for e in extraction.entities)
         kinds["relations"] = len(extraction.relations)
         documents.append({"source": source.name, "document": extraction.document.label,
-                          "genre": extraction.document.type, "counts": dict(sorted(kinds.items()))})
+                          "genre": extraction.document.type, "counts": dict(sorted(kinds.items())),
+                                 "undetermined": list(extraction.undetermined)})
         for entity in [extraction.document, *extraction.entities]:
             types.setdefault(entity.iri, entity.type)
     return SourceResult(source.name, source.sha256, ntriples(triples), documents, types,

@@ -1,6 +1,7 @@
 """Plain-text and JSON summaries of a build, and dumps of intermediate stages (``--until``)."""
 from __future__ import annotations
 
+import collections
 import dataclasses
 import json
 
@@ -33,6 +34,10 @@ def build_summary(result, *, text: bool = False):
         lines.append("SHACL: conforms" if result.conforms else f"SHACL: {summary['violations']} violation(s); run `govkg validate`")
     for warning in state.warnings:
         lines.append(f"warning: {warning}")
+    gaps = collections.Counter(key for row in result.per_document for key in row.get("undetermined", ()))
+    if gaps:
+        lines.append("not determined: " + ", ".join(f"{key} in {n}" for key, n in sorted(gaps.items()))
+                     + f" of {len(result.per_document)} document(s); see the warnings above")
     for path in state.written:
         lines.append(f"wrote {path}")
     return "\n".join(lines)

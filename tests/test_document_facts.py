@@ -166,3 +166,50 @@ def test_a_text_that_lost_its_line_breaks_is_read_as_if_it_had_them():
     extraction = document(run_on, name="潍坊.txt")
     tasks = sorted(e.label for e in extraction.entities if e.type == "Task")
     assert tasks[:2] == ["一. 建设数字政府", "二. 优化营商环境"]
+
+
+# ---------------------------------------------------------------- the manifest on disk, and what the build says
+
+
+def test_a_manifest_beside_the_files_is_read_for_them(tmp_path):
+    from kg.readers import read_source
+
+    (tmp_path / "report.txt").write_text(WORK_REPORT, encoding="utf-8")
+    (tmp_path / "manifest.csv").write_text("\ufefffile,title,region,genre\nreport.txt,宜昌市政府工作报告,宜昌市,WorkReport\n",
+                                           encoding="utf-8")
+    source = read_source(tmp_path / "report.txt")
+    assert dict(source.declared) == {"title": "宜昌市政府工作报告", "region": "宜昌市", "genre": "WorkReport"}
+    (tmp_path / "manifest.csv").unlink()
+    (tmp_path / "manifest.yaml").write_text("- file: report.txt\n  region: 仙桃\n", encoding="utf-8")
+    changed = read_source(tmp_path / "report.txt")
+    assert dict(changed.declared) == {"region": "仙桃"} and changed.sha256 != source.sha256  # rebuilt when it changes
+
+
+def test_a_broken_manifest_is_one_error_naming_the_file(tmp_path):
+    from kg import api
+
+    (tmp_path / "report.txt").write_text(WORK_REPORT, encoding="utf-8")
+    (tmp_path / "manifest.csv").write_text("title,region\nx,y\n", encoding="utf-8")
+    from kg.errors import BuildFailed
+
+    with pytest.raises(BuildFailed) as failed:
+        api.build([tmp_path], out_dir=None, validate=False)
+    assert [str(e) for e in failed.value.errors] == [
+        f"{tmp_path / 'manifest.csv'}:1: has no 'file' column (start it with a header line such as: "
+        "file,title,region,genre,date,issuer)"]
+
+
+def test_the_build_says_per_document_what_it_could_not_determine(tmp_path):
+    from kg import api
+    from kg.summary import build_summary
+
+    (tmp_path / "report.txt").write_text(WORK_REPORT, encoding="utf-8")
+    (tmp_path / "steps.txt").write_text("某某工作方案\n\n一、保障措施\n\n（一）动员部署。\n\n（二）组织实施。\n\n（三）总结评估。\n",
+                                        encoding="utf-8")
+    result = api.build([tmp_path], out_dir=None, validate=False)
+    text = build_summary(result, text=True)
+    # the report names no place: its genre comes from what it calls itself, its region from nowhere
+    assert "report.txt: no title line (genre and region taken from body-cue and nothing)" in text
+    assert "steps.txt: no governing region found" in text
+    assert "steps.txt: 3 numbered items but no task found" in text
+    assert "not determined: goals in 1, region in 2, tasks in 1, title in 1 of 2 document(s)" in text

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import OntologyError
+from ..ontology import province_abbreviations
 
 MODEL_FILE = Path(__file__).with_name("platform_scorer.json")
 
@@ -44,9 +45,13 @@ WORD_CLASSES = {
     "abstract": r"发展|开放|合作|平台经济|生态|载体|赋能|高地|枢纽|新门户|之城|中心城市",
 }
 _COMPILED = {name: re.compile(pattern) for name, pattern in WORD_CLASSES.items()}
+# Words that say what kind of platform, not which one.
+_GENERIC_WORDS = re.compile(r"数字化|数字|经济|综合性|综合|公共|服务|行业|领域|区域|分|数据|共享|政府|管理|信息|平台|网络|技术|"
+                            r"应用|业务|系统|智能|智慧|一体化|统一|新型|现代化|高水平|重点|特色|专业|功能性|国际|与|和|及")
 _SCOPE = re.compile(r"^(?:全省|全市|全州|全区|全县|全国|省级|市级|州级|县级|区级|国家级|省|市|州|县|区|国家)")
 _QUANTITY_BEFORE = re.compile(r"(?:[\d一二三四五六七八九十两百千]+[个大批项家类座]|一批|多个|若干|一系列|各类|各级)$")
 _KINDS = ("app", "portal", "system", "code", "hotline", "cloud", "blockchain", "database", "network", "other")
+_SOFT_FLAGS = frozenset({"market", "unanchored", "bare-brand", "generic-stem"})
 _FLAGS = ("market", "unanchored", "governed", "listed", "initiative-name", "bare-brand", "brand-word", "generic-stem",
           "system-verb")
 
@@ -61,6 +66,7 @@ class CandidateContext:
     company_subject: bool  # the sentence's subject is companies
     company_in_clause: bool  # companies stand in its clause before it (支持企业建设…, 龙头企业打造…)
     build_verb_before: bool  # a verb of building or using governs it in its clause
+    acted_after: bool  # what follows says a system's life: 建成投用, 上线运行, 功能, 二期
     quantity_before: bool  # a count or a plural scope stands right before it (三大平台, 一批…)
     repeated: bool  # the document names it in more than one sentence
 
@@ -81,14 +87,29 @@ def features(*, name: str, kind: str, branded: bool, flags: frozenset, kind_word
         found["branded"] = 1.0
         if len(name) <= 4:
             found["short-brand"] = 1.0
-        if re.search(r"(?:通|办|码|云|易|e|E|i|I)$|^[iIeE]", re.sub(r"[“”]", "", name)):
+        bare = re.sub(r"[“”]", "", name)
+        if re.search(r"(?:通|办|码|云|易|e|E|i|I)$|^[iIeE]", bare):
             found["service-brand-form"] = 1.0  # 赣服通, 豫事办, 鲁通码, e冰城, i遵义
+        if region_in_name or any(ch in province_abbreviations() for ch in bare[:2]):
+            found["place-in-brand"] = 1.0  # 爱山东, 赣服通, 鲁通码: brands are made of places
+        if "bare-brand" in flags:  # a quoted name with no kind word: only its form tells a brand from a slogan
+            for key in ("service-brand-form", "place-in-brand"):
+                if key in found:
+                    found[f"bare-brand&{key}"] = 1.0
+            if "system-verb" in flags:
+                found["bare-brand&system-verb"] = 1.0
     for flag in flags:
         if flag in _FLAGS:
             found[f"flag:{flag}"] = 1.0
+    if not flags & _SOFT_FLAGS:
+        found["rules-keep"] = 1.0  # what the candidate rules alone would keep: none of their doubts
     stem = stem_of(name, kind_word)
     size = len(stem)
     found["stem:" + ("0-2" if size <= 2 else "3-4" if size <= 4 else "5-8" if size <= 8 else "9+")] = 1.0
+    if size:
+        generic = sum(len(m.group()) for m in _GENERIC_WORDS.finditer(stem))
+        if generic / size >= 0.6:
+            found["stem-mostly-generic"] = 1.0  # 数字经济平台, 综合性服务平台: words any platform could have
     for word_class, pattern in _COMPILED.items():
         count = len(pattern.findall(name))
         if count:
@@ -105,7 +126,7 @@ def features(*, name: str, kind: str, branded: bool, flags: frozenset, kind_word
     found[f"genre:{genre}"] = 1.0
     for key, value in (("national", context.national), ("in-review", context.in_review),
                        ("company-subject", context.company_subject), ("company-in-clause", context.company_in_clause),
-                       ("build-verb", context.build_verb_before),
+                       ("build-verb", context.build_verb_before), ("acted-after", context.acted_after),
                        ("quantity-before", context.quantity_before), ("repeated", context.repeated)):
         if value:
             found[key] = 1.0

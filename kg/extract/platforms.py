@@ -477,6 +477,7 @@ def platform_candidates(context: DocContext) -> list[Candidate]:
             company_subject=bool(_COMPANY_SUBJECT.search(clean, 0, mention.start)),
             company_in_clause=bool(_COMPANY_IN_CLAUSE.search(clean, clause_start, mention.start)),
             build_verb_before=bool(_VERB.search(clean, clause_start, mention.start)),
+            acted_after=bool(re.match(_ACTED_AFTER, clean[mention.end:])),
             quantity_before=quantity_before(clean, mention.start),
             repeated=counts[canonical_key(mention.name)] > 1)
         values = features(name=mention.name, kind=mention.kind, branded=mention.branded, flags=mention.flags,
@@ -500,6 +501,57 @@ def decided_keys(candidates: list[Candidate], model) -> set[str]:
     return {key for key, values in grouped.items() if model.accepts(merge_features(values))}
 
 
+# The platform is the means: 依托X推进Y, 通过X实现Y, 发挥X作用…实现Y.
+_INSTRUMENTAL = re.compile(r"(?:依托|通过|利用|基于|借助|运用|依靠|用好|发挥|以)[^，。；、]{0,6}$")
+# The platform is the subject that carries it: X支撑Y, X建成投用，实现Y, X服务于Y.
+_CARRIES = re.compile(r"^[^。；、]{0,12}?(?:支撑|支持|服务于|承载|助力|赋能|实现|推进|推动|开展|提供|实行|落实|深化)")
+# The initiative is the purpose: 围绕Y优化X, 面向Y建设X; or the platform's attribute: Y…的X.
+_PURPOSE = re.compile(r"(?:围绕|聚焦|面向|服务|为)“?$")
+
+
+_COORDINATED = re.compile(r"(?:及其|及|和|与|、)(?:移动端|客户端|APP|小程序)?")
+
+
+def served_initiatives(sentence: str, mention: PlatformMention, initiatives: tuple,
+                       others: tuple[tuple[int, int], ...] = ()) -> list[str]:
+    """Initiatives the sentence says the platform is for: the platform is the means (依托X推进Y),
+    the subject that carries it (X支撑Y), or the initiative is its purpose (围绕Y升级X) or its
+    attribute (完善Y的X). Two things that only stand in one enumeration are not linked, and a
+    platform named in between (``others``: spans of the sentence's other platforms) takes over.
+
+    >>> m = PlatformMention(2, 12, "省一体化政务服务平台", "省一体化政务服务平台", "system", False)
+    >>> from kg.extract.mentions import find_initiatives
+    >>> text = "依托省一体化政务服务平台，推进“一网通办”。"
+    >>> len(served_initiatives(text, m, find_initiatives(text)))
+    1
+    >>> text = "建成人口库、法人库、省一体化政务服务平台和社会信用体系。"
+    >>> m = PlatformMention(12, 22, "省一体化政务服务平台", "省一体化政务服务平台", "system", False)
+    >>> served_initiatives(text, m, find_initiatives(text))
+    []
+    """
+    clause_start = max(sentence.rfind(ch, 0, mention.start) for ch in "，。；：！？、") + 1
+    means = bool(_INSTRUMENTAL.search(sentence, clause_start, mention.start))
+    served = []
+    for start, end, _label, iri in initiatives:
+        taken_over = any(min(start, mention.start) < o_start and o_end <= max(end, mention.end) for o_start, o_end in others)
+        if taken_over and not (means and start >= mention.end):
+            continue
+        if start >= mention.end:
+            between = sentence[mention.end:start]
+            if "；" in between:
+                continue  # another clause of the sentence
+            carried = _CARRIES.match(between)
+            if means or (carried and "，" not in between[carried.end():]):
+                served.append(iri)  # the initiative is what the carrying verb governs, not a later clause's
+        elif end <= mention.start:
+            between = sentence[end:mention.start]
+            if re.search(r"[，。；：！？]", between):
+                continue
+            if _PURPOSE.search(sentence, 0, start) or "的" in between:
+                served.append(iri)
+    return served
+
+
 @register_extractor("platforms")
 def extract_platforms(context: DocContext, extraction: Extraction) -> None:
     collect = Collector(extraction)
@@ -519,7 +571,7 @@ def extract_platforms(context: DocContext, extraction: Extraction) -> None:
         clean = text[sentence.norm_start:sentence.norm_end]
         mentions = [c.mention for c in candidates]
         accepted = {id(c.mention) for c in candidates if candidate_key(c.mention) in accepted_keys}
-        served = [iri for _, _, _, iri in find_initiatives(clean)]
+        initiatives_here = find_initiatives(clean)
         aliases_of: dict[int, str] = {}  # mention start -> the name it explains: X（或Y）
         for first, second in zip(mentions, mentions[1:]):
             if re.fullmatch(r"（或?", clean[first.end:second.start]) and clean.startswith("）", second.end):
@@ -561,5 +613,7 @@ def extract_platforms(context: DocContext, extraction: Extraction) -> None:
             entity.add("gk:statedIn", Ref(context.iri))
             evidence = context.sentence_evidence(sentence)
             add_evidence(entity, evidence)
-            for initiative in served:
+            others = tuple((m.start, m.end) for m in mentions if m is not mention and id(m) in accepted
+                           and not _COORDINATED.fullmatch(clean[mention.end:m.start]))  # X及其移动端Y share Y's links
+            for initiative in served_initiatives(clean, mention, initiatives_here, others):
                 collect.relate(entity.iri, "gk:serves", initiative, evidence)

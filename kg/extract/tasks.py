@@ -32,6 +32,7 @@ REVIEW_SECTION = re.compile(r"回顾|过去(?:一|五|的一)年|工作总结|�
 _DATE = re.compile(r"(?P<y>20\d{2})年(?P<m>1[0-2]|0?[1-9])月(?P<d>3[01]|[12]\d|0?[1-9])日")
 _MONTH_END = re.compile(r"(?P<y>20\d{2})年(?P<m>1[0-2]|0?[1-9])月(?:底|末)")
 _YEAR_END = re.compile(r"(?P<y>20\d{2})年(?:底|年底|末|年末)")
+_BY_YEAR = re.compile(r"(?:力争|争取|确保)?到(?P<y>20\d{2})年(?![底末\d])")  # 力争到2025年: by the end of 2025
 _HALF = re.compile(r"(?P<y>20\d{2})年(?P<h>上|下)半年")
 _BARE_YEAR_END = re.compile(r"(?<![年\d])(?:今年|年)(?:底|末)(?:前|之前)")
 _RECURRING = re.compile(r"每(?:年|季度|半年|月|周|日|天)(?:[^，。；]{0,16}?\d{1,2}日(?:前|之前))?|次月\d{1,2}日(?:前|之前)")
@@ -57,6 +58,8 @@ def parse_deadlines(text: str, *, plan_year: int | None = None) -> list[Deadline
 
     >>> [(d.date.isoformat(), d.text) for d in parse_deadlines("于2023年6月30日前完成定级备案。")]
     [('2023-06-30', '2023年6月30日前')]
+    >>> [(d.date.isoformat(), d.text) for d in parse_deadlines("力争到2025年，产业规模突破1万亿元。")]
+    [('2025-12-31', '力争到2025年')]
     >>> [(d.date, d.text) for d in parse_deadlines("每季度结束后的次月15日前报送。")]
     [(None, '每季度结束后的次月15日前')]
     """
@@ -69,7 +72,7 @@ def parse_deadlines(text: str, *, plan_year: int | None = None) -> list[Deadline
         # Extend over the cue that makes it a deadline (前, 之前, 完成).
         cue = _DEADLINE_CUE.match(text, end)
         labelled = bool(_TIME_LABEL.search(text, 0, start))
-        if (date is not None and not cue and not labelled and not text[start:end].endswith("前")
+        if (date is not None and not cue and not labelled and not text[start:end].endswith("前") and "到" not in text[start:end]
                 and not re.search(r"(于|在|到|至|截至)$", text[max(0, start - 2):start])):
             return
         end = cue.end() if cue and cue.group() != "完成" else end
@@ -87,6 +90,8 @@ def parse_deadlines(text: str, *, plan_year: int | None = None) -> list[Deadline
         if _TIME_LABEL.search(text, 0, match.start()):
             add(_last_day(int(match["y"]), int(match["m"])), match.start(), match.end())
     for match in _YEAR_END.finditer(text):
+        add(datetime.date(int(match["y"]), 12, 31), match.start(), match.end())
+    for match in _BY_YEAR.finditer(text):
         add(datetime.date(int(match["y"]), 12, 31), match.start(), match.end())
     for match in _HALF.finditer(text):
         year = int(match["y"])
