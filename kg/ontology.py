@@ -221,15 +221,19 @@ class Division:
         return {"province": "Province", "prefecture": "City", "county": "District"}[self.level]
 
 
+def _csv_rows(name: str) -> tuple[Path, list[dict]]:
+    path = ontology_dir() / name
+    try:
+        with open(path, encoding="utf-8", newline="") as handle:
+            return path, list(csv.DictReader(handle))
+    except OSError as exc:
+        raise OntologyError(f"{path}: {exc.strerror}", fix="reinstall govkg") from None
+
+
 @functools.lru_cache(maxsize=1)
 def divisions() -> dict[str, Division]:
     """Every province-, prefecture- and county-level division of China by GB/T 2260 code."""
-    path = ontology_dir() / DIVISIONS_FILE
-    try:
-        with open(path, encoding="utf-8", newline="") as handle:
-            rows = list(csv.DictReader(handle))
-    except OSError as exc:
-        raise OntologyError(f"{path}: {exc.strerror}", fix="reinstall govkg") from None
+    path, rows = _csv_rows(DIVISIONS_FILE)
     result = {}
     for line, row in enumerate(rows, start=2):
         code = row.get("code") or ""
@@ -246,11 +250,6 @@ def divisions() -> dict[str, Division]:
 def province_abbreviations() -> dict[str, str]:
     """One-character abbreviations of the province-level divisions (简称: 鲁, 豫, 赣 …) -> code.
     Government brands are made of them (赣服通, 鲁通码, 豫事办)."""
-    path = ontology_dir() / ABBREVIATIONS_FILE
-    try:
-        with open(path, encoding="utf-8", newline="") as handle:
-            rows = list(csv.DictReader(handle))
-    except OSError as exc:
-        raise OntologyError(f"{path}: {exc.strerror}", fix="reinstall govkg") from None
+    _, rows = _csv_rows(ABBREVIATIONS_FILE)
     return {abbreviation: row["code"] for row in rows
             for abbreviation in (row["abbreviation"], row.get("alternative") or "") if abbreviation}

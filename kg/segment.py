@@ -22,7 +22,7 @@ HEADING_PATTERNS: tuple[tuple[int, re.Pattern], ...] = (
     (1, re.compile(rf"^[{_CN_NUM}]+、")),
     (2, re.compile(rf"^（[{_CN_NUM}]+）")),
     (3, re.compile(rf"^第[{_CN_NUM}\d]+条")),
-    (3, re.compile(r"^\d{1,3}(?:[.．、](?!\d)|\s)")),
+    (3, re.compile(r"^\d{1,3}(?:[.．、](?!\d)|[.．](?=\d{3,}[\u4e00-\u9fff“])|\s)")),  # 3.12345热线…: item 3
     (4, re.compile(r"^（\d{1,3}）")),
     (5, re.compile(r"^[①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳]")),
 )

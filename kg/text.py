@@ -97,7 +97,9 @@ def _broken_line_breaks(text: str) -> list[tuple[int, int]]:
         following_end = text.find("\n", match.end())
         following = text[match.end(): following_end if following_end >= 0 else len(text)]
         long_enough = len(previous) >= 40 or (len(previous) >= 30 and not _HEADING_START.match(previous))
-        if (long_enough and re.search("[，、；。]", previous) and previous[-1] not in _TERMINAL and following and line_start > 0
+        table_row = len(re.findall(r"\S[ \t]+(?=\S)", previous)) >= 2  # cells of a table row: one row per line
+        if (long_enough and not table_row and re.search("[，、；。]", previous) and previous[-1] not in _TERMINAL
+                and following and line_start > 0
                 and not _HEADING_START.match(following) and not _DOC_NUMBER_LINE.match(following.strip())
                 and re.match(rf"[{_CJK}{_CJK_PUNCT}\w]", following)):
             spans.append((match.start(), match.end()))

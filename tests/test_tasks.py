@@ -71,3 +71,45 @@ def test_a_regulation_has_no_task_section_and_a_work_report_tasks_are_the_years_
 def test_task_numbers_as_printed_without_brackets():
     assert task_number(_h(3, "12.", "")) == "12"
     assert task_number(_h(2, "（三）", "")) == "三"
+
+
+def _extract(text):
+    from kg.extract import extract_document
+    from kg.model import Source
+    from kg.segment import split_documents
+    from kg.text import normalize
+
+    source = Source(name="s.txt", text=text, encoding="utf-8", sha256="0", format="txt")
+    (segment,) = split_documents(source, normalize(text))
+    return extract_document(segment)
+
+
+def _tasks(extraction):
+    return sorted(e.label for e in extraction.entities if e.type == "Task")
+
+
+def test_an_assessment_schemes_items_with_assessing_units_are_tasks():
+    extraction = _extract("某市2024年度数字政府建设考评办法\n\n一、考评内容\n\n"
+                          "1.政务服务事项网上可办率达到100%（20分，牵头考核单位：市政务服务局）。\n\n"
+                          "2.按时完成数据归集（10分，牵头考核单位：市大数据局，配合单位：市财政局）。\n\n"
+                          "3.12345热线按时办结率（10分，牵头考核单位：市政府办公室）。\n\n二、考评方式\n\n（一）年底集中考评。\n")
+    assert extraction.document.type == "AssessmentScheme"
+    # item 3 starts with a hotline number, not a decimal; titles leave the note out
+    assert _tasks(extraction) == ["1. 政务服务事项网上可办率达到100%", "2. 按时完成数据归集", "3. 12345热线按时办结率"]
+    leads = [r for r in extraction.relations if r.predicate == "gk:leadUnit"]
+    assert len(leads) == 3 and all("牵头考核单位" in r.evidence[0].quote for r in leads)
+
+
+def test_numbered_items_with_a_note_are_tasks_in_any_section_and_rows_of_task_tables_too():
+    extraction = _extract("某市政务数据管理暂行办法\n\n第一章 总则\n\n第一条 为规范管理，制定本办法。\n\n"
+                          "附件\n\n1.建设全市公共数据目录系统（牵头单位：市大数据局；完成时限：2024年底前）\n\n"
+                          "序号　重点任务　牵头单位　配合单位　完成时限\n"
+                          "1　建成一体化政务服务平台　市大数据局　市政务服务局、市财政局　2024年底前\n"
+                          "2　开展数据安全评估　市委网信办　市公安局　2024年6月底前\n")
+    assert extraction.document.type == "Regulation"
+    tasks = {e.label: e for e in extraction.entities if e.type == "Task"}
+    # 第一条 states a provision (no note, no deadline): no task
+    assert sorted(tasks) == ["1. 建成一体化政务服务平台", "1. 建设全市公共数据目录系统", "2. 开展数据安全评估"]
+    assert [str(d) for d in tasks["2. 开展数据安全评估"].props["gk:deadline"]] == ["2024-06-30"]
+    units = {r.predicate for r in extraction.relations if r.subject == tasks["1. 建成一体化政务服务平台"].iri}
+    assert {"gk:leadUnit", "gk:supportUnit"} <= units

@@ -40,7 +40,7 @@ LEFT_BOUNDARIES = (
     "及其", "以及", "并与", "并", "将", "把", "在", "为", "以", "向", "从", "由", "对", "等", "的", "是", "有", "到", "至", "让", "使", "可", "要",
 )
 # Two-character words that contain a one-character boundary but are content words (在线, 协同 …).
-CONTENT_WORDS = ("在线", "协同", "共同", "同步", "等级", "有声", "有效", "可视", "可信", "要素", "对象", "对外", "以上",
+CONTENT_WORDS = ("在线", "协同", "有害", "共同", "同步", "等级", "有声", "有效", "可视", "可信", "要素", "对象", "对外", "以上",
                  "为民", "为企", "并联", "及时", "将来", "的士", "从业", "由来", "向导", "到期", "至上", "使用", "不可")
 _LEFT_BOUNDARY = re.compile("|".join(sorted(map(re.escape, LEFT_BOUNDARIES), key=len, reverse=True)))
 CONJUNCTIONS = ("及", "和", "与", "或", "and")  # inside names unless a name ends right before them
@@ -371,8 +371,10 @@ def _phrases(text: str) -> list[PlatformMention]:
         stem = _SCOPE_PREFIX.sub("", core)[: -len(cue)] if core.endswith(cue) else ""
         if len(name) > _MAX_NAME or len(stem) < 2 or stem in _GENERIC_STEMS or _COMPANY.search(name):
             continue
-        if re.search(r"各|相关|有关|或者|不同", name):
-            continue  # a category: 各类业务系统, 相关平台
+        if re.search(r"各|相关|有关|或者|不同|分领域|分行业|行业分|分区域", name):
+            continue  # a category: 各类业务系统, 相关平台, 分领域大脑
+        if re.fullmatch(r"[一二三四五六七八九十百千两\d]+", stem) or re.search(r"(?:与|和|及)(?:平台|系统)$", name):
+            continue  # a count (四链) or a coordination cut short (政府与平台): no name
         if _GENERIC_MODIFIERS.match(stem) and (not _SCOPE_PREFIX.match(name) or (
                 cue in ("系统", "平台") and stem.endswith(("业务", "信息")))):
             # made of generic modifiers only (业务系统, 政务信息系统): a category. A city's one system

@@ -23,7 +23,8 @@ from .mentions import find_initiatives
 # Top-level sections whose items are context, not tasks.
 NON_TASK_SECTIONS = ("总体要求", "指导思想", "基本原则", "发展现状", "面临形势", "形势", "保障措施", "组织实施", "工作要求",
                      "工作安排", "附则", "总则", "工作目标", "主要目标", "发展目标", "实施步骤", "进度安排", "职责分工",
-                     "监督管理", "法律责任", "组织保障", "保障机制", "工作原则", "基本情况", "背景")
+                     "监督管理", "法律责任", "组织保障", "保障机制", "工作原则", "基本情况", "背景",
+                     "考评方式", "考核方式", "考评程序", "考核程序", "结果运用", "评分办法", "计分方法", "考核组织")
 # Genres that state provisions, not a list of tasks: an item is a task there only with a note or deadline.
 PROVISION_GENRES = ("Regulation", "Article", "Notice", "Decision", "Speech")
 # The review of past work in a report (一、2023年工作回顾, 过去五年工作回顾): results, not tasks or goals.
@@ -142,6 +143,91 @@ def task_headings(headings: list[Heading], *, genre: str = "Plan") -> list[tuple
     return result
 
 
+# A task table's header: a column of tasks and a column of responsible units (序号 重点任务 牵头单位 …).
+_TASK_COLUMN = re.compile(r"任务|事项|工作内容|举措|措施|内容|考核指标|考核内容|指标")
+_LEAD_COLUMN = re.compile(r"牵头|责任单位|责任部门|主办|考核单位")
+_SUPPORT_COLUMN = re.compile(r"配合|参与|协办|协同|参加")
+_TIME_COLUMN = re.compile(r"时限|时间|期限|进度")
+_CELL_BREAK = re.compile(r"[\t　]+| {2,}|\s*[|｜]\s*")
+_ROW_NUMBER = re.compile(r"^(?:\d{1,3}|[一二三四五六七八九十]{1,3})[.．、]?$")
+
+
+@dataclass(frozen=True)
+class TableRow:
+    number: str
+    task: str
+    lead: str
+    support: str
+    time: str
+    start: int  # clean offsets of the row
+    end: int
+
+
+def table_rows(context: DocContext) -> list[TableRow]:
+    """Rows of task tables (annexes, assessment schemes): after a header row naming a task column
+    and a unit column, every row that starts with a number, its cells split where the original
+    text separates them (tabs, ideographic spaces, two spaces, bars)."""
+    from ..segment import paragraphs
+
+    norm = context.norm
+    segment = context.segment
+    rows, columns = [], None
+    for paragraph in paragraphs(norm, norm.to_clean(segment.start), norm.to_clean(segment.end)):
+        cells = [c.strip() for c in _CELL_BREAK.split(norm.quote(paragraph.start, paragraph.end).strip()) if c.strip()]
+        if len(cells) >= 3 and any(_TASK_COLUMN.search(c) for c in cells) and any(_LEAD_COLUMN.search(c) for c in cells) \
+                and all(len(c) <= 12 for c in cells):
+            columns = {"task": next(i for i, c in enumerate(cells) if _TASK_COLUMN.search(c)),
+                       "lead": next(i for i, c in enumerate(cells) if _LEAD_COLUMN.search(c)),
+                       "support": next((i for i, c in enumerate(cells) if _SUPPORT_COLUMN.search(c)), None),
+                       "time": next((i for i, c in enumerate(cells) if _TIME_COLUMN.search(c)), None)}
+            continue
+        if columns is None:
+            continue
+        if len(cells) < 3 or not _ROW_NUMBER.match(cells[0]):
+            if not (len(cells) >= 3):
+                columns = None  # the table has ended
+            continue
+        cell = lambda key: cells[columns[key]] if columns.get(key) is not None and columns[key] < len(cells) else ""
+        rows.append(TableRow(number=re.sub(r"[.．、]", "", cells[0]), task=cell("task"), lead=cell("lead"),
+                             support=cell("support"), time=cell("time"), start=paragraph.start, end=paragraph.end))
+    return rows
+
+
+def _without_note(title: str) -> str:
+    """A task's title without the responsibility note printed in it: 按时完成数据归集（10分，牵头考核单位：X） →
+    按时完成数据归集."""
+    note = _NOTE_OPENING.search(title)  # the note may be cut short where the title line ends (；)
+    return (title[:note.start()].rstrip("，,。；;：: ") or title) if note else title
+
+
+_NOTE_OPENING = re.compile(r"[（(〔【](?=[^）)〕】]*(?:牵头|责任单位|责任部门|配合|主办|协办|完成时限|考核单位))")
+
+
+def _table_tasks(context: DocContext, collect: Collector, plan_year: int | None) -> None:
+    for index, row in enumerate(table_rows(context)):
+        if not row.task or not row.lead:
+            continue
+        title = re.split(r"[。；]", row.task, maxsplit=1)[0]
+        task = collect.entity(iris.task(context.iri, f"table-{index}-{row.number}"), "Task", label=f"{row.number}. {title}")
+        task.add("gk:taskNumber", row.number)
+        task.add("dcterms:title", title)
+        task.add("dcterms:isPartOf", Ref(context.iri))
+        if context.region_iri:
+            task.add("gk:inRegion", Ref(context.region_iri))
+        evidence = context.evidence(row.start, row.end, ("表格",))
+        add_evidence(task, evidence)
+        for text, role in ((row.lead, "lead"), (row.support, "support")):
+            for name in re.split(r"[、，,；;/\s]+", text):
+                name = re.sub(r"[（(]牵头[）)]$", "", name.strip())
+                if len(name) >= 2:
+                    department = department_entity(collect, context, name)
+                    collect.relate(task.iri, "gk:leadUnit" if role == "lead" else "gk:supportUnit", department.iri, evidence)
+        for deadline in parse_deadlines(row.time or row.task, plan_year=plan_year):
+            if deadline.date:
+                task.add("gk:deadline", deadline.date)
+            task.add("gk:deadlineText", deadline.text)
+
+
 @register_extractor("tasks")
 def extract_tasks(context: DocContext, extraction: Extraction) -> None:
     collect = Collector(extraction)
@@ -162,10 +248,11 @@ def extract_tasks(context: DocContext, extraction: Extraction) -> None:
         if not in_task_section and not notes and not any(d.date for d in deadlines):
             continue
         path = "-".join(task_number(h) for h in (*ancestors, heading))
-        task = collect.entity(iris.task(context.iri, path), "Task", label=f"{task_number(heading)}. {heading.title}")
+        title = _without_note(heading.title)
+        task = collect.entity(iris.task(context.iri, path), "Task", label=f"{task_number(heading)}. {title}")
         task.add("gk:taskNumber", task_number(heading))
-        if heading.title:
-            task.add("dcterms:title", heading.title)
+        if title:
+            task.add("dcterms:title", title)
         task.add("dcterms:isPartOf", Ref(context.iri))
         if context.region_iri:
             task.add("gk:inRegion", Ref(context.region_iri))
@@ -190,3 +277,4 @@ def extract_tasks(context: DocContext, extraction: Extraction) -> None:
                         collect.relate(task.iri, "gk:concerns", entity.iri, evidence)
         for start, stop, _label, initiative in find_initiatives(body):
             collect.relate(task.iri, "gk:concerns", initiative, context.evidence(c_start + start, c_start + stop, section))
+    _table_tasks(context, collect, plan_year)
