@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Callable
 
 from .errors import BuildFailed, KGError, NotFoundError, SourceError
-from .pipeline import STAGES, BuildState, Stage
+from .pipeline import STAGES, BuildState, Stage, document_row
 
 DEFAULT_DATA = Path("data")
 DEFAULT_OUT = Path("out")
@@ -45,11 +45,7 @@ def _count(state: BuildState) -> tuple[dict[str, int], list[dict]]:
     per_document = []
     for source in state.sources:
         for extraction in state.extractions.get(source.name, []):
-            kinds = collections.Counter(e.type for e in extraction.entities)
-            kinds["relations"] = len(extraction.relations)
-            per_document.append({"source": source.name, "document": extraction.document.label,
-                                 "genre": extraction.document.type, "counts": dict(sorted(kinds.items())),
-                                 "undetermined": list(extraction.undetermined)})
+            per_document.append(document_row(source.name, extraction))
             for entity in [extraction.document, *extraction.entities]:
                 if entity.iri not in seen:
                     seen.add(entity.iri)

@@ -3,6 +3,7 @@ validate -> serialize. Only ``read`` and ``serialize`` touch the file system; ``
 stops after any stage and returns what it produced."""
 from __future__ import annotations
 
+import collections
 import enum
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +24,18 @@ class Stage(str, enum.Enum):
 
 
 STAGES = [stage.value for stage in Stage]
+
+
+def document_row(source_name: str, extraction: Extraction) -> dict:
+    """What the build reports of one document: its genre, counts per type, where its title,
+    genre and region came from (gk:FactBasis local names) and what could not be determined."""
+    kinds = collections.Counter(e.type for e in extraction.entities)
+    kinds["relations"] = len(extraction.relations)
+    document = extraction.document
+    bases = {fact: value.iri.rsplit("basis-", 1)[-1] for fact in ("title", "genre", "region")
+             if (value := document.first(f"gk:{fact}Basis")) is not None}
+    return {"source": source_name, "document": document.label, "genre": document.type,
+            "counts": dict(sorted(kinds.items())), "bases": bases, "undetermined": list(extraction.undetermined)}
 
 
 @dataclass
@@ -201,7 +214,6 @@ def build_source(source: Source, validate: bool = True, background: bool = False
     of work of a store build, run in a worker process with ``--jobs``. With ``background`` (a
     one-process build), validation runs in a forked child and ``report`` is its
     :class:`BackgroundValidation`."""
-    import collections
 
     from . import iris
     from .rdf import to_dataset
@@ -218,11 +230,7 @@ def build_source(source: Source, validate: bool = True, background: bool = False
         report = _validate_triples(triples)
     documents, types = [], {}
     for extraction in extractions:
-        kinds = collections.Counter(e.type for e in extraction.entities)
-        kinds["relations"] = len(extraction.relations)
-        documents.append({"source": source.name, "document": extraction.document.label,
-                          "genre": extraction.document.type, "counts": dict(sorted(kinds.items())),
-                                 "undetermined": list(extraction.undetermined)})
+        documents.append(document_row(source.name, extraction))
         for entity in [extraction.document, *extraction.entities]:
             types.setdefault(entity.iri, entity.type)
     return SourceResult(source.name, source.sha256, ntriples(triples), documents, types,

@@ -27,7 +27,9 @@ def build_summary(result, *, text: bool = False):
         lines.append(f"{len(state.unchanged)} unchanged source file(s) skipped (already in the store)")
     for row in result.per_document:
         counts = ", ".join(f"{k} {v}" for k, v in row["counts"].items())
-        lines.append(f"  {row['genre']:<20} {row['document']}: {counts}")
+        bases = row.get("bases") or {}
+        said = "; ".join(f"{fact} from {basis}" for fact, basis in bases.items() if basis != "title-line")
+        lines.append(f"  {row['genre']:<20} {row['document']}: {counts}" + (f"  [{said}]" if said else ""))
     if result.counts:
         lines.append("entities: " + ", ".join(f"{k} {v}" for k, v in result.counts.items()))
     if result.conforms is not None:

@@ -153,3 +153,24 @@ def test_a_plan_merges_spellings_and_leaves_out_companies_systems(tmp_path):
         ["工信部通信网络安全防护管理系统"],
         ["公共收缴支付平台", "政务服务统一公共收缴支付平台"],
     ])
+
+
+def _platform_regions(title, sentence):
+    from kg.extract import extract_document
+    from kg.model import Source
+    from kg.segment import split_documents
+
+    text = f"{title}\n\n一、主要任务\n\n1.{sentence}\n"
+    source = Source(name="plan.txt", text=text, encoding="utf-8", sha256="0", format="txt")
+    (segment,) = split_documents(source, normalize(text))
+    extraction = extract_document(segment, only=["platforms"])
+    return {e.label: e.first("gk:inRegion").iri.rsplit("/", 1)[-1] for e in extraction.entities if e.type == "Platform"}
+
+
+def test_a_platform_belongs_to_the_governing_documents_region_not_to_a_place_word_in_its_name():
+    # a province's plan naming a city's centre: the province's plan states it, so it is the province's
+    assert _platform_regions("山东省数字政府建设实施方案（2024—2026年）", "建设济南市政务服务数据共享平台。") == {
+        "济南市政务服务数据共享平台": "370000"}
+    # a city's plan naming its province's system: the province's
+    assert _platform_regions("青岛市数字政府建设实施方案（2024—2026年）", "接入山东省一体化政务服务平台。") == {
+        "山东省一体化政务服务平台": "370000"}

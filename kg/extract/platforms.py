@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from .. import iris
 from ..model import Extraction, Ref
 from ..ontology import divisions, initiatives, platform_kind_cues
-from ..regions import COUNTRY_CODE, find_regions
+from ..regions import COUNTRY_CODE, ancestors, find_regions
 from . import register_extractor
 from .context import Collector, DocContext, add_evidence
 from .mentions import find_initiatives, region_entity
@@ -425,14 +425,16 @@ def canonical_key(name: str, region_names: tuple[str, ...] = ()) -> str:
 
 
 def _owner(name: str, sentence: str, context: DocContext) -> str | None:
-    """Region code owning a platform: the region its name starts with; the country for
-    国家/全国 names; the province for 省… names in a city's plan; else the document's region."""
+    """Region code owning a platform: the governing document's region; the country for 国家/全国
+    names; the province for 省… names, or names that start with the province, in a city's plan.
+    A place word inside a name (济南 in a province's 济南黄河大数据中心, 临沂 in a slogan) does not
+    move the platform out of the document that states it."""
     named = [m for m in find_regions(name, context=context.region_code) if m.start == 0]
-    if named:
+    region = context.region_code
+    if named and (region is None or named[0].code == region or named[0].code in ancestors(region)):
         return named[0].code
     if name.startswith(("国家", "全国")) or re.search(r"(国家|全国|部级|部委)(统一|级)?$", sentence[: sentence.find(name)] if name in sentence else ""):
         return COUNTRY_CODE
-    region = context.region_code
     if region and region != COUNTRY_CODE and name.startswith(("省", "全省")) and divisions()[region].level != "province":
         return divisions()[region].parent
     return region
