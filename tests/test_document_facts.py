@@ -213,3 +213,16 @@ def test_the_build_says_per_document_what_it_could_not_determine(tmp_path):
     assert "steps.txt: no governing region found" in text
     assert "steps.txt: 3 numbered items but no task found" in text
     assert "not determined: goals in 1, region in 2, tasks in 1, title in 1 of 2 document(s)" in text
+
+
+def test_an_adoption_is_a_commitment_not_a_passing_mention():
+    text = ("山东省数字经济发展实施方案（2024—2026年）\n\n一、主要任务\n\n"
+            "1.落实《关于构建数据基础制度更好发挥数据要素作用的意见》，推动出台《山东省数据条例》。\n\n"
+            "2.在智能制造、智慧城市等重点领域培育数据商。建设人工智能超算中心。\n\n3.深化“一网通办”。\n")
+    extraction = document(text)
+    from kg.ontology import initiatives
+    labels = {initiatives()[r.object].label for r in extraction.relations if r.predicate == "gk:adopts"}
+    mentioned = {initiatives()[r.object].label for r in extraction.relations if r.predicate == "gk:mentionsInitiative"}
+    assert "一网通办" in labels and "数据条例" in labels  # its own law, made by it
+    for passing in ("数据基础制度", "智能制造", "智慧城市", "人工智能"):  # a cited title, a field list, a name
+        assert passing in mentioned and passing not in labels

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import functools
+import re
 
 from .. import iris
 from ..model import Extraction, Ref
@@ -73,14 +74,44 @@ def find_initiatives(text: str) -> tuple[tuple[int, int, str, str], ...]:
     return tuple([(end - len(label) + 1, end + 1, label, iri) for end, (label, iri) in _initiative_automaton().iter_long(text)])
 
 
+_CITED_TITLE = re.compile(r"《[^》]*》")
+# An enumeration of fields, sectors or scenarios: 在智能制造、智慧城市等重点领域, 符合…等产业方向.
+_FIELD_LIST = re.compile(r"^[^。；：，,]{0,60}?等(?:重点|新兴|传统|典型)?(?:领域|行业|产业|场景|方向|技术|业态)")
+# Verbs that make a cited title the region's own work: 推动出台《X条例》, 开展《X》贯标.
+_OWN_TITLE = re.compile(r"(?:出台|制定|修订|编制|起草|开展|推进|研究制定)$")
+# The label is part of a project's, a park's or a facility's name: 人工智能超算中心, 智慧能源创新产业园.
+_INSIDE_A_NAME = re.compile(r"^[\u4e00-\u9fffA-Za-z0-9]{0,6}?(?:产业园|园区|项目|基地|超算中心|创新中心|研究院|实验室|小镇|文旅城|工厂|铜箔)")
+
+
+def passing_mention(sentence: str, start: int, end: int) -> bool:
+    """Whether an initiative label stands in the sentence without the document committing to it:
+    inside a cited title (落实《…构建数据基础制度…》; but 推动出台《X数据条例》 is its own), in a
+    list of fields or scenarios in one clause (在智能制造、
+    智慧城市等重点领域), or as part of a project's or park's name (智慧能源创新产业园).
+
+    >>> passing_mention("在智能制造、智慧城市等重点领域，培育数据商。", 1, 5)
+    True
+    >>> passing_mention("建设智慧城市，推进一网通办。", 2, 6)
+    False
+    """
+    for title in _CITED_TITLE.finditer(sentence):
+        if title.start() <= start and end <= title.end():
+            return not _OWN_TITLE.search(sentence, max(0, title.start() - 6), title.start())
+    before = sentence[max(0, sentence.rfind("，", 0, start) + 1):start]
+    if _FIELD_LIST.match(sentence[end:]) and ("、" in before or sentence[end:end + 1] == "、" or "在" in before or "等" in before):
+        return True
+    return bool(_INSIDE_A_NAME.match(sentence[end:]))
+
+
 @register_extractor("initiatives")
 def extract_initiatives(context: DocContext, extraction: Extraction) -> None:
     collect = Collector(extraction)
     text = context.norm.text
     adopter = context.region_iri  # an article governs no region, so it adopts nothing
     for sentence in context.body_sentences():
-        for start, end, _surface, concept in find_initiatives(text[sentence.norm_start:sentence.norm_end]):
+        clean = text[sentence.norm_start:sentence.norm_end]
+        for start, end, _surface, concept in find_initiatives(clean):
             evidence = context.sentence_evidence(sentence)
             collect.relate(context.iri, "gk:mentionsInitiative", concept, evidence)
-            if adopter:
+            if adopter and not passing_mention(clean, start, end):
                 collect.relate(adopter, "gk:adopts", concept, evidence)
