@@ -41,17 +41,36 @@ def region(code: str) -> str:
     return f"{BASE}region/{code}"
 
 
+_FILE_SAFE = re.compile(r"[^A-Za-z0-9._~-]+")
+
+
+def file_key(name: str) -> str:
+    """ASCII key of a file name that keeps every distinction the name makes — case, ``_``,
+    ``-``, ``.``, the extension — so two files never share a graph: characters an IRI path
+    segment cannot hold as they are become ``-``, and then a hash of the whole name is added.
+
+    >>> file_key("plan_a.txt"), file_key("plan-a.txt"), file_key("Plan.txt") != file_key("plan.TXT")
+    ('plan_a.txt', 'plan-a.txt', True)
+    >>> file_key("宁波.txt") != file_key("宁波.docx")
+    True
+    """
+    safe = _FILE_SAFE.sub("-", name).strip("-.")
+    if safe == name:
+        return safe
+    return (safe + "-" if safe else "x-") + _digest(name, size=8)
+
+
 def source(name: str) -> str:
-    return f"{BASE}source/{slug(name)}"
+    return f"{BASE}source/{file_key(name)}"
 
 
 def document(source_name: str, index: int) -> str:
-    return f"{BASE}doc/{slug(source_name.rsplit('.', 1)[0])}/{index}"
+    return f"{BASE}doc/{file_key(source_name)}/{index}"
 
 
 def document_graph(source_name: str) -> str:
     """Named graph holding everything extracted from one source file."""
-    return f"{GRAPH}{slug(source_name)}"
+    return f"{GRAPH}{file_key(source_name)}"
 
 
 def issue(title: str, number: str, date: str) -> str:

@@ -112,7 +112,7 @@ def test_outputs_parse_in_rdflib_and_pyoxigraph(sample_build):
     store = pyoxigraph.Store()
     store.bulk_load(path=str(out / "govkg.trig"), format=pyoxigraph.RdfFormat.TRIG)
     graphs = {str(g) for g in store.named_graphs()}
-    assert "https://w3id.org/govkg/graph/newsletter-2023-19-txt" in {g.strip("<>") for g in graphs}
+    assert "https://w3id.org/govkg/graph/newsletter_2023_19.txt" in {g.strip("<>") for g in graphs}
     jsonld = Graph().parse(out / "govkg.jsonld", format="json-ld")
     assert len(jsonld) == len(ttl)
 
@@ -126,3 +126,21 @@ def test_turtle_is_byte_identical_across_runs_and_hash_seeds(tmp_path):
                        check=True, cwd=tmp_path, env=env, capture_output=True)
         outputs.append((out / "govkg.ttl").read_bytes())
     assert outputs[0] == outputs[1]
+
+
+def test_files_whose_names_differ_only_in_punctuation_case_or_extension_stay_apart(tmp_path):
+    from kg import api
+
+    text = "某市数字政府建设实施方案（2024—2026年）\n\n一、主要任务\n\n1.建设{}。\n"
+    names = {"plan_a.txt": "甲平台", "plan-a.txt": "乙平台", "Plan.txt": "丙平台", "plan.md": "丁平台"}
+    for name, platform in names.items():
+        (tmp_path / name).write_text(text.format(platform), encoding="utf-8")
+    from kg.store import GraphStore
+
+    out = tmp_path.parent / (tmp_path.name + "-out")
+    api.build([tmp_path], out_dir=out, store=out / "store")
+    stored = {k: v for k, v in GraphStore(out / "store", read_only=True).sources().items() if k != "(ontology)"}
+    assert sorted(stored) == sorted(names)
+    assert len({s.graph for s in stored.values()}) == len(names)  # four graphs, none replacing another
+    again = api.build([tmp_path], out_dir=out, store=out / "store")
+    assert sorted(again.state.unchanged) == sorted(names)  # and a rebuild finds each one unchanged

@@ -34,11 +34,13 @@ def test_a_folder_of_work_reports_builds_with_a_region_for_every_file(work_repor
     assert regions == {p.name: p.stem + "市" for p in (DEVCORPUS / "work_reports").glob("*.txt")}
 
 
-def test_the_word_files_of_three_reports_read_as_their_text_files():
+def test_the_word_files_of_three_reports_read_as_their_text_files_beside_them():
     from kg import api
 
-    regions = _regions(api.build([DEVCORPUS / "docx"], out_dir=None, validate=False))
-    assert regions == {p.name: p.stem + "市" for p in (DEVCORPUS / "docx").glob("*.docx")}
+    # 宁波.docx beside 宁波.txt: two documents of the same city, neither replacing the other
+    regions = _regions(api.build([DEVCORPUS / "docx", DEVCORPUS / "work_reports"], out_dir=None, validate=False))
+    expected = {p.name: p.stem + "市" for folder in ("docx", "work_reports") for p in (DEVCORPUS / folder).iterdir()}
+    assert regions == expected and len(regions) == 23
 
 
 def test_every_work_report_yields_goals_tasks_and_adoptions(work_reports):
