@@ -362,6 +362,8 @@ def overlap(graph, region_a: str, region_b: str) -> OverlapResult:
     describe = _Describer(graph)
     sides: dict[str, list[Named]] = collections.defaultdict(list)
     for row in _rows(graph, "initiatives-compared", {"region_a": a, "region_b": b}):
+        if not row.get("side") or not row.get("initiative"):
+            continue  # neither region adopts anything: the query's optional parts come back unbound
         sides[row["side"]].append(Named(row["initiative"], row.get("initiative_label") or describe.named(row["initiative"]).label))
 
     def ordered(side: str) -> tuple[Named, ...]:

@@ -303,12 +303,11 @@ def sparql(query_or_file, name, params, fmt, graph_path, store, endpoint, user, 
     """
     from . import api
     from .errors import QueryError
+    from .sparql import query_from
 
     if not name and not query_or_file:
         raise QueryError("give a query, a .rq file or --name NAME", fix="see `govkg queries`")
-    query = query_or_file
-    if query_or_file and not name and Path(query_or_file).suffix == ".rq" or (query_or_file and Path(query_or_file).is_file()):
-        query = Path(query_or_file).read_text(encoding="utf-8")
+    query = query_from(query_or_file) if query_or_file and not name else query_or_file
     pairs = {}
     for param in params:
         key, sep, value = param.partition("=")

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from . import iris
 from .errors import SourceError
 from .model import Extraction, Segment, Source
 
@@ -77,7 +78,9 @@ def stage_read(state: BuildState, progress: Callable[[str], None] | None = None)
             continue
         seen[source.name] = path
         stored = known.get(source.name)
-        if stored is not None and stored.sha256 == source.sha256:
+        if stored is not None and stored.graph != iris.document_graph(source.name):
+            state.store.remove_source(source.name)  # stored under an earlier IRI scheme: rebuild it under this one
+        elif stored is not None and stored.sha256 == source.sha256:
             state.unchanged.append(source.name)
             continue
         state.sources.append(source)
@@ -215,7 +218,6 @@ def build_source(source: Source, validate: bool = True, background: bool = False
     one-process build), validation runs in a forked child and ``report`` is its
     :class:`BackgroundValidation`."""
 
-    from . import iris
     from .rdf import to_dataset
     from .serialize import ntriples
 
@@ -247,7 +249,6 @@ def stage_build_into_store(state: BuildState, *, jobs: int, validate: bool,
     import functools
     from concurrent.futures import ProcessPoolExecutor
 
-    from . import iris
     from .rdf import vocabulary_ntriples
 
     work = functools.partial(build_source, validate=validate, background=jobs <= 1)

@@ -41,14 +41,17 @@ def _line_of(data: bytes, position: int) -> int:
 def decode_text(path: Path, data: bytes) -> tuple[str, str]:
     """Decode plain text: UTF-8 (with or without BOM), else GB18030 (a superset of GBK/GB2312),
     else whatever charset-normalizer finds. Binary data and undecodable text raise SourceError."""
+    # A byte-order mark says the encoding outright; UTF-16 and UTF-32 text is full of NUL bytes.
+    if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        return _decode(path, data, "utf-32"), "utf-32"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return _decode(path, data, "utf-16"), "utf-16"
+    if data.startswith(b"\xef\xbb\xbf"):
+        return _decode(path, data[3:], "utf-8"), "utf-8-sig"
     if b"\x00" in data[:8192]:
         raise SourceError(path, "looks like a binary file (NUL bytes), not text",
                           line=_line_of(data, data.index(b"\x00")),
                           fix="convert it to UTF-8 text, or give a .docx/.pdf the right extension")
-    if data.startswith(b"\xef\xbb\xbf"):
-        return _decode(path, data[3:], "utf-8"), "utf-8-sig"
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return _decode(path, data, "utf-16"), "utf-16"
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError as utf8_error:
@@ -203,6 +206,10 @@ def join_pdf_pages(pages: list[str]) -> str:
 def read_source(path: str | Path) -> Source:
     """Read one file with the reader registered for its extension."""
     path = Path(path)
+    if not path.exists():
+        raise SourceError(path, "no such file or folder", fix="check the path")
+    if not path.is_dir() and not path.is_file():  # a FIFO, a socket, a device: reading it could block forever
+        raise SourceError(path, "is not a regular file", fix="give the file itself, not a pipe or a device")
     entry = READERS.get(path.suffix.lower())
     if entry is None:
         raise SourceError(path, f"unknown file type '{path.suffix or '(none)'}'",
@@ -237,9 +244,9 @@ def discover(paths: list[str | Path]) -> list[Path]:
         path = Path(raw)
         if path.is_dir():
             for child in sorted(path.rglob("*")):
-                if (child.is_file() and not any(part.startswith(".") for part in child.relative_to(path).parts)
+                if (not child.is_dir() and not any(part.startswith(".") for part in child.relative_to(path).parts)
                         and child.suffix.lower() in READERS and child.stem.upper() != "README"):
                     found.append(child)
         else:
-            found.append(path)
+            found.append(path)  # read_source says what is wrong with it (missing, a FIFO …)
     return found

@@ -611,6 +611,34 @@ def parse_header(text: str, *, name: str = "query") -> tuple[str, str, tuple[Que
     return title, " ".join(description), tuple(params)
 
 
+_QUERY_WORDS = re.compile(r"[{}\s]|\b(?:SELECT|ASK|CONSTRUCT|DESCRIBE|PREFIX)\b", re.I)
+
+
+def query_from(query_or_file: str) -> str:
+    """The query text a user gave: the text itself, or the contents of the ``.rq`` file it names.
+    Query text (braces, white space, a query keyword) never touches the file system, so a long
+    one-line query is never taken for a file name.
+
+    >>> query_from("ASK { ?s ?p ?o }")
+    'ASK { ?s ?p ?o }'
+    """
+    if _QUERY_WORDS.search(query_or_file) and not query_or_file.endswith(".rq"):
+        return query_or_file
+    path = Path(query_or_file)
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        if path.suffix == ".rq":
+            raise QueryError(f"{path}: no such query file", fix="check the path, or give the query text in quotes") from None
+        return query_or_file  # not a file: let the parser say what is wrong with it as a query
+    except UnicodeDecodeError as exc:
+        raise QueryError(f"{path}: not UTF-8 text (byte {exc.start})", fix="save the query file as UTF-8") from None
+    except IsADirectoryError:
+        raise QueryError(f"{path}: is a directory", fix="give a .rq file or the query text") from None
+    except OSError as exc:
+        raise QueryError(f"{path}: cannot read the query file ({exc.strerror})", fix="check the file's permissions") from None
+
+
 def _load(path: Path) -> NamedQuery:
     text = path.read_text(encoding="utf-8")
     title, description, params = parse_header(text, name=path.name)

@@ -98,12 +98,15 @@ class GraphStore:
         self._store.update(f"DROP SILENT GRAPH <{graph_iri}> ;\n{meta}INSERT DATA {{ GRAPH <{graph_iri}> {{\n{body}\n}} }}")
 
     def remove_source(self, source_name: str) -> bool:
-        stored = self.sources().get(source_name)
-        if stored is None:
+        """Drop a source's graph and its record — every record of that name, so a store written
+        under an earlier IRI scheme (graph or record IRIs minted differently) is cleaned too."""
+        name = _escape(source_name)
+        rows = list(self._store.query(
+            f"SELECT ?g WHERE {{ GRAPH <{META_GRAPH}> {{ ?s <{_NAME}> \"{name}\" ; <{_GRAPH}> ?g }} }}"))
+        if not rows:
             return False
-        node = iris.source(source_name)
-        self._store.update(f"DROP SILENT GRAPH <{stored.graph}> ;\n"
-                           f"DELETE WHERE {{ GRAPH <{META_GRAPH}> {{ <{node}> ?p ?o }} }}")
+        drops = "".join(f"DROP SILENT GRAPH <{row['g'].value}> ;\n" for row in rows)
+        self._store.update(f"{drops}DELETE WHERE {{ GRAPH <{META_GRAPH}> {{ ?s <{_NAME}> \"{name}\" ; ?p ?o }} }}")
         return True
 
     def ensure_ontology(self, triples_of) -> bool:

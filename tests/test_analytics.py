@@ -202,3 +202,13 @@ def test_networkx_is_imported_only_by_analytics():
     imports = re.compile(r"^\s*(?:import|from)\s+networkx\b", re.MULTILINE)
     offenders = [p.name for p in (ROOT / "kg").rglob("*.py") if p.name != "analytics.py" and imports.search(p.read_text(encoding="utf-8"))]
     assert offenders == []
+
+
+def test_overlap_of_two_regions_that_adopt_nothing(tmp_path):
+    from kg import api
+
+    (tmp_path / "a.txt").write_text("郑州市数据工作方案\n\n一、主要任务\n\n1.郑州市和开封市加强数据管理。郑州市、开封市要做好工作。\n",
+                                    encoding="utf-8")
+    graph = api.build([tmp_path], out_dir=None, validate=False).state.graph
+    result = analytics.overlap(graph, "郑州市", "开封市")
+    assert (result.shared, result.only_a, result.only_b, result.jaccard) == ((), (), (), 0.0)

@@ -177,3 +177,15 @@ def test_installed_console_script_smoke(tmp_path):
         pytest.skip("govkg is not installed in this environment")
     result = subprocess.run([script, "--version"], capture_output=True, text=True, cwd=tmp_path)
     assert result.returncode == 0 and re.match(r"govkg, version \d", result.stdout)
+
+
+def test_sparql_query_files_that_are_missing_or_not_utf8_and_long_one_line_queries(runner, tmp_path):
+    (tmp_path / "bad.rq").write_bytes('SELECT * WHERE { ?s ?p "'.encode() + b"\xff\xfe" + b'" }')
+    result = runner.invoke(main, ["sparql", str(tmp_path / "missing.rq"), "--graph", str(ROOT / "tests" / "fixtures" / "analytics_fixture.ttl")])
+    assert result.exit_code == 2 and result.stderr.strip().count("\n") == 0
+    assert "missing.rq: no such query file" in result.stderr
+    result = runner.invoke(main, ["sparql", str(tmp_path / "bad.rq"), "--graph", str(ROOT / "tests" / "fixtures" / "analytics_fixture.ttl")])
+    assert result.exit_code == 2 and "bad.rq: not UTF-8 text" in result.stderr
+    long_query = 'SELECT ?s WHERE { ?s ?p "' + "x" * 400 + '" }'  # once taken for a file name (ENAMETOOLONG)
+    result = runner.invoke(main, ["sparql", long_query, "--graph", str(ROOT / "tests" / "fixtures" / "analytics_fixture.ttl")])
+    assert result.exit_code == 0 and "(0 rows)" in result.stdout

@@ -143,3 +143,27 @@ def test_discover_walks_directories_in_order_and_skips_readmes(tmp_path):
     for name in ["b.txt", "a.md", "README.md", "sub/c.html", ".hidden.txt", "image.png"]:
         (tmp_path / name).write_text("x", encoding="utf-8")
     assert [p.relative_to(tmp_path).as_posix() for p in discover([tmp_path])] == ["a.md", "b.txt", "sub/c.html"]
+
+
+def test_utf16_and_utf32_with_a_byte_order_mark_are_read_as_text(tmp_path):
+    from kg.readers import read_source
+
+    text = "河南省数字政府建设实施方案\n\n一、主要任务\n"
+    for encoding, bom in (("utf-16-le", b"\xff\xfe"), ("utf-16-be", b"\xfe\xff"), ("utf-32-le", b"\xff\xfe\x00\x00")):
+        path = tmp_path / f"plan-{encoding}.txt"
+        path.write_bytes(bom + text.encode(encoding))
+        assert read_source(path).text == text
+
+
+def test_a_missing_path_and_a_pipe_are_one_line_errors_and_the_good_file_is_built(tmp_path):
+    import os
+
+    from kg import api
+
+    (tmp_path / "good.txt").write_text("河南省数字政府建设实施方案\n\n一、主要任务\n\n1.建设豫事办。\n", encoding="utf-8")
+    os.mkfifo(tmp_path / "pipe.txt")
+    result = api.build([tmp_path, tmp_path / "missing"], out_dir=None, validate=False)
+    assert sorted(str(e) for e in result.errors) == [
+        f"{tmp_path / 'missing'}: no such file or folder (check the path)",
+        f"{tmp_path / 'pipe.txt'}: is not a regular file (give the file itself, not a pipe or a device)"]
+    assert [s.name for s in result.state.sources] == ["good.txt"]

@@ -182,3 +182,29 @@ def test_a_new_source_caught_mid_load_is_rebuilt_whole(tmp_path):
 
     _build([src], tmp_path / "out", validate=False)
     assert set(GraphStore(tmp_path / "out" / "store", read_only=True).quads(graph)) == whole
+
+
+def test_a_store_written_under_the_earlier_graph_names_is_migrated(tmp_path):
+    """Stores built before sources were keyed on their whole name held plan_a.txt's graph as
+    graph/plan-a-txt: the next build drops that graph and its record and rebuilds the source."""
+    from kg import api
+    from kg.store import META_GRAPH, GraphStore, _GRAPH, _NAME
+
+    (tmp_path / "plan_a.txt").write_text("某市数字政府建设实施方案（2024—2026年）\n\n一、主要任务\n\n1.建设甲平台。\n",
+                                         encoding="utf-8")
+    out = tmp_path / "out"
+    api.build([tmp_path / "plan_a.txt"], out_dir=out, store=out / "store")
+    old_graph = "https://w3id.org/govkg/graph/plan-a-txt"
+    store = GraphStore(out / "store")
+    new_graph = store.sources()["plan_a.txt"].graph
+    # the record and the graph as the earlier scheme named them
+    store.oxigraph.update(f"MOVE <{new_graph}> TO <{old_graph}> ;\n"
+                          f"DELETE {{ GRAPH <{META_GRAPH}> {{ ?s <{_GRAPH}> ?g }} }} "
+                          f"INSERT {{ GRAPH <{META_GRAPH}> {{ ?s <{_GRAPH}> <{old_graph}> }} }} "
+                          f"WHERE {{ GRAPH <{META_GRAPH}> {{ ?s <{_GRAPH}> ?g ; <{_NAME}> \"plan_a.txt\" }} }}")
+    del store
+    result = api.build([tmp_path / "plan_a.txt"], out_dir=out, store=out / "store")
+    assert result.state.unchanged == []  # rebuilt, not skipped as unchanged
+    store = GraphStore(out / "store", read_only=True)
+    assert store.sources()["plan_a.txt"].graph == new_graph == "https://w3id.org/govkg/graph/plan_a.txt"
+    assert not list(store.oxigraph.quads_for_pattern(None, None, None, __import__("pyoxigraph").NamedNode(old_graph)))
