@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import collections
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -282,8 +283,13 @@ def load_graph(path: str | Path | None = None):
         bind_prefixes(graph)
         graph.parse(path, format=fmt)
         return graph
-    except Exception as exc:  # parser errors come in several types; report them once
-        raise SourceError(path, f"cannot parse the graph: {exc}", fix="rebuild it with `govkg build`") from None
+    except Exception as exc:  # parser errors come in several types and several lines; report them in one
+        message = str(exc)
+        line = re.search(r"at line (\d+)", message)
+        reason = re.search(r"Bad syntax \([^)]*\)", message)
+        reason = reason.group() if reason else (message.strip().splitlines() or [type(exc).__name__])[-1][:160]
+        raise SourceError(path, f"not a valid {fmt} graph: {reason}", line=int(line.group(1)) if line else None,
+                          fix="rebuild it with `govkg build`") from None
 
 
 def validate(graph_path: str | Path | None = None):

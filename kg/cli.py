@@ -26,6 +26,15 @@ class GovkgGroup(click.Group):
         except KGError as error:
             click.echo(f"error: {error}", err=True)
             ctx.exit(error.exit_code)
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+            raise
+        except Exception as error:  # noqa: BLE001 — the one place unexpected errors become one line
+            if (ctx.obj or {}).get("debug"):
+                raise
+            where = f" ({error.filename})" if getattr(error, "filename", None) else ""
+            click.echo(f"error: unexpected {type(error).__name__}{where}: {error} "
+                       "(a bug in govkg: run again with `govkg --debug …` for the traceback and report it)", err=True)
+            ctx.exit(EXIT_ERROR)
 
 
 def where_options(command):
@@ -64,7 +73,9 @@ def _json(data) -> str:
 
 @click.group(cls=GovkgGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="govkg", prog_name="govkg")
-def main():
+@click.option("--debug", is_flag=True, help="Show the traceback of an unexpected error instead of one line.")
+@click.pass_context
+def main(ctx, debug):
     """govkg: turn Chinese digital-government policy documents into an evidence-backed
     RDF knowledge graph, and query, compare and explore it.
 
@@ -73,6 +84,7 @@ def main():
       govkg build data/ --out out/
       govkg show 青岛市
     """
+    ctx.obj = {"debug": debug}
 
 
 @main.command()

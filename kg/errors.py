@@ -26,6 +26,10 @@ class SourceError(KGError):
         super().__init__(f"{where}: {message}", fix=fix)
 
 
+class OutputError(KGError):
+    """An output file or directory cannot be written; what was there before is left as it was."""
+
+
 class OntologyError(KGError):
     """A Turtle file of the ontology is missing or broken."""
 

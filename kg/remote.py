@@ -37,7 +37,8 @@ class Endpoint:
             try:
                 challenge = requests.get(probe_url, timeout=TIMEOUT_S).headers.get("WWW-Authenticate", "")
             except requests.RequestException as exc:
-                raise KGError(f"{probe_url}: cannot connect ({exc.__class__.__name__})", fix="is the server running?") from None
+                raise KGError(f"{redact(probe_url)}: cannot connect ({exc.__class__.__name__})",
+                              fix="is the server running?") from None
             if challenge.lower().startswith("digest"):
                 session.auth = HTTPDigestAuth(self.user, self.password or "")
                 session.get(probe_url, timeout=TIMEOUT_S)  # primes the nonce
@@ -47,20 +48,40 @@ class Endpoint:
         return session
 
 
+def redact(url: str) -> str:
+    """A URL as it may be printed: without the password (or token) of its user-info part.
+
+    >>> redact("https://alice:s3cret@example.org/sparql")
+    'https://alice:***@example.org/sparql'
+    """
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = f"{parts.username}:***@{parts.hostname}" + (f":{parts.port}" if parts.port else "")
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
 def _send(endpoint: Endpoint, method: str, url: str, **kwargs) -> bytes:
     import requests
 
     try:
         response = endpoint.session().request(method, url, timeout=TIMEOUT_S, **kwargs)
     except requests.RequestException as exc:
-        raise KGError(f"{url}: cannot connect ({exc.__class__.__name__})", fix="is the server running?") from None
+        raise KGError(f"{redact(url)}: cannot connect ({exc.__class__.__name__})", fix="is the server running?") from None
     if response.status_code >= 400:
+        shown = redact(url)
         detail = response.text.strip().splitlines()
-        message = f"{url}: HTTP {response.status_code} {response.reason}" + (f": {detail[0][:300]}" if detail else "")
-        if response.status_code == 400:
-            raise QueryError(message, fix="check the query syntax")
+        message = f"{shown}: HTTP {response.status_code} {response.reason}"
+        if response.status_code == 400:  # the server's explanation of a query error is worth showing
+            raise QueryError(message + (f": {detail[0][:300]}" if detail else ""), fix="check the query syntax")
         if response.status_code in (401, 403):
-            raise KGError(message, fix="pass --user and --password")
+            fix = ("the server refused this user and password: check them and the user's rights" if endpoint.user
+                   else "pass --user and --password")
+            raise KGError(message, fix=fix)
+        if response.status_code >= 500:  # a server's error page may hold anything: not echoed
+            raise KGError(message, fix="the server failed; see its log")
         raise KGError(message, fix="check the endpoint URL")
     return response.content
 

@@ -1,18 +1,24 @@
 """The serialize stage: write outputs atomically (a failed build never leaves half a file)."""
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 from pathlib import Path
+
+from .errors import OutputError
 
 
 def write_atomic(path: str | Path, data: bytes | str) -> Path:
     """Write ``data`` to ``path`` through a temporary file in the same directory and
     ``os.replace``, so readers see the old file or the new one, never a partial one."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     payload = data.encode("utf-8") if isinstance(data, str) else data
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise output_error(path, exc) from None
     try:
         umask = os.umask(0)
         os.umask(umask)
@@ -22,10 +28,24 @@ def write_atomic(path: str | Path, data: bytes | str) -> Path:
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temp, path)
+    except OSError as exc:
+        Path(temp).unlink(missing_ok=True)
+        raise output_error(path, exc) from None
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
     return path
+
+
+def output_error(path: Path, error: OSError) -> OutputError:
+    """One line for a file that cannot be written, with the fix that fits the cause."""
+    if error.errno == errno.EROFS:
+        return OutputError(f"{path}: the file system is read-only", fix="write somewhere else (--out DIR or -o FILE)")
+    if error.errno in (errno.EACCES, errno.EPERM):
+        return OutputError(f"{path}: permission denied", fix="write somewhere you may write (--out DIR or -o FILE)")
+    if error.errno in (errno.ENOSPC, errno.EDQUOT):
+        return OutputError(f"{path}: the disk is full", fix="free some space or write elsewhere; the earlier file is unchanged")
+    return OutputError(f"{path}: cannot write ({error.strerror or error})", fix="check the path and its permissions")
 
 
 def _ox(term):

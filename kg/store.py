@@ -47,8 +47,16 @@ class GraphStore:
                 self.path.mkdir(parents=True, exist_ok=True)
                 self._store = ox.Store(str(self.path))
         except OSError as exc:
-            raise KGError(f"{self.path}: cannot open the store ({exc})",
-                          fix="close other govkg processes using it, or remove the directory to rebuild") from None
+            text = str(exc)
+            if "lock" in text.lower():
+                fix = "another govkg process is using it: wait for it to finish (the store is intact)"
+            elif "read-only" in text.lower() or getattr(exc, "errno", None) == 30:
+                fix = "the store is on a read-only file system: give --store DIR somewhere writable"
+            elif "permission" in text.lower():
+                fix = "you may not write there: give --store DIR somewhere writable"
+            else:
+                fix = "if no other govkg process uses it, remove the directory and build again"
+            raise KGError(f"{self.path}: cannot open the store ({text.splitlines()[0][:200]})", fix=fix) from None
 
     @staticmethod
     def exists(path: str | Path) -> bool:

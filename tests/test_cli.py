@@ -120,7 +120,7 @@ def test_validate_unparsable_graph_names_the_file(runner, tmp_path):
     bad = tmp_path / "broken.ttl"
     bad.write_text("@prefix gk: <x> .\ngk:a gk:b", encoding="utf-8")
     result = runner.invoke(main, ["validate", str(bad)])
-    assert result.exit_code == 3 and "broken.ttl: cannot parse the graph" in result.stderr
+    assert result.exit_code == 3 and "broken.ttl: not a valid turtle graph" in result.stderr
 
 
 @pytest.mark.parametrize("name, expected", [
@@ -189,3 +189,54 @@ def test_sparql_query_files_that_are_missing_or_not_utf8_and_long_one_line_queri
     long_query = 'SELECT ?s WHERE { ?s ?p "' + "x" * 400 + '" }'  # once taken for a file name (ENAMETOOLONG)
     result = runner.invoke(main, ["sparql", long_query, "--graph", str(ROOT / "tests" / "fixtures" / "analytics_fixture.ttl")])
     assert result.exit_code == 0 and "(0 rows)" in result.stdout
+
+
+def test_an_unexpected_error_is_one_line_exit_3_and_debug_shows_the_traceback(runner, monkeypatch):
+    from kg import api
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("something nobody expected")
+
+    monkeypatch.setattr(api, "queries", broken)
+    result = runner.invoke(main, ["queries"])
+    assert result.exit_code == 3 and result.stdout == ""
+    assert result.stderr == ("error: unexpected RuntimeError: something nobody expected (a bug in govkg: run again "
+                             "with `govkg --debug …` for the traceback and report it)\n")
+    result = runner.invoke(main, ["--debug", "queries"])
+    assert isinstance(result.exception, RuntimeError)
+
+
+def test_an_output_that_cannot_be_written_is_one_line_and_leaves_the_old_file(runner, tmp_path, monkeypatch):
+    import errno
+    import os
+
+    from kg.errors import OutputError
+    from kg.serialize import write_atomic
+
+    target = write_atomic(tmp_path / "report.html", "old")
+
+    def full(*args):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", full)
+    with pytest.raises(OutputError) as failed:
+        write_atomic(target, "new")
+    assert str(failed.value) == f"{target}: the disk is full (free some space or write elsewhere; the earlier file is unchanged)"
+    assert target.read_text() == "old" and [p.name for p in tmp_path.iterdir()] == ["report.html"]
+
+    def read_only(*args, **kwargs):
+        raise OSError(errno.EROFS, "Read-only file system")
+
+    monkeypatch.setattr("tempfile.mkstemp", read_only)
+    result = runner.invoke(main, ["export", str(ROOT / "tests" / "fixtures" / "export_fixture.ttl"), "--out", str(tmp_path / "t")])
+    assert result.exit_code == 3
+    assert result.stderr.startswith("error: ") and "the file system is read-only (write somewhere else" in result.stderr
+
+
+def test_a_broken_graph_file_is_one_line_with_its_line(runner, tmp_path):
+    broken = tmp_path / "broken.ttl"
+    broken.write_text("b'@prefix x: <y> .'\nb'foo'\nb'bar'\n", encoding="utf-8")
+    result = runner.invoke(main, ["validate", str(broken)])
+    assert result.exit_code == 3
+    assert result.stderr == (f"error: {broken}:1: not a valid turtle graph: Bad syntax (expected directive or statement) "
+                             "(rebuild it with `govkg build`)\n")

@@ -106,3 +106,34 @@ def test_serve_end_to_end(built_store, tmp_path):
         out, err = process.communicate(timeout=20)
     assert process.returncode == 0
     assert f"SPARQL endpoint: http://127.0.0.1:{port}/query" in out
+
+
+def test_remote_errors_name_the_cause_and_never_print_a_password(monkeypatch):
+    import requests
+
+    from kg.errors import KGError
+    from kg.remote import Endpoint, _send, redact
+
+    assert redact("https://alice:s3cret@example.org:8890/sparql") == "https://alice:***@example.org:8890/sparql"
+
+    class Response:
+        def __init__(self, status, reason, text):
+            self.status_code, self.reason, self.text, self.content = status, reason, text, b""
+
+    def answer(status, reason, text):
+        class Session:
+            def request(self, *args, **kwargs):
+                return Response(status, reason, text)
+        return Session()
+
+    url = "http://bob:hunter2@localhost:1/sparql"
+    endpoint = Endpoint(query_url=url, user="bob", password="hunter2")
+    endpoint._session = answer(401, "Unauthorized", "denied")
+    with pytest.raises(KGError) as failed:
+        _send(endpoint, "POST", url)
+    assert str(failed.value) == ("http://bob:***@localhost:1/sparql: HTTP 401 Unauthorized (the server refused this user and "
+                                 "password: check them and the user's rights)")
+    endpoint._session = answer(500, "Internal Server Error", "<html>secret stack trace</html>")
+    with pytest.raises(KGError) as failed:
+        _send(endpoint, "POST", url)
+    assert "secret" not in str(failed.value) and "hunter2" not in str(failed.value)
