@@ -6,8 +6,11 @@ naming the file (and line, where one applies) and the fix.
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import os
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
@@ -32,6 +35,36 @@ def register_reader(*extensions: str, name: str):
 
 def supported_extensions() -> list[str]:
     return sorted(READERS)
+
+
+@dataclass(frozen=True)
+class ReaderLimits:
+    """What one input file may hold before it is refused (each refusal names the file and the
+    limit). Defaults fit any real policy document many times over; each can be raised with an
+    environment variable of the same name in capitals, prefixed GOVKG_ (GOVKG_MAX_FILE_MB=200)."""
+
+    max_file_mb: float = 64.0  # the file as stored
+    max_expanded_mb: float = 256.0  # a .docx's parts once unzipped (zip bombs)
+    max_paragraphs: int = 200_000  # paragraphs of a .docx
+    max_chars: int = 8_000_000  # characters of text after reading, any format
+
+    @classmethod
+    def from_environment(cls) -> "ReaderLimits":
+        values = {}
+        for name, default in ((f.name, f.default) for f in dataclasses.fields(cls)):
+            raw = os.environ.get(f"GOVKG_{name.upper()}")
+            if raw:
+                try:
+                    values[name] = int(float(raw)) if isinstance(default, int) else float(raw)
+                except ValueError:
+                    raise SourceError(f"GOVKG_{name.upper()}", f"'{raw}' is not a number",
+                                      fix=f"set it to a number (default {default})") from None
+        return cls(**values)
+
+
+def _too_big(path: Path, what: str, size: str, limit_name: str, limit) -> SourceError:
+    return SourceError(path, f"{what} {size}, over the limit of {limit}",
+                       fix=f"split the document, or raise GOVKG_{limit_name.upper()}")
 
 
 def _line_of(data: bytes, position: int) -> int:
@@ -149,11 +182,23 @@ def read_docx(path: Path, data: bytes) -> tuple[str, str]:
         import docx
     except ImportError:  # pragma: no cover - python-docx is a core dependency
         raise SourceError(path, "python-docx is not installed", fix="pip install python-docx") from None
+    limits = ReaderLimits.from_environment()
     try:
-        document = docx.Document(io.BytesIO(data))
-    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+        expanded = sum(info.file_size for info in zipfile.ZipFile(io.BytesIO(data)).infolist())
+    except (zipfile.BadZipFile, ValueError) as exc:
         raise SourceError(path, f"not a readable .docx file ({exc.__class__.__name__})",
                           fix="open it in Word or LibreOffice and save it again as .docx") from None
+    if expanded > limits.max_expanded_mb * 2**20:
+        raise _too_big(path, "unzips to", f"{expanded / 2**20:.3g} MB", "max_expanded_mb", f"{limits.max_expanded_mb:g} MB")
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except Exception as exc:  # noqa: BLE001 — a broken package fails in zipfile, lxml or python-docx alike
+        raise SourceError(path, f"not a readable .docx file ({exc.__class__.__name__})",
+                          fix="open it in Word or LibreOffice and save it again as .docx") from None
+    body = document.element.body
+    count = sum(1 for _ in body.iter("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}p"))
+    if count > limits.max_paragraphs:
+        raise _too_big(path, "has", f"{count:,} paragraphs", "max_paragraphs", f"{limits.max_paragraphs:,}")
     blocks = [p.text.strip() for p in document.paragraphs]
     for table in document.tables:
         for row in table.rows:
@@ -214,6 +259,13 @@ def read_source(path: str | Path) -> Source:
     if entry is None:
         raise SourceError(path, f"unknown file type '{path.suffix or '(none)'}'",
                           fix="supported: " + " ".join(supported_extensions()))
+    limits = ReaderLimits.from_environment()
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise SourceError(path, f"cannot read ({exc.strerror})", fix="check the file's permissions") from None
+    if size > limits.max_file_mb * 2**20:
+        raise _too_big(path, "is", f"{size / 2**20:.3g} MB", "max_file_mb", f"{limits.max_file_mb:g} MB")
     try:
         data = path.read_bytes()
     except FileNotFoundError:
@@ -228,6 +280,8 @@ def read_source(path: str | Path) -> Source:
     text, encoding = reader(path, data)
     if not text.strip():
         raise SourceError(path, "no text found in the file", fix="check that it holds the document's text")
+    if len(text) > limits.max_chars:
+        raise _too_big(path, "holds", f"{len(text):,} characters", "max_chars", f"{limits.max_chars:,}")
     declared = declared_for(path)
     digest = hashlib.sha256(data)
     if declared:  # a changed manifest entry changes the source, so the store rebuilds it

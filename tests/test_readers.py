@@ -167,3 +167,49 @@ def test_a_missing_path_and_a_pipe_are_one_line_errors_and_the_good_file_is_buil
         f"{tmp_path / 'missing'}: no such file or folder (check the path)",
         f"{tmp_path / 'pipe.txt'}: is not a regular file (give the file itself, not a pipe or a device)"]
     assert [s.name for s in result.state.sources] == ["good.txt"]
+
+
+def test_files_over_a_limit_are_refused_in_one_line_naming_file_and_limit(tmp_path, monkeypatch):
+    import io
+    import zipfile
+
+    from kg.readers import read_source
+
+    buffer = io.BytesIO()  # a .docx whose XML unzips to 3 MB (a zip bomb, scaled down)
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("word/document.xml", b" " * (3 * 2**20))
+    (tmp_path / "bomb.docx").write_bytes(buffer.getvalue())
+    monkeypatch.setenv("GOVKG_MAX_EXPANDED_MB", "1")
+    with pytest.raises(SourceError) as failed:
+        read_source(tmp_path / "bomb.docx")
+    assert str(failed.value) == (f"{tmp_path / 'bomb.docx'}: unzips to 3 MB, over the limit of 1 MB "
+                                 "(split the document, or raise GOVKG_MAX_EXPANDED_MB)")
+    (tmp_path / "long.txt").write_text("数字政府。" * 3000, encoding="utf-8")
+    monkeypatch.setenv("GOVKG_MAX_CHARS", "10000")
+    with pytest.raises(SourceError) as failed:
+        read_source(tmp_path / "long.txt")
+    assert "holds 15,000 characters, over the limit of 10,000" in str(failed.value)
+    monkeypatch.setenv("GOVKG_MAX_FILE_MB", "0.01")
+    with pytest.raises(SourceError) as failed:
+        read_source(tmp_path / "long.txt")
+    assert "long.txt: is 0.0429 MB, over the limit of 0.01 MB" in str(failed.value)
+    monkeypatch.setenv("GOVKG_MAX_FILE_MB", "lots")
+    with pytest.raises(SourceError) as failed:
+        read_source(tmp_path / "long.txt")
+    assert str(failed.value) == "GOVKG_MAX_FILE_MB: 'lots' is not a number (set it to a number (default 64.0))"
+
+
+def test_a_docx_whose_document_part_is_empty_is_one_error(tmp_path):
+    """Found by tests/test_fuzz.py: lxml's XMLSyntaxError escaped as a traceback."""
+    import io
+    import zipfile
+
+    from kg.readers import read_source
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", b"")
+        archive.writestr("word/document.xml", b"")
+    (tmp_path / "empty.docx").write_bytes(buffer.getvalue())
+    with pytest.raises(SourceError, match=r"empty\.docx: not a readable \.docx file \(.*\) \(open it in Word"):
+        read_source(tmp_path / "empty.docx")
