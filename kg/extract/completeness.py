@@ -33,7 +33,7 @@ def report_gaps(context: DocContext, extraction: Extraction) -> None:
         gaps.append(("tasks", f"{where}: {numbered} numbered items but no task found (no task section, "
                               "responsibility note or deadline recognised)"))
     if context.genre in POLICY_WITH_TARGETS and "Goal" not in types:
-        gaps.append(("goals", f"{where}: a {context.genre} with no quantitative target found"))
+        gaps.append(("goals", f"{where}: no quantitative target found (genre {context.genre})"))
     for key, message in gaps:
         extraction.undetermined.append(key)
         if message:

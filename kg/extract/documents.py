@@ -293,7 +293,7 @@ def describe_document(segment: Segment) -> tuple[DocContext, Extraction]:
                                              [context.evidence(*facts.region.span)]))
     where = f"{source.name}: document {segment.index + 1}" if segment.index else source.name
     if genre == "Article":
-        extraction.warnings.append(f"{where}: read as an article (no title, self-reference or speaker line says it is a "
+        extraction.warnings.append(f"{where}: read as an article (no title cue, self-reference or speaker line says it is a "
                                    "policy document); it governs no region (state its genre in manifest.csv if it is one)")
     elif not region:
         extraction.warnings.append(f"{where}: no governing region found (no title, speaker line, issuer, file name or "
