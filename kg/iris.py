@@ -51,7 +51,7 @@ def file_key(name: str) -> str:
 
     >>> file_key("plan_a.txt"), file_key("plan-a.txt"), file_key("Plan.txt") != file_key("plan.TXT")
     ('plan_a.txt', 'plan-a.txt', True)
-    >>> file_key("宁波.txt") != file_key("宁波.docx")
+    >>> file_key("某市.txt") != file_key("某市.docx")
     True
     """
     safe = _FILE_SAFE.sub("-", name).strip("-.")

@@ -249,7 +249,7 @@ def divisions() -> dict[str, Division]:
 @functools.lru_cache(maxsize=1)
 def province_abbreviations() -> dict[str, str]:
     """One-character abbreviations of the province-level divisions (简称: 鲁, 豫, 赣 …) -> code.
-    Government brands are made of them (赣服通, 鲁通码, 豫事办)."""
+    Government brands are made of them (invented examples: 晋事通, 苏安码)."""
     _, rows = _csv_rows(ABBREVIATIONS_FILE)
     return {abbreviation: row["code"] for row in rows
             for abbreviation in (row["abbreviation"], row.get("alternative") or "") if abbreviation}

@@ -89,9 +89,9 @@ def features(*, name: str, kind: str, branded: bool, flags: frozenset, kind_word
             found["short-brand"] = 1.0
         bare = re.sub(r"[“”]", "", name)
         if re.search(r"(?:通|办|码|云|易|e|E|i|I)$|^[iIeE]", bare):
-            found["service-brand-form"] = 1.0  # 赣服通, 豫事办, 鲁通码, e冰城, i遵义
+            found["service-brand-form"] = 1.0  # invented examples: 晋事通, 皖快办, 苏安码, e某城, i某市
         if region_in_name or any(ch in province_abbreviations() for ch in bare[:2]):
-            found["place-in-brand"] = 1.0  # 爱山东, 赣服通, 鲁通码: brands are made of places
+            found["place-in-brand"] = 1.0  # invented examples: 爱某省, 晋事通, 苏安码: brands are made of places
         if "bare-brand" in flags:  # a quoted name with no kind word: only its form tells a brand from a slogan
             for key in ("service-brand-form", "place-in-brand"):
                 if key in found:

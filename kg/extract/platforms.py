@@ -427,7 +427,7 @@ def canonical_key(name: str, region_names: tuple[str, ...] = ()) -> str:
 def _owner(name: str, sentence: str, context: DocContext) -> str | None:
     """Region code owning a platform: the governing document's region; the country for 国家/全国
     names; the province for 省… names, or names that start with the province, in a city's plan.
-    A place word inside a name (济南 in a province's 济南黄河大数据中心, 临沂 in a slogan) does not
+    A place word inside a name (a city named in a province's 某市黄河大数据中心, a city in a slogan) does not
     move the platform out of the document that states it."""
     named = [m for m in find_regions(name, context=context.region_code) if m.start == 0]
     region = context.region_code
