@@ -26,15 +26,18 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
-def _tree_rss(pid: int) -> int:
-    """Resident bytes of a process and all its descendants (Linux /proc)."""
+def _tree_rss(pid: int, *, proportional: bool = False) -> int:
+    """Resident bytes of a process and all its descendants (Linux /proc). ``proportional``:
+    the proportional set size instead, so pages a forked child shares with its parent count
+    once (split between them), not once in each."""
+    source, field = ("smaps_rollup", "Pss:") if proportional else ("status", "VmRSS:")
     total, stack = 0, [pid]
     while stack:
         current = stack.pop()
         try:
-            with open(f"/proc/{current}/status") as handle:
+            with open(f"/proc/{current}/{source}") as handle:
                 for line in handle:
-                    if line.startswith("VmRSS:"):
+                    if line.startswith(field):
                         total += int(line.split()[1]) * 1024
             for task in os.listdir(f"/proc/{current}/task"):
                 with open(f"/proc/{current}/task/{task}/children") as handle:

@@ -96,7 +96,9 @@ def build(paths: list[str | Path] | None = None, options: BuildOptions | None = 
     options = dataclasses.replace(options or BuildOptions(), **overrides)
     if options.until not in STAGES:
         raise KGError(f"unknown stage '{options.until}'", fix="choose one of: " + ", ".join(STAGES))
-    state = BuildState(paths=discover(paths or [DEFAULT_DATA]))
+    notices: list[str] = []
+    state = BuildState(paths=discover(paths or [DEFAULT_DATA], notices))
+    state.warnings.extend(notices)
     if not state.paths:
         raise KGError(f"no documents found in {', '.join(str(p) for p in paths or [DEFAULT_DATA])}",
                       fix="give .txt, .md, .html, .docx or .pdf files or a directory holding them")
@@ -155,16 +157,20 @@ def remove(names: list[str], *, store: str | Path) -> list[str]:
 
 def sparql(query: str, *, params: dict[str, str] | None = None, name: str | None = None,
            graph_path: str | Path | None = None, store: str | Path | None = None, endpoint: str | None = None,
-           user: str | None = None, password: str | None = None):
+           user: str | None = None, password: str | None = None, timeout: float | None = None,
+           max_rows: int | None = None, allow_service: bool = False):
     """Run a SPARQL 1.1 query (text, or a named query with ``params``) on the endpoint, the graph
     file, or the store (default out/store when it exists, else out/govkg.ttl). Returns a
-    :class:`kg.sparql.QueryResult`; raises :class:`QueryError` with line and column on bad syntax."""
+    :class:`kg.sparql.QueryResult`; raises :class:`QueryError` with line and column on bad syntax,
+    :class:`QueryLimitError` past ``timeout`` seconds or ``max_rows`` rows, or for a SERVICE
+    call on a local graph without ``allow_service``."""
     from .engines import open_target
     from .sparql import named_query, run_query
 
     target = open_target(graph_path, store=store, endpoint=endpoint, user=user, password=password)
     text = named_query(name, params or {}, graph=target.names) if name else query
-    return run_query(target.target, text, engine=target.engine)
+    return run_query(target.target, text, engine=target.engine, timeout=timeout, max_rows=max_rows,
+                     allow_service=allow_service)
 
 
 def queries():

@@ -52,6 +52,14 @@ def where_options(command):
     return command
 
 
+def query_limit_options(command):
+    """--timeout / --allow-service: the limits of `sparql` and `serve`."""
+    command = click.option("--allow-service", is_flag=True,
+                           help="Let SERVICE clauses fetch from the endpoints they name (off: such a query is refused).")(command)
+    return click.option("--timeout", type=click.FloatRange(min=0), default=30, show_default=True,
+                        help="Seconds a query may run (0: no limit).")(command)
+
+
 def _where(graph_path, store, endpoint, user, password) -> dict:
     return {"graph_path": graph_path, "store": store, "endpoint": endpoint, "user": user, "password": password}
 
@@ -142,8 +150,13 @@ def build(paths, out_dir, until, no_validate, store_dir, no_store, jobs, as_json
               help="The store to serve.")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=7878, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
-def serve(store_dir, host, port):
-    """Serve the store read-only as a SPARQL 1.1 endpoint (the Oxigraph server); Ctrl-C stops it.
+@query_limit_options
+@click.option("--max-result-mb", type=click.FloatRange(min=0.001), default=100, show_default=True,
+              help="Size of one answer, in MB.")
+def serve(store_dir, host, port, timeout, max_result_mb, allow_service):
+    """Serve the store read-only as a SPARQL 1.1 endpoint (the Oxigraph server, behind a gate
+    that enforces the limits); Ctrl-C or SIGTERM stops it. It serves a snapshot of the store
+    and moves to the next one when a build has changed the store.
 
     Needs the server extra: pip install 'govkg[server]'.
 
@@ -152,14 +165,21 @@ def serve(store_dir, host, port):
       govkg serve --port 7878
       curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * {?s ?p ?o} LIMIT 3' http://127.0.0.1:7878/query
     """
-    from .server import serve as run_server
+    from .server import ServeOptions, serve as run_server
 
-    def started(urls):
+    def started(urls, sources):
         click.echo(f"SPARQL endpoint: {urls['sparql']}")
         click.echo(f"query page:      {urls['page']}")
+        click.echo(f"serving a snapshot of {store_dir} ({sources} graphs); a finished build is picked up", err=True)
         click.echo("press Ctrl-C to stop", err=True)
 
-    sys.exit(run_server(store_dir, host=host, port=port, on_start=started))
+    def changed(sources):
+        click.echo(f"{time.strftime('%H:%M:%S')} the store changed: now serving it ({sources} graphs)", err=True)
+
+    import time
+
+    options = ServeOptions(host=host, port=port, timeout_s=timeout, max_result_mb=max_result_mb, allow_service=allow_service)
+    sys.exit(run_server(store_dir, options, on_start=started, on_change=changed))
 
 
 @main.command()
@@ -303,8 +323,11 @@ def export(graph, fmt, out_dir, network):
 @click.option("--param", "params", multiple=True, help="key=value for a named query's parameter (repeatable).")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json", "turtle", "nt"]), default="table",
               show_default=True, help="W3C SPARQL results formats (csv, tsv, json) or RDF for CONSTRUCT.")
+@query_limit_options
+@click.option("--max-rows", type=click.IntRange(min=1), default=1_000_000, show_default=True,
+              help="Rows (or triples) a query may return.")
 @where_options
-def sparql(query_or_file, name, params, fmt, graph_path, store, endpoint, user, password):
+def sparql(query_or_file, name, params, fmt, timeout, max_rows, allow_service, graph_path, store, endpoint, user, password):
     """Run a SPARQL 1.1 query (SELECT, ASK, CONSTRUCT) on the graph; the ontology's prefixes
     (gk, gki, skos, schema, oa, prov …) are predeclared.
 
@@ -326,7 +349,8 @@ def sparql(query_or_file, name, params, fmt, graph_path, store, endpoint, user, 
         if not sep:
             raise QueryError(f"--param {param}: expected key=value")
         pairs[key.strip()] = value
-    result = api.sparql(query, name=name, params=pairs, **_where(graph_path, store, endpoint, user, password))
+    result = api.sparql(query, name=name, params=pairs, timeout=timeout or None, max_rows=max_rows,
+                        allow_service=allow_service, **_where(graph_path, store, endpoint, user, password))
     click.echo(result.serialize(fmt).rstrip("\n"))
 
 

@@ -4,6 +4,7 @@ same call the built-in rdflib engine uses; :func:`open_target` picks one for a c
 from __future__ import annotations
 
 import functools
+import itertools
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping
@@ -49,31 +50,43 @@ def _ox_term(value):
     return _ox(value if isinstance(value, Literal) else Literal(value))
 
 
-def oxigraph_engine(target, query_text: str, *, prefixes: Mapping[str, str], bindings: Mapping[str, object]) -> QueryResult:
+def oxigraph_engine(target, query_text: str, *, prefixes: Mapping[str, str], bindings: Mapping[str, object],
+                    max_rows: int | None = None) -> QueryResult:
     """Oxigraph (the embedded store, or an in-memory pyoxigraph Store): the union of the named
     graphs is the default graph, as in the Oxigraph server started by `govkg serve`."""
     import pyoxigraph as ox
 
     substitutions = {ox.Variable(name): _ox_term(value) for name, value in bindings.items()} or None
-    try:
-        result = target.query(query_text, prefixes=dict(prefixes), use_default_graph_as_union=True,
-                              substitutions=substitutions)
-    except SyntaxError as exc:
-        import re
+    for attempt in range(5):
+        try:
+            return _oxigraph_answer(target.query(query_text, prefixes=dict(prefixes), use_default_graph_as_union=True,
+                                                 substitutions=substitutions), max_rows)
+        except SyntaxError as exc:
+            import re
 
-        where = re.search(r"error at (\d+):(\d+)", str(exc))
-        if where:
-            raise QueryError(f"SPARQL syntax error at line {where[1]}, column {where[2]}: "
-                             f"{query_text.splitlines()[int(where[1]) - 1][:120]!r}",
-                             fix="check the query against SPARQL 1.1") from None
-        raise syntax_error(query_text, exc) from None
-    except (OSError, ValueError) as exc:
-        raise QueryError(f"the query failed while running: {exc}") from None
+            where = re.search(r"error at (\d+):(\d+)", str(exc))
+            if where:
+                raise QueryError(f"SPARQL syntax error at line {where[1]}, column {where[2]}: "
+                                 f"{query_text.splitlines()[int(where[1]) - 1][:120]!r}",
+                                 fix="check the query against SPARQL 1.1") from None
+            raise syntax_error(query_text, exc) from None
+        except (OSError, RuntimeError, ValueError) as exc:
+            # A build compacting the store under a read-only view: open it afresh, ask again.
+            if hasattr(target, "reopen") and target.transient(exc) and attempt < 4:
+                target.reopen()
+                continue
+            raise QueryError(f"the query failed while running: {exc}") from None
+
+
+def _oxigraph_answer(result, max_rows: int | None) -> QueryResult:
+    import pyoxigraph as ox
+
     if isinstance(result, ox.QueryBoolean):
         return QueryResult(QueryKind.ASK, boolean=bool(result))
     if isinstance(result, ox.QuerySolutions):
         variables = tuple(v.value for v in result.variables)
-        rows = tuple(tuple(_rdflib_term(solution[name]) for name in variables) for solution in result)
+        solutions = result if max_rows is None else itertools.islice(result, max_rows + 1)
+        rows = tuple(tuple(_rdflib_term(solution[name]) for name in variables) for solution in solutions)
         return QueryResult(QueryKind.SELECT, variables=variables, rows=rows)
     return QueryResult(QueryKind.CONSTRUCT, triples=tuple(
         (_rdflib_term(t.subject), _rdflib_term(t.predicate), _rdflib_term(t.object)) for t in result))
@@ -94,7 +107,8 @@ def _json_term(cell: dict):
     return Literal(cell["value"])
 
 
-def endpoint_engine(target, query_text: str, *, prefixes: Mapping[str, str], bindings: Mapping[str, object]) -> QueryResult:
+def endpoint_engine(target, query_text: str, *, prefixes: Mapping[str, str], bindings: Mapping[str, object],
+                    max_rows: int | None = None) -> QueryResult:
     """A remote SPARQL 1.1 Protocol endpoint (:class:`kg.remote.Endpoint`)."""
     from .remote import query_endpoint
 

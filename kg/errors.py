@@ -40,6 +40,11 @@ class QueryError(KGError):
     exit_code = 2
 
 
+class QueryLimitError(KGError):
+    """A query ran past a limit set for it (time, rows) or asked for something switched off
+    (SERVICE calls to other endpoints)."""
+
+
 class NotFoundError(QueryError):
     """A name does not resolve to exactly one entity; ``candidates`` are the closest ones."""
 

@@ -139,7 +139,7 @@ class SourceResult:
 
     name: str
     sha256: str
-    ntriples: str  # the source's named graph
+    ntriples: bytes  # the source's named graph, N-Triples in UTF-8
     documents: list[dict]
     entity_types: dict[str, str]
     warnings: list[str]
@@ -219,24 +219,25 @@ def build_source(source: Source, validate: bool = True, background: bool = False
     :class:`BackgroundValidation`."""
 
     from .rdf import to_dataset
-    from .serialize import ntriples
+    from .serialize import ntriples_bytes
 
     extractions = process_source(source)
-    built = to_dataset([(source, extractions)], include_ontology=False, union=False)
-    triples = built.named[iris.document_graph(source.name)]
+    documents, types = [], {}
+    for extraction in extractions:
+        documents.append(document_row(source.name, extraction))
+        for entity in [extraction.document, *extraction.entities]:
+            types.setdefault(entity.iri, entity.type)
+    warnings = [w for x in extractions for w in x.warnings]
+    triples = to_dataset([(source, extractions)], include_ontology=False, union=False).named[iris.document_graph(source.name)]
+    del extractions  # a large source's extractions are not needed past this point
+    body = ntriples_bytes(triples)
     if not validate:
         report = None
     elif background and BackgroundValidation.available():
         report = BackgroundValidation(triples)
     else:
         report = _validate_triples(triples)
-    documents, types = [], {}
-    for extraction in extractions:
-        documents.append(document_row(source.name, extraction))
-        for entity in [extraction.document, *extraction.entities]:
-            types.setdefault(entity.iri, entity.type)
-    return SourceResult(source.name, source.sha256, ntriples(triples), documents, types,
-                        [w for x in extractions for w in x.warnings], report)
+    return SourceResult(source.name, source.sha256, body, documents, types, warnings, report)
 
 
 def stage_build_into_store(state: BuildState, *, jobs: int, validate: bool,

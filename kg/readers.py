@@ -7,6 +7,7 @@ naming the file (and line, where one applies) and the fix.
 from __future__ import annotations
 
 import dataclasses
+import errno
 import hashlib
 import os
 import re
@@ -46,7 +47,7 @@ class ReaderLimits:
     max_file_mb: float = 64.0  # the file as stored
     max_expanded_mb: float = 256.0  # a .docx's parts once unzipped (zip bombs)
     max_paragraphs: int = 200_000  # paragraphs of a .docx
-    max_chars: int = 8_000_000  # characters of text after reading, any format
+    max_chars: int = 1_500_000  # characters of text after reading, any format (~4.5 MB of Chinese)
 
     @classmethod
     def from_environment(cls) -> "ReaderLimits":
@@ -252,6 +253,18 @@ def read_source(path: str | Path) -> Source:
     """Read one file with the reader registered for its extension."""
     path = Path(path)
     if not path.exists():
+        if path.is_symlink():
+            try:
+                path.resolve(strict=True)
+            except RuntimeError:  # Python 3.11 and 3.12 say "Symlink loop"
+                raise SourceError(path, "is a symbolic link that loops back to itself",
+                                  fix="point the link at a real file") from None
+            except OSError as exc:
+                if exc.errno == errno.ELOOP:
+                    raise SourceError(path, "is a symbolic link that loops back to itself",
+                                      fix="point the link at a real file") from None
+            raise SourceError(path, f"is a symbolic link to {os.readlink(path)}, which does not exist",
+                              fix="point the link at a real file")
         raise SourceError(path, "no such file or folder", fix="check the path")
     if not path.is_dir() and not path.is_file():  # a FIFO, a socket, a device: reading it could block forever
         raise SourceError(path, "is not a regular file", fix="give the file itself, not a pipe or a device")
@@ -290,17 +303,36 @@ def read_source(path: str | Path) -> Source:
                   declared=declared)
 
 
-def discover(paths: list[str | Path]) -> list[Path]:
+def discover(paths: list[str | Path], notices: list[str] | None = None) -> list[Path]:
     """Files to build from: each file as given, and each directory's files (recursively,
-    sorted, skipping README/hidden files and extensions no reader handles)."""
+    sorted, skipping README/hidden files and extensions no reader handles). Symbolic links
+    to folders are followed, each real folder once; a link that loops back (or a folder
+    reached twice) is skipped with a line in ``notices``."""
     found: list[Path] = []
     for raw in paths:
         path = Path(raw)
-        if path.is_dir():
-            for child in sorted(path.rglob("*")):
-                if (not child.is_dir() and not any(part.startswith(".") for part in child.relative_to(path).parts)
-                        and child.suffix.lower() in READERS and child.stem.upper() != "README"):
-                    found.append(child)
-        else:
+        if not path.is_dir():
             found.append(path)  # read_source says what is wrong with it (missing, a FIFO …)
+            continue
+        seen: dict[str, Path] = {}
+        files: list[Path] = []
+        for folder, subfolders, names in os.walk(path, followlinks=True):
+            here = Path(folder)
+            real = os.path.realpath(here)
+            if real in seen:
+                subfolders.clear()
+                first = seen[real]
+                if notices is not None:
+                    parent = os.path.realpath(here.parent)
+                    loops = parent == real or parent.startswith(real + os.sep)
+                    notices.append(f"{here}: skipped, a symbolic link that loops back to {first}" if loops
+                                   else f"{here}: skipped, the same folder as {first} (read once)")
+                continue
+            seen[real] = here
+            subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
+            for name in names:
+                child = here / name
+                if (not name.startswith(".") and child.suffix.lower() in READERS and child.stem.upper() != "README"):
+                    files.append(child)
+        found += sorted(files)
     return found

@@ -89,7 +89,7 @@ def _ox_triples(triples):
             return literal(term)
         return _ox(term)
 
-    return [triple_of(convert(s), convert(p), convert(o)) for s, p, o in triples]
+    return (triple_of(convert(s), convert(p), convert(o)) for s, p, o in triples)
 
 
 def _triples(triples) -> list:
@@ -103,9 +103,15 @@ def _triples(triples) -> list:
 def ntriples(triples) -> str:
     """N-Triples text of rdflib or pyoxigraph triples, in their order, duplicates kept (for
     loading into a store, which keeps each statement once, in its own order)."""
+    return ntriples_bytes(triples).decode("utf-8")
+
+
+def ntriples_bytes(triples) -> bytes:
+    """:func:`ntriples` as UTF-8 bytes, converted and written as a stream (no list of converted
+    triples is held: a large source's graph costs its text once, not three times)."""
     import pyoxigraph as ox
 
-    return ox.serialize(_ox_triples(triples), format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
+    return ox.serialize(_ox_triples(triples), format=ox.RdfFormat.N_TRIPLES)
 
 
 def _sorted_prefixes(data: bytes) -> bytes:

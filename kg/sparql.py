@@ -29,6 +29,7 @@ import difflib
 import enum
 import functools
 import io
+import itertools
 import json
 import re
 import unicodedata
@@ -36,7 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator, Mapping, Protocol
 
-from .errors import NotFoundError, QueryError
+from .errors import NotFoundError, QueryError, QueryLimitError
 
 QUERY_DIR = Path(__file__).resolve().parent / "queries"
 _XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -283,10 +284,12 @@ _WRITERS: dict[tuple[QueryKind, ResultFormat], Callable] = {
 
 class Engine(Protocol):
     """Runs ``query_text`` against ``target``. ``prefixes`` are predeclared (the query may
-    redeclare them); ``bindings`` map variable names to terms fixed before evaluation."""
+    redeclare them); ``bindings`` map variable names to terms fixed before evaluation;
+    ``max_rows``, when given, stops reading solutions after that many plus one (the caller
+    reports the overflow), so an unbounded result never fills memory."""
 
     def __call__(self, target, query_text: str, *, prefixes: Mapping[str, str],
-                 bindings: Mapping[str, object]) -> QueryResult: ...
+                 bindings: Mapping[str, object], max_rows: int | None = None) -> QueryResult: ...
 
 
 _ENGINES: dict[str, Engine] = {}
@@ -507,7 +510,7 @@ def _prepared(query_text: str, prefixes: tuple[tuple[str, str], ...]):
 
 
 def rdflib_engine(target, query_text: str, *, prefixes: Mapping[str, str],
-                  bindings: Mapping[str, object]) -> QueryResult:
+                  bindings: Mapping[str, object], max_rows: int | None = None) -> QueryResult:
     """rdflib's pure-Python SPARQL 1.1 engine over an rdflib Graph."""
     query = _prepared(query_text, tuple(sorted(prefixes.items())))
     try:
@@ -517,7 +520,8 @@ def rdflib_engine(target, query_text: str, *, prefixes: Mapping[str, str],
         if result.type in ("CONSTRUCT", "DESCRIBE"):
             return QueryResult(QueryKind.CONSTRUCT, triples=tuple(result.graph))
         variables = tuple(str(v) for v in result.vars)
-        return QueryResult(QueryKind.SELECT, variables=variables, rows=tuple(tuple(row) for row in result))
+        rows = result if max_rows is None else itertools.islice(result, max_rows + 1)
+        return QueryResult(QueryKind.SELECT, variables=variables, rows=tuple(tuple(row) for row in rows))
     except QueryError:
         raise
     except Exception as exc:  # evaluation errors come in many types
@@ -528,13 +532,53 @@ def rdflib_engine(target, query_text: str, *, prefixes: Mapping[str, str],
 register_engine("rdflib", rdflib_engine)
 
 
+# SERVICE as a keyword, outside comments, strings and IRIs (which the alternatives before it
+# consume), and not part of a prefixed name (ex:SERVICE) or a longer word.
+_SERVICE_SCAN = re.compile(
+    r'#[^\n]*|<[^<>"{}|^`\\\s]*>|"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
+    r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|(?<![\w:?$-])(SERVICE)(?![\w:-])\s*(?:SILENT\s*)?(\S{0,80})'
+    r'|(?<![\w:?$-])(FROM)(?![\w:-])\s*(?:NAMED\s*)?(\S{0,80})',
+    re.IGNORECASE)
+
+
+def service_calls(query_text: str) -> list[str]:
+    """The endpoints a query's SERVICE clauses would call (their IRI or variable as written).
+
+    >>> service_calls('SELECT * { SERVICE SILENT <http://example.org/sparql> { ?s ?p ?o } }')
+    ['<http://example.org/sparql>']
+    >>> service_calls('# SERVICE <x>\\nSELECT * { ?s rdfs:label "SERVICE <y>" ; ex:service ?o }')
+    []
+    """
+    return [match[2].split("{")[0] or "?" for match in _SERVICE_SCAN.finditer(query_text) if match[1]]
+
+
+def from_clauses(query_text: str) -> list[str]:
+    """The graphs a query's FROM and FROM NAMED clauses name. rdflib fetches each from the web
+    (the store only selects among its own graphs).
+
+    >>> from_clauses('SELECT * FROM <http://example.org/g.ttl> WHERE { ?s ?p ?o }')
+    ['<http://example.org/g.ttl>']
+    """
+    return [match[4] for match in _SERVICE_SCAN.finditer(query_text) if match[3]]
+
+
+LOCAL_ENGINES = ("rdflib", "oxigraph")  # engines that would make the SERVICE calls themselves
+
+
 def run_query(graph, query_text: str, *, bindings: Mapping[str, object] | None = None,
-              engine: str = "rdflib") -> QueryResult:
+              engine: str = "rdflib", allow_service: bool = False, timeout: float | None = None,
+              max_rows: int | None = None) -> QueryResult:
     """Run a SPARQL 1.1 SELECT, ASK, CONSTRUCT or DESCRIBE query.
 
     The prefixes of :data:`kg.rdf.PREFIXES` (gk, gki, gkp, rdfs, skos, schema, oa …) are
     predeclared. ``bindings`` fix variables before evaluation (rdflib terms; other values
     become literals).
+
+    On a local graph or store, a ``SERVICE`` clause (which would make this process fetch from
+    any URL in the query) is refused unless ``allow_service``. ``timeout`` (seconds) and
+    ``max_rows`` bound the run: past either, :class:`QueryLimitError` is raised. A query past
+    its time keeps running on a background thread until the process ends (neither engine can
+    be interrupted), so a long-lived caller should run untrusted queries in a child process.
 
     Raises :class:`QueryError` for syntax errors (with line and column) and failed evaluation.
 
@@ -547,7 +591,49 @@ def run_query(graph, query_text: str, *, bindings: Mapping[str, object] | None =
     runner = _ENGINES.get(engine)
     if runner is None:
         raise QueryError(f"unknown SPARQL engine '{engine}'", fix="use one of: " + ", ".join(engines()))
-    return runner(graph, query_text, prefixes=PREFIXES, bindings=dict(bindings or {}))
+    if not allow_service and engine in LOCAL_ENGINES:
+        calls = service_calls(query_text)
+        if calls:
+            raise QueryLimitError(f"the query calls SERVICE {calls[0]}, and calls to other endpoints are off",
+                                  fix="pass --allow-service if you trust that endpoint")
+        loads = from_clauses(query_text) if engine == "rdflib" else []
+        if loads:
+            raise QueryLimitError(f"the query reads FROM {loads[0]}, which a graph file's engine would fetch from the web",
+                                  fix="query the store instead (it selects among its own graphs), or pass --allow-service")
+
+    limits = {"max_rows": max_rows} if max_rows is not None else {}  # engines written before it need not take it
+
+    def run() -> QueryResult:
+        return runner(graph, query_text, prefixes=PREFIXES, bindings=dict(bindings or {}), **limits)
+
+    result = run() if not timeout else _with_timeout(run, timeout)
+    if max_rows is not None and max(len(result.rows), len(result.triples)) > max_rows:
+        raise QueryLimitError(f"the query gives more than {max_rows:,} rows",
+                              fix="add LIMIT, page with OFFSET, or raise --max-rows")
+    return result
+
+
+def _with_timeout(run: Callable[[], QueryResult], timeout: float) -> QueryResult:
+    """``run()`` on a daemon thread, waited for at most ``timeout`` seconds."""
+    import threading
+
+    outcome: dict = {}
+
+    def target() -> None:
+        try:
+            outcome["result"] = run()
+        except BaseException as exc:  # handed back to the caller's thread
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=target, name="govkg-query", daemon=True)
+    thread.start()
+    thread.join(timeout)
+    if thread.is_alive():
+        raise QueryLimitError(f"the query ran longer than {timeout:g} s",
+                              fix="narrow it (LIMIT, more specific patterns), or raise --timeout (0: no limit)")
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["result"]
 
 
 def with_prefixes(query_text: str) -> tuple[str, int]:

@@ -10,6 +10,8 @@ unrecorded, so the next build replaces it.
 from __future__ import annotations
 
 import hashlib
+import os
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +26,92 @@ _GRAPH = iris.NS + "graph"
 
 def _escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
+
+
+_READ_ATTEMPTS = 6  # over about 3 s
+
+
+def writer_active(path: str | Path) -> bool:
+    """Whether another process holds the store open for writing (a build): RocksDB's LOCK file
+    is then locked, which Linux lists in /proc/locks. False where that cannot be told."""
+    try:
+        lock = os.stat(Path(path) / "LOCK")
+        with open("/proc/locks", encoding="ascii") as handle:
+            held = handle.read()
+    except OSError:
+        return False
+    return any(fields[5].rsplit(":", 1)[-1] == str(lock.st_ino)
+               for fields in (line.split() for line in held.splitlines()) if len(fields) > 5)
+
+
+def _transient(exc: Exception) -> bool:
+    text = str(exc).lower()
+    return "corruption" in text or "no such file" in text or "io error" in text
+
+
+def snapshot(path: str | Path, into: str | Path):
+    """A consistent copy of the store at ``path`` in the new directory ``into`` (RocksDB's
+    checkpoint: hard links to the immutable data files, so it takes milliseconds and little
+    space on the same file system); returns it opened read-only. It holds what the store's
+    files hold: taken while a build writes, it lacks what the build has not yet flushed (the
+    build's end flushes), so `govkg serve` takes its next one when the build has finished.
+    Compaction may delete a file between opening and linking; that is retried."""
+    import shutil
+    import time
+
+    import pyoxigraph as ox
+
+    for attempt in range(_READ_ATTEMPTS):
+        try:
+            ox.Store.read_only(str(path)).backup(str(into))
+            return ox.Store.read_only(str(into))
+        except (OSError, RuntimeError) as exc:
+            shutil.rmtree(into, ignore_errors=True)
+            if not _transient(exc) or attempt == _READ_ATTEMPTS - 1:
+                raise OSError(str(exc)) from None
+            time.sleep(0.1 * 2 ** attempt)
+
+
+def _open_read_only(path: Path):
+    import pyoxigraph as ox
+
+    for attempt in range(_READ_ATTEMPTS):
+        try:
+            return ox.Store.read_only(str(path))
+        except (OSError, RuntimeError) as exc:  # Oxigraph raises either for RocksDB's "Corruption"
+            if not _transient(exc) or attempt == _READ_ATTEMPTS - 1:
+                raise OSError(str(exc)) from None
+            time.sleep(0.1 * 2 ** attempt)
+
+
+class ReadOnlyStore:
+    """An Oxigraph store opened for reading while another process may be writing it (a build).
+
+    RocksDB's read-only view sees the store as it was when opened, write-ahead log included;
+    the writer's compaction may later delete files under it, and a query then fails with
+    "Corruption … No such file" (2 queries in 30 during a build). :meth:`reopen` opens the
+    store afresh; the query engine calls it and runs the query again (kg.engines). Everything
+    else is Oxigraph's ``Store``."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self._store = _open_read_only(self.path)
+
+    def reopen(self) -> None:
+        self._store = _open_read_only(self.path)
+
+    @staticmethod
+    def transient(exc: Exception) -> bool:
+        return _transient(exc)
+
+    def __getattr__(self, name):
+        return getattr(self._store, name)
+
+    def __len__(self) -> int:
+        return len(self._store)
+
+    def __iter__(self):
+        return iter(self._store)
 
 
 @dataclass(frozen=True)
@@ -42,7 +130,7 @@ class GraphStore:
         self.path = Path(path)
         try:
             if read_only:
-                self._store = ox.Store.read_only(str(self.path))
+                self._store = ReadOnlyStore(self.path)
             else:
                 self.path.mkdir(parents=True, exist_ok=True)
                 self._store = ox.Store(str(self.path))
@@ -73,31 +161,31 @@ class GraphStore:
         return {r["name"].value: StoredSource(r["name"].value, r["sha"].value, r["g"].value) for r in rows}
 
     def replace_graph(self, graph_iri: str, triples, *, source_name: str | None = None, sha256: str | None = None) -> None:
-        """Put ``triples`` (N-Triples text, or rdflib / pyoxigraph triples) as the whole content of a
-        named graph, and record the source's hash, in one transaction."""
+        """Put ``triples`` (N-Triples text or UTF-8 bytes, or rdflib / pyoxigraph triples) as the
+        whole content of a named graph, and record the source's hash, in one transaction."""
         import pyoxigraph as ox
 
-        if isinstance(triples, str):
+        if isinstance(triples, (str, bytes)):
             body = triples
         else:
-            from .serialize import ntriples
+            from .serialize import ntriples_bytes
 
-            body = ntriples(triples)
+            body = ntriples_bytes(triples)
         node = iris.source(source_name) if source_name is not None else None
         if not self._store.contains_named_graph(ox.NamedNode(graph_iri)) and not (
                 node and any(self._store.quads_for_pattern(ox.NamedNode(node), None, None, ox.NamedNode(META_GRAPH)))):
             # New: a bulk load (several times faster than an update or a transactional load, but
             # not atomic), then the hash in a transaction of its own. A build killed during the
             # load leaves a graph without a hash, which the next build replaces atomically below.
-            graph = f" <{graph_iri}> .\n"
-            quads = graph.join(line[:-2] for line in body.splitlines() if line.endswith(" ."))
-            if quads:
-                self._store.bulk_load((quads + graph).encode("utf-8"), format=ox.RdfFormat.N_QUADS)
+            if body:
+                self._store.bulk_load(body, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(graph_iri))
             if node:
                 meta = f" <{META_GRAPH}> .\n"
                 self._store.load((f"<{node}> <{_NAME}> \"{_escape(source_name)}\"{meta}<{node}> <{_SHA}> \"{sha256}\"{meta}"
                                   f"<{node}> <{_GRAPH}> <{graph_iri}>{meta}").encode("utf-8"), format=ox.RdfFormat.N_QUADS)
             return
+        if isinstance(body, bytes):
+            body = body.decode("utf-8")
         meta = ""
         if node is not None:
             meta = (f"DELETE WHERE {{ GRAPH <{META_GRAPH}> {{ <{node}> ?p ?o }} }} ;\n"

@@ -213,3 +213,30 @@ def test_a_docx_whose_document_part_is_empty_is_one_error(tmp_path):
     (tmp_path / "empty.docx").write_bytes(buffer.getvalue())
     with pytest.raises(SourceError, match=r"empty\.docx: not a readable \.docx file \(.*\) \(open it in Word"):
         read_source(tmp_path / "empty.docx")
+
+
+def test_linked_folders_are_followed_once_and_link_loops_are_named(tmp_path):
+    from kg import api
+
+    docs, elsewhere = tmp_path / "docs", tmp_path / "elsewhere"
+    (docs / "sub").mkdir(parents=True)
+    elsewhere.mkdir()
+    plan = "北京市数字政府建设实施方案\n一、工作任务\n（一）推进一网通办。（牵头单位：市政务服务局）\n"
+    (docs / "a.txt").write_text(plan, encoding="utf-8")
+    (elsewhere / "b.txt").write_text(plan.replace("北京", "天津"), encoding="utf-8")
+    (docs / "linked").symlink_to(elsewhere)           # a folder linked in: followed
+    (docs / "again").symlink_to(elsewhere)            # the same folder twice: read once
+    (docs / "sub" / "loop").symlink_to(docs)          # back up the tree: a loop
+    (docs / "x.txt").symlink_to(docs / "y.txt")       # file links that loop
+    (docs / "y.txt").symlink_to(docs / "x.txt")
+    notices: list[str] = []
+    found = discover([docs], notices)
+    assert sorted(p.name for p in found) == ["a.txt", "b.txt", "x.txt", "y.txt"]
+    assert any("loop" in line and line.startswith(str(docs / "sub" / "loop")) for line in notices)
+    assert any("read once" in line for line in notices)
+    with pytest.raises(SourceError, match="symbolic link that loops"):
+        read_source(docs / "x.txt")
+    result = api.build([docs], out_dir=None)
+    assert sorted(source.name for source in result.state.sources) == ["a.txt", "b.txt"]
+    assert any("loops back" in w for w in result.state.warnings)
+    assert {e.path.rsplit("/", 1)[-1] for e in result.state.errors} == {"x.txt", "y.txt"}

@@ -101,3 +101,18 @@ def test_a_validation_that_cannot_run_is_an_error_not_a_pass(tmp_path, monkeypat
     monkeypatch.setattr(kg.validate, "validate_source_graph", broken)
     with pytest.raises(KGError, match="shapes unreadable"):
         _store_build(tmp_path)
+
+
+def test_a_document_without_a_title_is_a_warning_not_a_violation(tmp_path):
+    """A text exported without its title line is still a policy document: the build says
+    "not determined: title", and SHACL warns instead of failing the graph."""
+    from kg import api
+
+    (tmp_path / "untitled.txt").write_text(
+        "为加快建设数字政府，结合我市实际，制定本方案。\n一、工作任务\n（一）推进一网通办。"
+        "2025年底前实现政务服务事项全程网办。（牵头单位：市政务服务局）\n", encoding="utf-8")
+    result = api.build([tmp_path / "untitled.txt"], out_dir=None)
+    assert result.per_document[0]["genre"] != "Article"
+    assert "title" in result.per_document[0]["undetermined"]
+    assert result.state.report.conforms
+    assert [v.severity for v in result.state.report.violations] == ["Warning"]
