@@ -11,7 +11,7 @@ ontology is added once. Each figure is the median wall time of ``--runs`` runs i
 process (query parsing included). With pyoxigraph installed the same query text is also timed
 on a pyoxigraph Store, which checks that the queries are portable and shows what the engine
 costs; the row counts of both engines must agree. ``--analytics`` also times the
-kg.analytics functions once each (rdflib engine).
+kg.outputs.analytics functions once each (rdflib engine).
 """
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ LEVEL_STEP = {"province": 1, "prefecture": 7, "county": 11}
 
 def region_mapping(codes: set[str], copy: int) -> dict[str, str]:
     """Sample division code -> the division it becomes in ``copy`` (same level, real code)."""
-    from kg.ontology import divisions
+    from kg.core.ontology import divisions
 
     table = divisions()
     by_level: dict[str, list[str]] = {}
@@ -52,9 +52,9 @@ def region_triples(code: str, seen: set[str]):
     """Type, zh label, code and parent of a real division, and the same for its ancestors."""
     from rdflib import RDF, RDFS, Literal, URIRef
 
-    from kg import iris
-    from kg.ontology import divisions
-    from kg.rdf import expand
+    from kg.core import iris
+    from kg.core.ontology import divisions
+    from kg.core.namespaces import expand
 
     division = divisions()[code]
     node = URIRef(iris.region(code))
@@ -72,9 +72,10 @@ def scaled_graph(copies: int):
     """(graph, sample data triple count): the sample's data copied ``copies`` times, plus the ontology."""
     from rdflib import Graph, URIRef
 
-    from kg import api, iris
-    from kg.ontology import ontology_graph
-    from kg.rdf import bind_prefixes, expand
+    from kg import api
+    from kg.core import iris
+    from kg.core.ontology import ontology_graph
+    from kg.core.namespaces import bind_prefixes, expand
 
     built = api.build([ROOT / "data"], out_dir=None, validate=False)
     ontology = ontology_graph()
@@ -150,7 +151,7 @@ def timed(run, runs: int) -> tuple[float, int]:
 def time_analytics(graph) -> dict[str, float]:
     import tempfile
 
-    from kg import analytics
+    from kg.outputs import analytics
 
     calls = {
         "shared 一网通办": lambda: analytics.shared(graph, "一网通办"),
@@ -169,15 +170,15 @@ def time_analytics(graph) -> dict[str, float]:
 
 
 def main() -> None:
-    from kg import sparql
-    from kg.rdf import PREFIXES
+    from kg.query import named, sparql
+    from kg.core.namespaces import PREFIXES
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--copies", type=int, default=50)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--no-oxigraph", action="store_true")
     parser.add_argument("--only", nargs="*", help="time only these named queries")
-    parser.add_argument("--analytics", action="store_true", help="also time kg.analytics once each")
+    parser.add_argument("--analytics", action="store_true", help="also time kg.outputs.analytics once each")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args()
 
@@ -194,7 +195,7 @@ def main() -> None:
           f"ontology), generated in {generated:.1f} s", file=sys.stderr)
 
     results = []
-    for query in sparql.list_queries():
+    for query in named.list_queries():
         if args.only and query.name not in args.only:
             continue
         rdflib_s, rows = timed(lambda q=query: len(sparql.run_query(graph, q.text)), args.runs)

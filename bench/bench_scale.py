@@ -69,11 +69,11 @@ def timed_build(corpus: Path, out: Path, jobs: int, validate: bool = True) -> di
 
 
 def extraction_vs_jieba(corpus: Path) -> dict:
-    from kg.extract import extract_document
-    from kg.ontology import initiatives, platform_kind_cues
-    from kg.readers import read_source
-    from kg.segment import split_documents
-    from kg.text import normalize
+    from kg.build.extract import extract_document
+    from kg.core.ontology import initiatives, platform_kind_cues
+    from kg.build.readers import read_source
+    from kg.build.segment import split_documents
+    from kg.core.text import normalize
 
     sources = [read_source(p) for p in sorted(corpus.glob("*.txt"))]
     text_bytes = sum(len(s.text.encode("utf-8")) for s in sources)

@@ -36,8 +36,8 @@ def _median_ms(run, runs: int) -> float:
 
 
 def _rdflib_worker(path: str, texts: dict[str, str], runs: int, queue) -> None:
-    from kg.api import load_graph
-    from kg.sparql import run_query
+    from kg.store.rdfio import load_graph
+    from kg.query.sparql import run_query
 
     start = time.perf_counter()
     graph = load_graph(path)
@@ -77,10 +77,11 @@ def main() -> None:
                         help="skip rdflib (at 1,000 documents its parse of govkg.ttl does not fit in 24 GiB)")
     args = parser.parse_args()
 
-    from kg.engines import open_target
-    from kg.remote import Endpoint
-    from kg.server import serve_command
-    from kg.sparql import list_queries, named_query, run_query
+    from kg.query.engines import open_target
+    from kg.store.remote import Endpoint
+    from kg.query.server import serve_command
+    from kg.query.sparql import run_query
+    from kg.query.named import list_queries, named_query
     from servers import free_port, wait_until_up
 
     embedded = open_target(store=args.out / "store")

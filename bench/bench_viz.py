@@ -3,7 +3,7 @@ headless Chromium and wait until the layout has settled (``window.govkgReady``).
 
     python bench/bench_viz.py [--runs 3] [--nodes 2000] [--keep FILE]
 
-The graph is synthetic but laid out exactly as a build lays out its RDF (kg.rdf entities,
+The graph is synthetic but laid out exactly as a build lays out its RDF (kg.build.to_rdf entities,
 reified relations, evidence with quotes): real division codes and initiatives, and platforms,
 departments, documents and tasks made up around them, with a fixed random seed. Each browser
 figure is the median over fresh pages of one Chromium (``/usr/bin/chromium``; no network:
@@ -35,10 +35,11 @@ def synthetic_graph(nodes: int = 2000, *, seed: int = 2023):
     4 % regions, 6 % initiatives, 2 % documents, 40 % platforms, 8 % departments, 40 % tasks."""
     from rdflib import Graph
 
-    from kg import iris
-    from kg.model import Entity, Evidence, Ref, Relation
-    from kg.ontology import divisions, initiatives, ontology_graph
-    from kg.rdf import add_entity, add_relation, bind_prefixes
+    from kg.core import iris
+    from kg.core.model import Entity, Evidence, Ref, Relation
+    from kg.core.ontology import divisions, initiatives, ontology_graph
+    from kg.build.to_rdf import add_entity, add_relation
+    from kg.core.namespaces import bind_prefixes
 
     rng = random.Random(seed)
     share = {"region": 0.04, "initiative": 0.06, "document": 0.02, "platform": 0.40, "department": 0.08}
@@ -161,7 +162,7 @@ def main() -> None:
     parser.add_argument("--nodes", type=int, default=2000)
     parser.add_argument("--keep", type=Path, help="also write the page here")
     args = parser.parse_args()
-    from kg.viz import VizOptions, render_graph, view_graph
+    from kg.outputs.viz import VizOptions, render_graph, view_graph
 
     start = time.perf_counter()
     graph = synthetic_graph(args.nodes)

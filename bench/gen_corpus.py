@@ -33,12 +33,12 @@ class Template:
 
 
 def _templates() -> list[Template]:
-    from kg.extract.documents import describe_document
-    from kg.ontology import divisions
-    from kg.readers import discover, read_source
-    from kg.regions import short_forms
-    from kg.segment import split_documents
-    from kg.text import normalize
+    from kg.build.extract.documents import describe_document
+    from kg.core.ontology import divisions
+    from kg.build.readers import discover, read_source
+    from kg.core.regions import short_forms
+    from kg.build.segment import split_documents
+    from kg.core.text import normalize
 
     paths = discover([ROOT / "data"] + ([ROOT.parent / "shared" / "corpus"] if (ROOT.parent / "shared" / "corpus").is_dir() else []))
     templates = []
@@ -87,8 +87,8 @@ def _relabel(text: str, old: list[str], new: list[str]) -> str:
 
 
 def generate(count: int, out: Path, *, seed: int = 7) -> list[Path]:
-    from kg.ontology import divisions
-    from kg.regions import short_forms
+    from kg.core.ontology import divisions
+    from kg.core.regions import short_forms
 
     rng = random.Random(seed)
     templates = _templates()

@@ -13,8 +13,29 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from .errors import BuildFailed, KGError, NotFoundError, SourceError
-from .pipeline import STAGES, BuildState, Stage, document_row
+from kg.build.pipeline import (BuildState, document_row, stage_build_into_store, stage_collect_reports, stage_extract,
+                               stage_extract_parallel, stage_read, stage_resolve, stage_segment, stage_serialize,
+                               stage_to_rdf, stage_validate)
+from kg.build.readers import discover
+from kg.build.stages import STAGES, Stage
+from kg.build.summary import build_summary, stage_dump
+from kg.build.validate import validate_graph
+from kg.core.errors import BuildFailed, KGError, NotFoundError, SourceError
+from kg.evaluation.evaluate import evaluate_checksets, format_rows, group_totals, load_checkset
+from kg.evaluation.platform_fit import held_out_rows
+from kg.outputs import analytics
+from kg.outputs.export import export_tables
+from kg.outputs.report import write_report
+from kg.outputs.viz import VizOptions, write_graph_html
+from kg.query.engines import open_target
+from kg.query.lookup import EntityView, describe, resolve_entity
+from kg.query.named import list_queries, named_query, query_from
+from kg.query.server import ServeOptions
+from kg.query.server import serve as _serve
+from kg.query.sparql import run_query
+from kg.store.graphstore import GraphStore
+from kg.store.rdfio import load_graph as load
+from kg.store.remote import Endpoint, push_graphs
 
 DEFAULT_DATA = Path("data")
 DEFAULT_OUT = Path("out")
@@ -89,9 +110,6 @@ def build(paths: list[str | Path] | None = None, options: BuildOptions | None = 
     """
     import dataclasses
 
-    from .pipeline import (stage_collect_reports, stage_extract, stage_extract_parallel, stage_read, stage_resolve, stage_segment,
-                           stage_serialize, stage_to_rdf, stage_validate)
-    from .readers import discover
 
     options = dataclasses.replace(options or BuildOptions(), **overrides)
     if options.until not in STAGES:
@@ -103,12 +121,10 @@ def build(paths: list[str | Path] | None = None, options: BuildOptions | None = 
         raise KGError(f"no documents found in {', '.join(str(p) for p in paths or [DEFAULT_DATA])}",
                       fix="give .txt, .md, .html, .docx or .pdf files or a directory holding them")
     if options.store is not None and options.until == "serialize":
-        from .store import GraphStore
 
         state.store = GraphStore(options.store)
     stop = STAGES.index(options.until)
     if state.store is not None:
-        from .pipeline import stage_build_into_store
 
         stage_read(state, progress)
         if not state.sources and not state.unchanged:
@@ -143,9 +159,14 @@ def build(paths: list[str | Path] | None = None, options: BuildOptions | None = 
     return BuildResult(state=state, counts=counts, per_document=per_document, stopped_after=options.until)
 
 
+def serve(store: str | Path, options: ServeOptions | None = None, *, on_start=None, on_change=None) -> int:
+    """Serve a store read-only as a SPARQL 1.1 endpoint until SIGINT/SIGTERM (:mod:`kg.query.server`:
+    a snapshot of the store, SERVICE refused, a time and size limit per query)."""
+    return _serve(store, options, on_start=on_start, on_change=on_change)
+
+
 def remove(names: list[str], *, store: str | Path) -> list[str]:
     """Delete sources (by file name) from a store; returns the names that were there."""
-    from .store import GraphStore
 
     if not GraphStore.exists(store):
         raise KGError(f"{store}: no store here", fix="run `govkg build` first, or pass --store DIR")
@@ -161,11 +182,9 @@ def sparql(query: str, *, params: dict[str, str] | None = None, name: str | None
            max_rows: int | None = None, allow_service: bool = False):
     """Run a SPARQL 1.1 query (text, or a named query with ``params``) on the endpoint, the graph
     file, or the store (default out/store when it exists, else out/govkg.ttl). Returns a
-    :class:`kg.sparql.QueryResult`; raises :class:`QueryError` with line and column on bad syntax,
+    :class:`kg.query.results.QueryResult`; raises :class:`QueryError` with line and column on bad syntax,
     :class:`QueryLimitError` past ``timeout`` seconds or ``max_rows`` rows, or for a SERVICE
     call on a local graph without ``allow_service``."""
-    from .engines import open_target
-    from .sparql import named_query, run_query
 
     target = open_target(graph_path, store=store, endpoint=endpoint, user=user, password=password)
     text = named_query(name, params or {}, graph=target.names) if name else query
@@ -175,7 +194,6 @@ def sparql(query: str, *, params: dict[str, str] | None = None, name: str | None
 
 def queries():
     """The bundled named queries (title, description, parameters)."""
-    from .sparql import list_queries
 
     return list_queries()
 
@@ -183,59 +201,46 @@ def queries():
 def analysis_graph(graph_path: str | Path | None = None, *, store: str | Path | None = None, endpoint: str | None = None,
                    user: str | None = None, password: str | None = None):
     """The graph the analysis commands work on, as an rdflib Graph, from wherever it lives."""
-    from .engines import open_target
 
     return open_target(graph_path, store=store, endpoint=endpoint, user=user, password=password).rdflib_graph()
 
 
 def shared(initiative: str, *, graph=None, **where):
     """Regions adopting an initiative, their platforms serving it and one quote each
-    (:class:`kg.analytics.SharedResult`)."""
-    from .analytics import shared as run
-
-    return run(graph if graph is not None else analysis_graph(**where), initiative)
+    (:class:`kg.outputs.analytics.SharedResult`)."""
+    return analytics.shared(graph if graph is not None else analysis_graph(**where), initiative)
 
 
 def overlap(region_a: str, region_b: str, *, graph=None, **where):
-    """Initiatives two regions share and those only one has (:class:`kg.analytics.OverlapResult`)."""
-    from .analytics import overlap as run
-
-    return run(graph if graph is not None else analysis_graph(**where), region_a, region_b)
+    """Initiatives two regions share and those only one has (:class:`kg.outputs.analytics.OverlapResult`)."""
+    return analytics.overlap(graph if graph is not None else analysis_graph(**where), region_a, region_b)
 
 
 def similar(*, top: int | None = 10, by: str = "jaccard", graph=None, **where):
     """Region pairs ranked by similarity (Jaccard over initiatives, or ``weighted``)."""
-    from .analytics import similar as run
-
-    return run(graph if graph is not None else analysis_graph(**where), top=top, by=by)
+    return analytics.similar(graph if graph is not None else analysis_graph(**where), top=top, by=by)
 
 
 def similarity_matrix(*, graph=None, **where):
-    from .analytics import similarity_matrix as run
-
-    return run(graph if graph is not None else analysis_graph(**where))
+    """The Jaccard similarity of every pair of regions, as a matrix."""
+    return analytics.similarity_matrix(graph if graph is not None else analysis_graph(**where))
 
 
 def central(*, graph=None, **where):
     """Centrality of regions, initiatives and platforms, and communities of regions."""
-    from .analytics import central as run
-
-    return run(graph if graph is not None else analysis_graph(**where))
+    return analytics.central(graph if graph is not None else analysis_graph(**where))
 
 
 def export_network(path: str | Path, *, fmt: str = "graphml", network: str = "policy", graph=None, **where) -> Path:
     """Write a network (policy, region-initiative, region-region, platform-initiative,
     department-task) as GraphML or GEXF for Gephi and other graph tools."""
-    from .analytics import export_network as run
-
-    return run(graph if graph is not None else analysis_graph(**where), path, fmt, network=network)
+    return analytics.export_network(graph if graph is not None else analysis_graph(**where), path, fmt, network=network)
 
 
 def report(graph_path: str | Path | None = None, *, path: str | Path = DEFAULT_OUT / "report.html", fmt: str | None = None,
            regions: list[str] | None = None, initiatives: list[str] | None = None, graph=None) -> Path:
     """Write the comparison report of regions (Markdown, HTML or JSON, from ``fmt`` or the
     suffix of ``path``); regions default to every region a policy document governs."""
-    from .report import write_report
 
     graph = graph if graph is not None else load_graph(graph_path)
     return write_report(graph, path=path, fmt=fmt, regions=regions, initiatives=initiatives)
@@ -244,8 +249,7 @@ def report(graph_path: str | Path | None = None, *, path: str | Path = DEFAULT_O
 def viz(graph_path: str | Path | None = None, *, path: str | Path = DEFAULT_OUT / "graph.html", options=None,
         graph=None) -> Path:
     """Write the interactive graph page (one self-contained, offline HTML file) for a view
-    (:class:`kg.viz.VizOptions`: shared, platforms, tasks or full)."""
-    from .viz import VizOptions, write_graph_html
+    (:class:`kg.outputs.viz.VizOptions`: shared, platforms, tasks or full)."""
 
     graph = graph if graph is not None else load_graph(graph_path)
     return write_graph_html(graph, path=path, options=options or VizOptions())
@@ -255,10 +259,6 @@ def push(*, endpoint: str, graph_store: str | None = None, user: str | None = No
          store: str | Path = DEFAULT_OUT / "store") -> list[str]:
     """Upload every named graph of a store to a remote store (Graph Store HTTP Protocol, PUT).
     ``graph_store`` defaults to ``endpoint`` with a trailing /query or /sparql replaced by /store."""
-    import re
-
-    from .remote import Endpoint, push_graphs
-    from .store import GraphStore
 
     if not GraphStore.exists(store):
         raise KGError(f"{store}: no store here", fix="run `govkg build` first, or pass --store DIR")
@@ -269,50 +269,14 @@ def push(*, endpoint: str, graph_store: str | None = None, user: str | None = No
 
 def load_graph(path: str | Path | None = None):
     """The built graph: ``path`` (Turtle, TriG, N-Triples or JSON-LD), default ``out/govkg.ttl``."""
-    from rdflib import Dataset, Graph
 
-    from .rdf import bind_prefixes, union_graph
-
-    path = Path(path or DEFAULT_OUT / "govkg.ttl")
-    if not path.is_file():
-        raise KGError(f"{path}: no such graph file", fix="run `govkg build` first, or pass --graph FILE")
-    suffix = path.suffix.lower()
-    fmt = {".ttl": "turtle", ".trig": "trig", ".nt": "nt", ".nq": "nquads", ".jsonld": "json-ld", ".json": "json-ld"}.get(suffix)
-    if fmt is None:
-        raise KGError(f"{path}: unknown graph format '{suffix}'", fix="use .ttl, .trig, .nt, .nq or .jsonld")
-    try:
-        if fmt in ("trig", "nquads"):
-            dataset = Dataset()
-            dataset.parse(path, format=fmt)
-            return union_graph(dataset)
-        graph = Graph()
-        bind_prefixes(graph)
-        graph.parse(path, format=fmt)
-        return graph
-    except Exception as exc:  # parser errors come in several types and several lines; report them in one
-        message = str(exc)
-        line = re.search(r"at line (\d+)", message)
-        reason = re.search(r"Bad syntax \([^)]*\)", message)
-        reason = reason.group() if reason else (message.strip().splitlines() or [type(exc).__name__])[-1][:160]
-        raise SourceError(path, f"not a valid {fmt} graph: {reason}", line=int(line.group(1)) if line else None,
-                          fix="rebuild it with `govkg build`") from None
+    return load(Path(path or DEFAULT_OUT / "govkg.ttl"))
 
 
 def validate(graph_path: str | Path | None = None):
     """SHACL-validate a built graph against ``ontology/shapes.ttl``; returns a ValidationReport."""
-    from .validate import validate_graph
 
     return validate_graph(load_graph(graph_path))
-
-
-@dataclass
-class EntityView:
-    iri: str
-    types: list[str]
-    label: str
-    properties: list[tuple[str, str]]  # (predicate CURIE, value label)
-    incoming: list[tuple[str, str]]  # (subject label, predicate CURIE)
-    quotes: list[dict]  # {"document", "section", "start", "end", "quote", "about"}
 
 
 def show(name: str, *, graph_path: str | Path | None = None, graph=None) -> EntityView:
@@ -321,7 +285,6 @@ def show(name: str, *, graph_path: str | Path | None = None, graph=None) -> Enti
 
     Raises :class:`NotFoundError` listing the closest names when ``name`` is unknown or ambiguous.
     """
-    from .lookup import describe, resolve_entity
 
     graph = graph if graph is not None else load_graph(graph_path)
     iri = resolve_entity(graph, name)
@@ -335,9 +298,14 @@ def export(graph_path: str | Path | None = None, *, out_dir: str | Path = DEFAUL
 
     Network formats ("graphml", "gexf") are written by :func:`export_network`.
     """
-    from .export import export_tables
 
     return export_tables(graph if graph is not None else load_graph(graph_path), out_dir=out_dir, fmt=fmt)
+
+
+def build_graph(path: str | Path):
+    """The graph of one source file, built in memory without validation (what the evaluation
+    scores)."""
+    return build([path], out_dir=None, validate=False).state.graph
 
 
 def evaluate(checksets: list[str | Path] | None = None, *, search_dirs: list[str | Path] | None = None,
@@ -351,7 +319,6 @@ def evaluate(checksets: list[str | Path] | None = None, *, search_dirs: list[str
     ``totals=True`` returns only the sums per group of check sets (sample, corpus, development
     set work reports, development set other genres, development set, all).
     """
-    from .evaluate import evaluate_checksets, group_totals, load_checkset
 
     root = Path(__file__).resolve().parent.parent
     if not checksets:
@@ -364,11 +331,10 @@ def evaluate(checksets: list[str | Path] | None = None, *, search_dirs: list[str
     dirs = [d for d in dirs if d.is_dir()]
     paths = [Path(c) for c in checksets]
     if held_out:
-        from .platform_fit import held_out_rows
 
-        rows = held_out_rows(paths, dirs)
+        rows = held_out_rows(paths, dirs, build_graph=build_graph)
     else:
-        rows = evaluate_checksets(paths, search_dirs=dirs, skip_missing=True)
+        rows = evaluate_checksets(paths, search_dirs=dirs, skip_missing=True, build_graph=build_graph)
     if not totals:
         return rows
     scored = {row.checkset for row in rows}
@@ -388,4 +354,4 @@ def evaluate(checksets: list[str | Path] | None = None, *, search_dirs: list[str
     return group_totals(rows, {name: groups[name] for name in order if name in groups})
 
 
-__all__ = ["sparql", "queries", "shared", "overlap", "similar", "similarity_matrix", "central", "export_network", "BuildOptions", "remove", "export", "evaluate", "build", "validate", "show", "load_graph", "BuildResult", "EntityView", "NotFoundError"]
+__all__ = ["ServeOptions", "VizOptions", "build_summary", "format_rows", "query_from", "serve", "stage_dump", "sparql", "queries", "shared", "overlap", "similar", "similarity_matrix", "central", "export_network", "BuildOptions", "remove", "export", "evaluate", "build", "validate", "show", "load_graph", "BuildResult", "EntityView", "NotFoundError"]

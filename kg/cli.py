@@ -9,7 +9,23 @@ from pathlib import Path
 
 import click
 
-from .errors import BuildFailed, KGError
+from kg.build.stages import STAGES
+from kg.core.errors import BuildFailed, KGError, QueryError
+from kg.outputs.formats import NETWORKS, NetworkFormat, ReportFormat, SimilarityMeasure, TableFormat, View, values
+from kg.query.results import ResultFormat
+
+
+class _Library:
+    """:mod:`kg.api`, imported when a command first needs it: the registries above are all
+    `govkg --help` needs, and the library would take it from 0.05 s to 0.3 s."""
+
+    def __getattr__(self, name):
+        import kg.api
+
+        return getattr(kg.api, name)
+
+
+api = _Library()
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_ERROR = 0, 1, 2, 3
 
@@ -28,6 +44,12 @@ class GovkgGroup(click.Group):
             ctx.exit(error.exit_code)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
+        except BrokenPipeError:
+            # The reader went away (`govkg queries | head`): stop quietly, as other tools do.
+            import os
+
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            ctx.exit(EXIT_OK)
         except Exception as error:  # noqa: BLE001 — the one place unexpected errors become one line
             if (ctx.obj or {}).get("debug"):
                 raise
@@ -99,7 +121,7 @@ def main(ctx, debug):
 @click.argument("paths", nargs=-1, type=click.Path(path_type=str))
 @click.option("--out", "out_dir", default="out", show_default=True, type=click.Path(file_okay=False),
               help="Directory for govkg.ttl, govkg.trig and govkg.jsonld.")
-@click.option("--until", type=click.Choice(["read", "segment", "extract", "resolve", "to_rdf", "validate", "serialize"]),
+@click.option("--until", type=click.Choice(STAGES),
               default="serialize", show_default=True, help="Stop after this stage and print what it produced.")
 @click.option("--no-validate", is_flag=True, help="Skip SHACL validation.")
 @click.option("--store", "store_dir", type=click.Path(file_okay=False),
@@ -122,8 +144,6 @@ def build(paths, out_dir, until, no_validate, store_dir, no_store, jobs, as_json
       govkg build data/ --out out/ --jobs 2
       govkg build plan.docx --until extract
     """
-    from . import api
-    from .summary import build_summary, stage_dump
 
     progress = None
     if not as_json and sys.stderr.isatty():
@@ -133,10 +153,10 @@ def build(paths, out_dir, until, no_validate, store_dir, no_store, jobs, as_json
                                validate=not no_validate, jobs=jobs)
     result = api.build(list(paths) or None, options, progress=progress)
     if until != "serialize":
-        click.echo(stage_dump(result, as_json=as_json))
+        click.echo(api.stage_dump(result, as_json=as_json))
     else:
-        click.echo(json.dumps(build_summary(result), ensure_ascii=False, indent=1) if as_json
-                   else build_summary(result, text=True))
+        click.echo(json.dumps(api.build_summary(result), ensure_ascii=False, indent=1) if as_json
+                   else api.build_summary(result, text=True))
     for failure in result.errors:
         click.echo(f"error: {failure}", err=True)
     if result.errors:
@@ -165,7 +185,6 @@ def serve(store_dir, host, port, timeout, max_result_mb, allow_service):
       govkg serve --port 7878
       curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * {?s ?p ?o} LIMIT 3' http://127.0.0.1:7878/query
     """
-    from .server import ServeOptions, serve as run_server
 
     def started(urls, sources):
         click.echo(f"SPARQL endpoint: {urls['sparql']}")
@@ -178,8 +197,8 @@ def serve(store_dir, host, port, timeout, max_result_mb, allow_service):
 
     import time
 
-    options = ServeOptions(host=host, port=port, timeout_s=timeout, max_result_mb=max_result_mb, allow_service=allow_service)
-    sys.exit(run_server(store_dir, options, on_start=started, on_change=changed))
+    options = api.ServeOptions(host=host, port=port, timeout_s=timeout, max_result_mb=max_result_mb, allow_service=allow_service)
+    sys.exit(api.serve(store_dir, options, on_start=started, on_change=changed))
 
 
 @main.command()
@@ -197,7 +216,6 @@ def push(endpoint, graph_store, user, password, store_dir):
     Example:
       govkg push --endpoint http://127.0.0.1:8890/sparql --graph-store http://127.0.0.1:8890/sparql-graph-crud-auth --user dba --password dba
     """
-    from . import api
 
     pushed = api.push(endpoint=endpoint, graph_store=graph_store, user=user, password=password, store=store_dir)
     for graph in pushed:
@@ -217,7 +235,6 @@ def remove(names, store_dir):
     Example:
       govkg remove old_plan.txt
     """
-    from . import api
 
     removed = api.remove(list(names), store=store_dir)
     for name in names:
@@ -238,7 +255,6 @@ def validate(graph, as_json):
     Example:
       govkg validate out/govkg.ttl
     """
-    from . import api
 
     report = api.validate(graph)
     if as_json:
@@ -268,7 +284,6 @@ def show(name, graph_path, as_json, limit):
       govkg show 哈尔滨
       govkg show 一网通办 --limit 3
     """
-    from . import api
 
     view = api.show(name, graph_path=graph_path)
     if as_json:
@@ -290,12 +305,12 @@ def show(name, graph_path, as_json, limit):
 
 @main.command()
 @click.argument("graph", required=False, type=click.Path(dir_okay=False))
-@click.option("--format", "fmt", type=click.Choice(["json", "csv", "graphml", "gexf"]), default="json", show_default=True,
+@click.option("--format", "fmt", type=click.Choice(values(TableFormat) + values(NetworkFormat)), default="json", show_default=True,
               help="Tables (json, csv) or a network for Gephi and other graph tools (graphml, gexf).")
 @click.option("--out", "out_dir", default="out/tables", show_default=True, type=click.Path(file_okay=False),
               help="Directory for the tables or the network file.")
 @click.option("--network", default="policy", show_default=True,
-              type=click.Choice(["policy", "region-initiative", "region-region", "platform-initiative", "department-task"]),
+              type=click.Choice(NETWORKS),
               help="Which network, for graphml and gexf.")
 def export(graph, fmt, out_dir, network):
     """Export the graph as entities, relations and evidence tables (JSON or CSV), or as a
@@ -306,7 +321,6 @@ def export(graph, fmt, out_dir, network):
       govkg export --format csv --out out/tables
       govkg export --format graphml --network region-region --out out
     """
-    from . import api
 
     if fmt in ("graphml", "gexf"):
         graph_data = api.load_graph(graph)
@@ -321,7 +335,7 @@ def export(graph, fmt, out_dir, network):
 @click.argument("query_or_file", required=False)
 @click.option("--name", help="Run a named query (see `govkg queries`) instead.")
 @click.option("--param", "params", multiple=True, help="key=value for a named query's parameter (repeatable).")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json", "turtle", "nt"]), default="table",
+@click.option("--format", "fmt", type=click.Choice(values(ResultFormat)), default="table",
               show_default=True, help="W3C SPARQL results formats (csv, tsv, json) or RDF for CONSTRUCT.")
 @query_limit_options
 @click.option("--max-rows", type=click.IntRange(min=1), default=1_000_000, show_default=True,
@@ -336,13 +350,10 @@ def sparql(query_or_file, name, params, fmt, timeout, max_rows, allow_service, g
       govkg sparql 'SELECT ?r WHERE { ?r gk:adopts gki:one-network-service }'
       govkg sparql --name regions-adopting --param initiative=一网通办 --format csv
     """
-    from . import api
-    from .errors import QueryError
-    from .sparql import query_from
 
     if not name and not query_or_file:
         raise QueryError("give a query, a .rq file or --name NAME", fix="see `govkg queries`")
-    query = query_from(query_or_file) if query_or_file and not name else query_or_file
+    query = api.query_from(query_or_file) if query_or_file and not name else query_or_file
     pairs = {}
     for param in params:
         key, sep, value = param.partition("=")
@@ -364,17 +375,17 @@ def queries(as_json):
       govkg queries
       govkg sparql --name tasks-due-before --param date=2023-12-31
     """
-    from . import api
-
     found = api.queries()
     if as_json:
         click.echo(_json([{"name": q.name, "title": q.title, "description": q.description,
-                           "params": [p.__dict__ if hasattr(p, "__dict__") else str(p) for p in q.params]} for q in found]))
+                           "params": [{"name": p.name, "kind": p.kind, "meaning": p.meaning, "default": p.default}
+                                      for p in q.params]} for q in found]))
         return
     for query in found:
         click.echo(f"{query.name}: {query.title}")
         for param in query.params:
-            click.echo(f"    --param {param.name}=…  {getattr(param, 'description', '')}")
+            default = f" (default {param.default})" if param.default else ""
+            click.echo(f"    --param {param.name}=<{param.kind}>  {param.meaning}{default}")
 
 
 @main.command()
@@ -389,7 +400,6 @@ def shared(initiative, fmt, graph_path, store, endpoint, user, password):
       govkg shared 一网通办
       govkg shared "one-network service" --format json
     """
-    from . import api
 
     result = api.shared(initiative, **_where(graph_path, store, endpoint, user, password))
     if fmt == "json":
@@ -419,7 +429,6 @@ def overlap(region_a, region_b, fmt, graph_path, store, endpoint, user, password
     Example:
       govkg overlap 哈尔滨市 青岛
     """
-    from . import api
 
     result = api.overlap(region_a, region_b, **_where(graph_path, store, endpoint, user, password))
     if fmt == "json":
@@ -433,7 +442,7 @@ def overlap(region_a, region_b, fmt, graph_path, store, endpoint, user, password
 
 @main.command()
 @click.option("--top", default=10, show_default=True, type=click.IntRange(1), help="Pairs to list.")
-@click.option("--by", type=click.Choice(["jaccard", "weighted"]), default="jaccard", show_default=True,
+@click.option("--by", type=click.Choice(values(SimilarityMeasure)), default="jaccard", show_default=True,
               help="Jaccard over initiatives, or weighted over initiatives and platform kinds.")
 @click.option("--matrix", is_flag=True, help="Print the full similarity matrix instead.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
@@ -446,7 +455,6 @@ def similar(top, by, matrix, fmt, graph_path, store, endpoint, user, password):
       govkg similar --top 5
       govkg similar --matrix --format json
     """
-    from . import api
 
     where = _where(graph_path, store, endpoint, user, password)
     if matrix:
@@ -481,7 +489,6 @@ def central(top, fmt, graph_path, store, endpoint, user, password):
     Example:
       govkg central --top 5
     """
-    from . import api
 
     result = api.central(**_where(graph_path, store, endpoint, user, password))
     if fmt == "json":
@@ -501,7 +508,7 @@ def central(top, fmt, graph_path, store, endpoint, user, password):
 @click.option("--regions", help="Comma-separated regions (names, short forms or codes). [default: all governed regions]")
 @click.option("--initiatives", "initiatives", multiple=True,
               help="An initiative (or a group such as 数据要素) to compare; repeatable. [default: all]")
-@click.option("--format", "fmt", type=click.Choice(["md", "html", "json"]), help="[default: from -o, else html]")
+@click.option("--format", "fmt", type=click.Choice(values(ReportFormat)), help="[default: from -o, else html]")
 @click.option("-o", "--output", default="out/report.html", show_default=True, type=click.Path(dir_okay=False),
               help="File to write.")
 def report(graph_path, regions, initiatives, fmt, output):
@@ -515,7 +522,6 @@ def report(graph_path, regions, initiatives, fmt, output):
     """
     import re
 
-    from . import api
 
     names = [r for r in re.split(r"[,，]", regions) if r.strip()] if regions else None
     path = api.report(graph_path, path=output, fmt=fmt, regions=names, initiatives=list(initiatives) or None)
@@ -525,7 +531,7 @@ def report(graph_path, regions, initiatives, fmt, output):
 @main.command()
 @click.option("--graph", "graph_path", type=click.Path(dir_okay=False), help="Graph file (default out/govkg.ttl).")
 @click.option("--view", default="shared", show_default=True,
-              type=click.Choice(["shared", "platforms", "tasks", "full"]), help="What to show.")
+              type=click.Choice(values(View)), help="What to show.")
 @click.option("--focus", multiple=True, help="Show only this entity and what connects to it (repeatable).")
 @click.option("--regions", multiple=True, help="Keep only these regions (and the regions inside them); repeatable.")
 @click.option("--types", multiple=True, help="Keep only nodes of these classes (Province, Platform …); repeatable.")
@@ -542,10 +548,8 @@ def viz(graph_path, view, focus, regions, types, max_nodes, output):
       govkg viz --focus 一网通办 -o out/one-network.html
       govkg viz --view tasks --regions 哈尔滨
     """
-    from . import api
-    from .viz import VizOptions
 
-    options = VizOptions(view=view, focus=tuple(focus), regions=tuple(regions), types=tuple(types), max_nodes=max_nodes)
+    options = api.VizOptions(view=view, focus=tuple(focus), regions=tuple(regions), types=tuple(types), max_nodes=max_nodes)
     click.echo(f"wrote {api.viz(graph_path, path=output, options=options)}")
 
 
@@ -572,14 +576,12 @@ def evaluate(checksets, search_dirs, held_out, totals, as_json):
     """
     import dataclasses
 
-    from . import api
-    from .evaluate import format_rows
 
     rows = api.evaluate(list(checksets) or None, search_dirs=list(search_dirs) or None, held_out=held_out, totals=totals)
     if as_json:
         click.echo(json.dumps([dataclasses.asdict(r) for r in rows], ensure_ascii=False, indent=1))
     else:
-        click.echo(format_rows(rows))
+        click.echo(api.format_rows(rows))
 
 
 if __name__ == "__main__":  # pragma: no cover

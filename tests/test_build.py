@@ -63,7 +63,7 @@ def test_regions_carry_codes_and_parents(sample_graph, code, parent, kind):
 
 
 def test_initiatives_adopted_per_region_match_the_check_set(sample_graph):
-    from kg.ontology import initiatives
+    from kg.core.ontology import initiatives
 
     checkset = json.loads((ROOT / "tests" / "checkset" / "initiatives_by_region.json").read_text(encoding="utf-8"))
     codes = {"河南省": "410000", "湖北省": "420000", "哈尔滨市": "230100", "青岛市": "370200"}
@@ -76,7 +76,7 @@ def test_initiatives_adopted_per_region_match_the_check_set(sample_graph):
 
 
 def test_one_network_service_is_shared_by_exactly_the_plans_that_adopt_it(sample_graph):
-    from kg.ontology import initiatives
+    from kg.core.ontology import initiatives
 
     concept = next(c.iri for c in initiatives().values() if c.label == "一网通办")
     adopters = {str(s).rsplit("/", 1)[-1] for s in sample_graph.subjects(GK.adopts, URIRef(concept))}
@@ -135,7 +135,7 @@ def test_files_whose_names_differ_only_in_punctuation_case_or_extension_stay_apa
     names = {"plan_a.txt": "甲平台", "plan-a.txt": "乙平台", "Plan.txt": "丙平台", "plan.md": "丁平台"}
     for name, platform in names.items():
         (tmp_path / name).write_text(text.format(platform), encoding="utf-8")
-    from kg.store import GraphStore
+    from kg.store.graphstore import GraphStore
 
     out = tmp_path.parent / (tmp_path.name + "-out")
     api.build([tmp_path], out_dir=out, store=out / "store")

@@ -7,12 +7,12 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from kg import iris
-from kg.extract import extract_document
-from kg.extract.citations import find_citations, is_generic, looks_like_work, normalize_number, normalize_title
-from kg.model import Source
-from kg.segment import split_documents
-from kg.text import normalize
+from kg.core import iris
+from kg.build.extract import extract_document
+from kg.build.extract.citations import find_citations, is_generic, looks_like_work, normalize_number, normalize_title
+from kg.core.model import Source
+from kg.build.segment import split_documents
+from kg.core.text import normalize
 
 CHECKSET = Path(__file__).resolve().parent / "checkset"
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"

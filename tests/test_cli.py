@@ -73,7 +73,7 @@ def test_a_failed_build_leaves_previous_outputs_untouched(runner, tmp_path, monk
     def explode(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr("kg.serialize.store_outputs", explode)
+    monkeypatch.setattr("kg.build.pipeline.store_outputs", explode)
     result = runner.invoke(main, ["build", str(DATA), "--out", str(out)])
     assert result.exit_code != 0
     assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before
@@ -210,8 +210,8 @@ def test_an_output_that_cannot_be_written_is_one_line_and_leaves_the_old_file(ru
     import errno
     import os
 
-    from kg.errors import OutputError
-    from kg.serialize import write_atomic
+    from kg.core.errors import OutputError
+    from kg.store.rdfio import write_atomic
 
     target = write_atomic(tmp_path / "report.html", "old")
 
@@ -240,3 +240,41 @@ def test_a_broken_graph_file_is_one_line_with_its_line(runner, tmp_path):
     assert result.exit_code == 3
     assert result.stderr == (f"error: {broken}:1: not a valid turtle graph: Bad syntax (expected directive or statement) "
                              "(rebuild it with `govkg build`)\n")
+
+
+def test_queries_lists_each_parameter_with_its_kind_meaning_and_default(runner):
+    from kg.query.named import list_queries
+
+    result = runner.invoke(main, ["queries"])
+    assert result.exit_code == 0
+    for query in list_queries():
+        for param in query.params:
+            assert f"--param {param.name}=<{param.kind}>  {param.meaning}" in result.output
+    listed = json.loads(runner.invoke(main, ["queries", "--json"]).output)
+    assert all(p["meaning"] for q in listed for p in q["params"])
+
+
+def test_the_cli_offers_exactly_what_the_registries_hold():
+    from kg.build.stages import STAGES
+    from kg.outputs.analytics import PROJECTIONS
+    from kg.outputs.formats import NETWORKS, ReportFormat, View
+    from kg.outputs.viz import VIEWS
+    from kg.query.results import ResultFormat
+
+    def choices(command, option):
+        param = next(p for p in main.commands[command].params if p.name == option)
+        return list(param.type.choices)
+
+    assert choices("build", "until") == STAGES
+    assert choices("sparql", "fmt") == [f.value for f in ResultFormat]
+    assert choices("report", "fmt") == [f.value for f in ReportFormat]
+    assert choices("viz", "view") == [v.value for v in View] == list(VIEWS)
+    assert choices("export", "network") == list(NETWORKS) == list(PROJECTIONS)
+
+
+def test_a_reader_that_stops_early_ends_the_command_quietly(tmp_path):
+    script = Path(sys.executable).parent / "govkg"
+    if not script.is_file():
+        pytest.skip("the console script is not installed")
+    done = subprocess.run(f"'{script}' queries | head -1", shell=True, capture_output=True, text=True, cwd=tmp_path)
+    assert done.stdout.count("\n") == 1 and done.stderr == ""

@@ -35,7 +35,7 @@ def test_corpus_builds_without_errors_and_conforms(corpus_build):
 
 @pytest.mark.parametrize("checkset", CHECKSETS, ids=lambda p: p.stem)
 def test_documents_genre_region_period_number(corpus_build, checkset):
-    from kg.ontology import divisions
+    from kg.core.ontology import divisions
 
     gold = json.loads(checkset.read_text(encoding="utf-8"))
     (expected,) = gold["documents"]

@@ -1,7 +1,7 @@
 import pytest
 
-from kg.extract.departments import parse_note, responsibility_notes, running_text_departments
-from kg.text import normalize
+from kg.build.extract.departments import parse_note, responsibility_notes, running_text_departments
+from kg.core.text import normalize
 
 
 def notes(text):

@@ -23,7 +23,7 @@ def work_reports():
 
 
 def _regions(build):
-    from kg.export import tables
+    from kg.query.tables import tables
 
     return {r["label"].split("（")[1].rstrip("）"): r["region"] for r in tables(build.state.graph)["entities"]
             if r["type"] == "WorkReport"}

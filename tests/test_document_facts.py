@@ -4,13 +4,12 @@ import datetime
 
 import pytest
 
-from kg.extract import extract_document
-from kg.extract.document_facts import (addressee_level, closing_lines, file_name_region, genre_from_body,
-                                       speaker_line)
-from kg.extract.documents import gather_facts
-from kg.model import Source
-from kg.segment import split_documents
-from kg.text import normalize
+from kg.build.extract import extract_document
+from kg.build.extract.document_facts import addressee_level, closing_lines, file_name_region, genre_from_body, speaker_line
+from kg.build.extract.documents import gather_facts
+from kg.core.model import Source
+from kg.build.segment import split_documents
+from kg.core.text import normalize
 
 GK = "https://w3id.org/govkg/ns#"
 WORK_REPORT = ("各位代表：\n\n现在，我代表市人民政府向大会报告工作，请予审议。\n\n一、2023年工作回顾\n\n"
@@ -32,7 +31,7 @@ def document(text, name="doc.txt", declared=()):
 
 
 def region_name(fact):
-    from kg.ontology import divisions
+    from kg.core.ontology import divisions
     return None if fact is None else ("中国" if fact.value == "CN" else divisions()[fact.value].name)
 
 
@@ -172,7 +171,7 @@ def test_a_text_that_lost_its_line_breaks_is_read_as_if_it_had_them():
 
 
 def test_a_manifest_beside_the_files_is_read_for_them(tmp_path):
-    from kg.readers import read_source
+    from kg.build.readers import read_source
 
     (tmp_path / "report.txt").write_text(WORK_REPORT, encoding="utf-8")
     (tmp_path / "manifest.csv").write_text("\ufefffile,title,region,genre\nreport.txt,宜昌市政府工作报告,宜昌市,WorkReport\n",
@@ -190,7 +189,7 @@ def test_a_broken_manifest_is_one_error_naming_the_file(tmp_path):
 
     (tmp_path / "report.txt").write_text(WORK_REPORT, encoding="utf-8")
     (tmp_path / "manifest.csv").write_text("title,region\nx,y\n", encoding="utf-8")
-    from kg.errors import BuildFailed
+    from kg.core.errors import BuildFailed
 
     with pytest.raises(BuildFailed) as failed:
         api.build([tmp_path], out_dir=None, validate=False)
@@ -201,7 +200,7 @@ def test_a_broken_manifest_is_one_error_naming_the_file(tmp_path):
 
 def test_the_build_says_per_document_what_it_could_not_determine(tmp_path):
     from kg import api
-    from kg.summary import build_summary
+    from kg.build.summary import build_summary
 
     (tmp_path / "report.txt").write_text(WORK_REPORT, encoding="utf-8")
     (tmp_path / "steps.txt").write_text("某某工作方案\n\n一、保障措施\n\n（一）动员部署。\n\n（二）组织实施。\n\n（三）总结评估。\n",
@@ -220,7 +219,7 @@ def test_an_adoption_is_a_commitment_not_a_passing_mention():
             "1.落实《关于构建数据基础制度更好发挥数据要素作用的意见》，推动出台《山东省数据条例》。\n\n"
             "2.在智能制造、智慧城市等重点领域培育数据商。建设人工智能超算中心。\n\n3.深化“一网通办”。\n")
     extraction = document(text)
-    from kg.ontology import initiatives
+    from kg.core.ontology import initiatives
     labels = {initiatives()[r.object].label for r in extraction.relations if r.predicate == "gk:adopts"}
     mentioned = {initiatives()[r.object].label for r in extraction.relations if r.predicate == "gk:mentionsInitiative"}
     assert "一网通办" in labels and "数据条例" in labels  # its own law, made by it

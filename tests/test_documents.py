@@ -2,12 +2,12 @@
 or without 《》), five-year-plan periods, document numbers under the title."""
 import pytest
 
-from kg.extract.documents import genre_of
+from kg.build.extract.documents import genre_of
 
 
 def _documents(tmp_path, text):
     from kg import api
-    from kg.export import document_types, tables
+    from kg.query.tables import document_types, tables
 
     (tmp_path / "doc.txt").write_text(text, encoding="utf-8")
     result = api.build([str(tmp_path / "doc.txt")], out_dir=None, validate=False)

@@ -45,7 +45,7 @@ def _cli(*args, timeout=120):
 # ------------------------------------------------------------------------- govkg sparql
 
 def test_service_calls_are_found_as_keywords_only():
-    from kg.sparql import service_calls
+    from kg.query.sparql import service_calls
 
     assert service_calls("SELECT * { SERVICE <http://x.example/sparql> { ?s ?p ?o } }") == ["<http://x.example/sparql>"]
     assert service_calls("select * { service silent ?endpoint { ?s ?p ?o } }") == ["?endpoint"]
@@ -58,9 +58,9 @@ def test_service_is_refused_on_local_graphs_unless_allowed(engine):
     import pyoxigraph as ox
     from rdflib import Graph
 
-    import kg.engines  # noqa: F401 - registers the oxigraph engine
-    from kg.errors import QueryLimitError
-    from kg.sparql import run_query
+    import kg.query.engines  # noqa: F401 - registers the oxigraph engine
+    from kg.core.errors import QueryLimitError
+    from kg.query.sparql import run_query
 
     target = Graph() if engine == "rdflib" else ox.Store()
     query = "SELECT * { SERVICE SILENT <http://127.0.0.1:9/sparql> { ?s ?p ?o } }"
@@ -97,9 +97,9 @@ def test_sparql_stops_at_its_row_limit(small_store):
 def test_a_query_reopens_a_store_whose_files_a_build_compacted_away(tmp_path, monkeypatch):
     """The failure a reader meets while a build compacts the store is answered by opening the
     store afresh and asking again."""
-    import kg.engines  # noqa: F401 - registers the oxigraph engine
-    from kg.sparql import run_query
-    from kg.store import GraphStore
+    import kg.query.engines  # noqa: F401 - registers the oxigraph engine
+    from kg.query.sparql import run_query
+    from kg.store.graphstore import GraphStore
 
     writer = GraphStore(tmp_path / "store")
     writer.replace_graph("https://example.org/g", '<https://example.org/s> <https://example.org/p> "1" .\n')
@@ -151,8 +151,8 @@ def test_queries_during_a_build_never_fail(tmp_path):
 # ------------------------------------------------------------------------- govkg serve
 
 def _has_server() -> bool:
-    from kg.server import oxigraph_binary
-    from kg.errors import KGError
+    from kg.query.server import oxigraph_binary
+    from kg.core.errors import KGError
 
     try:
         oxigraph_binary()
@@ -267,9 +267,9 @@ def test_from_is_refused_on_a_graph_file_but_selects_graphs_in_the_store():
     import pyoxigraph as ox
     from rdflib import Graph
 
-    import kg.engines  # noqa: F401 - registers the oxigraph engine
-    from kg.errors import QueryLimitError
-    from kg.sparql import run_query
+    import kg.query.engines  # noqa: F401 - registers the oxigraph engine
+    from kg.core.errors import QueryLimitError
+    from kg.query.sparql import run_query
 
     query = "SELECT * FROM <http://127.0.0.1:9/graph.ttl> WHERE { ?s ?p ?o }"
     with pytest.raises(QueryLimitError, match="FROM <http://127.0.0.1:9/graph.ttl>"):

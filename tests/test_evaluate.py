@@ -5,8 +5,11 @@ from pathlib import Path
 
 import pytest
 
-from kg import evaluate as ev
-from kg.errors import KGError
+from kg import api
+from kg.evaluation import evaluate as ev
+from kg.evaluation import matching
+from kg.evaluation.rows import Row
+from kg.core.errors import KGError
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
@@ -43,18 +46,18 @@ def _score(checkset, entities, evidence=()):
 
 
 def test_normalize_name_drops_quotes_spaces_and_width():
-    assert ev.normalize_name("“豫事办”") == ev.normalize_name("豫事办") == "豫事办"
-    assert ev.normalize_name("「爱山东」 ＡＰＰ") == "爱山东APP"
-    assert ev.normalize_name("省 大数据局") == "省大数据局"
-    assert ev.normalize_name("省大数据局") != ev.normalize_name("市大数据局")
+    assert matching.normalize_name("“豫事办”") == matching.normalize_name("豫事办") == "豫事办"
+    assert matching.normalize_name("「爱山东」 ＡＰＰ") == "爱山东APP"
+    assert matching.normalize_name("省 大数据局") == "省大数据局"
+    assert matching.normalize_name("省大数据局") != matching.normalize_name("市大数据局")
 
 
 def test_match_pairs_is_a_maximum_matching():
     # A greedy pairing gives A→x and leaves B unpaired; the maximum pairs A→y, B→x.
     gold, predicted = ["A", "B"], ["x", "y"]
     compatible = {("A", "x"), ("A", "y"), ("B", "x")}
-    assert ev.match_pairs(gold, predicted, lambda g, p: (g, p) in compatible) == [(0, 1), (1, 0)]
-    assert ev.match_pairs(["A", "A"], ["x"], lambda g, p: True) == [(0, 0)]  # one to one
+    assert matching.match_pairs(gold, predicted, lambda g, p: (g, p) in compatible) == [(0, 1), (1, 0)]
+    assert matching.match_pairs(["A", "A"], ["x"], lambda g, p: True) == [(0, 0)]  # one to one
 
 
 def test_documents_genre_region_period():
@@ -249,7 +252,7 @@ def test_rows_only_for_sections_the_check_set_has():
 
 
 def test_format_rows_prints_one_line_per_row():
-    rows = [ev.Row("goals", 4, 2, 1, 0.5, 0.25, "a.json"), ev.Row("branded platforms", 3, None, 0, None, 0.0, "a.json")]
+    rows = [Row("goals", 4, 2, 1, 0.5, 0.25, "a.json"), Row("branded platforms", 3, None, 0, None, 0.0, "a.json")]
     lines = ev.format_rows(rows).splitlines()
     assert lines[0].split() == ["check", "set", "type", "gold", "pred", "match", "precision", "recall"]
     assert lines[1].split() == ["a.json", "goals", "4", "2", "1", "50.0%", "25.0%"]
@@ -281,13 +284,14 @@ def test_a_bare_region_mapping_needs_a_source_to_score_against(tmp_path):
     path.write_text(json.dumps({"河南省": [{"initiative": "一网通办", "quote": ""}]}, ensure_ascii=False), encoding="utf-8")
     assert "initiatives_by_region" in ev.load_checkset(path)
     with pytest.raises(KGError, match="names no source"):
-        ev.evaluate_checksets([path])
+        ev.evaluate_checksets([path], build_graph=api.build_graph)
 
 
 def test_the_sample_evaluates_end_to_end(tmp_path):
     sample = CHECKSET / "sample.json"
     paths = [sample] + ([CHECKSET / "initiatives_by_region.json"] if (CHECKSET / "initiatives_by_region.json").is_file() else [])
-    rows = ev.evaluate_checksets(paths, sources_dir_for={"000_150e69a768421e9d.txt": DATA / "newsletter_2023_19.txt"})
+    rows = ev.evaluate_checksets(paths, sources_dir_for={"000_150e69a768421e9d.txt": DATA / "newsletter_2023_19.txt"},
+                                 build_graph=api.build_graph)
     by_set = {(r.checkset, r.type): r for r in rows}
     documents = by_set[("sample.json", "documents")]
     assert (documents.gold, documents.matched) == (4, 4)
@@ -308,11 +312,11 @@ def test_the_sample_evaluates_end_to_end(tmp_path):
 def test_totals_sum_types_over_check_sets(tmp_path):
     copy = tmp_path / "copy.json"
     copy.write_text((CHECKSET / "sample.json").read_text(encoding="utf-8"), encoding="utf-8")
-    rows = ev.evaluate_checksets([CHECKSET / "sample.json", copy], search_dirs=[DATA])
+    rows = ev.evaluate_checksets([CHECKSET / "sample.json", copy], search_dirs=[DATA], build_graph=api.build_graph)
     by_set = {(r.checkset, r.type): r for r in rows}
     for type_ in ("documents", "platforms", "branded platforms", "tasks"):
         one, total = by_set[("sample.json", type_)], by_set[("all", type_)]
-        assert by_set[("copy.json", type_)] == ev.Row(**{**one.__dict__, "checkset": "copy.json"})
+        assert by_set[("copy.json", type_)] == Row(**{**one.__dict__, "checkset": "copy.json"})
         assert (total.gold, total.predicted, total.matched) == (
             2 * one.gold, None if one.predicted is None else 2 * one.predicted, 2 * one.matched)
         assert (total.precision, total.recall) == (one.precision, one.recall)

@@ -6,14 +6,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kg import iris
-from kg.extract import extract_document
-from kg.extract.exchanges import data_trading_initiative, find_exchanges, name_key, status_of
-from kg.extract.goals import cue_words
-from kg.model import Ref, Source
-from kg.ontology import initiatives
-from kg.segment import split_documents
-from kg.text import normalize
+from kg.core import iris
+from kg.build.extract import extract_document
+from kg.build.extract.exchanges import data_trading_initiative, find_exchanges, name_key, status_of
+from kg.build.extract.goals import cue_words
+from kg.core.model import Ref, Source
+from kg.core.ontology import initiatives
+from kg.build.segment import split_documents
+from kg.core.text import normalize
 
 CHECKSET = Path(__file__).resolve().parent / "checkset"
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"

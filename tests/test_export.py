@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 
-from kg import export
-from kg.errors import KGError
+from kg.outputs import export
+from kg.query import tables
+from kg.core.errors import KGError
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "export_fixture.ttl"
 # The text the fixture's evidence offsets refer to (see the comment at the top of the fixture).
@@ -37,7 +38,7 @@ INTS = {"period_start", "period_end", "year"}
 
 
 def _full(**values):
-    return {**dict.fromkeys(export.ENTITY_COLUMNS), **values}
+    return {**dict.fromkeys(tables.ENTITY_COLUMNS), **values}
 
 
 EXPECTED_ENTITIES = [
@@ -86,30 +87,30 @@ def fixture_graph():
 
 
 def test_fixture_entity_rows_are_exact(fixture_graph):
-    rows = export.entity_rows(fixture_graph)
+    rows = tables.entity_rows(fixture_graph)
     assert [r["id"] for r in rows] == [r["id"] for r in EXPECTED_ENTITIES]
     for row, expected in zip(rows, EXPECTED_ENTITIES):
         assert row == expected, row["id"]
 
 
 def test_every_contract_type_is_in_the_fixture(fixture_graph):
-    types = {r["type"] for r in export.entity_rows(fixture_graph)}
+    types = {r["type"] for r in tables.entity_rows(fixture_graph)}
     assert {"Country", "Province", "City", "District", "ImplementationScheme", "Article", "Initiative", "Platform",
             "Department", "Task", "Goal", "DataExchange", "CitedWork"} <= types
 
 
 def test_only_used_initiatives_are_exported(fixture_graph):
-    ids = {r["id"] for r in export.entity_rows(fixture_graph)}
+    ids = {r["id"] for r in tables.entity_rows(fixture_graph)}
     assert ONS in ids
     assert B + "initiative/city-brain" not in ids  # in the graph, neither adopted nor mentioned
 
 
 def test_fixture_relation_rows_are_exact(fixture_graph):
-    assert export.relation_rows(fixture_graph) == EXPECTED_RELATIONS
+    assert tables.relation_rows(fixture_graph) == EXPECTED_RELATIONS
 
 
 def test_fixture_evidence_rows_quote_the_text(fixture_graph):
-    rows = export.evidence_rows(fixture_graph)
+    rows = tables.evidence_rows(fixture_graph)
     about = [(r["about"], r["start"], r["end"]) for r in rows]
     assert about == [
         (B + "assertion/adopts", 26, 46), (B + "assertion/mentions", 26, 46), (B + "assertion/serves", 26, 46),
@@ -131,7 +132,7 @@ def test_json_and_csv_hold_the_same_rows(fixture_graph, tmp_path):
     csv_paths = export.export_tables(fixture_graph, out_dir=tmp_path, fmt="csv")
     assert [p.name for p in json_paths] == ["entities.json", "relations.json", "evidence.json"]
     assert [p.name for p in csv_paths] == ["entities.csv", "relations.csv", "evidence.csv"]
-    in_memory = export.tables(fixture_graph)
+    in_memory = tables.tables(fixture_graph)
     for json_path, csv_path in zip(json_paths, csv_paths):
         as_json = json.loads(json_path.read_text(encoding="utf-8"))
         assert as_json == in_memory[json_path.stem]
@@ -139,7 +140,7 @@ def test_json_and_csv_hold_the_same_rows(fixture_graph, tmp_path):
     assert json.loads(json_paths[0].read_text(encoding="utf-8")) == EXPECTED_ENTITIES
     with open(csv_paths[0], encoding="utf-8", newline="") as handle:
         raw = list(csv.DictReader(handle))
-    assert list(raw[0]) == list(export.ENTITY_COLUMNS)
+    assert list(raw[0]) == list(tables.ENTITY_COLUMNS)
     province = next(r for r in raw if r["type"] == "Province")
     assert province["aliases"] == '["河南"]' and province["initiatives"] == '["一网通办"]'
     assert province["kind"] == ""  # a column that does not apply is an empty cell
@@ -169,7 +170,7 @@ def test_a_failing_export_leaves_the_old_files(fixture_graph, tmp_path, monkeypa
     real = export.TABLE_WRITERS[fmt]
 
     def failing(rows, columns):
-        if columns == export.EVIDENCE_COLUMNS:
+        if columns == tables.EVIDENCE_COLUMNS:
             raise RuntimeError("disk full")
         return real([{**r, "label": "changed"} for r in rows], columns)
 
@@ -194,9 +195,9 @@ def test_unknown_format_is_an_error(fixture_graph, tmp_path):
 
 def test_columns_for_matches_the_contract():
     for type_, keys in CONTRACT.items():
-        assert BASE | keys <= set(export.columns_for(type_)), type_
+        assert BASE | keys <= set(tables.columns_for(type_)), type_
     with pytest.raises(KeyError):
-        export.columns_for("Evidence")
+        tables.columns_for("Evidence")
 
 
 # ---------------------------------------------------------------- the bundled sample
@@ -204,7 +205,7 @@ def test_columns_for_matches_the_contract():
 
 @pytest.fixture(scope="module")
 def sample_tables(sample_graph):
-    return export.tables(sample_graph)
+    return tables.tables(sample_graph)
 
 
 def test_sample_evidence_quotes_equal_the_source_text(sample_tables, sample_text):
@@ -221,8 +222,8 @@ def test_sample_entity_rows_keep_the_contract(sample_tables):
     for row in rows:
         assert row["type"] in CONTRACT, row
         applicable = BASE | CONTRACT[row["type"]]
-        assert list(row) == list(export.ENTITY_COLUMNS)
-        for key in set(export.ENTITY_COLUMNS) - set(export.columns_for(row["type"])):
+        assert list(row) == list(tables.ENTITY_COLUMNS)
+        for key in set(tables.ENTITY_COLUMNS) - set(tables.columns_for(row["type"])):
             assert row[key] is None, (row["id"], key)
         for key in applicable:
             if key in LISTS:
@@ -257,5 +258,5 @@ def test_sample_rows_refer_to_each_other(sample_tables):
 
 def test_sample_rows_are_sorted(sample_tables):
     ids = [r["id"] for r in sample_tables["entities"]]
-    assert ids == sorted(ids, key=export.natural_key)
+    assert ids == sorted(ids, key=tables.natural_key)
     assert len(ids) == len(set(ids))

@@ -7,12 +7,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kg import iris
-from kg.extract import extract_document
-from kg.extract.goals import (comparator_cues, find_quantities, format_value, indicators, reports_past_result,
-                              target_year_before)
-from kg.model import Ref, Source
-from kg.segment import split_documents
+from kg.core import iris
+from kg.build.extract import extract_document
+from kg.build.extract.goals import comparator_cues, find_quantities, format_value, indicators, reports_past_result, target_year_before
+from kg.core.model import Ref, Source
+from kg.build.segment import split_documents
 
 CHECKSET = Path(__file__).resolve().parent / "checkset"
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"

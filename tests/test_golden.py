@@ -13,7 +13,7 @@ CASES = sorted(p.stem for p in GOLDEN.glob("*.txt"))
 
 def _build(name: str, tmp_path: Path) -> Graph:
     from kg import api
-    from kg.rdf import ONTOLOGY_GRAPH
+    from kg.core.namespaces import ONTOLOGY_GRAPH
 
     result = api.build([GOLDEN / f"{name}.txt"], out_dir=None)
     assert result.conforms, result.state.report.text
@@ -35,7 +35,7 @@ def test_golden(name, tmp_path, update_goldens):
     graph = _build(name, tmp_path)
     golden_path = GOLDEN / f"{name}.ttl"
     if update_goldens or not golden_path.exists():
-        from kg.rdf import bind_prefixes
+        from kg.core.namespaces import bind_prefixes
 
         bind_prefixes(graph)
         golden_path.write_text(graph.serialize(format="longturtle"), encoding="utf-8")

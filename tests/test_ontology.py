@@ -3,8 +3,7 @@ import pytest
 from rdflib import OWL, RDF, RDFS, Graph, Namespace
 from rdflib.namespace import SKOS
 
-from kg.ontology import (body_cues, genre_cues, initiatives, ontology_dir, ontology_graph, platform_kind_cues, shapes_graph,
-                         text_cues)
+from kg.core.ontology import body_cues, genre_cues, initiatives, ontology_dir, ontology_graph, platform_kind_cues, shapes_graph, text_cues
 
 GK = Namespace("https://w3id.org/govkg/ns#")
 SH = Namespace("http://www.w3.org/ns/shacl#")

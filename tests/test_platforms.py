@@ -1,7 +1,7 @@
 import pytest
 
-from kg.extract.platforms import canonical_key, find_platforms, kind_of
-from kg.text import normalize
+from kg.build.extract.platforms import canonical_key, find_platforms, kind_of
+from kg.core.text import normalize
 
 KIND = "https://w3id.org/govkg/platform-kind/"
 
@@ -13,9 +13,9 @@ def names(sentence):
 
 def decided(sentence):
     """The platforms the extractor keeps from one sentence of a city's plan (rules and scorer)."""
-    from kg.extract import extract_document
-    from kg.model import Source
-    from kg.segment import split_documents
+    from kg.build.extract import extract_document
+    from kg.core.model import Source
+    from kg.build.segment import split_documents
 
     text = f"兰州市数字政府建设实施方案（2024—2026年）\n\n一、主要任务\n\n1.{sentence}\n"
     source = Source(name="plan.txt", text=text, encoding="utf-8", sha256="0", format="txt")
@@ -137,7 +137,7 @@ def test_more_spellings_share_a_key():
 
 def test_a_plan_merges_spellings_and_leaves_out_companies_systems(tmp_path):
     from kg import api
-    from kg.export import tables
+    from kg.query.tables import tables
 
     (tmp_path / "plan.txt").write_text(
         "兰州市数字政府建设实施方案（2024—2026年）\n\n一、主要任务\n\n"
@@ -156,9 +156,9 @@ def test_a_plan_merges_spellings_and_leaves_out_companies_systems(tmp_path):
 
 
 def _platform_regions(title, sentence):
-    from kg.extract import extract_document
-    from kg.model import Source
-    from kg.segment import split_documents
+    from kg.build.extract import extract_document
+    from kg.core.model import Source
+    from kg.build.segment import split_documents
 
     text = f"{title}\n\n一、主要任务\n\n1.{sentence}\n"
     source = Source(name="plan.txt", text=text, encoding="utf-8", sha256="0", format="txt")

@@ -1,4 +1,4 @@
-"""The named SPARQL queries (kg/queries/*.rq) and kg.sparql: every query parses, runs and
+"""The named SPARQL queries (kg/queries/*.rq) and kg.query.sparql: every query parses, runs and
 returns rows on the sample; parameters are escaped; results round-trip through rdflib's
 W3C result parsers; syntax errors name the line and column."""
 import io
@@ -10,10 +10,11 @@ from hypothesis import strategies as st
 from rdflib import Graph, Literal, URIRef
 from rdflib.query import Result
 
-from kg import iris, sparql
-from kg.errors import NotFoundError, QueryError
+from kg.core import iris
+from kg.query import named, results, sparql
+from kg.core.errors import NotFoundError, QueryError
 
-QUERIES = sparql.list_queries()
+QUERIES = named.list_queries()
 NAMES = [q.name for q in QUERIES]
 ONE_NETWORK = iris.INITIATIVE + "one-network-service"
 QINGDAO = iris.region("370200")
@@ -31,7 +32,7 @@ def _terms_in_values_block(query, param) -> list[str]:
 
 
 def _bag(result) -> list:
-    return sorted(tuple(sparql._n3(v) if v is not None else "" for v in row) for row in result.rows)
+    return sorted(tuple(results._n3(v) if v is not None else "" for v in row) for row in result.rows)
 
 
 def test_the_library_has_the_queries_the_cli_documents():
@@ -44,7 +45,7 @@ def test_every_query_has_a_header_and_values_blocks_for_each_parameter(query):
     assert query.title and query.description
     for param in query.params:
         assert param.meaning and param.default, param
-        assert param.kind in sparql._LITERAL_KINDS or sparql.subclasses_of(param.kind)
+        assert param.kind in named._LITERAL_KINDS or named.subclasses_of(param.kind)
         blocks = re.findall(rf"VALUES\s+\?{param.name}\s*\{{([^{{}}]*)\}}", query.text)
         assert blocks and len({b.strip() for b in blocks}) == 1, param.name  # every copy holds the same default
 
@@ -52,7 +53,7 @@ def test_every_query_has_a_header_and_values_blocks_for_each_parameter(query):
 @pytest.mark.parametrize("query", QUERIES, ids=NAMES)
 def test_every_query_returns_rows_on_the_sample(sample_graph, query):
     result = sparql.run_query(sample_graph, query.text)
-    assert result.kind is sparql.QueryKind.SELECT
+    assert result.kind is results.QueryKind.SELECT
     assert len(result.rows) > 0
     assert all(len(row) == len(result.variables) for row in result.rows)
 
@@ -62,7 +63,7 @@ def test_the_documented_default_is_the_default(sample_graph, query):
     for param in query.params:
         if len(_terms_in_values_block(query, param.name)) != 1:
             continue  # a default of several values ("both") has no single name
-        text = sparql.named_query(query.name, {param.name: param.default}, graph=sample_graph)
+        text = named.named_query(query.name, {param.name: param.default}, graph=sample_graph)
         assert _bag(sparql.run_query(sample_graph, text)) == _bag(sparql.run_query(sample_graph, query.text))
 
 
@@ -79,8 +80,8 @@ def test_the_rdflib_planner_never_changes_results(sample_graph, query, monkeypat
 
 def test_the_same_query_text_runs_on_pyoxigraph(sample_graph):
     ox = pytest.importorskip("pyoxigraph")
-    from kg.rdf import PREFIXES
-    from kg.serialize import turtle
+    from kg.core.namespaces import PREFIXES
+    from kg.store.rdfio import turtle
 
     store = ox.Store()
     store.load(turtle(sample_graph), format=ox.RdfFormat.TURTLE)
@@ -92,77 +93,77 @@ def test_the_same_query_text_runs_on_pyoxigraph(sample_graph):
 
 
 def test_names_resolve_the_way_people_type_them(sample_graph):
-    texts = {sparql.named_query("region-platforms", {"region": name}, graph=sample_graph)
+    texts = {named.named_query("region-platforms", {"region": name}, graph=sample_graph)
              for name in ("青岛", "青岛市", "370200", QINGDAO, f"<{QINGDAO}>")}
-    assert texts == {sparql.named_query("region-platforms", {"region": QINGDAO})}
-    texts = {sparql.named_query("regions-adopting", {"initiative": name}, graph=sample_graph)
+    assert texts == {named.named_query("region-platforms", {"region": QINGDAO})}
+    texts = {named.named_query("regions-adopting", {"initiative": name}, graph=sample_graph)
              for name in ("一网通办", "One-Network Service", "政务服务一网通办", ONE_NETWORK)}
     assert len(texts) == 1 and f"VALUES ?initiative {{ <{ONE_NETWORK}> }}" in texts.pop()
 
 
 def test_parameters_of_every_kind(sample_graph):
-    rows = sparql.run_named(sample_graph, "tasks-due-before", {"before": "2023-07-01"}).rows
+    rows = named.run_named(sample_graph, "tasks-due-before", {"before": "2023-07-01"}).rows
     assert rows and all(str(row[2]) < "2023-07-01" for row in rows)
-    goals = sparql.run_named(sample_graph, "goals-for-year", {"year": "2023"}).column("goal")
+    goals = named.run_named(sample_graph, "goals-for-year", {"year": "2023"}).column("goal")
     year = Literal("2023", datatype=URIRef("http://www.w3.org/2001/XMLSchema#gYear"))
     assert goals and set(goals) == set(sample_graph.subjects(URIRef(iris.term("targetYear")), year))
-    planned = sparql.run_named(sample_graph, "data-exchanges", {"status": "计划中"})
+    planned = named.run_named(sample_graph, "data-exchanges", {"status": "计划中"})
     assert {str(s) for s in planned.column("status")} == {iris.term("planned")}
-    from kg.ontology import divisions
-    from kg.regions import ancestors
+    from kg.core.ontology import divisions
+    from kg.core.regions import ancestors
 
     inside = [c for c in divisions() if "410000" in ancestors(c)]  # every division of 河南省, from the reference data
-    assert len(sparql.run_named(sample_graph, "regions-in-province", {"province": "河南"}).rows) == len(inside)
+    assert len(named.run_named(sample_graph, "regions-in-province", {"province": "河南"}).rows) == len(inside)
 
 
 def test_errors_name_what_to_fix(sample_graph):
     with pytest.raises(NotFoundError) as unknown_query:
-        sparql.named_query("regions-adopt")
+        named.named_query("regions-adopt")
     assert "regions-adopting" in unknown_query.value.candidates
     with pytest.raises(QueryError, match="has no parameter 'region'.*initiative"):
-        sparql.named_query("regions-adopting", {"region": "青岛"})
+        named.named_query("regions-adopting", {"region": "青岛"})
     with pytest.raises(NotFoundError) as unknown_name:
-        sparql.named_query("regions-adopting", {"initiative": "一网通帮"}, graph=sample_graph)
+        named.named_query("regions-adopting", {"initiative": "一网通帮"}, graph=sample_graph)
     assert "一网通办" in unknown_name.value.candidates
     with pytest.raises(NotFoundError):  # a region is not an initiative
-        sparql.named_query("regions-adopting", {"initiative": "青岛市"}, graph=sample_graph)
+        named.named_query("regions-adopting", {"initiative": "青岛市"}, graph=sample_graph)
     with pytest.raises(QueryError, match="needs a graph"):
-        sparql.named_query("region-platforms", {"region": "青岛"})
+        named.named_query("region-platforms", {"region": "青岛"})
     with pytest.raises(QueryError, match="not a date"):
-        sparql.named_query("tasks-due-before", {"before": "2023-13-01"})
+        named.named_query("tasks-due-before", {"before": "2023-13-01"})
     with pytest.raises(QueryError, match="not a year"):
-        sparql.named_query("goals-for-year", {"year": "2025年"})
+        named.named_query("goals-for-year", {"year": "2025年"})
 
 
 @settings(max_examples=200, deadline=None)
 @given(st.text(alphabet=st.characters(blacklist_categories=("Cs",))))
 def test_a_string_parameter_comes_back_exactly_whatever_it_holds(text):
-    result = sparql.run_query(Graph(), sparql.bind_params(ECHO, {"word": text}))
+    result = sparql.run_query(Graph(), named.bind_params(ECHO, {"word": text}))
     assert result.rows == ((Literal(text),),)
 
 
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet=st.sampled_from(list('\\uU0075aF"\'\n\r\t{}#<>?. '))))
 def test_escapes_and_unicode_escapes_in_a_parameter_stay_literal(text):
-    result = sparql.run_query(Graph(), sparql.bind_params(ECHO, {"word": text}))
+    result = sparql.run_query(Graph(), named.bind_params(ECHO, {"word": text}))
     assert result.rows == ((Literal(text),),)
 
 
 @pytest.mark.parametrize("attack", ['"} ?platform ?p ?o . FILTER(true) } #', "\\\" } #", "\\u0022 } #",
                                     '""" } #', "'} UNION { ?s ?p ?o } #", "\n} #\n"])
 def test_a_parameter_cannot_inject_query_text(sample_graph, attack):
-    text = sparql.named_query("platforms-named", {"word": attack})
+    text = named.named_query("platforms-named", {"word": attack})
     assert text.count("VALUES ?word") == 1
     result = sparql.run_query(sample_graph, text)
     assert result.variables == ("platform", "platform_label", "kind", "region_label") and result.rows == ()
-    assert sparql.run_query(Graph(), sparql.bind_params(ECHO, {"word": attack})).rows == ((Literal(attack),),)
+    assert sparql.run_query(Graph(), named.bind_params(ECHO, {"word": attack})).rows == ((Literal(attack),),)
 
 
 @pytest.mark.parametrize("iri", ["https://example.org/a> } ?s ?p ?o {", "https://example.org/a\\u003E", 'https://example.org/"',
                                  "https://example.org/a b"])
 def test_an_iri_parameter_cannot_inject_query_text(iri):
     with pytest.raises(QueryError, match="not a valid IRI"):
-        sparql.named_query("region-platforms", {"region": iri})
+        named.named_query("region-platforms", {"region": iri})
 
 
 def test_syntax_errors_give_line_and_column(sample_graph):
@@ -182,7 +183,7 @@ def test_prefixes_are_predeclared_and_bindings_apply(sample_graph):
 
 @pytest.fixture(scope="module")
 def goals(sample_graph):
-    return sparql.run_named(sample_graph, "goals-for-year")
+    return named.run_named(sample_graph, "goals-for-year")
 
 
 def test_json_results_parse_back(goals):
@@ -225,7 +226,7 @@ def test_the_table_aligns_chinese_text(goals):
     lines = goals.serialize("table").splitlines()
     assert lines[0].split() == list(goals.variables)
     assert lines[-1] == f"({len(goals.rows)} rows)" and len(lines) == len(goals.rows) + 3
-    starts = {sparql._width(line[:line.index("%")]) for line in lines[2:-1] if "%" in line.split()}
+    starts = {results._width(line[:line.index("%")]) for line in lines[2:-1] if "%" in line.split()}
     assert len(starts) <= 1  # the unit column starts at the same display column in every row
 
 
@@ -234,7 +235,7 @@ def test_engines_are_pluggable(sample_graph):
 
     def fake(target, text, *, prefixes, bindings):
         seen.update(target=target, text=text, prefixes=prefixes, bindings=bindings)
-        return sparql.QueryResult(sparql.QueryKind.ASK, boolean=True)
+        return results.QueryResult(results.QueryKind.ASK, boolean=True)
 
     sparql.register_engine("fake", fake)
     try:

@@ -1,7 +1,7 @@
 import pytest
 
-from kg.ontology import divisions
-from kg.regions import COUNTRY_CODE, ancestors, find_regions, resolve_name, short_forms
+from kg.core.ontology import divisions
+from kg.core.regions import COUNTRY_CODE, ancestors, find_regions, resolve_name, short_forms
 
 
 def test_divisions_cover_every_level_with_parents():

@@ -32,7 +32,7 @@ def _server(sparql_servers, name):
 
 
 def _count(endpoint, graph_iri):
-    from kg.engines import endpoint_engine
+    from kg.query.engines import endpoint_engine
 
     result = endpoint_engine(endpoint, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph_iri}> {{ ?s ?p ?o }} }}",
                              prefixes={}, bindings={})
@@ -41,10 +41,12 @@ def _count(endpoint, graph_iri):
 
 @pytest.mark.parametrize("name", ["oxigraph", "virtuoso"])
 def test_push_replaces_and_queries_agree_everywhere(name, sparql_servers, built_store):
-    from kg import api, iris
-    from kg.engines import open_target
-    from kg.remote import Endpoint
-    from kg.sparql import list_queries, named_query, run_query
+    from kg import api
+    from kg.core import iris
+    from kg.query.engines import open_target
+    from kg.store.remote import Endpoint
+    from kg.query.sparql import run_query
+    from kg.query.named import list_queries, named_query
 
     server = _server(sparql_servers, name)
     pushed = api.push(endpoint=server.query_url, graph_store=server.graph_store_url, user=server.user,
@@ -111,8 +113,8 @@ def test_serve_end_to_end(built_store, tmp_path):
 def test_remote_errors_name_the_cause_and_never_print_a_password(monkeypatch):
     import requests
 
-    from kg.errors import KGError
-    from kg.remote import Endpoint, _send, redact
+    from kg.core.errors import KGError
+    from kg.store.remote import Endpoint, _send, redact
 
     assert redact("https://alice:s3cret@example.org:8890/sparql") == "https://alice:***@example.org:8890/sparql"
 

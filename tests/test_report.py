@@ -11,10 +11,10 @@ from hypothesis import strategies as st
 from rdflib import RDF, Graph, URIRef
 
 from conftest import ARTIFACTS, FIXTURES
-from kg import report as kg_report
-from kg.errors import KGError, NotFoundError
-from kg.export import entity_rows
-from kg.ontology import initiatives as vocabulary
+from kg.outputs import report as kg_report
+from kg.core.errors import KGError, NotFoundError
+from kg.query.tables import entity_rows
+from kg.core.ontology import initiatives as vocabulary
 
 GK = "https://w3id.org/govkg/ns#"
 B = "https://w3id.org/govkg/"
@@ -35,7 +35,7 @@ def sample_html(sample_report):
 
 
 def test_fixture_graph_report_is_exact():
-    """The fixture carries no ontology: kind, comparator and group labels come from kg.ontology."""
+    """The fixture carries no ontology: kind, comparator and group labels come from kg.core.ontology."""
     graph = Graph().parse(FIXTURES / "export_fixture.ttl", format="turtle")
     report = kg_report.build_report(graph)
     henan, doc = B + "region/410000", B + "doc/fixture/0"

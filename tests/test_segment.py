@@ -1,6 +1,6 @@
-from kg.model import Source
-from kg.segment import heading_level, split_documents, structure
-from kg.text import normalize
+from kg.core.model import Source
+from kg.build.segment import heading_level, split_documents, structure
+from kg.core.text import normalize
 
 NEWSLETTER = """政务动态
 

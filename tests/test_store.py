@@ -20,7 +20,7 @@ def _build(paths, out, **options):
 
 
 def _stored(store_dir):
-    from kg.store import GraphStore
+    from kg.store.graphstore import GraphStore
 
     return GraphStore(store_dir, read_only=True).sources()
 
@@ -139,8 +139,8 @@ def test_a_killed_build_loses_nothing_already_built(tmp_path):
     process.wait()
     assert killed_midway, "the build finished before it could be interrupted"
 
-    from kg.store import GraphStore
-    from kg import iris
+    from kg.store.graphstore import GraphStore
+    from kg.core import iris
 
     store = GraphStore(out / "store", read_only=True)
     stored = store.sources()
@@ -165,8 +165,8 @@ def test_a_new_source_caught_mid_load_is_rebuilt_whole(tmp_path):
     part of a graph and no hash, and the next build replaces that part with the whole graph."""
     import pyoxigraph as ox
 
-    from kg import iris
-    from kg.store import GraphStore
+    from kg.core import iris
+    from kg.store.graphstore import GraphStore
 
     src = _two_sources(tmp_path)
     _build([src], tmp_path / "clean", validate=False)
@@ -188,7 +188,8 @@ def test_a_store_written_under_the_earlier_graph_names_is_migrated(tmp_path):
     """Stores built before sources were keyed on their whole name held plan_a.txt's graph as
     graph/plan-a-txt: the next build drops that graph and its record and rebuilds the source."""
     from kg import api
-    from kg.store import META_GRAPH, GraphStore, _GRAPH, _NAME
+    from kg.core.namespaces import META_GRAPH
+    from kg.store.graphstore import GraphStore, _GRAPH, _NAME
 
     (tmp_path / "plan_a.txt").write_text("某市数字政府建设实施方案（2024—2026年）\n\n一、主要任务\n\n1.建设甲平台。\n",
                                          encoding="utf-8")

@@ -3,8 +3,8 @@ import datetime
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kg.extract.tasks import parse_deadlines, task_headings, task_number
-from kg.model import Heading
+from kg.build.extract.tasks import parse_deadlines, task_headings, task_number
+from kg.core.model import Heading
 
 
 def dates(text, **kw):
@@ -74,10 +74,10 @@ def test_task_numbers_as_printed_without_brackets():
 
 
 def _extract(text):
-    from kg.extract import extract_document
-    from kg.model import Source
-    from kg.segment import split_documents
-    from kg.text import normalize
+    from kg.build.extract import extract_document
+    from kg.core.model import Source
+    from kg.build.segment import split_documents
+    from kg.core.text import normalize
 
     source = Source(name="s.txt", text=text, encoding="utf-8", sha256="0", format="txt")
     (segment,) = split_documents(source, normalize(text))

@@ -1,7 +1,7 @@
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kg.text import normalize
+from kg.core.text import normalize
 
 PIECES = st.lists(st.sampled_from([
     "数字", "政府", " ", "  ", "\n", "\n\n", "“", "”", '"', "（", "）", "(", ")", "，", "。", "：", ":", "2025", "２０２５",

@@ -13,12 +13,12 @@ import pytest
 from rdflib import RDF, Graph, URIRef
 
 from conftest import ARTIFACTS, ROOT
-from kg import iris
-from kg import viz
-from kg.errors import NotFoundError, QueryError
-from kg.export import entity_rows, region_types
-from kg.lookup import evidence_of
-from kg.viz import VizOptions
+from kg.core import iris
+from kg.outputs import viz
+from kg.core.errors import NotFoundError, QueryError
+from kg.query.tables import entity_rows, region_types
+from kg.query.lookup import evidence_of
+from kg.outputs.viz import VizOptions
 
 GK = iris.NS
 ONE_NETWORK = iris.INITIATIVE + "one-network-service"
@@ -218,7 +218,7 @@ def test_csp_allows_exactly_the_page_scripts(pages):
 
 
 def test_legend_comes_from_the_style_ontology(pages, views):
-    from kg.ontology import class_styles
+    from kg.core.ontology import class_styles
 
     html = pages["platforms"]
     styles = class_styles()
@@ -238,9 +238,10 @@ def test_write_graph_html_writes_one_utf8_file_and_nothing_else(sample_graph, ch
 def test_only_viz_uses_pyvis_and_only_when_rendering():
     uses = re.compile(r"""\bimport\s+pyvis|\bfrom\s+pyvis|["']pyvis["']""")
     users = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "kg").rglob("*.py") if uses.search(p.read_text()))
-    assert users == ["kg/viz.py"]
-    assert not re.search(r"^(from|import) (pyvis|jinja2|rdflib)", (ROOT / "kg" / "viz.py").read_text(), flags=re.M)
-    code = "import sys, kg.viz; print(sorted(m for m in ('pyvis', 'jinja2', 'rdflib') if m in sys.modules))"
+    assert users == ["kg/outputs/viz/page.py"]
+    for module in (ROOT / "kg" / "outputs" / "viz").glob("*.py"):
+        assert not re.search(r"^(from|import) (pyvis|jinja2|rdflib)", module.read_text(), flags=re.M), module
+    code = "import sys, kg.outputs.viz; print(sorted(m for m in ('pyvis', 'jinja2', 'rdflib') if m in sys.modules))"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
     assert done.stdout.strip() == "[]"
 
@@ -255,9 +256,10 @@ PAYLOAD = """<script>window.pwned=1</script><img src=x onerror="window.pwned=1">
 
 
 def xss_graph() -> Graph:
-    from kg.model import Entity, Evidence, Ref, Relation
-    from kg.ontology import ontology_graph
-    from kg.rdf import add_entity, add_relation, bind_prefixes
+    from kg.core.model import Entity, Evidence, Ref, Relation
+    from kg.core.ontology import ontology_graph
+    from kg.build.to_rdf import add_entity, add_relation
+    from kg.core.namespaces import bind_prefixes
 
     graph = Graph()
     bind_prefixes(graph)

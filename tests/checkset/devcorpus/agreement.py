@@ -15,7 +15,8 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[2]))
-from kg.evaluate import match_pairs, normalize_name  # noqa: E402
+from kg.evaluation.evaluate import normalize_name  # noqa: E402
+from kg.evaluation.matching import match_pairs
 
 
 def _number(value) -> str:

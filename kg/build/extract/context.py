@@ -1,0 +1,79 @@
+"""What every extractor of one document needs: its IRI, region, sentences, and evidence."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kg.core import iris
+from kg.core.model import Entity, Evidence, Relation, Segment, Sentence
+from kg.build.segment import section_label
+
+MAX_EVIDENCE_PER_FACT = 3  # quotes kept per fact and document; more add size, not trust
+
+
+@dataclass
+class DocContext:
+    segment: Segment
+    iri: str
+    genre: str
+    region_code: str | None
+    review_end: int | None = None  # normalised offset where a work report's review of the past year ends
+
+    @property
+    def is_policy(self) -> bool:
+        return self.genre != "Article"
+
+    @property
+    def norm(self):
+        return self.segment.norm
+
+    @property
+    def region_iri(self) -> str | None:
+        return iris.region(self.region_code) if self.region_code else None
+
+    def body_sentences(self) -> list[Sentence]:
+        return self.segment.sentences
+
+    def evidence(self, start: int, end: int, section: tuple[str, ...] = ()) -> Evidence:
+        """Evidence for the clean span ``[start, end)``."""
+        o_start, o_end = self.norm.span(start, end)
+        return Evidence(document=self.iri, source=self.segment.source.name, section=section_label(section),
+                        start=o_start, end=o_end, quote=self.segment.source.text[o_start:o_end])
+
+    def sentence_evidence(self, sentence: Sentence) -> Evidence:
+        return Evidence(document=self.iri, source=self.segment.source.name, section=section_label(sentence.section),
+                        start=sentence.start, end=sentence.end,
+                        quote=self.segment.source.text[sentence.start:sentence.end])
+
+
+def add_evidence(target: Entity | Relation, evidence: Evidence) -> None:
+    same_document = [e for e in target.evidence if e.document == evidence.document]
+    if evidence not in target.evidence and len(same_document) < MAX_EVIDENCE_PER_FACT:
+        target.evidence.append(evidence)
+
+
+class Collector:
+    """Accumulates entities and relations of one document, merging repeats by IRI."""
+
+    def __init__(self, extraction):
+        self.extraction = extraction
+        self._entities = {e.iri: e for e in extraction.entities}
+        self._relations = {(r.subject, r.predicate, r.object): r for r in extraction.relations}
+
+    def entity(self, iri: str, type_: str, **fields) -> Entity:
+        entity = self._entities.get(iri)
+        if entity is None:
+            entity = Entity(iri=iri, type=type_, **fields)
+            self._entities[iri] = entity
+            self.extraction.entities.append(entity)
+        return entity
+
+    def relate(self, subject: str, predicate: str, obj: str, evidence: Evidence | None = None) -> Relation:
+        key = (subject, predicate, obj)
+        relation = self._relations.get(key)
+        if relation is None:
+            relation = Relation(subject, predicate, obj)
+            self._relations[key] = relation
+            self.extraction.relations.append(relation)
+        if evidence is not None:
+            add_evidence(relation, evidence)
+        return relation

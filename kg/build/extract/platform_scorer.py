@@ -1,0 +1,196 @@
+"""The fitted decision on platform candidates: is this candidate a government platform?
+
+The candidate rules (platforms.py) find every noun phrase or quoted name that could be a
+platform and note what they saw (a market word, no verb of building, a bare quoted name …).
+This module turns a candidate into interpretable features of the language — its kind word,
+whether it is quoted, how long its stem is, whether its words are about information systems,
+markets, research, physical infrastructure or quality, what verb governs it, where in the
+document it stands — and scores them with a logistic regression whose weights were fitted on
+the annotated check sets (``tests/checkset``). The weights ship as ``platform_scorer.json``
+beside this file; ``tools/fit_platform_scorer.py`` refits them (deterministically) and reports
+leave-one-source-out figures. Scoring needs no third-party library.
+"""
+from __future__ import annotations
+
+import functools
+import json
+import math
+import re
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from kg.core.errors import OntologyError
+from kg.core.ontology import province_abbreviations
+
+MODEL_FILE = Path(__file__).with_name("platform_scorer.json")
+
+# Word classes, by meaning. Each is a feature: how many of its words a candidate's name holds.
+WORD_CLASSES = {
+    # what information systems are about
+    "information": r"信息|数据|数字|智慧|智能|政务|网上|电子|在线|监管|监测|指挥|调度|共享|交换|开放|感知|监督|执法|审批|"
+                   r"办|通|码|云|治理|预警|应急|统一|一体化|公共服务|便民|热线|服务|管理|征信|信用|档案|地理|空间",
+    # markets, industries, companies, trade
+    "market": r"工业|产业|经济|商务|贸易|招商|交易|金融|物流|电商|商贸|消费|市场|营销|广告|商城|双跨|供应链|品牌",
+    # a government serving enterprises: 惠企, 涉企, 企业综合服务 (not companies' own platforms)
+    "enterprise-service": r"惠企|涉企|政企|企业服务|企业综合服务|企业家|营商|助企|服务企业|为企|企业.{0,4}服务|企业诉求",
+    # research, innovation, talent, exchange
+    "innovation": r"研发|创新|孵化|实验|研究|博士后|人才|技术|开源|竞赛|宣介|宣传|展示|交流|合作|培训|就业|双创|智库|科创|成果转化",
+    # physical infrastructure and facilities
+    "physical": r"电力|能源|原油|储备|储气|储油|储库|管网|港口|码头|铁路|粮库|粮食|燃气|水库|车站|场站|机场|电网|热力|矿山|仓储|油气|工厂|"
+                r"森林|道路|桥梁|园区",
+    # praise and size words that make a category: 高水平开放平台, 重大合作平台
+    "quality": r"高水平|高质量|重大|新型|知名|综合性|第三方|一流|国家级|省级以上|重要|各类|多元|专业|大型|全媒体|首个|示范",
+    # development words
+    "abstract": r"发展|开放|合作|平台经济|生态|载体|赋能|高地|枢纽|新门户|之城|中心城市",
+}
+_COMPILED = {name: re.compile(pattern) for name, pattern in WORD_CLASSES.items()}
+# Words that say what kind of platform, not which one.
+_GENERIC_WORDS = re.compile(r"数字化|数字|经济|综合性|综合|公共|服务|行业|领域|区域|分|数据|共享|政府|管理|信息|平台|网络|技术|"
+                            r"应用|业务|系统|智能|智慧|一体化|统一|新型|现代化|高水平|重点|特色|专业|功能性|国际|与|和|及")
+_SCOPE = re.compile(r"^(?:全省|全市|全州|全区|全县|全国|省级|市级|州级|县级|区级|国家级|省|市|州|县|区|国家)")
+_QUANTITY_BEFORE = re.compile(r"(?:[\d一二三四五六七八九十两百千]+[个大批项家类座]|一批|多个|若干|一系列|各类|各级)$")
+_KINDS = ("app", "portal", "system", "code", "hotline", "cloud", "blockchain", "database", "network", "other")
+_SOFT_FLAGS = frozenset({"market", "unanchored", "bare-brand", "generic-stem"})
+_FLAGS = ("market", "unanchored", "governed", "listed", "initiative-name", "bare-brand", "brand-word", "generic-stem",
+          "system-verb")
+
+
+@dataclass(frozen=True)
+class CandidateContext:
+    """Where a candidate stands: the document's genre and level, and its sentence."""
+
+    genre: str
+    national: bool  # the document governs the country
+    in_review: bool  # inside a work report's review of the past year
+    company_subject: bool  # the sentence's subject is companies
+    company_in_clause: bool  # companies stand in its clause before it (支持企业建设…, 龙头企业打造…)
+    build_verb_before: bool  # a verb of building or using governs it in its clause
+    acted_after: bool  # what follows says a system's life: 建成投用, 上线运行, 功能, 二期
+    quantity_before: bool  # a count or a plural scope stands right before it (三大平台, 一批…)
+    repeated: bool  # the document names it in more than one sentence
+
+
+def stem_of(name: str, kind_word: str) -> str:
+    """The part of a name between its scope prefix and its kind word."""
+    stem = _SCOPE.sub("", re.sub(r"[“”]", "", name))
+    return stem[: -len(kind_word)] if kind_word and stem.endswith(kind_word) else stem
+
+
+def features(*, name: str, kind: str, branded: bool, flags: frozenset, kind_word: str,
+             context: CandidateContext, region_in_name: bool) -> dict[str, float]:
+    """The candidate as named, interpretable features (absent features are 0)."""
+    found: dict[str, float] = {"bias-free": 0.0}
+    local_kind = kind.rsplit("/", 1)[-1]
+    found[f"kind:{local_kind if local_kind in _KINDS else 'other'}"] = 1.0
+    if branded:
+        found["branded"] = 1.0
+        if len(name) <= 4:
+            found["short-brand"] = 1.0
+        bare = re.sub(r"[“”]", "", name)
+        if re.search(r"(?:通|办|码|云|易|e|E|i|I)$|^[iIeE]", bare):
+            found["service-brand-form"] = 1.0  # invented examples: 晋事通, 皖快办, 苏安码, e某城, i某市
+        if region_in_name or any(ch in province_abbreviations() for ch in bare[:2]):
+            found["place-in-brand"] = 1.0  # invented examples: 爱某省, 晋事通, 苏安码: brands are made of places
+        if "bare-brand" in flags:  # a quoted name with no kind word: only its form tells a brand from a slogan
+            for key in ("service-brand-form", "place-in-brand"):
+                if key in found:
+                    found[f"bare-brand&{key}"] = 1.0
+            if "system-verb" in flags:
+                found["bare-brand&system-verb"] = 1.0
+    for flag in flags:
+        if flag in _FLAGS:
+            found[f"flag:{flag}"] = 1.0
+    if not flags & _SOFT_FLAGS:
+        found["rules-keep"] = 1.0  # what the candidate rules alone would keep: none of their doubts
+    stem = stem_of(name, kind_word)
+    size = len(stem)
+    found["stem:" + ("0-2" if size <= 2 else "3-4" if size <= 4 else "5-8" if size <= 8 else "9+")] = 1.0
+    if size:
+        generic = sum(len(m.group()) for m in _GENERIC_WORDS.finditer(stem))
+        if generic / size >= 0.6:
+            found["stem-mostly-generic"] = 1.0  # 数字经济平台, 综合性服务平台: words any platform could have
+    for word_class, pattern in _COMPILED.items():
+        count = len(pattern.findall(name))
+        if count:
+            found[f"words:{word_class}"] = float(min(count, 3))
+    if region_in_name:
+        found["region-in-name"] = 1.0
+    if re.search(r"[0-9A-Za-z]", name):
+        found["digit-or-latin"] = 1.0
+    if name.endswith(("中心", "中心平台")):
+        found["ends:centre"] = 1.0
+    if name.endswith(("大脑", "云脑", "智脑")):
+        found["ends:brain"] = 1.0
+    genre = context.genre if context.genre in ("WorkReport", "Article") else "policy"
+    found[f"genre:{genre}"] = 1.0
+    for key, value in (("national", context.national), ("in-review", context.in_review),
+                       ("company-subject", context.company_subject), ("company-in-clause", context.company_in_clause),
+                       ("build-verb", context.build_verb_before), ("acted-after", context.acted_after),
+                       ("quantity-before", context.quantity_before), ("repeated", context.repeated)):
+        if value:
+            found[key] = 1.0
+    del found["bias-free"]
+    return found
+
+
+def merge_features(per_mention: list[dict[str, float]]) -> dict[str, float]:
+    """The features of one platform named several times in a document: each the largest of its
+    mentions (a brand quoted once with its kind word is a brand everywhere)."""
+    merged: dict[str, float] = {}
+    for values in per_mention:
+        for key, value in values.items():
+            merged[key] = max(merged.get(key, 0.0), value)
+    return merged
+
+
+def quantity_before(text: str, start: int) -> bool:
+    return bool(_QUANTITY_BEFORE.search(text, 0, start))
+
+
+@dataclass(frozen=True)
+class Model:
+    weights: dict[str, float]
+    intercept: float
+    threshold: float
+
+    def probability(self, feature_values: dict[str, float]) -> float:
+        z = self.intercept + sum(self.weights.get(k, 0.0) * v for k, v in feature_values.items())
+        return 1.0 / (1.0 + math.exp(-z))
+
+    def accepts(self, feature_values: dict[str, float]) -> bool:
+        return self.probability(feature_values) >= self.threshold
+
+
+@functools.lru_cache(maxsize=1)
+def _shipped_model() -> Model:
+    try:
+        data = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise OntologyError(f"{MODEL_FILE}: cannot read the platform scorer ({exc})",
+                            fix="reinstall govkg, or refit it: python tools/fit_platform_scorer.py") from None
+    return model_from_dict(data)
+
+
+def model_from_dict(data: dict) -> Model:
+    return Model(weights=dict(zip(data["features"], data["weights"])), intercept=float(data["intercept"]),
+                 threshold=float(data["threshold"]))
+
+
+_override: list[Model | None] = [None]
+
+
+def current_model() -> Model:
+    """The model in use: the shipped one, or one set with :func:`using` (held-out evaluation)."""
+    return _override[0] or _shipped_model()
+
+
+@contextmanager
+def using(model: Model | None):
+    """Score with ``model`` inside the block (the fitting tool scores held-out documents so)."""
+    previous = _override[0]
+    _override[0] = model
+    try:
+        yield
+    finally:
+        _override[0] = previous

@@ -1,0 +1,324 @@
+"""The build pipeline as named stages: read -> segment -> extract -> resolve -> to_rdf ->
+validate -> serialize. Only ``read`` and ``serialize`` touch the file system; ``--until``
+stops after any stage and returns what it produced."""
+from __future__ import annotations
+
+import collections
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from kg.build.extract import extract_document
+from kg.build.readers import read_source
+from kg.build.resolve import resolve_extractions
+from kg.build.segment import split_documents
+from kg.build.to_rdf import to_dataset, vocabulary_ntriples
+from kg.build.validate import ValidationReport, validate_source_graph
+from kg.core import iris
+from kg.core.errors import KGError, SourceError
+from kg.core.model import Extraction, Segment, Source
+from kg.core.namespaces import ONTOLOGY_GRAPH
+from kg.core.text import normalize
+from kg.store.rdfio import (
+    jsonld,
+    ntriples_bytes,
+    store_outputs,
+    trig,
+    turtle,
+    write_atomic,
+)
+
+
+def document_row(source_name: str, extraction: Extraction) -> dict:
+    """What the build reports of one document: its genre, counts per type, where its title,
+    genre and region came from (gk:FactBasis local names) and what could not be determined."""
+    kinds = collections.Counter(e.type for e in extraction.entities)
+    kinds["relations"] = len(extraction.relations)
+    document = extraction.document
+    bases = {fact: value.iri.rsplit("basis-", 1)[-1] for fact in ("title", "genre", "region")
+             if (value := document.first(f"gk:{fact}Basis")) is not None}
+    return {"source": source_name, "document": document.label, "genre": document.type,
+            "counts": dict(sorted(kinds.items())), "bases": bases, "undetermined": list(extraction.undetermined)}
+
+
+@dataclass
+class BuildState:
+    """Everything a build produced so far; later stages fill in later fields."""
+
+    paths: list[Path]
+    sources: list[Source] = field(default_factory=list)
+    segments: dict[str, list[Segment]] = field(default_factory=dict)  # source name -> documents
+    extractions: dict[str, list[Extraction]] = field(default_factory=dict)
+    dataset: object | None = None
+    graph: object | None = None
+    report: object | None = None
+    errors: list[SourceError] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    written: list[Path] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)  # sources the store already holds as they are
+    store: object | None = None  # kg.store.graphstore.GraphStore
+    # Filled by the streaming (store) build instead of extractions: per-document rows and entity types.
+    documents: list[dict] = field(default_factory=list)
+    entity_types: dict[str, str] = field(default_factory=dict)
+    reports: list = field(default_factory=list)  # per source: ValidationReport or BackgroundValidation
+
+
+def stage_read(state: BuildState, progress: Callable[[str], None] | None = None) -> None:
+
+    seen: dict[str, Path] = {}
+    known = state.store.sources() if state.store is not None else {}
+    for path in state.paths:
+        try:
+            source = read_source(path)
+        except SourceError as error:
+            state.errors.append(error)
+            continue
+        if source.name in seen:
+            state.errors.append(SourceError(path, f"has the same file name as {seen[source.name]}",
+                                            fix="rename one of them; file names identify documents"))
+            continue
+        seen[source.name] = path
+        stored = known.get(source.name)
+        if stored is not None and stored.graph != iris.document_graph(source.name):
+            state.store.remove_source(source.name)  # stored under an earlier IRI scheme: rebuild it under this one
+        elif stored is not None and stored.sha256 == source.sha256:
+            state.unchanged.append(source.name)
+            continue
+        state.sources.append(source)
+        if progress:
+            progress(source.name)
+
+
+def stage_segment(state: BuildState) -> None:
+
+    for source in state.sources:
+        documents = split_documents(source, normalize(source.text))
+        if not documents:
+            state.warnings.append(f"{source.name}: no document found")
+        state.segments[source.name] = documents
+
+
+def stage_extract(state: BuildState) -> None:
+
+    for source in state.sources:
+        extractions = [extract_document(segment) for segment in state.segments[source.name]]
+        state.extractions[source.name] = extractions
+        for extraction in extractions:
+            state.warnings.extend(extraction.warnings)
+
+
+def process_source(source: Source) -> list[Extraction]:
+    """segment -> extract -> resolve for one source: the unit of work of a parallel build."""
+
+    return resolve_extractions([extract_document(segment) for segment in split_documents(source, normalize(source.text))])
+
+
+def stage_extract_parallel(state: BuildState, jobs: int) -> None:
+    """segment, extract and resolve every source in a pool of ``jobs`` processes. Results are
+    collected in input order, so the output equals a one-process build."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        results = list(pool.map(process_source, state.sources, chunksize=max(1, len(state.sources) // (jobs * 8))))
+    for source, extractions in zip(state.sources, results):
+        state.segments[source.name] = []
+        state.extractions[source.name] = extractions
+        for extraction in extractions:
+            state.warnings.extend(extraction.warnings)
+
+
+@dataclass
+class SourceResult:
+    """What one source contributes to a store build, small enough to pass between processes."""
+
+    name: str
+    sha256: str
+    ntriples: bytes  # the source's named graph, N-Triples in UTF-8
+    documents: list[dict]
+    entity_types: dict[str, str]
+    warnings: list[str]
+    report: object | None  # ValidationReport of the source's graph, a BackgroundValidation, or None
+
+
+def _validate_triples(triples):
+    from rdflib import Graph
+
+
+    graph = Graph()
+    for triple in triples:
+        graph.add(triple)
+    return validate_source_graph(graph)
+
+
+def _validate_and_send(triples, connection) -> None:
+    try:
+        connection.send(("report", _validate_triples(triples)))
+    except BaseException as exc:  # the parent re-raises it
+        connection.send(("error", f"{type(exc).__name__}: {exc}"))
+    finally:
+        connection.close()
+
+
+class BackgroundValidation:
+    """SHACL validation of one source's triples in a forked child process, so that the second
+    core validates while this one stores the ontology and the graph and writes the outputs
+    (validation is a third of a one-source build). The child inherits the triples; only the
+    report comes back."""
+
+    def __init__(self, triples):
+        import multiprocessing
+        import warnings
+
+        context = multiprocessing.get_context("fork")
+        self._receive, send = context.Pipe(duplex=False)
+        self._process = context.Process(target=_validate_and_send, args=(triples, send), daemon=True)
+        with warnings.catch_warnings():
+            # Python 3.12+ warns about forking a process with threads (Oxigraph's); the child
+            # touches neither the store nor any lock of those threads, only rdflib and pySHACL.
+            warnings.simplefilter("ignore", DeprecationWarning)
+            self._process.start()
+        send.close()
+        self._report = None
+
+    @staticmethod
+    def available() -> bool:
+        import multiprocessing
+
+        return "fork" in multiprocessing.get_all_start_methods()
+
+    def result(self):
+        """The report, once the child has finished."""
+        if self._report is None:
+            try:
+                kind, value = self._receive.recv()
+            except EOFError:
+                kind, value = "error", f"the process ended with code {self._process.exitcode}"
+            finally:
+                self._process.join()
+                self._receive.close()
+            if kind != "report":
+
+                raise KGError(f"SHACL validation failed to run: {value}", fix="run `govkg validate` on the output")
+            self._report = value
+        return self._report
+
+
+def build_source(source: Source, validate: bool = True, background: bool = False) -> SourceResult:
+    """segment -> extract -> resolve -> to_rdf -> validate for one source, as N-Triples: the unit
+    of work of a store build, run in a worker process with ``--jobs``. With ``background`` (a
+    one-process build), validation runs in a forked child and ``report`` is its
+    :class:`BackgroundValidation`."""
+
+    extractions = process_source(source)
+    documents, types = [], {}
+    for extraction in extractions:
+        documents.append(document_row(source.name, extraction))
+        for entity in [extraction.document, *extraction.entities]:
+            types.setdefault(entity.iri, entity.type)
+    warnings = [w for x in extractions for w in x.warnings]
+    triples = to_dataset([(source, extractions)], include_ontology=False, union=False).named[iris.document_graph(source.name)]
+    del extractions  # a large source's extractions are not needed past this point
+    body = ntriples_bytes(triples)
+    if not validate:
+        report = None
+    elif background and BackgroundValidation.available():
+        report = BackgroundValidation(triples)
+    else:
+        report = _validate_triples(triples)
+    return SourceResult(source.name, source.sha256, body, documents, types, warnings, report)
+
+
+def stage_build_into_store(state: BuildState, *, jobs: int, validate: bool,
+                           progress: Callable[[str], None] | None = None) -> None:
+    """Build every changed source and put its graph into the store as soon as it is ready, its
+    hash recorded only once the graph is complete (kg/store.py): memory stays bounded by one
+    source per process, and a build killed midway keeps every source already stored. With one
+    process, each source's validation runs in a forked child (:class:`BackgroundValidation`)
+    while this process stores it; :func:`stage_collect_reports` waits for the reports."""
+    import functools
+    from concurrent.futures import ProcessPoolExecutor
+
+
+    work = functools.partial(build_source, validate=validate, background=jobs <= 1)
+    reports = state.reports
+    ontology_done = False
+    pool = ProcessPoolExecutor(max_workers=jobs) if jobs > 1 else None
+    try:
+        results = pool.map(work, state.sources) if pool else map(work, state.sources)
+        for result in results:
+            if not ontology_done:  # while the first source validates in the background
+                state.store.ensure_ontology(vocabulary_ntriples)
+                ontology_done = True
+            state.store.replace_graph(iris.document_graph(result.name), result.ntriples,
+                                      source_name=result.name, sha256=result.sha256)
+            state.documents.extend(result.documents)
+            for iri, type_ in result.entity_types.items():
+                state.entity_types.setdefault(iri, type_)
+            state.warnings.extend(result.warnings)
+            state.segments[result.name] = [None] * len(result.documents)
+            if result.report is not None:
+                for earlier in reports:  # at most one source in the background at a time
+                    if isinstance(earlier, BackgroundValidation):
+                        earlier.result()
+                reports.append(result.report)
+            if progress:
+                progress(f"stored {result.name}")
+    finally:
+        if pool:
+            pool.shutdown()
+    if not ontology_done:
+        state.store.ensure_ontology(vocabulary_ntriples)
+    state.store.flush()
+
+
+def stage_collect_reports(state: BuildState) -> None:
+    """The sources' validation reports as one (waiting for any still running in the background)."""
+
+    reports = [r.result() if isinstance(r, BackgroundValidation) else r for r in state.reports]
+    reports = [r for r in reports if r is not None]
+    if reports:
+        state.report = ValidationReport(conforms=all(r.conforms for r in reports),
+                                        violations=[v for r in reports for v in r.violations],
+                                        text="\n".join(r.text for r in reports if not r.conforms))
+
+
+def stage_resolve(state: BuildState) -> None:
+
+    for name, extractions in state.extractions.items():
+        state.extractions[name] = resolve_extractions(extractions)
+
+
+def stage_to_rdf(state: BuildState) -> None:
+
+    state.dataset = to_dataset([(s, state.extractions[s.name]) for s in state.sources])
+    state.graph = state.dataset.graph
+
+
+def stage_validate(state: BuildState) -> None:
+    """SHACL over what this build extracted (the vocabularies are checked by `govkg validate`
+    on a whole graph, and by the test suite), as a store build does per source."""
+    from rdflib import Graph
+
+
+    data = Graph()
+    for graph_iri, triples in state.dataset.named.items():
+        if graph_iri != ONTOLOGY_GRAPH:
+            for triple in triples:
+                data.add(triple)
+    state.report = validate_source_graph(data)
+
+
+def stage_serialize(state: BuildState, out_dir: Path | None) -> None:
+
+    if out_dir is None:
+        return
+    if state.store is not None:
+
+        payloads = store_outputs(state.store)
+    else:
+        named = state.dataset.named
+        union = [triple for graph in named.values() for triple in graph]
+        payloads = {"govkg.ttl": turtle(union), "govkg.trig": trig(named), "govkg.jsonld": jsonld(union)}
+    # Everything is serialised before any file is replaced, so an error leaves the old outputs.
+    for name, payload in payloads.items():
+        state.written.append(write_atomic(out_dir / name, payload))

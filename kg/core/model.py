@@ -1,0 +1,123 @@
+"""Small dataclasses passed between the pipeline stages."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Source:
+    """A decoded input file. ``text`` is the original text all evidence offsets refer to."""
+
+    name: str  # file name as given to the build, no directories
+    text: str
+    encoding: str
+    sha256: str
+    format: str  # reader key: txt, md, html, docx, pdf
+    declared: tuple[tuple[str, str], ...] = ()  # facts a manifest beside the file states (kg.build.manifest)
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int  # 1 = 一、/第X章, 2 = （一）/第X条, 3 = 1., 4 = （1）
+    number: str  # as printed, e.g. "（一）"
+    title: str
+    start: int  # offsets into Source.text
+    end: int
+
+
+@dataclass(frozen=True)
+class Sentence:
+    start: int  # offsets into Source.text
+    end: int
+    norm_start: int  # offsets into NormText.text
+    norm_end: int
+    section: tuple[str, ...]  # heading path, outermost first
+    item: str | None = None  # number of the enclosing numbered item, e.g. "3" under a task section
+
+
+@dataclass
+class Segment:
+    """One document found in a source file, with its structure."""
+
+    source: Source
+    norm: "object"  # kg.core.text.NormText of the whole source
+    index: int
+    start: int
+    end: int
+    title: str | None = None
+    title_span: tuple[int, int] | None = None
+    source_line: str | None = None
+    source_line_span: tuple[int, int] | None = None
+    preface_span: tuple[int, int] | None = None  # 编者按 and its paragraphs
+    headings: list[Heading] = field(default_factory=list)
+    sentences: list[Sentence] = field(default_factory=list)
+    issue: "IssueInfo | None" = None
+    preamble: tuple[int, int] | None = None  # notice header lines before the title (关于印发…的通知)
+
+
+@dataclass(frozen=True)
+class IssueInfo:
+    """A newsletter issue (container of several documents)."""
+
+    title: str
+    date: str  # ISO date
+    number: str  # 第19期
+    total: str | None  # 总第130期
+    span: tuple[int, int]
+
+
+@dataclass(frozen=True)
+class Evidence:
+    document: str  # document IRI
+    source: str  # source file name
+    section: str
+    start: int
+    end: int
+    quote: str
+
+
+@dataclass(frozen=True)
+class Ref:
+    """An IRI used as a property value (as opposed to a literal)."""
+
+    iri: str
+
+
+@dataclass
+class Entity:
+    iri: str
+    type: str  # ontology class local name
+    label: str | None = None  # zh
+    label_en: str | None = None
+    aliases: list[str] = field(default_factory=list)
+    props: dict[str, list] = field(default_factory=dict)  # CURIE -> values (Ref or literal)
+    evidence: list[Evidence] = field(default_factory=list)
+
+    def add(self, predicate: str, value) -> None:
+        values = self.props.setdefault(predicate, [])
+        if value not in values:
+            values.append(value)
+
+    def first(self, predicate: str, default=None):
+        values = self.props.get(predicate)
+        return values[0] if values else default
+
+
+@dataclass
+class Relation:
+    subject: str
+    predicate: str  # CURIE
+    object: str  # IRI
+    evidence: list[Evidence] = field(default_factory=list)
+
+
+@dataclass
+class Extraction:
+    """What the extract stage found in one document."""
+
+    document: Entity
+    entities: list[Entity] = field(default_factory=list)
+    relations: list[Relation] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    issue: IssueInfo | None = None
+    undetermined: list[str] = field(default_factory=list)  # facts not found: "region", "title", "tasks" …

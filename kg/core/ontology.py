@@ -1,0 +1,256 @@
+"""Reads the ontology, vocabularies and reference data in ``ontology/``.
+
+Everything the extractor knows about classes, cue words, initiatives and administrative
+divisions comes from these files; nothing here restates them.
+"""
+from __future__ import annotations
+
+import csv
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+
+from kg.core.errors import OntologyError
+
+TURTLE_FILES = ("govkg.ttl", "initiatives.ttl", "platform-kinds.ttl", "style.ttl")
+SHAPES_FILE = "shapes.ttl"
+DIVISIONS_FILE = "divisions.csv"
+ABBREVIATIONS_FILE = "province-abbreviations.csv"
+
+
+def ontology_dir() -> Path:
+    """The installed copy (``kg/ontology_data``) or, in a checkout, ``<repo>/ontology``."""
+    here = Path(__file__).resolve().parent
+    package = here.parent  # kg/
+    for candidate in (package / "ontology_data", package.parent / "ontology"):
+        if (candidate / TURTLE_FILES[0]).is_file():
+            return candidate
+    raise OntologyError("ontology files not found", fix="reinstall govkg: pip install .")
+
+
+def _parse(path: Path):
+    from rdflib import Graph
+
+    graph = Graph()
+    try:
+        graph.parse(path, format="turtle")
+    except FileNotFoundError:
+        raise OntologyError(f"{path}: missing", fix="reinstall govkg") from None
+    except Exception as exc:  # rdflib raises several parser-specific types
+        raise OntologyError(f"{path}: {exc}", fix="fix the Turtle syntax at that line") from None
+    return graph
+
+
+@functools.lru_cache(maxsize=1)
+def ontology_graph():
+    """The ontology and its vocabularies as one rdflib Graph (parsed once per process)."""
+    from rdflib import Graph
+
+    graph = Graph()
+    base = ontology_dir()
+    for name in TURTLE_FILES:
+        graph += _parse(base / name)
+    return graph
+
+
+@functools.lru_cache(maxsize=1)
+def shapes_graph():
+    return _parse(ontology_dir() / SHAPES_FILE)
+
+
+def _local(iri) -> str:
+    text = str(iri)
+    return text.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+
+
+def _zh(graph, subject, predicate) -> str | None:
+    for value in graph.objects(subject, predicate):
+        if getattr(value, "language", None) == "zh":
+            return str(value)
+    return None
+
+
+def _en(graph, subject, predicate) -> str | None:
+    for value in graph.objects(subject, predicate):
+        if getattr(value, "language", None) == "en":
+            return str(value)
+    return None
+
+
+@dataclass(frozen=True)
+class Cue:
+    word: str
+    target: str  # IRI or class local name the cue points to
+    priority: int
+
+
+def _cues(predicate_local: str, *, as_local: bool) -> tuple[Cue, ...]:
+    from rdflib import Namespace
+
+    gk = Namespace("https://w3id.org/govkg/ns#")
+    graph = ontology_graph()
+    cues = []
+    for subject, word in graph.subject_objects(gk[predicate_local]):
+        priority = graph.value(subject, gk.cuePriority)
+        target = _local(subject) if as_local else str(subject)
+        cues.append(Cue(str(word), target, int(priority) if priority is not None else 0))
+    # Longest cue first, then priority, so "行动方案" beats "方案" and results never depend on parse order.
+    return tuple(sorted(cues, key=lambda c: (-len(c.word), -c.priority, c.word, c.target)))
+
+
+@functools.lru_cache(maxsize=1)
+def genre_cues() -> tuple[Cue, ...]:
+    """Title suffix -> document class local name (Plan, ImplementationScheme ...)."""
+    return _cues("titleCue", as_local=True)
+
+
+@functools.lru_cache(maxsize=1)
+def body_cues() -> tuple[Cue, ...]:
+    """Phrases a document uses of itself (本办法, 现提出如下意见) -> document class local name."""
+    return _cues("bodyCue", as_local=True)
+
+
+@functools.lru_cache(maxsize=1)
+def document_genres() -> dict[str, str]:
+    """Every name of a document class (local name, zh and en label) -> its local name."""
+    from rdflib import RDFS, Namespace
+
+    gk = Namespace("https://w3id.org/govkg/ns#")
+    graph = ontology_graph()
+    names = {}
+    for subject in graph.transitive_subjects(RDFS.subClassOf, gk.Document):
+        local = _local(subject)
+        names[local] = local
+        for label in graph.objects(subject, RDFS.label):
+            names[str(label)] = local
+    return names
+
+
+@functools.lru_cache(maxsize=1)
+def platform_kind_cues() -> tuple[Cue, ...]:
+    return _cues("nameCue", as_local=False)
+
+
+@functools.lru_cache(maxsize=1)
+def text_cues() -> tuple[Cue, ...]:
+    """Cue words for comparators and statuses."""
+    return _cues("textCue", as_local=False)
+
+
+@dataclass(frozen=True)
+class Concept:
+    iri: str
+    label: str
+    label_en: str | None
+    labels: tuple[str, ...]  # every zh/en prefLabel and altLabel
+    broader: str | None
+
+
+@functools.lru_cache(maxsize=1)
+def initiatives() -> dict[str, Concept]:
+    """Initiative concepts by IRI."""
+    from rdflib import RDF, Namespace
+    from rdflib.namespace import SKOS
+
+    gk = Namespace("https://w3id.org/govkg/ns#")
+    graph = ontology_graph()
+    concepts = {}
+    for subject in sorted(set(graph.subjects(RDF.type, gk.Initiative))):
+        labels = sorted({str(v) for p in (SKOS.prefLabel, SKOS.altLabel) for v in graph.objects(subject, p)})
+        broader = graph.value(subject, SKOS.broader)
+        concepts[str(subject)] = Concept(
+            iri=str(subject),
+            label=_zh(graph, subject, SKOS.prefLabel) or _local(subject),
+            label_en=_en(graph, subject, SKOS.prefLabel),
+            labels=tuple(labels),
+            broader=str(broader) if broader is not None else None,
+        )
+    if not concepts:
+        raise OntologyError("initiatives.ttl defines no gk:Initiative", fix="restore ontology/initiatives.ttl")
+    return concepts
+
+
+def class_label(local: str, lang: str = "zh") -> str:
+    from rdflib import RDFS, Namespace
+
+    gk = Namespace("https://w3id.org/govkg/ns#")
+    pick = _zh if lang == "zh" else _en
+    return pick(ontology_graph(), gk[local], RDFS.label) or local
+
+
+@functools.lru_cache(maxsize=1)
+def class_styles() -> dict[str, dict[str, str]]:
+    """Class local name -> {"color": ..., "shape": ...} from style.ttl."""
+    from rdflib import Namespace
+
+    gk = Namespace("https://w3id.org/govkg/ns#")
+    graph = ontology_graph()
+    styles = {}
+    for subject, color in graph.subject_objects(gk.styleColor):
+        styles[_local(subject)] = {"color": str(color), "shape": str(graph.value(subject, gk.styleShape) or "dot")}
+    return styles
+
+
+@functools.lru_cache(maxsize=None)
+def functional_properties(class_local: str) -> frozenset[str]:
+    """Property IRIs a class may have at most one value of (``sh:maxCount 1`` in shapes.ttl)."""
+    from rdflib import RDFS, Namespace
+
+    sh = Namespace("http://www.w3.org/ns/shacl#")
+    gk = Namespace("https://w3id.org/govkg/ns#")
+    shapes, ontology = shapes_graph(), ontology_graph()
+    classes = {gk[class_local]} | set(ontology.transitive_objects(gk[class_local], RDFS.subClassOf))
+    result = set()
+    for shape in shapes.subjects(sh.targetClass, None):
+        if not classes & set(shapes.objects(shape, sh.targetClass)):
+            continue
+        for prop in shapes.objects(shape, sh.property):
+            if str(shapes.value(prop, sh.maxCount)) == "1":
+                result.add(str(shapes.value(prop, sh.path)))
+    return frozenset(result)
+
+
+@dataclass(frozen=True)
+class Division:
+    code: str
+    name: str
+    parent: str | None
+    level: str  # province | prefecture | county
+
+    @property
+    def type(self) -> str:
+        return {"province": "Province", "prefecture": "City", "county": "District"}[self.level]
+
+
+def _csv_rows(name: str) -> tuple[Path, list[dict]]:
+    path = ontology_dir() / name
+    try:
+        with open(path, encoding="utf-8", newline="") as handle:
+            return path, list(csv.DictReader(handle))
+    except OSError as exc:
+        raise OntologyError(f"{path}: {exc.strerror}", fix="reinstall govkg") from None
+
+
+@functools.lru_cache(maxsize=1)
+def divisions() -> dict[str, Division]:
+    """Every province-, prefecture- and county-level division of China by GB/T 2260 code."""
+    path, rows = _csv_rows(DIVISIONS_FILE)
+    result = {}
+    for line, row in enumerate(rows, start=2):
+        code = row.get("code") or ""
+        if len(code) != 6 or not code.isdigit() or not row.get("name"):
+            raise OntologyError(f"{path}:{line}: bad division row {row!r}", fix="regenerate with tools/divisions_from_npm.py")
+        if code in result or row["parent"] == code:
+            raise OntologyError(f"{path}:{line}: division {code} appears twice or contains itself",
+                                fix="regenerate with tools/divisions_from_npm.py")
+        result[code] = Division(code, row["name"], row["parent"] or None, row["level"])
+    return result
+
+
+@functools.lru_cache(maxsize=1)
+def province_abbreviations() -> dict[str, str]:
+    """One-character abbreviations of the province-level divisions (简称: 鲁, 豫, 赣 …) -> code.
+    Government brands are made of them (invented examples: 晋事通, 苏安码)."""
+    _, rows = _csv_rows(ABBREVIATIONS_FILE)
+    return {abbreviation: row["code"] for row in rows
+            for abbreviation in (row["abbreviation"], row.get("alternative") or "") if abbreviation}

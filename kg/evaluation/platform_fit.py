@@ -1,0 +1,161 @@
+"""Fitting the platform scorer on the annotated check sets, and scoring it on held-out sources.
+
+Every candidate the rules find in an annotated source is a training row: its features
+(:mod:`kg.build.extract.platform_scorer`) and a label, 1 when its name or spelling is a platform the
+annotators list for that source, 0 when it is not, left out when it matches an item they marked
+optional. A logistic regression (scikit-learn, L2, lbfgs: deterministic for the same rows) is
+fitted on all rows; the decision threshold is the one with the best F1 on the training rows.
+
+:func:`held_out_rows` scores the extractor on each source with a model fitted on the *other*
+sources only (leave-one-source-out: the bundled sample is one source of four policy documents,
+every other check set is one document), so the figures are on documents the scorer did not see.
+scikit-learn is needed only here (``pip install 'govkg[fit]'``).
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Sequence
+
+from kg.core.errors import KGError
+from kg.evaluation.evaluate import totals_by_type, evaluate, load_checkset, resolve_source, review_spans, source_text
+from kg.evaluation.matching import normalize_name
+from kg.evaluation.rows import Row
+from kg.build.extract import platform_scorer
+from kg.build.extract.documents import describe_document
+from kg.build.extract.platform_scorer import merge_features
+from kg.build.extract.platforms import candidate_key, canonical_key, platform_candidates
+from kg.build.readers import read_source
+from kg.build.segment import split_documents
+from kg.core.text import normalize
+from kg.query.tables import tables
+from kg.store.rdfio import write_atomic
+
+C = 1.0  # inverse L2 strength; the features are few and binary, so the default holds
+WEIGHT_POWER = 0.5  # how far toward equal weight per source (0: per candidate, 1: per source)
+THRESHOLDS = tuple(round(0.30 + 0.05 * i, 2) for i in range(9))  # 0.30 … 0.70
+
+
+@dataclass(frozen=True)
+class Example:
+    source: str  # check-set file name: the group left out together
+    name: str
+    features: dict
+    label: int
+
+
+def _gold_names(checkset: dict) -> tuple[set[str], set[str]]:
+    firm, optional = set(), set()
+    for item in checkset.get("platforms") or []:
+        names = {normalize_name(n) for n in [item.get("name"), *(item.get("aliases") or [])] if n}
+        (optional if item.get("optional") else firm).update(names)
+    return firm, optional - firm
+
+
+def examples_for(checkset_path: Path, source: Path) -> list[Example]:
+    """The training rows of one annotated source."""
+
+    checkset = load_checkset(checkset_path)
+    firm, optional = _gold_names(checkset)
+    firm_keys = {canonical_key(n) for n in firm}
+    rows = []
+    read = read_source(source)
+    for segment in split_documents(read, normalize(read.text)):
+        context, _ = describe_document(segment)
+        grouped: dict[str, list] = {}
+        for candidate in platform_candidates(context):
+            grouped.setdefault(candidate_key(candidate.mention), []).append(candidate)
+        for key, candidates in grouped.items():  # one row per platform of the document, as decided
+            names = {normalize_name(n) for c in candidates for n in (c.mention.name, c.mention.surface)}
+            positive = bool(names & firm) or key in firm_keys or any(canonical_key(c.mention.name) in firm_keys
+                                                                    for c in candidates)
+            if names & optional and not positive:
+                continue
+            rows.append(Example(checkset_path.name, candidates[0].mention.name,
+                                merge_features([c.features for c in candidates]), int(positive)))
+    return rows
+
+
+def fit(examples: Sequence[Example]) -> dict:
+    """A model (the JSON the extractor reads) fitted on ``examples``."""
+    try:
+        from sklearn.feature_extraction import DictVectorizer
+        from sklearn.linear_model import LogisticRegression
+        import sklearn
+    except ImportError:
+        raise KGError("fitting the platform scorer needs scikit-learn", fix="pip install 'govkg[fit]'") from None
+    vectorizer = DictVectorizer(sort=True)
+    matrix = vectorizer.fit_transform([e.features for e in examples])
+    labels = [e.label for e in examples]
+    # Each source weighs alike whatever its length (the sample's four plans hold a third of the
+    # candidates): the scorer must hold on every genre, not on the longest documents.
+    per_source: dict[str, int] = {}
+    for example in examples:
+        per_source[example.source] = per_source.get(example.source, 0) + 1
+    weights = [(len(examples) / len(per_source) / per_source[e.source]) ** WEIGHT_POWER for e in examples]
+    regression = LogisticRegression(C=C, solver="lbfgs", max_iter=2000)
+    regression.fit(matrix, labels, sample_weight=weights)
+    probabilities = regression.predict_proba(matrix)[:, 1]
+
+    def f1(threshold: float) -> float:
+        tp = sum(1 for p, y in zip(probabilities, labels) if p >= threshold and y)
+        fp = sum(1 for p, y in zip(probabilities, labels) if p >= threshold and not y)
+        fn = sum(1 for p, y in zip(probabilities, labels) if p < threshold and y)
+        return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+
+    threshold = max(THRESHOLDS, key=lambda t: (f1(t), -abs(t - 0.5)))
+    names = list(vectorizer.get_feature_names_out())
+    return {
+        "about": "Logistic regression deciding platform candidates; refit with python tools/fit_platform_scorer.py",
+        "sklearn": sklearn.__version__, "C": C, "examples": len(examples), "positives": sum(labels),
+        "sources": sorted({e.source for e in examples}),
+        "threshold": threshold, "intercept": round(float(regression.intercept_[0]), 6),
+        "features": names, "weights": [round(float(w), 6) for w in regression.coef_[0]],
+    }
+
+
+def _resolve(paths: Sequence[Path], search_dirs: Sequence[Path]) -> list[tuple[Path, Path]]:
+    found = []
+    for path in paths:
+        checkset = load_checkset(path)
+        if "source" not in checkset or "platforms" not in checkset:
+            continue
+        try:
+            found.append((path, resolve_source(checkset["source"], checkset=checkset, search_dirs=[path.parent, *search_dirs])))
+        except KGError:
+            continue  # a check set whose source is not on this machine
+    return found
+
+
+def training_examples(paths: Sequence[Path], search_dirs: Sequence[Path]) -> dict[str, list[Example]]:
+    """Check-set file name -> its training rows, for every check set whose source is found."""
+    return {path.name: examples_for(path, source) for path, source in _resolve(paths, search_dirs)}
+
+
+def held_out_rows(paths: Sequence[Path], search_dirs: Sequence[Path], *, build_graph: Callable[[Path], object],
+                  progress: Callable[[str], None] | None = None) -> list[Row]:
+    """Evaluation rows of every check set, each source built (``build_graph(path)``, in
+    practice :func:`kg.api.build_graph`) with a scorer fitted without it."""
+
+    resolved = _resolve(paths, search_dirs)
+    examples = {path.name: examples_for(path, source) for path, source in resolved}
+    rows: list[Row] = []
+    for path, source in resolved:
+        others = [e for name, group in examples.items() if name != path.name for e in group]
+        model = platform_scorer.model_from_dict(fit(others))
+        if progress:
+            progress(f"held out {path.name}")
+        with platform_scorer.using(model):
+            built = tables(build_graph(source))
+        checkset = load_checkset(path)
+        if "review_sections" in checkset:
+            checkset = {**checkset, "_review_spans": review_spans(checkset["review_sections"], source_text(source))}
+        rows.extend(evaluate(checkset, built, name=path.name))
+    return rows + totals_by_type(rows)
+
+
+def write_model(model: dict, path: Path = platform_scorer.MODEL_FILE) -> Path:
+
+    write_atomic(path, (json.dumps(model, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
+    return path

@@ -1,0 +1,127 @@
+"""The report's charts (matplotlib, imported lazily): the task timeline and the likeness
+heatmap, as inline SVG with CJK fonts."""
+from __future__ import annotations
+
+import functools
+import io
+import re
+from pathlib import Path
+
+from kg.outputs.report.model import TIMELINE_ROWS, Report
+
+# ---------------------------------------------------------------- charts (matplotlib, imported lazily)
+
+_CJK_FAMILIES = ("Noto Sans CJK SC", "Noto Sans CJK JP", "Source Han Sans SC", "Source Han Sans CN",
+                 "WenQuanYi Zen Hei", "WenQuanYi Micro Hei", "Microsoft YaHei", "PingFang SC", "SimHei")
+
+
+@functools.lru_cache(maxsize=1)
+def chart_fonts() -> tuple[str, ...]:
+    """Font families for chart text: the CJK families found on this machine, then DejaVu Sans.
+    Fonts installed after matplotlib built its font cache are added on first use."""
+    from matplotlib import font_manager
+
+    def found() -> list[str]:
+        names = {f.name for f in font_manager.fontManager.ttflist}
+        return [family for family in _CJK_FAMILIES if family in names]
+
+    if not found():
+        for path in font_manager.findSystemFonts():
+            if re.search(r"cjk|wqy|sourcehan|wenquanyi", Path(path).name, re.IGNORECASE):
+                font_manager.fontManager.addfont(path)
+    return (*found(), "DejaVu Sans")
+
+
+def _inline_svg(figure, name: str, label: str) -> str:
+    """The figure as an ``<svg>`` element for inlining: text drawn as paths (no web fonts),
+    no XML prolog, comments or metadata, ids prefixed with ``name`` so charts don't clash."""
+    buffer = io.StringIO()
+    figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
+    svg = buffer.getvalue()
+    svg = svg[svg.index("<svg"):]
+    svg = re.sub(r"<!--.*?-->|<metadata>.*?</metadata>", "", svg, flags=re.DOTALL)
+    ids = set(re.findall(r'\bid="([^"]+)"', svg))
+    svg = re.sub(r'(\bid="|href="#|url\(#)([^")]+)',
+                 lambda m: m.group(1) + (f"{name}-{m.group(2)}" if m.group(2) in ids else m.group(2)), svg)
+    attributes = f'<svg role="img" aria-label="{_xml_attribute(label)}" class="chart"'
+    return svg.replace("<svg", attributes, 1)
+
+
+def _xml_attribute(text: str) -> str:
+    from markupsafe import escape
+
+    return str(escape(text))
+
+
+def _chart_context():
+    # Figures are made with matplotlib.figure.Figure, never pyplot: no GUI backend is touched
+    # and the process-wide backend stays whatever the caller chose (Agg in a headless run).
+    import matplotlib
+
+    return matplotlib.rc_context({"svg.fonttype": "path", "svg.hashsalt": "govkg-report",
+                                  "font.family": "sans-serif", "font.sans-serif": list(chart_fonts()),
+                                  "axes.unicode_minus": False, "font.size": 9})
+
+
+def _short(text: str, size: int = 22) -> str:
+    return text if len(text) <= size else text[: size - 1] + "…"
+
+
+def timeline_svg(report: Report) -> str | None:
+    """Tasks with dated deadlines, one row each, coloured by region; None when there are none."""
+    dated = [(t, d) for t in report.task_deadlines for d in t.deadlines]
+    if not dated:
+        return None
+    title = "任务完成时限 Task deadlines"
+    if len(dated) > TIMELINE_ROWS:
+        title += f" (first {TIMELINE_ROWS} of {len(dated)})"
+    dated = sorted(dated, key=lambda td: td[1])[:TIMELINE_ROWS]
+    import datetime
+
+    from matplotlib import dates as mdates
+    from matplotlib.figure import Figure
+
+    with _chart_context():
+        figure = Figure(figsize=(8, 1.2 + 0.32 * len(dated)))
+        axes = figure.subplots()
+        colours = {r.iri: f"C{i % 10}" for i, r in enumerate(report.regions)}
+        seen = set()
+        for y, (task, day) in enumerate(dated):
+            when = datetime.date.fromisoformat(day)
+            label = None if task.region in seen else task.region_label
+            seen.add(task.region)
+            axes.plot([when], [y], "o", color=colours[task.region], label=label, markersize=7)
+        axes.set_yticks(range(len(dated)))
+        axes.set_yticklabels([_short(f"{t.region_label} {t.number + '. ' if t.number else ''}{t.title}")
+                              for t, _ in dated])
+        axes.invert_yaxis()
+        axes.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m-%d"))
+        axes.grid(axis="x", linestyle=":", linewidth=0.6)
+        axes.set_title(title)
+        axes.legend(loc="lower right", fontsize=8)
+        figure.autofmt_xdate()
+        return _inline_svg(figure, "timeline", "任务完成时限时间轴 Task deadline timeline")
+
+
+def heatmap_svg(report: Report) -> str | None:
+    """The region similarity matrix as a heatmap with the scores written in; None for one region."""
+    similarity = report.similarity
+    if len(similarity.regions) < 2:
+        return None
+    from matplotlib.figure import Figure
+
+    labels = [r.label for r in report.regions]
+    size = 1.6 + 0.75 * len(labels)
+    with _chart_context():
+        figure = Figure(figsize=(size + 1.2, size))
+        axes = figure.subplots()
+        image = axes.imshow(similarity.matrix, cmap="Blues", vmin=0.0, vmax=1.0)
+        axes.set_xticks(range(len(labels)), labels=labels, rotation=45, ha="right")
+        axes.set_yticks(range(len(labels)), labels=labels)
+        for i, row in enumerate(similarity.matrix):
+            for j, value in enumerate(row):
+                axes.text(j, i, f"{value:.2f}", ha="center", va="center", fontsize=8,
+                          color="white" if value > 0.6 else "black")
+        figure.colorbar(image, ax=axes, fraction=0.046, pad=0.04, label="Jaccard")
+        axes.set_title("地区相似度 Region similarity")
+        return _inline_svg(figure, "heatmap", "地区相似度热图 Region similarity heatmap")

@@ -1,0 +1,317 @@
+"""The report read out of the graph: regions, their documents, adoptions (the initiative
+matrix), platforms, lead units, dated tasks, goals and the likeness of regions."""
+from __future__ import annotations
+
+import collections
+
+from kg.core import iris
+from kg.core.errors import KGError
+from kg.core.namespaces import DCTERMS, RDF, RDFS, SCHEMA, SKOS
+from kg.core.ontology import class_label, initiatives, ontology_graph
+from kg.outputs.report.model import (
+    _REGION_LEVELS,
+    PAIRS_SHOWN,
+    TOP_LEAD_UNITS,
+    DocumentSummary,
+    GoalSummary,
+    InitiativeMatrix,
+    MatrixGroup,
+    MatrixRow,
+    PairScore,
+    PlatformSummary,
+    Quote,
+    Ref,
+    RegionOverview,
+    RegionPlatforms,
+    RegionRef,
+    RegionUnits,
+    Report,
+    Similarity,
+    TaskDeadline,
+    UnitCount,
+)
+from kg.query.lookup import evidence_of, resolve_entity
+from kg.query.tables import jaccard, natural_key, number_value, year_value
+
+# ---------------------------------------------------------------- reading the graph
+
+
+class _Reader:
+    """Accessors over the graph; vocabulary labels fall back to the ontology, so a graph file
+    written without the ontology still gives readable reports."""
+
+    def __init__(self, graph):
+        from rdflib import URIRef
+
+
+        self.graph, self.ontology, self.uri = graph, ontology_graph(), URIRef
+
+    def objects(self, subject, predicate: str) -> list:
+        return sorted(self.graph.objects(subject, self.uri(predicate)), key=str)
+
+    def subjects(self, predicate: str, obj) -> list:
+        return sorted(self.graph.subjects(self.uri(predicate), obj), key=str)
+
+    def first(self, subject, predicate: str):
+        values = self.objects(subject, predicate)
+        return values[0] if values else None
+
+    def text(self, subject, predicate: str) -> str | None:
+        value = self.first(subject, predicate)
+        return None if value is None else str(value)
+
+    def types(self, node) -> set[str]:
+        return {str(t)[len(iris.NS):] for t in self.graph.objects(node, self.uri(RDF + "type"))
+                if str(t).startswith(iris.NS)}
+
+    def label(self, node, lang: str = "zh") -> str | None:
+        for graph in (self.graph, self.ontology):
+            for predicate in (RDFS + "label", SKOS + "prefLabel"):
+                values = sorted(str(v) for v in graph.objects(self.uri(str(node)), self.uri(predicate))
+                                if (getattr(v, "language", None) or "").startswith(lang))
+                if values:
+                    return values[0]
+        return None
+
+    def name(self, node) -> str:
+        return self.label(node) or self.label(node, "en") or str(node).rsplit("/", 1)[-1]
+
+    def subclasses(self, local: str) -> set[str]:
+        from rdflib import RDFS
+
+        below = self.ontology.transitive_subjects(RDFS.subClassOf, self.uri(iris.term(local)))
+        return {str(c)[len(iris.NS):] for c in below if str(c).startswith(iris.NS)}
+
+    def quotes(self, about) -> list[Quote]:
+
+        return [Quote(document=row["document"] or "", document_iri=row["document_iri"], section=row["section"],
+                      quote=row["quote"], start=row["start"], end=row["end"]) for row in evidence_of(self.graph, about)]
+
+
+def _policy_documents(reader: _Reader, region) -> list:
+    policy = reader.subclasses("PolicyDocument")
+    return [d for d in reader.subjects(iris.term("governsRegion"), region) if reader.types(d) & policy]
+
+
+def _default_regions(reader: _Reader) -> list:
+    from rdflib import URIRef
+
+    policy = reader.subclasses("PolicyDocument")
+    found = {region for doc, region in reader.graph.subject_objects(URIRef(iris.term("governsRegion")))
+             if reader.types(doc) & policy}
+    return list(found)
+
+
+def _region_ref(reader: _Reader, node) -> RegionRef:
+    region_types = reader.subclasses("Region")
+    type_ = min(reader.types(node) & region_types or {"Region"},
+                key=lambda t: _REGION_LEVELS.index(t) if t in _REGION_LEVELS else len(_REGION_LEVELS))
+    return RegionRef(iri=str(node), label=reader.name(node), code=reader.text(node, iris.term("divisionCode")),
+                     type=type_)
+
+
+def _resolve_regions(reader: _Reader, names) -> list:
+
+    types = tuple(sorted(reader.subclasses("Region")))
+    return [reader.uri(resolve_entity(reader.graph, name, types=types)) for name in names]
+
+
+def _resolve_initiatives(reader: _Reader, names) -> list[str]:
+    """IRIs named by ``names``; a group (a concept other initiatives are narrower than)
+    stands for its members."""
+    from rdflib import URIRef
+
+
+    concepts = initiatives()
+    chosen: list[str] = []
+    for name in names:
+        try:
+            iri = resolve_entity(reader.graph, name, types=("Initiative",))
+        except KGError:
+            # A graph file without the ontology still knows the vocabulary through kg.core.ontology.
+            matches = [c.iri for c in concepts.values() if name in c.labels or name == c.iri]
+            if len(matches) != 1:
+                raise
+            iri = matches[0]
+        members = [c.iri for c in concepts.values() if c.broader == iri]
+        members += [str(s) for s in reader.graph.subjects(URIRef(SKOS + "broader"), URIRef(iri))]
+        for item in sorted(set(members)) or [iri]:
+            if item not in chosen:
+                chosen.append(item)
+    return chosen
+
+
+def _document_summary(reader: _Reader, doc) -> DocumentSummary:
+
+    types = reader.types(doc) & reader.subclasses("Document")
+    specific = sorted(t for t in types if not any(o != t and o in reader.subclasses(t) for o in types))
+    genre = (specific or sorted(types) or ["PolicyDocument"])[0]
+    start, end = (year_value(reader.first(doc, iris.term(p))) for p in ("periodStart", "periodEnd"))
+    period = "" if start is None else (str(start) if end in (None, start) else f"{start}—{end}")
+    return DocumentSummary(iri=str(doc), title=reader.text(doc, DCTERMS + "title") or reader.name(doc),
+                           genre=class_label(genre), genre_class=genre, issuer=reader.text(doc, iris.term("issuer")),
+                           period=period, number=reader.text(doc, iris.term("documentNumber")))
+
+
+def _in_region(reader: _Reader, region, cls: str) -> list:
+    return [n for n in reader.subjects(iris.term("inRegion"), region) if cls in reader.types(n)]
+
+
+def _adopted(reader: _Reader, region) -> set[str]:
+    return {str(i) for i in reader.objects(region, iris.term("adopts"))}
+
+
+def _adopts_assertions(reader: _Reader) -> dict[tuple[str, str], object]:
+    from rdflib import URIRef
+
+    found = {}
+    for node in reader.graph.subjects(URIRef(RDF + "predicate"), URIRef(iris.term("adopts"))):
+        subject, obj = reader.first(node, RDF + "subject"), reader.first(node, RDF + "object")
+        if subject is not None and obj is not None:
+            found[(str(subject), str(obj))] = node
+    return found
+
+
+def _matrix(reader: _Reader, regions: list[RegionRef], adopted: dict[str, set[str]],
+            selected: list[str] | None) -> InitiativeMatrix:
+
+    concepts = initiatives()
+    assertions = _adopts_assertions(reader)
+    wanted = selected if selected is not None else sorted(set().union(*adopted.values()))
+    groups: dict[str, list[MatrixRow]] = collections.defaultdict(list)
+    for iri in wanted:
+        having = [r.iri for r in regions if iri in adopted[r.iri]]
+        quotes = {r: reader.quotes(assertions[(r, iri)]) if (r, iri) in assertions else [] for r in having}
+        concept = concepts.get(iri)
+        broader = reader.first(reader.uri(iri), SKOS + "broader")
+        group = str(broader) if broader is not None else (concept.broader if concept and concept.broader else iri)
+        groups[group].append(MatrixRow(iri=iri, label=reader.name(iri), label_en=reader.label(iri, "en"),
+                                       regions=having, quotes=quotes))
+    matrix_groups = []
+    for group, rows in groups.items():
+        rows.sort(key=lambda row: (-len(row.regions), row.label, row.iri))
+        matrix_groups.append(MatrixGroup(iri=group, label=reader.name(group), label_en=reader.label(group, "en"),
+                                         rows=rows))
+    matrix_groups.sort(key=lambda g: (-sum(len(r.regions) for r in g.rows), g.label, g.iri))
+    rows = [row for g in matrix_groups for row in g.rows]
+    comparable = len(regions) > 1  # with one column "shared" and "unique" say nothing
+    shared = [Ref(r.iri, r.label) for r in rows if comparable and len(r.regions) == len(regions)]
+    unique = {region.iri: [Ref(r.iri, r.label) for r in rows if comparable and r.regions == [region.iri]]
+              for region in regions}
+    return InitiativeMatrix(regions=[r.iri for r in regions], groups=matrix_groups, shared_by_all=shared, unique=unique)
+
+
+def _platforms(reader: _Reader, region: RegionRef) -> RegionPlatforms:
+    rows = []
+    for node in _in_region(reader, reader.uri(region.iri), "Platform"):
+        kind = reader.first(node, iris.term("platformKind"))
+        notation = reader.first(kind, SKOS + "notation") if kind is not None else None
+        if kind is not None and notation is None:
+            notation = reader.ontology.value(kind, reader.uri(SKOS + "notation"))
+        rows.append(PlatformSummary(iri=str(node), label=reader.name(node),
+                                    kind=reader.name(kind) if kind is not None else None,
+                                    kind_code=str(notation) if notation is not None else None,
+                                    initiatives=sorted({reader.name(i) for i in reader.objects(node, iris.term("serves"))})))
+    rows.sort(key=lambda p: (p.kind or "\uffff", p.label, p.iri))
+    kinds = collections.Counter(p.kind or "—" for p in rows)
+    return RegionPlatforms(region=region.iri, label=region.label, platforms=rows,
+                           kinds=dict(sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0]))))
+
+
+def _tasks(reader: _Reader, region: RegionRef) -> tuple[RegionUnits, list[TaskDeadline]]:
+    node = reader.uri(region.iri)
+    tasks = _in_region(reader, node, "Task")
+    leads: collections.Counter = collections.Counter()
+    deadlines = []
+    for task in tasks:
+        units = reader.objects(task, iris.term("leadUnit"))
+        leads.update(str(u) for u in units)
+        dates = sorted({str(d) for d in reader.objects(task, iris.term("deadline"))})
+        text = reader.text(task, iris.term("deadlineText"))
+        if dates or text:
+            deadlines.append(TaskDeadline(
+                iri=str(task), region=region.iri, region_label=region.label,
+                number=reader.text(task, iris.term("taskNumber")),
+                title=reader.text(task, DCTERMS + "title") or reader.name(task), deadlines=dates,
+                deadline_text=text, lead_units=sorted(reader.name(u) for u in units)))
+    top = sorted(leads.items(), key=lambda kv: (-kv[1], reader.name(kv[0]), kv[0]))[:TOP_LEAD_UNITS]
+    units = RegionUnits(region=region.iri, label=region.label,
+                        departments=len(_in_region(reader, node, "Department")), tasks=len(tasks),
+                        tasks_with_lead=sum(1 for t in tasks if reader.objects(t, iris.term("leadUnit"))),
+                        lead_units=[UnitCount(iri=u, label=reader.name(u), tasks=n) for u, n in top])
+    return units, deadlines
+
+
+def _goals(reader: _Reader, region: RegionRef) -> list[GoalSummary]:
+    goals = []
+    for node in _in_region(reader, reader.uri(region.iri), "Goal"):
+        value = reader.first(node, SCHEMA + "value")
+        comparator = reader.first(node, iris.term("comparator"))
+        goals.append(GoalSummary(
+            iri=str(node), region=region.iri, region_label=region.label,
+            indicator=reader.text(node, iris.term("indicator")) or reader.name(node),
+            comparator=reader.name(comparator) if comparator is not None else None,
+            value=number_value(value if value is not None else reader.first(node, SCHEMA + "minValue")),
+            value_max=number_value(reader.first(node, SCHEMA + "maxValue")),
+            unit=reader.text(node, SCHEMA + "unitText"), year=year_value(reader.first(node, iris.term("targetYear"))),
+            quotes=reader.quotes(node)))
+    return goals
+
+
+def _similarity(regions: list[RegionRef], adopted: dict[str, set[str]]) -> Similarity:
+    matrix = [[1.0 if a is b else round(jaccard(adopted[a.iri], adopted[b.iri]), 4) for b in regions]
+              for a in regions]
+    pairs = [PairScore(a=Ref(a.iri, a.label), b=Ref(b.iri, b.label), score=matrix[i][j],
+                       shared=len(adopted[a.iri] & adopted[b.iri]), union=len(adopted[a.iri] | adopted[b.iri]))
+             for i, a in enumerate(regions) for j, b in enumerate(regions) if i < j]
+    pairs.sort(key=lambda p: (-p.score, -p.shared, p.a.label, p.b.label))
+    shown = min(PAIRS_SHOWN, (len(pairs) + 1) // 2)
+    return Similarity(measure="jaccard", regions=[r.iri for r in regions], matrix=matrix,
+                      most_alike=pairs[:shown], least_alike=list(reversed(pairs[len(pairs) - shown:])) if shown else [])
+
+
+def build_report(graph, *, regions: list[str] | None = None, initiatives: list[str] | None = None) -> Report:
+    """Compare ``regions`` (names, short forms, division codes or IRIs; default: every region
+    some policy document governs, by level then code) over ``initiatives`` (labels of
+    initiatives or of groups, which stand for their members; default: every initiative one of
+    the regions adopts). The initiative filter applies to the matrix and the similarity;
+    the other sections describe the regions as a whole.
+
+    Raises :class:`~kg.core.errors.NotFoundError` for a name that does not resolve and
+    :class:`~kg.core.errors.KGError` when there is no region to compare.
+    """
+    reader = _Reader(graph)
+    if regions:
+        nodes = list(dict.fromkeys(_resolve_regions(reader, regions)))
+        refs = [_region_ref(reader, n) for n in nodes]
+    else:
+        refs = [_region_ref(reader, n) for n in _default_regions(reader)]
+        refs.sort(key=lambda r: (_REGION_LEVELS.index(r.type) if r.type in _REGION_LEVELS else 9, r.code or "", r.iri))
+    if not refs:
+        raise KGError("no policy document in the graph governs a region",
+                      fix="build plans or schemes that name their region, or pass --regions")
+    selected = _resolve_initiatives(reader, initiatives) if initiatives else None
+    adopted_all = {r.iri: _adopted(reader, reader.uri(r.iri)) for r in refs}
+    adopted = {k: (v & set(selected) if selected is not None else v) for k, v in adopted_all.items()}
+    overview, platforms, departments, deadlines, goals = [], [], [], [], []
+    for region in refs:
+        node = reader.uri(region.iri)
+        units, tasks = _tasks(reader, region)
+        overview.append(RegionOverview(
+            region=region.iri, label=region.label,
+            documents=[_document_summary(reader, d) for d in _policy_documents(reader, node)],
+            initiatives=len(adopted_all[region.iri]), platforms=len(_in_region(reader, node, "Platform")),
+            departments=units.departments, tasks=units.tasks, goals=len(_in_region(reader, node, "Goal"))))
+        platforms.append(_platforms(reader, region))
+        departments.append(units)
+        deadlines.extend(tasks)
+        goals.extend(_goals(reader, region))
+    order = {r.iri: i for i, r in enumerate(refs)}
+    deadlines.sort(key=lambda t: (t.deadlines[0] if t.deadlines else "9999", order[t.region], natural_key(t.iri)))
+    goals.sort(key=lambda g: (g.year is None, g.year or 0, order[g.region], g.indicator, g.iri))
+    notes = [] if len(refs) > 1 else ["只有一个地区，无可比较的对象。 Only one region: nothing to compare."]
+    return Report(title="数字政府政策地区对比报告", regions=refs,
+                  initiatives=[Ref(i, reader.name(i)) for i in selected] if selected is not None else None,
+                  overview=overview, initiative_matrix=_matrix(reader, refs, adopted, selected), platforms=platforms,
+                  departments=departments, task_deadlines=deadlines, goals=goals,
+                  similarity=_similarity(refs, adopted), notes=notes)

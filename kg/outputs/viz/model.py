@@ -1,0 +1,80 @@
+"""What a graph page shows: views, options, nodes and edges, and the page's constants."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from kg.core import iris
+from kg.core.namespaces import DCTERMS, SCHEMA
+from kg.outputs.formats import View
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+TEMPLATE = "graph.html.j2"
+SCRIPT = "graph.js.j2"  # rendered apart from the page so its hash can go into the page's CSP
+VIS_ASSET = ("templates", "lib", "vis-9.1.2", "vis-network.min.js")  # inside the pyvis package
+
+ADOPTS, IN_REGION, SERVES = iris.term("adopts"), iris.term("inRegion"), iris.term("serves")
+LEAD_UNIT, SUPPORT_UNIT = iris.term("leadUnit"), iris.term("supportUnit")
+IS_PART_OF = DCTERMS + "isPartOf"
+CONTAINED_IN = SCHEMA + "containedInPlace"
+DASHED = frozenset({SUPPORT_UNIT})  # links drawn dashed in every view
+# vis-network shapes that draw the label inside the node (so the font colour must contrast).
+_LABEL_INSIDE = frozenset({"box", "ellipse", "circle", "database", "text"})
+# vis-network shapes the legend can draw (graph.css.j2 has a .shape-<name> rule for each).
+_SHAPES = frozenset({"dot", "circle", "star", "square", "triangle", "triangleDown", "box", "diamond", "hexagon",
+                     "ellipse", "database", "text"})
+_DEFAULT_STYLE = {"color": "#9e9e9e", "shape": "dot"}
+_QUOTE_TIP = 80  # characters of the first quote shown in a tooltip
+_LABEL_MAX = 22  # characters of a name drawn on the canvas (the whole name is in tooltip and panel)
+
+
+@dataclass(frozen=True)
+class VizOptions:
+    """What to draw. ``focus``, ``regions``: names as people type them (resolved with
+    :func:`kg.query.lookup.resolve_entity`); a region includes the regions inside it. ``types``:
+    class local names (``Platform``, ``Region`` …, subclasses included)."""
+
+    view: str = View.SHARED.value
+    focus: tuple[str, ...] = ()
+    regions: tuple[str, ...] = ()
+    types: tuple[str, ...] = ()
+    max_nodes: int = 2000
+    title: str | None = None
+
+
+@dataclass
+class VizNode:
+    iri: str
+    type: str  # most specific class local name
+    label: str
+    label_en: str | None = None
+    aliases: tuple[str, ...] = ()
+    region: str | None = None  # region IRI (a region's own IRI for regions)
+    size: float | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class VizEdge:
+    source: str
+    target: str
+    predicate: str  # IRI
+
+    @property
+    def dashed(self) -> bool:
+        return self.predicate in DASHED
+
+
+@dataclass
+class ViewGraph:
+    """The nodes and edges one page draws; ``total`` counts the nodes before the cap."""
+
+    view: str
+    nodes: dict[str, VizNode]
+    edges: list[VizEdge]
+    total: int
+    max_nodes: int
+
+    @property
+    def capped(self) -> bool:
+        return self.total > len(self.nodes)

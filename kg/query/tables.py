@@ -1,0 +1,432 @@
+"""The graph as flat rows: ``entities``, ``relations`` and ``evidence`` (the tables that
+`govkg export` writes, the evaluation scores and the report and graph page draw on).
+
+entities
+    One row per region, document, initiative that some region adopts or some document
+    mentions (not the whole vocabulary), platform, department, task, goal, data exchange and
+    cited work. Every row has every column of the table (:data:`ENTITY_COLUMNS`); a column
+    that does not apply to the row's type is null. :func:`columns_for` gives the columns that
+    apply to a type. ``id`` is the IRI, ``type`` the ontology class local name, ``label`` the
+    zh label, ``region`` the zh label of ``gk:inRegion`` (``gk:governsRegion`` for documents;
+    null for regions), ``document`` the IRI of a document stating the entity.
+relations
+    One row per ``gk:Assertion``: its ``id`` (evidence rows refer to it), ``subject``,
+    ``predicate`` (a CURIE such as ``gk:adopts``) and ``object``.
+evidence
+    One row per (entity or assertion, evidence): ``about``, ``document``, ``start``, ``end``,
+    ``quote`` (the source text at ``[start:end]``), ``section`` and ``source`` (file name).
+
+Rows are sorted by IRI (digit runs compared as numbers, so ``doc/x/2`` precedes ``doc/x/10``).
+"""
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Callable, Iterable
+
+from kg.core import iris
+from kg.core.namespaces import DCTERMS, OA, RDFS, SCHEMA, SKOS
+from kg.core.ontology import ontology_graph
+from kg.query.lookup import curie
+
+TABLES = ("entities", "relations", "evidence")
+
+BASE_COLUMNS = ("id", "type", "label", "label_en", "aliases", "region", "document")
+RELATION_COLUMNS = ("id", "subject", "predicate", "object")
+EVIDENCE_COLUMNS = ("about", "document", "start", "end", "quote", "section", "source")
+LIST_COLUMNS = frozenset({"aliases", "initiatives", "lead_units", "support_units", "deadlines"})
+INT_COLUMNS = frozenset({"period_start", "period_end", "year", "start", "end"})
+NUMBER_COLUMNS = frozenset({"value", "value_max"})
+
+
+
+def natural_key(text: str) -> tuple:
+    """Sort key comparing digit runs as numbers; the raw text breaks ties.
+
+    >>> sorted(["doc/a/10", "doc/a/2"], key=natural_key)
+    ['doc/a/2', 'doc/a/10']
+    """
+    parts = tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in re.split(r"(\d+)", str(text)))
+    return parts, str(text)
+
+
+# ---------------------------------------------------------------- reading the graph
+
+
+class _View:
+    """Small accessors over the graph; labels and notations of vocabulary terms fall back to
+    the ontology, so a graph written without it still exports readable rows."""
+
+    def __init__(self, graph):
+        from rdflib import URIRef
+
+        self.graph = graph
+        self.uri = URIRef
+
+    def objects(self, subject, predicate: str) -> list:
+        return sorted(self.graph.objects(subject, self.uri(predicate)), key=lambda v: natural_key(str(v)))
+
+    def subjects(self, predicate: str, obj) -> list:
+        return sorted(self.graph.subjects(self.uri(predicate), obj), key=lambda v: natural_key(str(v)))
+
+    def first(self, subject, predicate: str):
+        values = self.objects(subject, predicate)
+        return values[0] if values else None
+
+    def _vocabulary_objects(self, node, predicate: str) -> list:
+
+        values = self.objects(node, predicate)
+        if not values:
+            values = sorted(ontology_graph().objects(node, self.uri(predicate)), key=str)
+        return values
+
+    def label(self, node, lang: str = "zh") -> str | None:
+        """``rdfs:label`` in ``lang``, else ``skos:prefLabel`` in ``lang``, else an untagged one."""
+        from rdflib import Literal
+
+        if isinstance(node, Literal):
+            return str(node)
+        untagged = None
+        for predicate in (RDFS + "label", SKOS + "prefLabel"):
+            values = self._vocabulary_objects(node, predicate)
+            tagged = sorted(str(v) for v in values if (getattr(v, "language", None) or "").startswith(lang))
+            if tagged:
+                return tagged[0]
+            plain = sorted(str(v) for v in values if getattr(v, "language", None) is None)
+            untagged = untagged or (plain[0] if plain else None)
+        return untagged if lang == "zh" else None
+
+    def labels(self, subject, predicate: str) -> list[str]:
+        return sorted({self.label(v) or str(v) for v in self.objects(subject, predicate)})
+
+    def notation(self, node) -> str | None:
+        values = self._vocabulary_objects(node, SKOS + "notation")
+        return str(values[0]) if values else None
+
+    def text(self, subject, predicate: str) -> str | None:
+        """A string property: the zh-tagged value if there is one, an IRI's label otherwise."""
+        from rdflib import Literal
+
+        values = self.objects(subject, predicate)
+        if not values:
+            return None
+        zh = [v for v in values if (getattr(v, "language", None) or "").startswith("zh")]
+        value = (zh or values)[0]
+        return str(value) if isinstance(value, Literal) else (self.label(value) or str(value))
+
+
+def number_value(value) -> int | float | None:
+    """A literal's number as int (when whole) or float; None when it is not a number."""
+    if value is None:
+        return None
+    python = value.toPython() if hasattr(value, "toPython") else value
+    try:
+        number = Decimal(str(python))
+    except ArithmeticError:
+        return None
+    return int(number) if number == number.to_integral_value() else float(number)
+
+
+def year_value(value) -> int | None:
+    """The year of an xsd:gYear (or date) literal."""
+    if value is None:
+        return None
+    found = re.match(r"-?\d+", str(value))
+    return int(found.group()) if found else None
+
+
+def _local(iri) -> str:
+    return str(iri).rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+
+
+@functools.lru_cache(maxsize=None)
+def _subclasses(local: str) -> frozenset[str]:
+    """Local names of ``gk:<local>`` and every class below it in the ontology."""
+    from rdflib import RDFS, URIRef
+
+
+    below = ontology_graph().transitive_subjects(RDFS.subClassOf, URIRef(iris.term(local)))
+    return frozenset(_local(c) for c in below if str(c).startswith(iris.NS))
+
+
+def region_types() -> frozenset[str]:
+    """Class local names of regions (Country, Province, City, District, Region)."""
+    return _subclasses("Region")
+
+
+def document_types() -> frozenset[str]:
+    """Class local names of documents (Plan, ImplementationScheme, …, Article, Document)."""
+    return _subclasses("Document")
+
+
+# ---------------------------------------------------------------- one registry entry per kind of entity
+
+
+@dataclass(frozen=True)
+class _Kind:
+    columns: tuple[str, ...]
+    fill: Callable[[_View, object, dict], None]
+    documents: Callable[[_View, object], list] = lambda view, node: []  # noqa: E731  kind-specific "stated in"
+
+
+def _fill_region(view: _View, node, row: dict) -> None:
+    code = view.first(node, iris.term("divisionCode"))
+    row["code"] = str(code) if code is not None else None
+    parent = view.first(node, SCHEMA + "containedInPlace")
+    row["parent"] = view.label(parent) if parent is not None else None
+    row["initiatives"] = view.labels(node, iris.term("adopts"))
+    row["region"] = None
+
+
+def _region_documents(view: _View, node) -> list:
+    return view.subjects(iris.term("governsRegion"), node) + view.subjects(iris.term("mentionsRegion"), node)
+
+
+def _fill_document(view: _View, node, row: dict) -> None:
+    row["title"] = view.text(node, DCTERMS + "title")
+    row["genre"] = row["type"]
+    row["period_start"] = year_value(view.first(node, iris.term("periodStart")))
+    row["period_end"] = year_value(view.first(node, iris.term("periodEnd")))
+    row["issuer"] = view.text(node, iris.term("issuer"))
+    row["doc_number"] = view.text(node, iris.term("documentNumber"))
+    governed = view.first(node, iris.term("governsRegion"))
+    row["region"] = view.label(governed) if governed is not None else None
+
+
+def _fill_initiative(view: _View, node, row: dict) -> None:
+    row["region"] = None
+
+
+def _initiative_documents(view: _View, node) -> list:
+    return view.subjects(iris.term("mentionsInitiative"), node)
+
+
+def _fill_platform(view: _View, node, row: dict) -> None:
+    kind = view.first(node, iris.term("platformKind"))
+    row["kind"] = view.notation(kind) if kind is not None else None
+    row["initiatives"] = view.labels(node, iris.term("serves"))
+
+
+def _fill_department(view: _View, node, row: dict) -> None:
+    pass
+
+
+def _fill_task(view: _View, node, row: dict) -> None:
+    row["number"] = view.text(node, iris.term("taskNumber"))
+    row["title"] = view.text(node, DCTERMS + "title")
+    row["lead_units"] = view.labels(node, iris.term("leadUnit"))
+    row["support_units"] = view.labels(node, iris.term("supportUnit"))
+    row["deadlines"] = sorted({str(v) for v in view.objects(node, iris.term("deadline"))})
+    row["deadline_text"] = view.text(node, iris.term("deadlineText"))
+
+
+def _task_documents(view: _View, node) -> list:
+    return view.objects(node, DCTERMS + "isPartOf")
+
+
+def _fill_goal(view: _View, node, row: dict) -> None:
+    row["indicator"] = view.text(node, iris.term("indicator"))
+    value = view.first(node, SCHEMA + "value")
+    row["value"] = number_value(value if value is not None else view.first(node, SCHEMA + "minValue"))
+    row["value_max"] = number_value(view.first(node, SCHEMA + "maxValue"))
+    row["unit"] = view.text(node, SCHEMA + "unitText")
+    comparator = view.first(node, iris.term("comparator"))
+    row["comparator"] = view.label(comparator) if comparator is not None else None
+    row["year"] = year_value(view.first(node, iris.term("targetYear")))
+
+
+def _fill_data_exchange(view: _View, node, row: dict) -> None:
+    status = view.first(node, iris.term("status"))
+    row["status"] = None if status is None else (view.notation(status) or _local(status))
+    row["initiatives"] = view.labels(node, iris.term("serves"))
+
+
+def _citing_documents(view: _View, node) -> list:
+    return view.subjects(DCTERMS + "references", node)
+
+
+def _fill_cited_work(view: _View, node, row: dict) -> None:
+    row["title"] = view.text(node, DCTERMS + "title")
+    row["doc_number"] = view.text(node, iris.term("documentNumber"))
+
+
+# Kind name -> columns beyond BASE_COLUMNS and how to fill them. Regions and documents are
+# families of classes (read from the ontology); every other kind is one class.
+KINDS: dict[str, _Kind] = {
+    "Region": _Kind(("code", "parent", "initiatives"), _fill_region, _region_documents),
+    "Document": _Kind(("title", "genre", "period_start", "period_end", "issuer", "doc_number"), _fill_document),
+    "Initiative": _Kind((), _fill_initiative, _initiative_documents),
+    "Platform": _Kind(("kind", "initiatives"), _fill_platform),
+    "Department": _Kind((), _fill_department),
+    "Task": _Kind(("number", "title", "lead_units", "support_units", "deadlines", "deadline_text"), _fill_task,
+                  _task_documents),
+    "Goal": _Kind(("indicator", "value", "value_max", "unit", "comparator", "year"), _fill_goal),
+    "DataExchange": _Kind(("status", "initiatives"), _fill_data_exchange),
+    "CitedWork": _Kind(("title", "doc_number"), _fill_cited_work, _citing_documents),
+}
+# When a node has several exported types, the earlier kind wins (a data exchange that is
+# also typed as a platform is exported as a DataExchange).
+_KIND_ORDER = ("DataExchange", "Platform", "Department", "Task", "Goal", "CitedWork", "Initiative", "Document", "Region")
+
+
+def _kind_of_type(type_: str) -> str | None:
+    if type_ in KINDS and type_ not in ("Region", "Document"):
+        return type_
+    if type_ in region_types():
+        return "Region"
+    if type_ in document_types():
+        return "Document"
+    return None
+
+
+def columns_for(type_: str) -> tuple[str, ...]:
+    """The entity columns that apply to a type (class local name); the others are null.
+
+    >>> columns_for("Goal")[-6:]
+    ('indicator', 'value', 'value_max', 'unit', 'comparator', 'year')
+    """
+    kind = _kind_of_type(type_)
+    if kind is None:
+        raise KeyError(type_)
+    return BASE_COLUMNS + KINDS[kind].columns
+
+
+def _union_columns() -> tuple[str, ...]:
+    columns = list(BASE_COLUMNS)
+    for kind in KINDS.values():
+        columns.extend(c for c in kind.columns if c not in columns)
+    return tuple(columns)
+
+
+ENTITY_COLUMNS = _union_columns()
+
+
+def _entity_types(view: _View) -> dict:
+    """Node -> (class local name, kind name) for every node to export."""
+    from rdflib import RDF, URIRef
+
+    candidates: dict = {}
+    for node, cls in view.graph.subject_objects(RDF.type):
+        if not isinstance(node, URIRef) or not str(cls).startswith(iris.NS):
+            continue
+        kind = _kind_of_type(_local(cls))
+        if kind is not None:
+            candidates.setdefault(node, set()).add((_local(cls), kind))
+    used = {o for p in ("adopts", "mentionsInitiative") for o in view.graph.objects(None, URIRef(iris.term(p)))}
+    # Of the 3,000-odd divisions in the reference data, only those the documents speak of.
+    spoken_of = {o for p in ("mentionsRegion", "governsRegion", "inRegion") for o in view.graph.objects(None, URIRef(iris.term(p)))}
+    spoken_of |= set(view.graph.subjects(URIRef(iris.term("adopts")), None))
+    spoken_of |= set(view.graph.subjects(URIRef(iris.term("evidence")), None))
+    parent = URIRef("https://schema.org/containedInPlace")
+    for region in list(spoken_of):  # and the regions that contain them
+        spoken_of |= set(view.graph.transitive_objects(region, parent))
+    chosen = {}
+    for node, types in candidates.items():
+        names = {t for t, _ in types}
+        # Drop a class that is a superclass of another of the node's classes (PolicyDocument under Plan).
+        specific = [(t, k) for t, k in types if not any(o != t and o in _subclasses(t) for o in names)]
+        type_, kind = min(specific or types, key=lambda tk: (_KIND_ORDER.index(tk[1]), tk[0]))
+        if kind == "Initiative" and node not in used:
+            continue
+        if kind == "Region" and node not in spoken_of:
+            continue
+        chosen[node] = (type_, kind)
+    return chosen
+
+
+def _document_of(view: _View, node, kind: _Kind, documents: set) -> str | None:
+    for candidate in view.objects(node, iris.term("statedIn")) + kind.documents(view, node):
+        if candidate in documents:
+            return str(candidate)
+    found = [view.first(e, iris.term("inDocument")) for e in view.objects(node, iris.term("evidence"))]
+    found = sorted((d for d in found if d is not None), key=lambda d: natural_key(str(d)))
+    return str(found[0]) if found else None
+
+
+def entity_rows(graph) -> list[dict]:
+    """The ``entities`` table of ``graph``, sorted by ``id``."""
+    view = _View(graph)
+    types = _entity_types(view)
+    documents = {node for node, (_, kind) in types.items() if kind == "Document"}
+    rows = []
+    for node, (type_, kind_name) in types.items():
+        kind = KINDS[kind_name]
+        row = dict.fromkeys(ENTITY_COLUMNS)
+        label = view.label(node)
+        label_en = view.label(node, "en")
+        aliases = {str(v) for v in view.objects(node, SKOS + "altLabel")} - {label, label_en, None}
+        in_region = view.first(node, iris.term("inRegion"))
+        row.update(id=str(node), type=type_, label=label, label_en=label_en, aliases=sorted(aliases),
+                   region=view.label(in_region) if in_region is not None else None,
+                   document=_document_of(view, node, kind, documents))
+        kind.fill(view, node, row)
+        rows.append(row)
+    return sorted(rows, key=lambda r: natural_key(r["id"]))
+
+
+def relation_rows(graph) -> list[dict]:
+    """The ``relations`` table: one row per ``gk:Assertion``, sorted by subject, predicate, object."""
+    from rdflib import RDF, URIRef
+
+
+    view = _View(graph)
+    rows = []
+    for node in graph.subjects(RDF.type, URIRef(iris.term("Assertion"))):
+        subject, predicate, obj = (view.first(node, RDF + p) for p in ("subject", "predicate", "object"))
+        if subject is None or predicate is None or obj is None:
+            continue
+        rows.append({"id": str(node), "subject": str(subject), "predicate": curie(str(predicate)), "object": str(obj)})
+    return sorted(rows, key=lambda r: (natural_key(r["subject"]), r["predicate"], natural_key(r["object"]), r["id"]))
+
+
+def evidence_rows(graph, *, about: Iterable[str] | None = None) -> list[dict]:
+    """The ``evidence`` table: one row per (entity or assertion, evidence). ``about`` limits it
+    to those IRIs (default: every exported entity and every assertion)."""
+    from rdflib import URIRef
+
+    view = _View(graph)
+    if about is None:
+        about = [r["id"] for r in entity_rows(graph)] + [r["id"] for r in relation_rows(graph)]
+    rows = []
+    for subject in sorted(set(about), key=natural_key):
+        for node in view.objects(URIRef(subject), iris.term("evidence")):
+            document, start, end = (view.first(node, p) for p in (iris.term("inDocument"), OA + "start", OA + "end"))
+            source = view.first(node, iris.term("sourceFile"))
+            path = view.first(source, iris.term("path")) if source is not None else None
+            section = view.first(node, iris.term("sectionPath"))
+            exact = view.first(node, OA + "exact")
+            rows.append({
+                "about": subject,
+                "document": str(document) if document is not None else None,
+                "start": int(start) if start is not None else None,
+                "end": int(end) if end is not None else None,
+                "quote": str(exact) if exact is not None else None,
+                "section": str(section) if section is not None else None,
+                "source": str(path) if path is not None else None,
+            })
+    return sorted(rows, key=lambda r: (natural_key(r["about"]), natural_key(r["document"] or ""),
+                                       r["start"] or 0, r["end"] or 0))
+
+
+def tables(graph) -> dict[str, list[dict]]:
+    """All three tables in memory: ``{"entities": [...], "relations": [...], "evidence": [...]}``."""
+    entities = entity_rows(graph)
+    relations = relation_rows(graph)
+    evidence = evidence_rows(graph, about=[r["id"] for r in entities] + [r["id"] for r in relations])
+    return {"entities": entities, "relations": relations, "evidence": evidence}
+
+
+TABLE_COLUMNS = {"entities": ENTITY_COLUMNS, "relations": RELATION_COLUMNS, "evidence": EVIDENCE_COLUMNS}
+
+
+def jaccard(a: set, b: set) -> float:
+    """Jaccard similarity of two sets (of adopted initiatives, in the report and the analysis
+    commands): |a ∩ b| / |a ∪ b|; 0.0 when both are empty.
+
+    >>> jaccard({"一网通办", "政务云"}, {"一网通办"})
+    0.5
+    """
+    union = a | b
+    return len(a & b) / len(union) if union else 0.0

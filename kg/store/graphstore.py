@@ -1,0 +1,258 @@
+"""The embedded store: an Oxigraph database with one named graph per source file, one for the
+ontology and vocabularies, and a metadata graph recording each source's content hash.
+
+A source's hash is recorded only once its graph is complete: a new source is bulk-loaded and
+then recorded; a changed one is replaced by one SPARQL update (drop, insert, record the hash),
+which Oxigraph runs as one transaction. A build killed midway leaves every recorded source
+either as it was or as it became, never half-written; a new source caught mid-load is left
+unrecorded, so the next build replaces it.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from kg.core import iris
+from kg.core.errors import KGError
+from kg.core.namespaces import META_GRAPH
+from kg.core.namespaces import ONTOLOGY_GRAPH, bind_prefixes
+from kg.core.ontology import ontology_dir
+from kg.store.rdfio import ntriples_bytes
+
+_SHA = iris.NS + "sha256"
+_NAME = iris.NS + "path"
+_GRAPH = iris.NS + "graph"
+
+
+def _escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
+
+
+_READ_ATTEMPTS = 6  # over about 3 s
+
+
+def writer_active(path: str | Path) -> bool:
+    """Whether another process holds the store open for writing (a build): RocksDB's LOCK file
+    is then locked, which Linux lists in /proc/locks. False where that cannot be told."""
+    try:
+        lock = os.stat(Path(path) / "LOCK")
+        with open("/proc/locks", encoding="ascii") as handle:
+            held = handle.read()
+    except OSError:
+        return False
+    return any(fields[5].rsplit(":", 1)[-1] == str(lock.st_ino)
+               for fields in (line.split() for line in held.splitlines()) if len(fields) > 5)
+
+
+def _transient(exc: Exception) -> bool:
+    text = str(exc).lower()
+    return "corruption" in text or "no such file" in text or "io error" in text
+
+
+def snapshot(path: str | Path, into: str | Path):
+    """A consistent copy of the store at ``path`` in the new directory ``into`` (RocksDB's
+    checkpoint: hard links to the immutable data files, so it takes milliseconds and little
+    space on the same file system); returns it opened read-only. It holds what the store's
+    files hold: taken while a build writes, it lacks what the build has not yet flushed (the
+    build's end flushes), so `govkg serve` takes its next one when the build has finished.
+    Compaction may delete a file between opening and linking; that is retried."""
+    import shutil
+    import time
+
+    import pyoxigraph as ox
+
+    for attempt in range(_READ_ATTEMPTS):
+        try:
+            ox.Store.read_only(str(path)).backup(str(into))
+            return ox.Store.read_only(str(into))
+        except (OSError, RuntimeError) as exc:
+            shutil.rmtree(into, ignore_errors=True)
+            if not _transient(exc) or attempt == _READ_ATTEMPTS - 1:
+                raise OSError(str(exc)) from None
+            time.sleep(0.1 * 2 ** attempt)
+
+
+def _open_read_only(path: Path):
+    import pyoxigraph as ox
+
+    for attempt in range(_READ_ATTEMPTS):
+        try:
+            return ox.Store.read_only(str(path))
+        except (OSError, RuntimeError) as exc:  # Oxigraph raises either for RocksDB's "Corruption"
+            if not _transient(exc) or attempt == _READ_ATTEMPTS - 1:
+                raise OSError(str(exc)) from None
+            time.sleep(0.1 * 2 ** attempt)
+
+
+class ReadOnlyStore:
+    """An Oxigraph store opened for reading while another process may be writing it (a build).
+
+    RocksDB's read-only view sees the store as it was when opened, write-ahead log included;
+    the writer's compaction may later delete files under it, and a query then fails with
+    "Corruption … No such file" (2 queries in 30 during a build). :meth:`reopen` opens the
+    store afresh; the query engine calls it and runs the query again (kg.query.engines). Everything
+    else is Oxigraph's ``Store``."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self._store = _open_read_only(self.path)
+
+    def reopen(self) -> None:
+        self._store = _open_read_only(self.path)
+
+    @staticmethod
+    def transient(exc: Exception) -> bool:
+        return _transient(exc)
+
+    def __getattr__(self, name):
+        return getattr(self._store, name)
+
+    def __len__(self) -> int:
+        return len(self._store)
+
+    def __iter__(self):
+        return iter(self._store)
+
+
+@dataclass(frozen=True)
+class StoredSource:
+    name: str
+    sha256: str
+    graph: str
+
+
+class GraphStore:
+    """A directory holding the Oxigraph database of a build."""
+
+    def __init__(self, path: str | Path, *, read_only: bool = False):
+        import pyoxigraph as ox
+
+        self.path = Path(path)
+        try:
+            if read_only:
+                self._store = ReadOnlyStore(self.path)
+            else:
+                self.path.mkdir(parents=True, exist_ok=True)
+                self._store = ox.Store(str(self.path))
+        except OSError as exc:
+            text = str(exc)
+            if "lock" in text.lower():
+                fix = "another govkg process is using it: wait for it to finish (the store is intact)"
+            elif "read-only" in text.lower() or getattr(exc, "errno", None) == 30:
+                fix = "the store is on a read-only file system: give --store DIR somewhere writable"
+            elif "permission" in text.lower():
+                fix = "you may not write there: give --store DIR somewhere writable"
+            else:
+                fix = "if no other govkg process uses it, remove the directory and build again"
+            raise KGError(f"{self.path}: cannot open the store ({text.splitlines()[0][:200]})", fix=fix) from None
+
+    @staticmethod
+    def exists(path: str | Path) -> bool:
+        path = Path(path)
+        return path.is_dir() and any(path.iterdir())
+
+    @property
+    def oxigraph(self):
+        return self._store
+
+    def sources(self) -> dict[str, StoredSource]:
+        rows = self._store.query(
+            f"SELECT ?name ?sha ?g WHERE {{ GRAPH <{META_GRAPH}> {{ ?s <{_NAME}> ?name ; <{_SHA}> ?sha ; <{_GRAPH}> ?g }} }}")
+        return {r["name"].value: StoredSource(r["name"].value, r["sha"].value, r["g"].value) for r in rows}
+
+    def replace_graph(self, graph_iri: str, triples, *, source_name: str | None = None, sha256: str | None = None) -> None:
+        """Put ``triples`` (N-Triples text or UTF-8 bytes, or rdflib / pyoxigraph triples) as the
+        whole content of a named graph, and record the source's hash, in one transaction."""
+        import pyoxigraph as ox
+
+        if isinstance(triples, (str, bytes)):
+            body = triples
+        else:
+
+            body = ntriples_bytes(triples)
+        node = iris.source(source_name) if source_name is not None else None
+        if not self._store.contains_named_graph(ox.NamedNode(graph_iri)) and not (
+                node and any(self._store.quads_for_pattern(ox.NamedNode(node), None, None, ox.NamedNode(META_GRAPH)))):
+            # New: a bulk load (several times faster than an update or a transactional load, but
+            # not atomic), then the hash in a transaction of its own. A build killed during the
+            # load leaves a graph without a hash, which the next build replaces atomically below.
+            if body:
+                self._store.bulk_load(body, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(graph_iri))
+            if node:
+                meta = f" <{META_GRAPH}> .\n"
+                self._store.load((f"<{node}> <{_NAME}> \"{_escape(source_name)}\"{meta}<{node}> <{_SHA}> \"{sha256}\"{meta}"
+                                  f"<{node}> <{_GRAPH}> <{graph_iri}>{meta}").encode("utf-8"), format=ox.RdfFormat.N_QUADS)
+            return
+        if isinstance(body, bytes):
+            body = body.decode("utf-8")
+        meta = ""
+        if node is not None:
+            meta = (f"DELETE WHERE {{ GRAPH <{META_GRAPH}> {{ <{node}> ?p ?o }} }} ;\n"
+                    f"INSERT DATA {{ GRAPH <{META_GRAPH}> {{ <{node}> <{_NAME}> \"{_escape(source_name)}\" ; "
+                    f"<{_SHA}> \"{sha256}\" ; <{_GRAPH}> <{graph_iri}> . }} }} ;\n")
+        self._store.update(f"DROP SILENT GRAPH <{graph_iri}> ;\n{meta}INSERT DATA {{ GRAPH <{graph_iri}> {{\n{body}\n}} }}")
+
+    def remove_source(self, source_name: str) -> bool:
+        """Drop a source's graph and its record — every record of that name, so a store written
+        under an earlier IRI scheme (graph or record IRIs minted differently) is cleaned too."""
+        name = _escape(source_name)
+        rows = list(self._store.query(
+            f"SELECT ?g WHERE {{ GRAPH <{META_GRAPH}> {{ ?s <{_NAME}> \"{name}\" ; <{_GRAPH}> ?g }} }}"))
+        if not rows:
+            return False
+        drops = "".join(f"DROP SILENT GRAPH <{row['g'].value}> ;\n" for row in rows)
+        self._store.update(f"{drops}DELETE WHERE {{ GRAPH <{META_GRAPH}> {{ ?s <{_NAME}> \"{name}\" ; ?p ?o }} }}")
+        return True
+
+    def ensure_ontology(self, triples_of) -> bool:
+        """Store the ontology graph (``triples_of()`` gives its triples or N-Triples) unless the files it is
+        made from are unchanged since the last build; returns whether it was written."""
+
+        digest = hashlib.sha256()
+        for path in sorted(ontology_dir().iterdir()):
+            if path.suffix in (".ttl", ".csv"):
+                digest.update(path.name.encode() + b"\0" + path.read_bytes())
+        stored = self.sources().get("(ontology)")
+        if stored is not None and stored.sha256 == digest.hexdigest():
+            return False
+        self.replace_graph(ONTOLOGY_GRAPH, triples_of(), source_name="(ontology)", sha256=digest.hexdigest())
+        return True
+
+    def quads(self, graph_iri: str | None = None):
+        import pyoxigraph as ox
+
+        graph = ox.NamedNode(graph_iri) if graph_iri else None
+        return [q for q in self._store.quads_for_pattern(None, None, None, graph) if str(q.graph_name) != f"<{META_GRAPH}>"]
+
+    def named_quads(self) -> dict[str, list]:
+        """Every named graph's triples (pyoxigraph terms), the metadata graph left out."""
+        import pyoxigraph as ox
+
+        result: dict[str, list] = {}
+        for quad in self._store.quads_for_pattern(None, None, None, None):
+            name = quad.graph_name
+            if isinstance(name, ox.NamedNode) and name.value != META_GRAPH:
+                result.setdefault(name.value, []).append(ox.Triple(quad.subject, quad.predicate, quad.object))
+        return result
+
+    def named_graphs(self) -> list[str]:
+        return sorted(g.value for g in self._store.named_graphs() if g.value != META_GRAPH)
+
+    def to_rdflib(self):
+        """Everything in the store (but the metadata) as one rdflib Graph."""
+        import pyoxigraph as ox
+        from rdflib import Graph
+
+
+        data = ox.serialize((ox.Triple(q.subject, q.predicate, q.object) for q in self.quads()),
+                            format=ox.RdfFormat.N_TRIPLES)
+        graph = Graph()
+        bind_prefixes(graph)
+        graph.parse(data=data.decode("utf-8"), format="nt")
+        return graph
+
+    def flush(self) -> None:
+        self._store.flush()

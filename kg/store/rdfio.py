@@ -1,0 +1,244 @@
+"""RDF in and out: rdflib terms to Oxigraph's, deterministic Turtle/TriG/JSON-LD/N-Triples
+writers, the outputs of a store, graph files read back, and atomic writes (a failed build
+never leaves half a file)."""
+from __future__ import annotations
+
+import errno
+import os
+import re
+import tempfile
+from pathlib import Path
+
+from kg.core.errors import KGError, OutputError, SourceError
+from kg.core.namespaces import META_GRAPH, PREFIXES, bind_prefixes
+
+
+def write_atomic(path: str | Path, data: bytes | str) -> Path:
+    """Write ``data`` to ``path`` through a temporary file in the same directory and
+    ``os.replace``, so readers see the old file or the new one, never a partial one."""
+    path = Path(path)
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise output_error(path, exc) from None
+    try:
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temp, 0o666 & ~umask)  # mkstemp makes 0600; outputs are ordinary files
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(payload)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, path)
+    except OSError as exc:
+        Path(temp).unlink(missing_ok=True)
+        raise output_error(path, exc) from None
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def output_error(path: Path, error: OSError) -> OutputError:
+    """One line for a file that cannot be written, with the fix that fits the cause."""
+    if error.errno == errno.EROFS:
+        return OutputError(f"{path}: the file system is read-only", fix="write somewhere else (--out DIR or -o FILE)")
+    if error.errno in (errno.EACCES, errno.EPERM):
+        return OutputError(f"{path}: permission denied", fix="write somewhere you may write (--out DIR or -o FILE)")
+    if error.errno in (errno.ENOSPC, errno.EDQUOT):
+        return OutputError(f"{path}: the disk is full", fix="free some space or write elsewhere; the earlier file is unchanged")
+    return OutputError(f"{path}: cannot write ({error.strerror or error})", fix="check the path and its permissions")
+
+
+def ox_term(term):
+    """The pyoxigraph term for an rdflib (or pyoxigraph) term."""
+    import pyoxigraph as ox
+    from rdflib import BNode, Literal, URIRef
+
+    if isinstance(term, (ox.NamedNode, ox.Literal, ox.BlankNode)):
+        return term
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    raise TypeError(f"not an RDF term: {term!r}")
+
+
+def _ox_triples(triples):
+    """Oxigraph triples for rdflib (or pyoxigraph) ones, in the same order. This runs for every
+    statement of a build: IRIs are converted once each, and plain rdflib terms (URIRef and
+    Literal are str subclasses holding the IRI or lexical form) skip :func:`ox_term`'s checks."""
+    import pyoxigraph as ox
+    from rdflib import Literal, URIRef
+
+    named_node, literal, triple_of = ox.NamedNode, ox.Literal, ox.Triple
+    cache: dict = {}
+
+    def convert(term):
+        kind = type(term)
+        if kind is URIRef:
+            node = cache.get(term)
+            if node is None:
+                node = cache[term] = named_node(term)
+            return node
+        if kind is Literal and term.language is None and term.datatype is None:
+            return literal(term)
+        return ox_term(term)
+
+    return (triple_of(convert(s), convert(p), convert(o)) for s, p, o in triples)
+
+
+def sorted_ox_triples(triples) -> list:
+    """Oxigraph triples, deduplicated and sorted by their N-Triples text: the same statements
+    always come out in the same order, whether they come from rdflib or from the store."""
+
+    return sorted(set(_ox_triples(triples)), key=str)
+
+
+def ntriples(triples) -> str:
+    """N-Triples text of rdflib or pyoxigraph triples, in their order, duplicates kept (for
+    loading into a store, which keeps each statement once, in its own order)."""
+    return ntriples_bytes(triples).decode("utf-8")
+
+
+def ntriples_bytes(triples) -> bytes:
+    """:func:`ntriples` as UTF-8 bytes, converted and written as a stream (no list of converted
+    triples is held: a large source's graph costs its text once, not three times)."""
+    import pyoxigraph as ox
+
+    return ox.serialize(_ox_triples(triples), format=ox.RdfFormat.N_TRIPLES)
+
+
+def _sorted_prefixes(data: bytes) -> bytes:
+    """Oxigraph writes @prefix lines in hash order; sort them so output is byte-stable."""
+    lines = data.split(b"\n")
+    head = [line for line in lines if line.startswith(b"@prefix ")]
+    return b"\n".join(sorted(head) + lines[len(head):])
+
+
+def turtle(triples) -> bytes:
+    """Deterministic Turtle: triples sorted, then written by Oxigraph (rdflib's own Turtle
+    writer takes seconds on a graph this size). The graph has no blank nodes, so the same
+    graph always gives the same bytes."""
+    import pyoxigraph as ox
+
+
+    return _sorted_prefixes(ox.serialize(sorted_ox_triples(triples), format=ox.RdfFormat.TURTLE, prefixes=dict(PREFIXES)))
+
+
+def trig(named: dict[str, list]) -> bytes:
+    """TriG with one named graph per source file (and one for the ontology), sorted."""
+    import pyoxigraph as ox
+
+
+    quads = []
+    for graph_iri in sorted(named):
+        name = ox.NamedNode(graph_iri)
+        quads += [ox.Quad(t.subject, t.predicate, t.object, name) for t in sorted_ox_triples(named[graph_iri])]
+    return _sorted_prefixes(ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=dict(PREFIXES)))
+
+
+def jsonld(triples) -> bytes:
+    import pyoxigraph as ox
+
+
+    return ox.serialize(sorted_ox_triples(triples), format=ox.RdfFormat.JSON_LD, prefixes=dict(PREFIXES))
+
+
+_MATERIALISE_LIMIT = 1_000_000  # quads; a bigger store's outputs are streamed, so memory stays flat
+
+
+def store_outputs(store) -> dict[str, bytes]:
+    """govkg.ttl, govkg.trig and govkg.jsonld straight from a store, in the store's own order
+    (deterministic for the same content). The TriG holds every named graph (the metadata graph
+    of source hashes included); the Turtle and JSON-LD the union of the data graphs (a
+    statement made by two sources may be written twice, which RDF reads as one).
+
+    Up to ``_MATERIALISE_LIMIT`` quads the store is read once (Oxigraph's N-Quads dump, parsed
+    back) and the three files written from that; above it, nothing is held in memory: the TriG
+    is dumped on a second thread while the Turtle and JSON-LD are streamed from queries."""
+    import pyoxigraph as ox
+
+
+    prefixes = dict(PREFIXES)
+    if len(store.oxigraph) > _MATERIALISE_LIMIT:
+        return _streamed_outputs(store, prefixes)
+    quads = list(ox.parse(store.oxigraph.dump(format=ox.RdfFormat.N_QUADS), format=ox.RdfFormat.N_QUADS))
+    meta = ox.NamedNode(META_GRAPH)
+    triples = [quad.triple for quad in quads if quad.graph_name != meta]
+    return {"govkg.ttl": _sorted_prefixes(ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes)),
+            "govkg.trig": _sorted_prefixes(ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=prefixes)),
+            "govkg.jsonld": ox.serialize(triples, format=ox.RdfFormat.JSON_LD, prefixes=prefixes)}
+
+
+def _streamed_outputs(store, prefixes: dict) -> dict[str, bytes]:
+    import io
+    import threading
+
+    import pyoxigraph as ox
+
+
+    trig_buffer = io.BytesIO()
+    dumper = threading.Thread(target=store.oxigraph.dump, args=(trig_buffer,),
+                              kwargs={"format": ox.RdfFormat.TRIG, "prefixes": prefixes})
+    dumper.start()
+
+    def triples():  # every data graph's statements, streamed by Oxigraph
+        return store.oxigraph.query(
+            f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != <{META_GRAPH}>) }}")
+
+    turtle_bytes = _sorted_prefixes(ox.serialize(triples(), format=ox.RdfFormat.TURTLE, prefixes=prefixes))
+    jsonld_bytes = ox.serialize(triples(), format=ox.RdfFormat.JSON_LD, prefixes=prefixes)
+    dumper.join()
+    return {"govkg.ttl": turtle_bytes, "govkg.trig": _sorted_prefixes(trig_buffer.getvalue()), "govkg.jsonld": jsonld_bytes}
+
+
+def union_graph(dataset):
+    """All named graphs of an rdflib Dataset merged into one Graph."""
+    from rdflib import Graph
+
+    graph = Graph()
+    bind_prefixes(graph)
+    for context in dataset.graphs():
+        for triple in context:
+            graph.add(triple)
+    return graph
+
+
+def load_graph(path: str | Path):
+    """A graph file (Turtle, TriG, N-Triples, N-Quads or JSON-LD) as one rdflib Graph (the
+    named graphs of a TriG or N-Quads file merged)."""
+    from rdflib import Dataset, Graph
+
+
+    path = Path(path)
+    if not path.is_file():
+        raise KGError(f"{path}: no such graph file", fix="run `govkg build` first, or pass --graph FILE")
+    suffix = path.suffix.lower()
+    fmt = {".ttl": "turtle", ".trig": "trig", ".nt": "nt", ".nq": "nquads", ".jsonld": "json-ld", ".json": "json-ld"}.get(suffix)
+    if fmt is None:
+        raise KGError(f"{path}: unknown graph format '{suffix}'", fix="use .ttl, .trig, .nt, .nq or .jsonld")
+    try:
+        if fmt in ("trig", "nquads"):
+            dataset = Dataset()
+            dataset.parse(path, format=fmt)
+            return union_graph(dataset)
+        graph = Graph()
+        bind_prefixes(graph)
+        graph.parse(path, format=fmt)
+        return graph
+    except Exception as exc:  # parser errors come in several types and several lines; report them in one
+        message = str(exc)
+        line = re.search(r"at line (\d+)", message)
+        reason = re.search(r"Bad syntax \([^)]*\)", message)
+        reason = reason.group() if reason else (message.strip().splitlines() or [type(exc).__name__])[-1][:160]
+        raise SourceError(path, f"not a valid {fmt} graph: {reason}", line=int(line.group(1)) if line else None,
+                          fix="rebuild it with `govkg build`") from None
