@@ -69,10 +69,10 @@ def timed_build(corpus: Path, out: Path, jobs: int, validate: bool = True) -> di
 
 
 def extraction_vs_jieba(corpus: Path) -> dict:
-    from kg.build.extract import extract_document
+    from kg.ingest.extract import extract_document
     from kg.core.ontology import initiatives, platform_kind_cues
-    from kg.build.readers import read_source
-    from kg.build.segment import split_documents
+    from kg.ingest.readers import read_source
+    from kg.ingest.segment import split_documents
     from kg.core.text import normalize
 
     sources = [read_source(p) for p in sorted(corpus.glob("*.txt"))]

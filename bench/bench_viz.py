@@ -3,7 +3,7 @@ headless Chromium and wait until the layout has settled (``window.govkgReady``).
 
     python bench/bench_viz.py [--runs 3] [--nodes 2000] [--keep FILE]
 
-The graph is synthetic but laid out exactly as a build lays out its RDF (kg.build.to_rdf entities,
+The graph is synthetic but laid out exactly as a build lays out its RDF (kg.ingest.to_rdf entities,
 reified relations, evidence with quotes): real division codes and initiatives, and platforms,
 departments, documents and tasks made up around them, with a fixed random seed. Each browser
 figure is the median over fresh pages of one Chromium (``/usr/bin/chromium``; no network:
@@ -38,7 +38,7 @@ def synthetic_graph(nodes: int = 2000, *, seed: int = 2023):
     from kg.core import iris
     from kg.core.model import Entity, Evidence, Ref, Relation
     from kg.core.ontology import divisions, initiatives, ontology_graph
-    from kg.build.to_rdf import add_entity, add_relation
+    from kg.ingest.to_rdf import add_entity, add_relation
     from kg.core.namespaces import bind_prefixes
 
     rng = random.Random(seed)

@@ -33,11 +33,11 @@ class Template:
 
 
 def _templates() -> list[Template]:
-    from kg.build.extract.documents import describe_document
+    from kg.ingest.extract.documents import describe_document
     from kg.core.ontology import divisions
-    from kg.build.readers import discover, read_source
+    from kg.ingest.readers import discover, read_source
     from kg.core.regions import short_forms
-    from kg.build.segment import split_documents
+    from kg.ingest.segment import split_documents
     from kg.core.text import normalize
 
     paths = discover([ROOT / "data"] + ([ROOT.parent / "shared" / "corpus"] if (ROOT.parent / "shared" / "corpus").is_dir() else []))

@@ -13,13 +13,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from kg.build.pipeline import (BuildState, document_row, stage_build_into_store, stage_collect_reports, stage_extract,
+from kg.ingest.pipeline import (BuildState, document_row, stage_build_into_store, stage_collect_reports, stage_extract,
                                stage_extract_parallel, stage_read, stage_resolve, stage_segment, stage_serialize,
                                stage_to_rdf, stage_validate)
-from kg.build.readers import discover
-from kg.build.stages import STAGES, Stage
-from kg.build.summary import build_summary, stage_dump
-from kg.build.validate import validate_graph
+from kg.ingest.readers import discover
+from kg.ingest.stages import STAGES, Stage
+from kg.ingest.summary import build_summary, stage_dump
+from kg.ingest.validate import validate_graph
 from kg.core.errors import BuildFailed, KGError, NotFoundError, SourceError
 from kg.evaluation.evaluate import evaluate_checksets, format_rows, group_totals, load_checkset
 from kg.evaluation.platform_fit import held_out_rows

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from kg.build.stages import STAGES
+from kg.ingest.stages import STAGES
 from kg.core.errors import BuildFailed, KGError, QueryError
 from kg.outputs.formats import NETWORKS, NetworkFormat, ReportFormat, SimilarityMeasure, TableFormat, View, values
 from kg.query.results import ResultFormat

@@ -8,10 +8,10 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from kg.core import iris
-from kg.build.extract import extract_document
-from kg.build.extract.citations import find_citations, is_generic, looks_like_work, normalize_number, normalize_title
+from kg.ingest.extract import extract_document
+from kg.ingest.extract.citations import find_citations, is_generic, looks_like_work, normalize_number, normalize_title
 from kg.core.model import Source
-from kg.build.segment import split_documents
+from kg.ingest.segment import split_documents
 from kg.core.text import normalize
 
 CHECKSET = Path(__file__).resolve().parent / "checkset"

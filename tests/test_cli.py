@@ -73,7 +73,7 @@ def test_a_failed_build_leaves_previous_outputs_untouched(runner, tmp_path, monk
     def explode(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr("kg.build.pipeline.store_outputs", explode)
+    monkeypatch.setattr("kg.ingest.pipeline.store_outputs", explode)
     result = runner.invoke(main, ["build", str(DATA), "--out", str(out)])
     assert result.exit_code != 0
     assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before
@@ -255,7 +255,7 @@ def test_queries_lists_each_parameter_with_its_kind_meaning_and_default(runner):
 
 
 def test_the_cli_offers_exactly_what_the_registries_hold():
-    from kg.build.stages import STAGES
+    from kg.ingest.stages import STAGES
     from kg.outputs.analytics import PROJECTIONS
     from kg.outputs.formats import NETWORKS, ReportFormat, View
     from kg.outputs.viz import VIEWS

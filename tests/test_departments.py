@@ -1,6 +1,6 @@
 import pytest
 
-from kg.build.extract.departments import parse_note, responsibility_notes, running_text_departments
+from kg.ingest.extract.departments import parse_note, responsibility_notes, running_text_departments
 from kg.core.text import normalize
 
 

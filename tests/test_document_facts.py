@@ -4,11 +4,11 @@ import datetime
 
 import pytest
 
-from kg.build.extract import extract_document
-from kg.build.extract.document_facts import addressee_level, closing_lines, file_name_region, genre_from_body, speaker_line
-from kg.build.extract.documents import gather_facts
+from kg.ingest.extract import extract_document
+from kg.ingest.extract.document_facts import addressee_level, closing_lines, file_name_region, genre_from_body, speaker_line
+from kg.ingest.extract.documents import gather_facts
 from kg.core.model import Source
-from kg.build.segment import split_documents
+from kg.ingest.segment import split_documents
 from kg.core.text import normalize
 
 GK = "https://w3id.org/govkg/ns#"
@@ -171,7 +171,7 @@ def test_a_text_that_lost_its_line_breaks_is_read_as_if_it_had_them():
 
 
 def test_a_manifest_beside_the_files_is_read_for_them(tmp_path):
-    from kg.build.readers import read_source
+    from kg.ingest.readers import read_source
 
     (tmp_path / "report.txt").write_text(WORK_REPORT, encoding="utf-8")
     (tmp_path / "manifest.csv").write_text("\ufefffile,title,region,genre\nreport.txt,宜昌市政府工作报告,宜昌市,WorkReport\n",
@@ -200,7 +200,7 @@ def test_a_broken_manifest_is_one_error_naming_the_file(tmp_path):
 
 def test_the_build_says_per_document_what_it_could_not_determine(tmp_path):
     from kg import api
-    from kg.build.summary import build_summary
+    from kg.ingest.summary import build_summary
 
     (tmp_path / "report.txt").write_text(WORK_REPORT, encoding="utf-8")
     (tmp_path / "steps.txt").write_text("某某工作方案\n\n一、保障措施\n\n（一）动员部署。\n\n（二）组织实施。\n\n（三）总结评估。\n",

@@ -2,7 +2,7 @@
 or without 《》), five-year-plan periods, document numbers under the title."""
 import pytest
 
-from kg.build.extract.documents import genre_of
+from kg.ingest.extract.documents import genre_of
 
 
 def _documents(tmp_path, text):

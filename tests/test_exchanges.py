@@ -7,12 +7,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kg.core import iris
-from kg.build.extract import extract_document
-from kg.build.extract.exchanges import data_trading_initiative, find_exchanges, name_key, status_of
-from kg.build.extract.goals import cue_words
+from kg.ingest.extract import extract_document
+from kg.ingest.extract.exchanges import data_trading_initiative, find_exchanges, name_key, status_of
+from kg.ingest.extract.goals import cue_words
 from kg.core.model import Ref, Source
 from kg.core.ontology import initiatives
-from kg.build.segment import split_documents
+from kg.ingest.segment import split_documents
 from kg.core.text import normalize
 
 CHECKSET = Path(__file__).resolve().parent / "checkset"

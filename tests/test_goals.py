@@ -8,10 +8,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kg.core import iris
-from kg.build.extract import extract_document
-from kg.build.extract.goals import comparator_cues, find_quantities, format_value, indicators, reports_past_result, target_year_before
+from kg.ingest.extract import extract_document
+from kg.ingest.extract.goals import comparator_cues, find_quantities, format_value, indicators, reports_past_result, target_year_before
 from kg.core.model import Ref, Source
-from kg.build.segment import split_documents
+from kg.ingest.segment import split_documents
 
 CHECKSET = Path(__file__).resolve().parent / "checkset"
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"

@@ -1,6 +1,6 @@
 import pytest
 
-from kg.build.extract.platforms import canonical_key, find_platforms, kind_of
+from kg.ingest.extract.platforms import canonical_key, find_platforms, kind_of
 from kg.core.text import normalize
 
 KIND = "https://w3id.org/govkg/platform-kind/"
@@ -13,9 +13,9 @@ def names(sentence):
 
 def decided(sentence):
     """The platforms the extractor keeps from one sentence of a city's plan (rules and scorer)."""
-    from kg.build.extract import extract_document
+    from kg.ingest.extract import extract_document
     from kg.core.model import Source
-    from kg.build.segment import split_documents
+    from kg.ingest.segment import split_documents
 
     text = f"兰州市数字政府建设实施方案（2024—2026年）\n\n一、主要任务\n\n1.{sentence}\n"
     source = Source(name="plan.txt", text=text, encoding="utf-8", sha256="0", format="txt")
@@ -156,9 +156,9 @@ def test_a_plan_merges_spellings_and_leaves_out_companies_systems(tmp_path):
 
 
 def _platform_regions(title, sentence):
-    from kg.build.extract import extract_document
+    from kg.ingest.extract import extract_document
     from kg.core.model import Source
-    from kg.build.segment import split_documents
+    from kg.ingest.segment import split_documents
 
     text = f"{title}\n\n一、主要任务\n\n1.{sentence}\n"
     source = Source(name="plan.txt", text=text, encoding="utf-8", sha256="0", format="txt")

@@ -3,7 +3,7 @@ import io
 import pytest
 
 from kg.core.errors import SourceError
-from kg.build.readers import READERS, discover, read_source, register_reader
+from kg.ingest.readers import READERS, discover, read_source, register_reader
 
 PLAN = "某市数字政府建设实施方案\n\n一、总体要求\n\n到2025年，政务服务事项全程网办率达到95%以上。\n"
 
@@ -146,7 +146,7 @@ def test_discover_walks_directories_in_order_and_skips_readmes(tmp_path):
 
 
 def test_utf16_and_utf32_with_a_byte_order_mark_are_read_as_text(tmp_path):
-    from kg.build.readers import read_source
+    from kg.ingest.readers import read_source
 
     text = "河南省数字政府建设实施方案\n\n一、主要任务\n"
     for encoding, bom in (("utf-16-le", b"\xff\xfe"), ("utf-16-be", b"\xfe\xff"), ("utf-32-le", b"\xff\xfe\x00\x00")):
@@ -173,7 +173,7 @@ def test_files_over_a_limit_are_refused_in_one_line_naming_file_and_limit(tmp_pa
     import io
     import zipfile
 
-    from kg.build.readers import read_source
+    from kg.ingest.readers import read_source
 
     buffer = io.BytesIO()  # a .docx whose XML unzips to 3 MB (a zip bomb, scaled down)
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -204,7 +204,7 @@ def test_a_docx_whose_document_part_is_empty_is_one_error(tmp_path):
     import io
     import zipfile
 
-    from kg.build.readers import read_source
+    from kg.ingest.readers import read_source
 
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:

@@ -1,5 +1,5 @@
 from kg.core.model import Source
-from kg.build.segment import heading_level, split_documents, structure
+from kg.ingest.segment import heading_level, split_documents, structure
 from kg.core.text import normalize
 
 NEWSLETTER = """政务动态

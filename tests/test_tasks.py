@@ -3,7 +3,7 @@ import datetime
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kg.build.extract.tasks import parse_deadlines, task_headings, task_number
+from kg.ingest.extract.tasks import parse_deadlines, task_headings, task_number
 from kg.core.model import Heading
 
 
@@ -74,9 +74,9 @@ def test_task_numbers_as_printed_without_brackets():
 
 
 def _extract(text):
-    from kg.build.extract import extract_document
+    from kg.ingest.extract import extract_document
     from kg.core.model import Source
-    from kg.build.segment import split_documents
+    from kg.ingest.segment import split_documents
     from kg.core.text import normalize
 
     source = Source(name="s.txt", text=text, encoding="utf-8", sha256="0", format="txt")

@@ -50,7 +50,7 @@ def _results(graph, shapes) -> set:
 
 def test_hoisted_shapes_report_exactly_what_the_nested_shapes_report():
     from kg.core.ontology import shapes_graph
-    from kg.build.validate import hoist_property_shapes
+    from kg.ingest.validate import hoist_property_shapes
 
     graph = _broken_graph()
     nested, hoisted = _results(graph, shapes_graph()), _results(graph, hoist_property_shapes(shapes_graph()))
@@ -64,7 +64,7 @@ def test_hoisting_moves_every_property_shape_of_a_targeted_node_shape():
     from rdflib.namespace import SH
 
     from kg.core.ontology import shapes_graph
-    from kg.build.validate import hoist_property_shapes
+    from kg.ingest.validate import hoist_property_shapes
 
     shapes = shapes_graph()
     hoisted = hoist_property_shapes(shapes)
@@ -82,9 +82,9 @@ def _store_build(tmp_path, **options):
 
 
 def test_a_store_build_reports_the_violations_its_background_validation_found(tmp_path, monkeypatch):
-    import kg.build.to_rdf
+    import kg.ingest.to_rdf
 
-    monkeypatch.setattr(kg.build.to_rdf, "_add_evidence", lambda graph, about, evidence: None)  # facts without evidence
+    monkeypatch.setattr(kg.ingest.to_rdf, "_add_evidence", lambda graph, about, evidence: None)  # facts without evidence
     result = _store_build(tmp_path)
     assert result.conforms is False
     assert any("evidence" in v.message for v in result.state.report.violations)
@@ -92,13 +92,13 @@ def test_a_store_build_reports_the_violations_its_background_validation_found(tm
 
 
 def test_a_validation_that_cannot_run_is_an_error_not_a_pass(tmp_path, monkeypatch):
-    import kg.build.pipeline
+    import kg.ingest.pipeline
     from kg.core.errors import KGError
 
     def broken(graph):
         raise RuntimeError("shapes unreadable")
 
-    monkeypatch.setattr(kg.build.pipeline, "validate_source_graph", broken)  # as the pipeline calls it
+    monkeypatch.setattr(kg.ingest.pipeline, "validate_source_graph", broken)  # as the pipeline calls it
     with pytest.raises(KGError, match="shapes unreadable"):
         _store_build(tmp_path)
 

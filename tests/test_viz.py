@@ -258,7 +258,7 @@ PAYLOAD = """<script>window.pwned=1</script><img src=x onerror="window.pwned=1">
 def xss_graph() -> Graph:
     from kg.core.model import Entity, Evidence, Ref, Relation
     from kg.core.ontology import ontology_graph
-    from kg.build.to_rdf import add_entity, add_relation
+    from kg.ingest.to_rdf import add_entity, add_relation
     from kg.core.namespaces import bind_prefixes
 
     graph = Graph()

@@ -18,7 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from kg.build.extract.platform_scorer import MODEL_FILE  # noqa: E402
+from kg.ingest.extract.platform_scorer import MODEL_FILE  # noqa: E402
 from kg.evaluation.platform_fit import fit, training_examples, write_model  # noqa: E402
 
 

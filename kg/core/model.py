@@ -13,7 +13,7 @@ class Source:
     encoding: str
     sha256: str
     format: str  # reader key: txt, md, html, docx, pdf
-    declared: tuple[tuple[str, str], ...] = ()  # facts a manifest beside the file states (kg.build.manifest)
+    declared: tuple[tuple[str, str], ...] = ()  # facts a manifest beside the file states (kg.ingest.manifest)
 
 
 @dataclass(frozen=True)

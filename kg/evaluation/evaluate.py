@@ -54,7 +54,7 @@ from kg.core.errors import KGError, SourceError
 from kg.evaluation.rows import CONTENT_MATCH, Row, SourceMap, make_row
 from kg.evaluation.sections import Predicted, SECTION_SCORERS, score_adoptions, score_documents, score_initiatives, score_platforms, score_serves
 from kg.evaluation.matching import match_pairs, normalize_name, region_key
-from kg.build.readers import discover, read_source
+from kg.ingest.readers import discover, read_source
 from kg.outputs.export import read_table
 from kg.query.tables import TABLES
 

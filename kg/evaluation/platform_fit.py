@@ -1,7 +1,7 @@
 """Fitting the platform scorer on the annotated check sets, and scoring it on held-out sources.
 
 Every candidate the rules find in an annotated source is a training row: its features
-(:mod:`kg.build.extract.platform_scorer`) and a label, 1 when its name or spelling is a platform the
+(:mod:`kg.ingest.extract.platform_scorer`) and a label, 1 when its name or spelling is a platform the
 annotators list for that source, 0 when it is not, left out when it matches an item they marked
 optional. A logistic regression (scikit-learn, L2, lbfgs: deterministic for the same rows) is
 fitted on all rows; the decision threshold is the one with the best F1 on the training rows.
@@ -22,12 +22,12 @@ from kg.core.errors import KGError
 from kg.evaluation.evaluate import totals_by_type, evaluate, load_checkset, resolve_source, review_spans, source_text
 from kg.evaluation.matching import normalize_name
 from kg.evaluation.rows import Row
-from kg.build.extract import platform_scorer
-from kg.build.extract.documents import describe_document
-from kg.build.extract.platform_scorer import merge_features
-from kg.build.extract.platforms import candidate_key, canonical_key, platform_candidates
-from kg.build.readers import read_source
-from kg.build.segment import split_documents
+from kg.ingest.extract import platform_scorer
+from kg.ingest.extract.documents import describe_document
+from kg.ingest.extract.platform_scorer import merge_features
+from kg.ingest.extract.platforms import candidate_key, canonical_key, platform_candidates
+from kg.ingest.readers import read_source
+from kg.ingest.segment import split_documents
 from kg.core.text import normalize
 from kg.query.tables import tables
 from kg.store.rdfio import write_atomic

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Callable
 
 from kg.core.errors import SourceError
-from kg.build.manifest import declared_for
+from kg.ingest.manifest import declared_for
 from kg.core.model import Source
 
 ReaderFn = Callable[[Path, bytes], "tuple[str, str]"]  # -> (text, encoding)

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from kg.core import iris
 from kg.core.model import Entity, Evidence, Relation, Segment, Sentence
-from kg.build.segment import section_label
+from kg.ingest.segment import section_label
 
 MAX_EVIDENCE_PER_FACT = 3  # quotes kept per fact and document; more add size, not trust
 

@@ -15,11 +15,11 @@ from dataclasses import dataclass
 
 from kg.core import iris
 from kg.core.model import Extraction, Heading, Ref
-from kg.build.extract.registry import register_extractor
-from kg.build.extract.context import Collector, DocContext, add_evidence
-from kg.build.extract.departments import department_entity, responsibility_notes
-from kg.build.extract.mentions import find_initiatives
-from kg.build.segment import paragraphs
+from kg.ingest.extract.registry import register_extractor
+from kg.ingest.extract.context import Collector, DocContext, add_evidence
+from kg.ingest.extract.departments import department_entity, responsibility_notes
+from kg.ingest.extract.mentions import find_initiatives
+from kg.ingest.segment import paragraphs
 
 # Top-level sections whose items are context, not tasks.
 NON_TASK_SECTIONS = ("总体要求", "指导思想", "基本原则", "发展现状", "面临形势", "形势", "保障措施", "组织实施", "工作要求",

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from kg.core import iris
 from kg.core.model import Extraction
 from kg.core.ontology import genre_cues
-from kg.build.extract.registry import register_extractor
-from kg.build.extract.context import Collector, DocContext, add_evidence
-from kg.build.extract.goals import cue_words
+from kg.ingest.extract.registry import register_extractor
+from kg.ingest.extract.context import Collector, DocContext, add_evidence
+from kg.ingest.extract.goals import cue_words
 
 # Title quotes as exported: 《》, single angle quotes 〈〉, ASCII << >> and «» (in any mix).
 TITLE = re.compile(r"(?:《|〈|<<|«)(?P<title>[^《》〈〉<>«»\n。；]{2,100}?)(?:》|〉|>>|»)")

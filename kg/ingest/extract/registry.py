@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from kg.build.extract.context import DocContext
+from kg.ingest.extract.context import DocContext
 from kg.core.model import Extraction
 
 ExtractorFn = Callable[[DocContext, Extraction], None]

@@ -15,10 +15,10 @@ from kg.core import iris
 from kg.core.model import Extraction, Ref
 from kg.core.ontology import initiatives
 from kg.core.regions import COUNTRY_CODE, find_regions
-from kg.build.extract.registry import register_extractor
-from kg.build.extract.context import Collector, DocContext, add_evidence
-from kg.build.extract.goals import cue_words, in_baseline_section
-from kg.build.extract.mentions import region_entity
+from kg.ingest.extract.registry import register_extractor
+from kg.ingest.extract.context import Collector, DocContext, add_evidence
+from kg.ingest.extract.goals import cue_words, in_baseline_section
+from kg.ingest.extract.mentions import region_entity
 
 EXISTING, PLANNED = iris.term("existing"), iris.term("planned")
 DATA_TRADING = "数据交易"  # zh prefLabel of the initiative every data exchange serves

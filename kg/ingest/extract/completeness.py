@@ -7,8 +7,8 @@ would help.
 from __future__ import annotations
 
 from kg.core.model import Extraction
-from kg.build.extract.registry import register_extractor
-from kg.build.extract.context import DocContext
+from kg.ingest.extract.registry import register_extractor
+from kg.ingest.extract.context import DocContext
 
 POLICY_WITH_TARGETS = ("Plan", "ImplementationScheme", "ActionPlan", "WorkReport")
 

@@ -33,7 +33,7 @@ def served_initiatives(sentence: str, mention: Span, initiatives: tuple,
     platform named in between (``others``: spans of the sentence's other platforms) takes over.
 
     >>> from types import SimpleNamespace
-    >>> from kg.build.extract.mentions import find_initiatives
+    >>> from kg.ingest.extract.mentions import find_initiatives
     >>> m = SimpleNamespace(start=2, end=12)  # 省一体化政务服务平台
     >>> text = "依托省一体化政务服务平台，推进“一网通办”。"
     >>> len(served_initiatives(text, m, find_initiatives(text)))

@@ -20,10 +20,10 @@ from kg.core import iris
 from kg.core.model import Extraction, Ref
 from kg.core.ontology import divisions
 from kg.core.regions import COUNTRY_CODE, find_regions
-from kg.build.extract.registry import register_extractor
-from kg.build.extract.context import Collector, DocContext, add_evidence
-from kg.build.extract.mentions import region_entity
-from kg.build.extract.platforms import LEFT_BOUNDARY, VERB_PATTERN
+from kg.ingest.extract.registry import register_extractor
+from kg.ingest.extract.context import Collector, DocContext, add_evidence
+from kg.ingest.extract.mentions import region_entity
+from kg.ingest.extract.platforms import LEFT_BOUNDARY, VERB_PATTERN
 from kg.core.model import Evidence
 
 _ORG_END = (r"(?:人民政府办公厅|人民政府办公室|人民政府|政府办公厅|政府办公室|政府|办公厅|办公室|管理委员会|委员会|管委会|领导小组办公室|"

@@ -8,8 +8,8 @@ from kg.core import iris
 from kg.core.model import Extraction, Ref
 from kg.core.ontology import divisions, initiatives
 from kg.core.regions import COUNTRY_CODE, find_regions
-from kg.build.extract.registry import register_extractor
-from kg.build.extract.context import Collector, DocContext, add_evidence
+from kg.ingest.extract.registry import register_extractor
+from kg.ingest.extract.context import Collector, DocContext, add_evidence
 
 REFERENCE_DATA = "https://w3id.org/govkg/dataset/divisions"
 

@@ -20,11 +20,11 @@ from kg.core import iris
 from kg.core.model import Extraction, Ref
 from kg.core.ontology import divisions, initiatives, platform_kind_cues
 from kg.core.regions import COUNTRY_CODE, ancestors, find_regions
-from kg.build.extract.registry import register_extractor
-from kg.build.extract.context import Collector, DocContext, add_evidence
-from kg.build.extract.mentions import find_initiatives, region_entity
-from kg.build.extract.platform_links import COORDINATED, served_initiatives
-from kg.build.extract.platform_scorer import CandidateContext, current_model, features, merge_features, quantity_before
+from kg.ingest.extract.registry import register_extractor
+from kg.ingest.extract.context import Collector, DocContext, add_evidence
+from kg.ingest.extract.mentions import find_initiatives, region_entity
+from kg.ingest.extract.platform_links import COORDINATED, served_initiatives
+from kg.ingest.extract.platform_scorer import CandidateContext, current_model, features, merge_features, quantity_before
 
 # Words that end a platform name on its left: verbs of building and using, prepositions,
 # quantities. Grammar of the language, not names of things.

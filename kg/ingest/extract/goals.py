@@ -17,10 +17,10 @@ from decimal import Decimal
 from kg.core import iris
 from kg.core.model import Extraction, Ref, Sentence
 from kg.core.ontology import ontology_graph, text_cues
-from kg.build.segment import heading_level
-from kg.build.extract.registry import register_extractor
-from kg.build.extract.context import Collector, DocContext, add_evidence
-from kg.build.extract.mentions import region_entity
+from kg.ingest.segment import heading_level
+from kg.ingest.extract.registry import register_extractor
+from kg.ingest.extract.context import Collector, DocContext, add_evidence
+from kg.ingest.extract.mentions import region_entity
 
 # Units are syntax, not domain vocabulary: measure words and unit symbols that follow a
 # number. They stay here as a pattern (the ontology holds words that carry meaning: cues).

@@ -8,11 +8,11 @@ from dataclasses import dataclass, field
 from kg.core import iris
 from kg.core.model import Entity, Evidence, Extraction, Ref, Relation, Segment
 from kg.core.ontology import divisions, document_genres, genre_cues
-from kg.build.segment import heading_level
+from kg.ingest.segment import heading_level
 from kg.core.regions import COUNTRY_CODE, COUNTRY_NAME, fits_level
-from kg.build.extract.context import DocContext
-from kg.build.extract.document_facts import Fact, addressee_level, body_level, body_region, closing_lines, declared_region, file_name_region, genre_from_body, national_body, region_in, speaker_line
-from kg.build.extract.goals import five_year_plan_end
+from kg.ingest.extract.context import DocContext
+from kg.ingest.extract.document_facts import Fact, addressee_level, body_level, body_region, closing_lines, declared_region, file_name_region, genre_from_body, national_body, region_in, speaker_line
+from kg.ingest.extract.goals import five_year_plan_end
 from kg.core.ontology import class_label
 
 _NOTICE_TITLE = re.compile(r"^(?P<issuer>.+?)(?:关于)?(?:印发|转发|发布)(?:《(?P<title>.+)》|(?P<bare>.+?))的(?:通知|通告|公告)$")

@@ -1,4 +1,4 @@
-"""The extract stage: a registry of extractors (:mod:`kg.build.extract.registry`), each a
+"""The extract stage: a registry of extractors (:mod:`kg.ingest.extract.registry`), each a
 function over one document.
 
 ``extract_document(segment)`` runs the document extractor first (it decides the document's
@@ -7,9 +7,9 @@ one with ``register_extractor(name)``, exactly as the built-ins do.
 """
 from __future__ import annotations
 
-from kg.build.extract import builtin  # noqa: F401  (registers the built-in extractors)
-from kg.build.extract.documents import describe_document
-from kg.build.extract.registry import EXTRACTORS, register_extractor
+from kg.ingest.extract import builtin  # noqa: F401  (registers the built-in extractors)
+from kg.ingest.extract.documents import describe_document
+from kg.ingest.extract.registry import EXTRACTORS, register_extractor
 from kg.core.model import Extraction, Segment
 
 __all__ = ["EXTRACTORS", "extract_document", "register_extractor"]

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, field
-from kg.build.to_rdf import reference_triples
+from kg.ingest.to_rdf import reference_triples
 from kg.core import iris
 from kg.core.ontology import ontology_graph, shapes_graph
 from kg.core.regions import COUNTRY_CODE, ancestors

@@ -8,12 +8,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from kg.build.extract import extract_document
-from kg.build.readers import read_source
-from kg.build.resolve import resolve_extractions
-from kg.build.segment import split_documents
-from kg.build.to_rdf import to_dataset, vocabulary_ntriples
-from kg.build.validate import ValidationReport, validate_source_graph
+from kg.ingest.extract import extract_document
+from kg.ingest.readers import read_source
+from kg.ingest.resolve import resolve_extractions
+from kg.ingest.segment import split_documents
+from kg.ingest.to_rdf import to_dataset, vocabulary_ntriples
+from kg.ingest.validate import ValidationReport, validate_source_graph
 from kg.core import iris
 from kg.core.errors import KGError, SourceError
 from kg.core.model import Extraction, Segment, Source

@@ -1,9 +1,0 @@
-"""Importing this module registers the built-in extractors, in the order they run."""
-from kg.build.extract import mentions  # noqa: F401  regions, initiatives
-from kg.build.extract import platforms  # noqa: F401
-from kg.build.extract import departments  # noqa: F401
-from kg.build.extract import tasks  # noqa: F401
-from kg.build.extract import goals  # noqa: F401  quantitative targets
-from kg.build.extract import exchanges  # noqa: F401  data exchanges
-from kg.build.extract import citations  # noqa: F401  cited documents
-from kg.build.extract import completeness  # noqa: F401  last: what could not be determined
