@@ -24,7 +24,7 @@ from kg.core.errors import BuildFailed, KGError, NotFoundError, SourceError
 from kg.evaluation.evaluate import evaluate_checksets, format_rows, group_totals, load_checkset
 from kg.evaluation.platform_fit import held_out_rows
 from kg.outputs import analytics
-from kg.outputs.export import export_tables
+from kg.outputs.export import csv_text, export_tables
 from kg.outputs.report import write_report
 from kg.outputs.viz import VizOptions, write_graph_html
 from kg.query.engines import open_target
@@ -109,7 +109,6 @@ def build(paths: list[str | Path] | None = None, options: BuildOptions | None = 
     183
     """
     import dataclasses
-
 
     options = dataclasses.replace(options or BuildOptions(), **overrides)
     if options.until not in STAGES:
@@ -354,4 +353,4 @@ def evaluate(checksets: list[str | Path] | None = None, *, search_dirs: list[str
     return group_totals(rows, {name: groups[name] for name in order if name in groups})
 
 
-__all__ = ["ServeOptions", "VizOptions", "build_summary", "format_rows", "query_from", "serve", "stage_dump", "sparql", "queries", "shared", "overlap", "similar", "similarity_matrix", "central", "export_network", "BuildOptions", "remove", "export", "evaluate", "build", "validate", "show", "load_graph", "BuildResult", "EntityView", "NotFoundError"]
+__all__ = ["ServeOptions", "VizOptions", "build_summary", "csv_text", "format_rows", "query_from", "serve", "stage_dump", "sparql", "queries", "shared", "overlap", "similar", "similarity_matrix", "central", "export_network", "BuildOptions", "remove", "export", "evaluate", "build", "validate", "show", "load_graph", "BuildResult", "EntityView", "NotFoundError"]

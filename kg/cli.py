@@ -390,7 +390,8 @@ def queries(as_json):
 
 @main.command()
 @click.argument("initiative")
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True,
+              help="table for reading, json, or csv (one row per item, UTF-8) for spreadsheets.")
 @where_options
 def shared(initiative, fmt, graph_path, store, endpoint, user, password):
     """Which regions adopt an initiative, through which platforms, with one quote each.
@@ -402,8 +403,8 @@ def shared(initiative, fmt, graph_path, store, endpoint, user, password):
     """
 
     result = api.shared(initiative, **_where(graph_path, store, endpoint, user, password))
-    if fmt == "json":
-        click.echo(_json(result))
+    if fmt != "table":
+        click.echo(_json(result) if fmt == "json" else api.csv_text(result.rows()), nl=fmt == "json")
         return
     click.echo(f"{result.initiative.label}: {len(result.regions)} region(s)")
     if not result.regions:
@@ -420,7 +421,8 @@ def shared(initiative, fmt, graph_path, store, endpoint, user, password):
 @main.command()
 @click.argument("region_a")
 @click.argument("region_b")
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True,
+              help="table for reading, json, or csv (one row per item, UTF-8) for spreadsheets.")
 @where_options
 def overlap(region_a, region_b, fmt, graph_path, store, endpoint, user, password):
     """Initiatives two regions share, and those only one of them has.
@@ -431,8 +433,8 @@ def overlap(region_a, region_b, fmt, graph_path, store, endpoint, user, password
     """
 
     result = api.overlap(region_a, region_b, **_where(graph_path, store, endpoint, user, password))
-    if fmt == "json":
-        click.echo(_json(result))
+    if fmt != "table":
+        click.echo(_json(result) if fmt == "json" else api.csv_text(result.rows()), nl=fmt == "json")
         return
     click.echo(f"{result.region_a.label} ∩ {result.region_b.label}: {len(result.shared)} shared, Jaccard {result.jaccard:.2f}")
     for title, rows in (("shared", result.shared), (f"only {result.region_a.label}", result.only_a),
@@ -445,7 +447,8 @@ def overlap(region_a, region_b, fmt, graph_path, store, endpoint, user, password
 @click.option("--by", type=click.Choice(values(SimilarityMeasure)), default="jaccard", show_default=True,
               help="Jaccard over initiatives, or weighted over initiatives and platform kinds.")
 @click.option("--matrix", is_flag=True, help="Print the full similarity matrix instead.")
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True,
+              help="table for reading, json, or csv (one row per item, UTF-8) for spreadsheets.")
 @where_options
 def similar(top, by, matrix, fmt, graph_path, store, endpoint, user, password):
     """Pairwise similarity of regions' plans, ranked (or as a matrix).
@@ -459,8 +462,8 @@ def similar(top, by, matrix, fmt, graph_path, store, endpoint, user, password):
     where = _where(graph_path, store, endpoint, user, password)
     if matrix:
         result = api.similarity_matrix(**where)
-        if fmt == "json":
-            click.echo(_json(result))
+        if fmt != "table":
+            click.echo(_json(result) if fmt == "json" else api.csv_text(result.rows(by)), nl=fmt == "json")
             return
         labels = [r.label for r in result.regions]
         values = result.jaccard if by == "jaccard" else result.weighted
@@ -469,8 +472,8 @@ def similar(top, by, matrix, fmt, graph_path, store, endpoint, user, password):
             click.echo(label + "\t" + "\t".join(f"{v:.2f}" for v in row))
         return
     pairs = api.similar(top=top, by=by, **where)
-    if fmt == "json":
-        click.echo(_json(pairs))
+    if fmt != "table":
+        click.echo(_json(pairs) if fmt == "json" else api.csv_text([pair.row() for pair in pairs]), nl=fmt == "json")
         return
     for pair in pairs:
         click.echo(f"{pair.a.label} — {pair.b.label}: jaccard {pair.jaccard:.2f}, weighted {pair.weighted:.2f}, "
@@ -479,7 +482,8 @@ def similar(top, by, matrix, fmt, graph_path, store, endpoint, user, password):
 
 @main.command()
 @click.option("--top", default=10, show_default=True, type=click.IntRange(1), help="Nodes per type to list.")
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True,
+              help="table for reading, json, or csv (one row per item, UTF-8) for spreadsheets.")
 @where_options
 def central(top, fmt, graph_path, store, endpoint, user, password):
     """Centrality of regions, initiatives and platforms, and communities of regions
@@ -491,8 +495,8 @@ def central(top, fmt, graph_path, store, endpoint, user, password):
     """
 
     result = api.central(**_where(graph_path, store, endpoint, user, password))
-    if fmt == "json":
-        click.echo(_json(result))
+    if fmt != "table":
+        click.echo(_json(result) if fmt == "json" else api.csv_text(result.rows()), nl=fmt == "json")
         return
     for family in ("Region", "Initiative", "Platform"):
         click.echo(f"{family} (eigenvector / betweenness / degree):")
@@ -521,7 +525,6 @@ def report(graph_path, regions, initiatives, fmt, output):
       govkg report --initiatives 数据要素 --format json -o out/report.json
     """
     import re
-
 
     names = [r for r in re.split(r"[,，]", regions) if r.strip()] if regions else None
     path = api.report(graph_path, path=output, fmt=fmt, regions=names, initiatives=list(initiatives) or None)
@@ -575,7 +578,6 @@ def evaluate(checksets, search_dirs, held_out, totals, as_json):
       govkg evaluate tests/checkset/sample.json --sources data
     """
     import dataclasses
-
 
     rows = api.evaluate(list(checksets) or None, search_dirs=list(search_dirs) or None, held_out=held_out, totals=totals)
     if as_json:

@@ -213,3 +213,32 @@ def test_overlap_of_two_regions_that_adopt_nothing(tmp_path):
     graph = api.build([tmp_path], out_dir=None, validate=False).state.graph
     result = analytics.overlap(graph, "郑州市", "开封市")
     assert (result.shared, result.only_a, result.only_b, result.jaccard) == ((), (), (), 0.0)
+
+
+def test_analysis_commands_write_csv_for_spreadsheets(sample_build):
+    import csv
+    import io
+
+    from click.testing import CliRunner
+
+    from kg.cli import main
+
+    _, out = sample_build
+    runner = CliRunner()
+
+    def table(*args):
+        result = runner.invoke(main, [*args, "--format", "csv", "--graph", str(out / "govkg.ttl")])
+        assert result.exit_code == 0, result.output
+        return list(csv.DictReader(io.StringIO(result.output)))
+
+    shared = table("shared", "一网通办")
+    assert {r["region_label"] for r in shared} >= {"哈尔滨市", "青岛市"} and all(r["quote"] for r in shared)
+    overlap = table("overlap", "哈尔滨市", "青岛")
+    assert {r["in"] for r in overlap} == {"both", "哈尔滨市", "青岛市"}
+    pairs = table("similar", "--top", "3")
+    assert len(pairs) == 3 and float(pairs[0]["jaccard"]) >= float(pairs[-1]["jaccard"])
+    matrix = table("similar", "--matrix")
+    assert [r["region"] for r in matrix] == [k for k in matrix[0] if k != "region"]
+    nodes = table("central")
+    assert {"City", "Province", "Initiative"} <= {r["type"] for r in nodes}
+    assert {r["label"] for r in nodes if r["community"]} == {"哈尔滨市", "青岛市", "河南省", "湖北省"}

@@ -17,6 +17,7 @@ FIXTURE = Path(__file__).resolve().parent / "fixtures" / "export_fixture.ttl"
 FIXTURE_TEXT = "河南省数字政府建设实施方案（2023—2025年）\n推进“豫事办”一网通办。省大数据局牵头。到2025年可办率达到95%以上。依托郑州数据交易中心。"
 B = "https://w3id.org/govkg/"
 DOC = B + "doc/fixture/0"
+DOC_LABEL = "河南省数字政府建设实施方案（2023—2025年）"
 
 # The contract: columns every entity row has, and those per type.
 BASE = {"id", "type", "label", "label_en", "aliases", "region", "document"}
@@ -75,9 +76,12 @@ EXPECTED_ENTITIES = [
 
 ONS = B + "initiative/one-network-service"
 EXPECTED_RELATIONS = [
-    {"id": B + "assertion/mentions", "subject": DOC, "predicate": "gk:mentionsInitiative", "object": ONS},
-    {"id": B + "assertion/serves", "subject": B + "platform/410000-aaaaaaaaaa", "predicate": "gk:serves", "object": ONS},
-    {"id": B + "assertion/adopts", "subject": B + "region/410000", "predicate": "gk:adopts", "object": ONS},
+    {"id": B + "assertion/mentions", "subject": DOC, "subject_label": DOC_LABEL, "predicate": "gk:mentionsInitiative",
+     "object": ONS, "object_label": "一网通办"},
+    {"id": B + "assertion/serves", "subject": B + "platform/410000-aaaaaaaaaa", "subject_label": "豫事办",
+     "predicate": "gk:serves", "object": ONS, "object_label": "一网通办"},
+    {"id": B + "assertion/adopts", "subject": B + "region/410000", "subject_label": "河南省", "predicate": "gk:adopts",
+     "object": ONS, "object_label": "一网通办"},
 ]
 
 
@@ -138,7 +142,8 @@ def test_json_and_csv_hold_the_same_rows(fixture_graph, tmp_path):
         assert as_json == in_memory[json_path.stem]
         assert export.read_table(csv_path) == as_json
     assert json.loads(json_paths[0].read_text(encoding="utf-8")) == EXPECTED_ENTITIES
-    with open(csv_paths[0], encoding="utf-8", newline="") as handle:
+    assert csv_paths[0].read_bytes().startswith(b"\xef\xbb\xbf")  # the BOM Excel needs to read UTF-8
+    with open(csv_paths[0], encoding="utf-8-sig", newline="") as handle:
         raw = list(csv.DictReader(handle))
     assert list(raw[0]) == list(tables.ENTITY_COLUMNS)
     province = next(r for r in raw if r["type"] == "Province")

@@ -219,8 +219,10 @@ def test_ask_and_construct_results(sample_graph):
                                            "WHERE { ?r gk:adopts gki:one-network-service }")
     assert len(Graph().parse(data=built.serialize("turtle"), format="turtle")) == 3
     assert len(Graph().parse(data=built.serialize("nt"), format="nt")) == 3
+    with pytest.raises(QueryError, match="cannot be written as xml"):
+        built.serialize("xml")  # XML results are for SELECT and ASK; a graph is turtle or nt
     with pytest.raises(QueryError, match="unknown result format"):
-        built.serialize("xml")
+        built.serialize("rdfxml")
 
 
 def test_the_table_aligns_chinese_text(goals):
@@ -263,3 +265,18 @@ def test_a_fact_stated_in_many_sources_is_one_row(tmp_path):
     for query in named.list_queries():
         rows = sparql.run_query(target.target, named.named_query(query.name, {}, graph=target.names), engine="oxigraph").rows
         assert rows and len(rows) == len(set(rows)), query.name
+
+
+def test_xml_results_read_back_with_rdflib(sample_graph):
+    import io
+
+    from rdflib.query import Result
+
+    text = "SELECT ?r ?label ?code WHERE { ?r gk:adopts ?i ; rdfs:label ?label . OPTIONAL { ?r gk:nothing ?code } }"
+    result = sparql.run_query(sample_graph, text)
+    parsed = Result.parse(io.BytesIO(result.serialize("xml").encode("utf-8")), format="xml")
+    assert [str(v) for v in parsed.vars] == ["r", "label", "code"]
+    assert sorted((row[0], row[1], row[2]) for row in parsed) == sorted(result.rows)
+    ask = Result.parse(io.BytesIO(sparql.run_query(sample_graph, "ASK { ?s gk:adopts ?o }").serialize("xml").encode()),
+                       format="xml")
+    assert ask.askAnswer is True

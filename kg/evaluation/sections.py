@@ -20,7 +20,6 @@ class Predicted:
     """The exported tables, indexed for scoring."""
 
     def __init__(self, tables: Mapping[str, list[dict]]):
-
         entities = list(tables.get("entities") or [])
         self.by_id = {row["id"]: row for row in entities}
         doc_types = document_types()

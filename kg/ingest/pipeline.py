@@ -143,7 +143,6 @@ class SourceResult:
 def _validate_triples(triples):
     from rdflib import Graph
 
-
     graph = Graph()
     for triple in triples:
         graph.add(triple)
@@ -238,7 +237,6 @@ def stage_build_into_store(state: BuildState, *, jobs: int, validate: bool,
     import functools
     from concurrent.futures import ProcessPoolExecutor
 
-
     work = functools.partial(build_source, validate=validate, background=jobs <= 1)
     reports = state.reports
     ontology_done = False
@@ -298,7 +296,6 @@ def stage_validate(state: BuildState) -> None:
     """SHACL over what this build extracted (the vocabularies are checked by `govkg validate`
     on a whole graph, and by the test suite), as a store build does per source."""
     from rdflib import Graph
-
 
     data = Graph()
     for graph_iri, triples in state.dataset.named.items():

@@ -142,7 +142,6 @@ def reference_triples() -> tuple:
     from rdflib import RDF, RDFS, Graph, Literal, URIRef
     from rdflib.namespace import SKOS
 
-
     graph = Graph()
     add_reference_data(graph)
     triples = list(graph)
@@ -195,7 +194,6 @@ def vocabulary_ntriples() -> str:
     """:func:`vocabulary_triples` as N-Triples, the Turtle files parsed by Oxigraph (a store
     build needs no rdflib copy of them)."""
     import pyoxigraph as ox
-
 
     parts = [ox.serialize(ox.parse(path=str(ontology_dir() / name), format=ox.RdfFormat.TURTLE),
                           format=ox.RdfFormat.N_TRIPLES).decode("utf-8") for name in TURTLE_FILES]

@@ -61,7 +61,6 @@ def _data_shapes():
     """The shapes minus those that check the vocabularies (ontology/initiatives.ttl), hoisted."""
     from rdflib import Graph, Namespace, URIRef
 
-
     sh = Namespace("http://www.w3.org/ns/shacl#")
     shapes = Graph()
     for triple in shapes_graph():
@@ -84,7 +83,6 @@ def validate_source_graph(graph) -> ValidationReport:
     not re-validated for every source (their shapes run when the whole graph is validated)."""
     from rdflib import RDF, RDFS
 
-
     ontology = ontology_graph()
     for triple in ontology.triples((None, RDFS.subClassOf, None)):
         graph.add(triple)
@@ -94,7 +92,6 @@ def validate_source_graph(graph) -> ValidationReport:
             graph.add(triple)
     # The reference descriptions of the regions this graph points at, and of their parents.
     from rdflib import URIRef
-
 
     prefix = iris.region("")
     regions = set()

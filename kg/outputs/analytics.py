@@ -35,6 +35,7 @@ from kg.query.tables import jaccard, natural_key
 from kg.store.rdfio import write_atomic
 
 DEFAULT_SEED = 42
+LIST_SEPARATOR = "; "  # between the names of a list in one CSV cell
 EXACT_BETWEENNESS_LIMIT = 2000  # nodes; on larger networks betweenness is estimated ...
 BETWEENNESS_SAMPLE = 100  # ... from this many source nodes, drawn with the seed
 
@@ -70,6 +71,15 @@ class SharedResult:
     initiative: Named
     regions: tuple[SharedRegion, ...]  # by division code
 
+    def rows(self) -> list[dict]:
+        """One flat row per region (for CSV and data frames); platforms joined with LIST_SEPARATOR."""
+        return [{"initiative": self.initiative.label, "region": r.region.iri, "region_label": r.region.label,
+                 "code": r.code, "platforms": LIST_SEPARATOR.join(p.label for p in r.platforms),
+                 "document": r.quote.document if r.quote else None,
+                 "document_title": r.quote.document_title if r.quote else None,
+                 "section": r.quote.section if r.quote else None, "quote": r.quote.text if r.quote else None}
+                for r in self.regions]
+
 
 @dataclass(frozen=True)
 class OverlapResult:
@@ -78,6 +88,12 @@ class OverlapResult:
     shared: tuple[Named, ...]
     only_a: tuple[Named, ...]
     only_b: tuple[Named, ...]
+
+    def rows(self) -> list[dict]:
+        """One row per initiative: its IRI, label and where it is (both, or one region's label)."""
+        return [{"initiative": n.iri, "label": n.label, "in": where}
+                for where, named in (("both", self.shared), (self.region_a.label, self.only_a), (self.region_b.label, self.only_b))
+                for n in named]
 
     @property
     def jaccard(self) -> float:
@@ -93,12 +109,22 @@ class SimilarPair:
     weighted: float  # alpha * jaccard + (1 - alpha) * Ruzicka similarity of platform-kind counts
     shared: int  # initiatives both adopt
 
+    def row(self) -> dict:
+        return {"a": self.a.iri, "a_label": self.a.label, "b": self.b.iri, "b_label": self.b.label,
+                "jaccard": round(self.jaccard, 4), "weighted": round(self.weighted, 4), "shared": self.shared}
+
 
 @dataclass(frozen=True)
 class SimilarityMatrix:
     regions: tuple[Named, ...]
     jaccard: tuple[tuple[float, ...], ...]
     weighted: tuple[tuple[float, ...], ...]
+
+    def rows(self, by: str = "jaccard") -> list[dict]:
+        """One row per region: its label, then its similarity to each region (columns by label)."""
+        values = self.jaccard if by == "jaccard" else self.weighted
+        return [{"region": r.label, **{other.label: round(v, 4) for other, v in zip(self.regions, row)}}
+                for r, row in zip(self.regions, values)]
 
 
 @dataclass(frozen=True)
@@ -119,6 +145,13 @@ class CentralityResult:
     modularity: float
     seed: int
     betweenness_sources: int | None  # None: exact; else the number of sampled sources
+
+    def rows(self) -> list[dict]:
+        """One row per node, with the community of each region (1 = the largest)."""
+        community = {r.iri: index for index, members in enumerate(self.communities, start=1) for r in members}
+        return [{"iri": n.iri, "label": n.label, "type": n.type, "region": n.region, "degree": round(n.degree, 6),
+                 "betweenness": round(n.betweenness, 6), "eigenvector": round(n.eigenvector, 6),
+                 "community": community.get(n.iri)} for n in self.nodes]
 
     def ranked(self, type_: str | None = None, *, by: str = "eigenvector", top: int | None = None) -> list[NodeCentrality]:
         """Nodes (of one ``type_``, or of a family: ``Region`` covers Province, City …) by one measure."""
@@ -162,7 +195,6 @@ class _Describer:
         if iri not in self._cache:
             from rdflib import RDF, URIRef
 
-
             node = URIRef(iri)
             types = sorted(str(t)[len(iris.NS):] for t in self.graph.objects(node, RDF.type) if str(t).startswith(iris.NS))
             type_ = types[0] if types else fallback_type
@@ -187,7 +219,6 @@ class _Describer:
 
     def named(self, iri: str) -> Named:
         from rdflib import URIRef
-
 
         return Named(iri, label_of(self.graph, URIRef(iri)))
 

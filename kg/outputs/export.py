@@ -2,7 +2,8 @@
 through :func:`kg.store.rdfio.write_atomic`, and read back by :func:`read_table`.
 
 JSON: one ``<table>.json`` per table, a list of objects with the same keys in the same order.
-CSV: one ``<table>.csv`` per table, UTF-8 without BOM, a header row, ``\\n`` line ends; an empty
+CSV: one ``<table>.csv`` per table, UTF-8 with a byte-order mark (so Excel in a Chinese locale
+reads it as UTF-8; pandas: ``encoding="utf-8-sig"``), a header row, ``\\n`` line ends; an empty
 cell is null; list-valued columns (:data:`LIST_COLUMNS`) hold a JSON array such as
 ``["青岛"]``, so names containing ``|`` or ``,`` survive and ``[]`` (no values) stays distinct
 from an empty cell (the column does not apply).
@@ -44,13 +45,21 @@ def _cell(value) -> str:
     return str(value)
 
 
-def _csv_bytes(rows: list[dict], columns: tuple[str, ...]) -> bytes:
+def csv_text(rows: list[dict], columns: tuple[str, ...] | None = None) -> str:
+    """Rows as CSV text: a header (``columns``, or the first row's keys), RFC 4180 quoting, ``\\n``
+    line ends; None is an empty cell, a list a JSON array."""
+    columns = columns if columns is not None else tuple(rows[0]) if rows else ()
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(columns)
+    if columns:
+        writer.writerow(columns)
     for row in rows:
         writer.writerow([_cell(row.get(c)) for c in columns])
-    return buffer.getvalue().encode("utf-8")
+    return buffer.getvalue()
+
+
+def _csv_bytes(rows: list[dict], columns: tuple[str, ...]) -> bytes:
+    return csv_text(rows, columns).encode("utf-8-sig")  # with the byte-order mark
 
 
 TABLE_WRITERS: dict[str, Callable[[list[dict], tuple[str, ...]], bytes]] = {
@@ -107,7 +116,7 @@ def read_table(path: str | Path) -> list[dict]:
     path = Path(path)
     if path.suffix == ".json":
         return json.loads(path.read_text(encoding="utf-8"))
-    with open(path, encoding="utf-8", newline="") as handle:
+    with open(path, encoding="utf-8-sig", newline="") as handle:
         return [{c: _parse_cell(c, v) for c, v in row.items()} for row in csv.DictReader(handle)]
 
 

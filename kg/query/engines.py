@@ -160,7 +160,6 @@ class Target:
             return self.target
         from rdflib import Graph
 
-
         graph = Graph()
         bind_prefixes(graph)
         for triple in run_query(self.target, _NAMES_QUERY, engine=self.engine).triples:
@@ -174,7 +173,6 @@ class Target:
         if self.engine == "oxigraph":
             return self.store.to_rdflib()
         from rdflib import Graph
-
 
         graph = Graph()
         bind_prefixes(graph)

@@ -66,7 +66,6 @@ def resolve_entity(graph, name: str, *, types: tuple[str, ...] = ()) -> str:
     (class local names), only entities of those classes count."""
     from rdflib import RDF, URIRef
 
-
     wanted = {iris.term(t) for t in types}
 
     def admissible(iri: str) -> bool:
@@ -116,7 +115,6 @@ def evidence_of(graph, about) -> list[dict]:
 
 def describe(graph, iri: str):
     from rdflib import RDF, URIRef
-
 
     node = URIRef(iri)
     assertion_type = URIRef(iris.term("Assertion"))

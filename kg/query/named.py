@@ -145,7 +145,6 @@ def subclasses_of(local: str) -> tuple[str, ...]:
     Province, City, District), so entity params accept instances of any of them."""
     from rdflib import RDFS, URIRef
 
-
     graph = ontology_graph()
     top = URIRef(iris.term(local))
     if (top, None, None) not in graph:

@@ -34,6 +34,7 @@ class ResultFormat(str, enum.Enum):
     CSV = "csv"
     TSV = "tsv"
     JSON = "json"
+    XML = "xml"
     TURTLE = "turtle"
     NTRIPLES = "nt"
 
@@ -65,8 +66,8 @@ class QueryResult:
         return [row[index] for row in self.rows]
 
     def serialize(self, fmt: str | ResultFormat = ResultFormat.TABLE, *, max_width: int = 48) -> str:
-        """The result as text: ``table``, or the W3C formats ``csv``, ``tsv`` and ``json``
-        (SELECT; ``json`` also ASK), or ``turtle`` / ``nt`` (CONSTRUCT and DESCRIBE)."""
+        """The result as text: ``table``, or the W3C formats ``csv``, ``tsv``, ``json`` and ``xml``
+        (SELECT; ``json`` and ``xml`` also ASK), or ``turtle`` / ``nt`` (CONSTRUCT and DESCRIBE)."""
         fmt = _result_format(fmt)
         writer = _WRITERS.get((self.kind, fmt))
         if writer is None:
@@ -173,13 +174,28 @@ def _json_ask(result: QueryResult) -> str:
     return json.dumps({"head": {}, "boolean": bool(result.boolean)}) + "\n"
 
 
+def _xml(result: QueryResult) -> str:
+    """The W3C SPARQL Query Results XML Format, written by rdflib's serializer."""
+    from rdflib import Variable
+    from rdflib.query import Result
+
+    if result.kind is QueryKind.ASK:
+        answer = Result("ASK")
+        answer.askAnswer = bool(result.boolean)
+    else:
+        answer = Result("SELECT")
+        answer.vars = [Variable(name) for name in result.variables]
+        answer.bindings = [{Variable(name): term for name, term in zip(result.variables, row) if term is not None}
+                           for row in result.rows]
+    return answer.serialize(format="xml", encoding="utf-8").decode("utf-8")
+
+
 def _ntriples(result: QueryResult) -> str:
     return "".join(sorted(" ".join(_n3(t) for t in triple) + " .\n" for triple in result.triples))
 
 
 def _turtle(result: QueryResult) -> str:
     from rdflib import Graph
-
 
     graph = Graph()
     bind_prefixes(graph)
@@ -190,7 +206,6 @@ def _turtle(result: QueryResult) -> str:
 
 def _display(term) -> str:
     from rdflib import BNode, URIRef
-
 
     if term is None:
         return ""
@@ -250,6 +265,8 @@ _WRITERS: dict[tuple[QueryKind, ResultFormat], Callable] = {
     (QueryKind.SELECT, ResultFormat.CSV): _csv,
     (QueryKind.SELECT, ResultFormat.TSV): _tsv,
     (QueryKind.SELECT, ResultFormat.JSON): _json_select,
+    (QueryKind.SELECT, ResultFormat.XML): _xml,
+    (QueryKind.ASK, ResultFormat.XML): _xml,
     (QueryKind.ASK, ResultFormat.TABLE): _table_ask,
     (QueryKind.ASK, ResultFormat.JSON): _json_ask,
     (QueryKind.CONSTRUCT, ResultFormat.TABLE): _table_graph,

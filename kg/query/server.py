@@ -92,7 +92,6 @@ class Backend:
     """One snapshot of the store and the Oxigraph server answering on it (loopback, free port)."""
 
     def __init__(self, store: Path, number: int, timeout_s: float):
-
         self.directory = store.parent / f".{store.name}.serve-{os.getpid()}-{number}"
         shutil.rmtree(self.directory, ignore_errors=True)
         opened = snapshot(store, self.directory)
@@ -187,7 +186,6 @@ class _GateHandler(http.server.BaseHTTPRequestHandler):
         self.wfile.write(data)
 
     def _forward(self, method: str) -> None:
-
         length = int(self.headers.get("Content-Length") or 0)
         if length > _MAX_REQUEST_BYTES:
             self._reply(413, f"the request is over {_MAX_REQUEST_BYTES:,} bytes")

@@ -10,8 +10,9 @@ entities
     zh label, ``region`` the zh label of ``gk:inRegion`` (``gk:governsRegion`` for documents;
     null for regions), ``document`` the IRI of a document stating the entity.
 relations
-    One row per ``gk:Assertion``: its ``id`` (evidence rows refer to it), ``subject``,
-    ``predicate`` (a CURIE such as ``gk:adopts``) and ``object``.
+    One row per ``gk:Assertion``: its ``id`` (evidence rows refer to it), ``subject`` and its
+    zh label ``subject_label``, ``predicate`` (a CURIE such as ``gk:adopts``), ``object`` and
+    ``object_label`` (labels make the table readable in a spreadsheet).
 evidence
     One row per (entity or assertion, evidence): ``about``, ``document``, ``start``, ``end``,
     ``quote`` (the source text at ``[start:end]``), ``section`` and ``source`` (file name).
@@ -34,7 +35,7 @@ from kg.query.lookup import curie
 TABLES = ("entities", "relations", "evidence")
 
 BASE_COLUMNS = ("id", "type", "label", "label_en", "aliases", "region", "document")
-RELATION_COLUMNS = ("id", "subject", "predicate", "object")
+RELATION_COLUMNS = ("id", "subject", "subject_label", "predicate", "object", "object_label")
 EVIDENCE_COLUMNS = ("about", "document", "start", "end", "quote", "section", "source")
 LIST_COLUMNS = frozenset({"aliases", "initiatives", "lead_units", "support_units", "deadlines"})
 INT_COLUMNS = frozenset({"period_start", "period_end", "year", "start", "end"})
@@ -76,7 +77,6 @@ class _View:
         return values[0] if values else None
 
     def _vocabulary_objects(self, node, predicate: str) -> list:
-
         values = self.objects(node, predicate)
         if not values:
             values = sorted(ontology_graph().objects(node, self.uri(predicate)), key=str)
@@ -145,7 +145,6 @@ def _local(iri) -> str:
 def _subclasses(local: str) -> frozenset[str]:
     """Local names of ``gk:<local>`` and every class below it in the ontology."""
     from rdflib import RDFS, URIRef
-
 
     below = ontology_graph().transitive_subjects(RDFS.subClassOf, URIRef(iris.term(local)))
     return frozenset(_local(c) for c in below if str(c).startswith(iris.NS))
@@ -370,14 +369,14 @@ def relation_rows(graph) -> list[dict]:
     """The ``relations`` table: one row per ``gk:Assertion``, sorted by subject, predicate, object."""
     from rdflib import RDF, URIRef
 
-
     view = _View(graph)
     rows = []
     for node in graph.subjects(RDF.type, URIRef(iris.term("Assertion"))):
         subject, predicate, obj = (view.first(node, RDF + p) for p in ("subject", "predicate", "object"))
         if subject is None or predicate is None or obj is None:
             continue
-        rows.append({"id": str(node), "subject": str(subject), "predicate": curie(str(predicate)), "object": str(obj)})
+        rows.append({"id": str(node), "subject": str(subject), "subject_label": view.label(subject) or None,
+                     "predicate": curie(str(predicate)), "object": str(obj), "object_label": view.label(obj) or None})
     return sorted(rows, key=lambda r: (natural_key(r["subject"]), r["predicate"], natural_key(r["object"]), r["id"]))
 
 

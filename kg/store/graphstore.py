@@ -246,7 +246,6 @@ class GraphStore:
         import pyoxigraph as ox
         from rdflib import Graph
 
-
         data = ox.serialize((ox.Triple(q.subject, q.predicate, q.object) for q in self.quads()),
                             format=ox.RdfFormat.N_TRIPLES)
         graph = Graph()

@@ -130,14 +130,12 @@ def turtle(triples) -> bytes:
     graph always gives the same bytes."""
     import pyoxigraph as ox
 
-
     return _sorted_prefixes(ox.serialize(sorted_ox_triples(triples), format=ox.RdfFormat.TURTLE, prefixes=dict(PREFIXES)))
 
 
 def trig(named: dict[str, list]) -> bytes:
     """TriG with one named graph per source file (and one for the ontology), sorted."""
     import pyoxigraph as ox
-
 
     quads = []
     for graph_iri in sorted(named):
@@ -148,7 +146,6 @@ def trig(named: dict[str, list]) -> bytes:
 
 def jsonld(triples) -> bytes:
     import pyoxigraph as ox
-
 
     return ox.serialize(sorted_ox_triples(triples), format=ox.RdfFormat.JSON_LD, prefixes=dict(PREFIXES))
 
@@ -167,7 +164,6 @@ def store_outputs(store) -> dict[str, bytes]:
     is dumped on a second thread while the Turtle and JSON-LD are streamed from queries."""
     import pyoxigraph as ox
 
-
     prefixes = dict(PREFIXES)
     if len(store.oxigraph) > _MATERIALISE_LIMIT:
         return _streamed_outputs(store, prefixes)
@@ -184,7 +180,6 @@ def _streamed_outputs(store, prefixes: dict) -> dict[str, bytes]:
     import threading
 
     import pyoxigraph as ox
-
 
     trig_buffer = io.BytesIO()
     dumper = threading.Thread(target=store.oxigraph.dump, args=(trig_buffer,),
@@ -217,7 +212,6 @@ def load_graph(path: str | Path):
     """A graph file (Turtle, TriG, N-Triples, N-Quads or JSON-LD) as one rdflib Graph (the
     named graphs of a TriG or N-Quads file merged)."""
     from rdflib import Dataset, Graph
-
 
     path = Path(path)
     if not path.is_file():

@@ -110,7 +110,6 @@ def push_graphs(endpoint: Endpoint, named: dict[str, list]) -> list[str]:
     """PUT every named graph (graph IRI -> triples); pushing twice replaces, never duplicates."""
     import pyoxigraph as ox
 
-
     pushed = []
     for graph_iri in sorted(named):
         data = ox.serialize(sorted_ox_triples(named[graph_iri]), format=ox.RdfFormat.N_TRIPLES)

@@ -43,7 +43,6 @@ class _Reader:
     def __init__(self, graph):
         from rdflib import URIRef
 
-
         self.graph, self.ontology, self.uri = graph, ontology_graph(), URIRef
 
     def objects(self, subject, predicate: str) -> list:
@@ -83,7 +82,6 @@ class _Reader:
         return {str(c)[len(iris.NS):] for c in below if str(c).startswith(iris.NS)}
 
     def quotes(self, about) -> list[Quote]:
-
         return [Quote(document=row["document"] or "", document_iri=row["document_iri"], section=row["section"],
                       quote=row["quote"], start=row["start"], end=row["end"]) for row in evidence_of(self.graph, about)]
 
@@ -120,7 +118,6 @@ def _resolve_initiatives(reader: _Reader, names) -> list[str]:
     """IRIs named by ``names``; a group (a concept other initiatives are narrower than)
     stands for its members."""
     from rdflib import URIRef
-
 
     concepts = initiatives()
     chosen: list[str] = []

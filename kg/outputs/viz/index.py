@@ -17,7 +17,6 @@ class GraphIndex:
     def __init__(self, graph):
         from rdflib import URIRef
 
-
         self.graph = graph
         self.uri = URIRef
         self.rows = {row["id"]: row for row in entity_rows(graph)}

@@ -30,7 +30,6 @@ def _style(local: str) -> dict[str, str]:
     """Colour and shape of a class from style.ttl, inherited from the nearest styled superclass."""
     from rdflib import RDFS, URIRef
 
-
     styles = class_styles()
     for cls in ontology_graph().transitive_objects(URIRef(iris.term(local)), RDFS.subClassOf):
         found = styles.get(str(cls)[len(iris.NS):]) if str(cls).startswith(iris.NS) else None
@@ -51,7 +50,6 @@ def _font_color(background: str) -> str:
 
 def _predicate_labels(iri: str) -> dict[str, str]:
     from rdflib import RDFS, URIRef
-
 
     labels = {getattr(v, "language", None): str(v) for v in ontology_graph().objects(URIRef(iri), RDFS.label)}
     return {"zh": labels.get("zh") or curie(iri), "en": labels.get("en") or curie(iri)}

@@ -103,7 +103,6 @@ def _view_name(view: str | View) -> str:
 def _subclasses(local: str) -> frozenset[str]:
     from rdflib import RDFS, URIRef
 
-
     below = ontology_graph().transitive_subjects(RDFS.subClassOf, URIRef(iris.term(local)))
     return frozenset(str(c)[len(iris.NS):] for c in below if str(c).startswith(iris.NS))
 
@@ -111,7 +110,6 @@ def _subclasses(local: str) -> frozenset[str]:
 def _type_filter(types: tuple[str, ...], present: set[str]) -> set[str]:
     """Class local names in ``types`` and every class below them; unknown names are errors."""
     from rdflib import OWL, RDF, URIRef
-
 
     wanted: set[str] = set()
     for name in types:
