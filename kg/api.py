@@ -34,6 +34,7 @@ from kg.query.server import ServeOptions
 from kg.query.server import serve as _serve
 from kg.query.sparql import run_query
 from kg.store.graphstore import GraphStore
+from kg.store.rdfio import DEFAULT_OUTPUTS, OUTPUT_FILES
 from kg.store.rdfio import load_graph as load
 from kg.store.remote import Endpoint, push_graphs
 
@@ -79,7 +80,8 @@ def _count(state: BuildState) -> tuple[dict[str, int], list[dict]]:
 class BuildOptions:
     """How a build runs; defaults in one place.
 
-    ``out_dir``: where govkg.ttl/.trig/.jsonld go (None: write no files). ``store``: an Oxigraph
+    ``out_dir``: where the output files go (None: write no files); ``formats``: which (keys of
+    :data:`kg.store.rdfio.OUTPUT_FILES`: ttl, trig, jsonld, nq; default ttl and trig). ``store``: an Oxigraph
     store directory that keeps one named graph per source and skips unchanged sources (None:
     build everything in memory). ``until``: the last stage to run. ``validate``: run SHACL on
     what was rebuilt. ``jobs``: processes for segment/extract/resolve.
@@ -90,6 +92,7 @@ class BuildOptions:
     until: str = "serialize"
     validate: bool = True
     jobs: int = 1
+    formats: tuple[str, ...] = DEFAULT_OUTPUTS
 
 
 def build(paths: list[str | Path] | None = None, options: BuildOptions | None = None, *,
@@ -113,6 +116,10 @@ def build(paths: list[str | Path] | None = None, options: BuildOptions | None = 
     options = dataclasses.replace(options or BuildOptions(), **overrides)
     if options.until not in STAGES:
         raise KGError(f"unknown stage '{options.until}'", fix="choose one of: " + ", ".join(STAGES))
+    unknown = [name for name in options.formats if name not in OUTPUT_FILES]
+    if unknown or not options.formats:
+        raise KGError(f"unknown output format '{unknown[0] if unknown else ''}'",
+                      fix="choose from: " + ", ".join(OUTPUT_FILES))
     notices: list[str] = []
     state = BuildState(paths=discover(paths or [DEFAULT_DATA], notices))
     state.warnings.extend(notices)
@@ -130,7 +137,7 @@ def build(paths: list[str | Path] | None = None, options: BuildOptions | None = 
             state.store = None
             raise BuildFailed(state.errors)
         stage_build_into_store(state, jobs=options.jobs, validate=options.validate, progress=progress)
-        stage_serialize(state, Path(options.out_dir) if options.out_dir is not None else None)
+        stage_serialize(state, Path(options.out_dir) if options.out_dir is not None else None, options.formats)
         stage_collect_reports(state)
         state.store = None  # releases the store's lock (Oxigraph closes it when the object goes)
         counts = collections.Counter(state.entity_types.values())
@@ -144,7 +151,7 @@ def build(paths: list[str | Path] | None = None, options: BuildOptions | None = 
         (Stage.RESOLVE, lambda: None if parallel else stage_resolve(state)),
         (Stage.TO_RDF, lambda: stage_to_rdf(state)),
         (Stage.VALIDATE, lambda: stage_validate(state) if options.validate and state.sources else None),
-        (Stage.SERIALIZE, lambda: stage_serialize(state, Path(options.out_dir) if options.out_dir is not None else None)),
+        (Stage.SERIALIZE, lambda: stage_serialize(state, Path(options.out_dir) if options.out_dir is not None else None, options.formats)),
     ]
     for index, (stage, run) in enumerate(steps):
         if index > stop:

@@ -13,6 +13,7 @@ from kg.ingest.stages import STAGES
 from kg.core.errors import BuildFailed, KGError, QueryError
 from kg.outputs.formats import NETWORKS, NetworkFormat, ReportFormat, SimilarityMeasure, TableFormat, View, values
 from kg.query.results import ResultFormat
+from kg.store.rdfio import DEFAULT_OUTPUTS, OUTPUT_FILES
 
 
 class _Library:
@@ -129,28 +130,33 @@ def main(ctx, debug):
 @click.option("--no-store", is_flag=True, help="Build everything in memory, keep no store.")
 @click.option("--jobs", "-j", default=1, show_default=True, type=click.IntRange(1, 64),
               help="Processes for segmenting and extracting.")
+@click.option("--formats", default=",".join(DEFAULT_OUTPUTS), show_default=True,
+              help=f"Output files to write, comma-separated, from: {', '.join(OUTPUT_FILES)} (govkg.<format>).")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
-def build(paths, out_dir, until, no_validate, store_dir, no_store, jobs, as_json):
+def build(paths, out_dir, until, no_validate, store_dir, no_store, jobs, formats, as_json):
     """Build the knowledge graph from documents (default: data/).
 
     PATHS are files or directories of .txt, .md, .html, .docx or .pdf documents. Writes
-    govkg.ttl (deterministic Turtle), govkg.trig (one named graph per source file) and
-    govkg.jsonld. Unreadable files are reported at the end (exit 3); the rest is built.
+    govkg.ttl (deterministic Turtle) and govkg.trig (one named graph per source file), and on
+    request (--formats) govkg.jsonld and govkg.nq. Unreadable files are reported at the end
+    (exit 3); the rest is built.
     The store (OUT/store) keeps each source's graph and content hash: a second build skips
     unchanged files and replaces changed ones, each in one transaction.
 
     \b
     Example:
       govkg build data/ --out out/ --jobs 2
+      govkg build data/ --formats ttl,trig,jsonld
       govkg build plan.docx --until extract
     """
 
     progress = None
     if not as_json and sys.stderr.isatty():
-        progress = lambda name: click.echo(f"  read {name}", err=True)  # noqa: E731
+        progress = lambda message: click.echo(f"  {message}", err=True)  # noqa: E731
     store = None if no_store else (store_dir or str(Path(out_dir) / "store"))
     options = api.BuildOptions(out_dir=out_dir if until == "serialize" else None, store=store, until=until,
-                               validate=not no_validate, jobs=jobs)
+                               validate=not no_validate, jobs=jobs,
+                               formats=tuple(name.strip() for name in formats.split(",") if name.strip()))
     result = api.build(list(paths) or None, options, progress=progress)
     if until != "serialize":
         click.echo(api.stage_dump(result, as_json=as_json))

@@ -5,6 +5,8 @@ import sys
 from pathlib import Path
 
 import pytest
+
+from kg.core.errors import KGError
 from rdflib import RDF, Graph, Literal, Namespace, URIRef
 
 from conftest import DATA, ROOT
@@ -113,8 +115,32 @@ def test_outputs_parse_in_rdflib_and_pyoxigraph(sample_build):
     store.bulk_load(path=str(out / "govkg.trig"), format=pyoxigraph.RdfFormat.TRIG)
     graphs = {str(g) for g in store.named_graphs()}
     assert "https://w3id.org/govkg/graph/newsletter_2023_19.txt" in {g.strip("<>") for g in graphs}
-    jsonld = Graph().parse(out / "govkg.jsonld", format="json-ld")
-    assert len(jsonld) == len(ttl)
+    assert not (out / "govkg.jsonld").exists()  # JSON-LD only on request
+
+
+@pytest.mark.parametrize("store", [True, False])
+def test_every_output_format_holds_the_same_statements(tmp_path, store):
+    """--formats ttl,trig,jsonld,nq from a store and from memory: JSON-LD and Turtle hold the
+    same statements, TriG and N-Quads the same quads; a later build without them removes them."""
+    from kg import api
+
+    out = tmp_path / "out"
+    options = dict(out_dir=out, validate=False, store=out / "store" if store else None)
+    result = api.build([DATA], formats=("ttl", "trig", "jsonld", "nq"), **options)
+    assert sorted(p.name for p in result.state.written) == ["govkg.jsonld", "govkg.nq", "govkg.trig", "govkg.ttl"]
+    ttl = Graph().parse(out / "govkg.ttl", format="turtle")
+    assert len(Graph().parse(out / "govkg.jsonld", format="json-ld")) == len(ttl) > 10000
+    from rdflib import Dataset
+
+    trig, nq = Dataset(), Dataset()
+    trig.parse(out / "govkg.trig", format="trig")
+    nq.parse(out / "govkg.nq", format="nquads")
+    assert len(trig) == len(nq) and set(trig.quads()) == set(nq.quads())
+    again = api.build([DATA], formats=("ttl",), **options)
+    assert sorted(p.name for p in out.iterdir() if p.is_file()) == ["govkg.ttl"]
+    assert sum("removed" in w for w in again.state.warnings) == 3
+    with pytest.raises(KGError, match="unknown output format 'rdf'"):
+        api.build([DATA], formats=("ttl", "rdf"), **options)
 
 
 def test_turtle_is_byte_identical_across_runs_and_hash_seeds(tmp_path):

@@ -9,6 +9,7 @@ import time
 import pytest
 
 from conftest import DATA, ROOT
+from rdflib import Graph
 
 SAMPLE = DATA / "newsletter_2023_19.txt"
 
@@ -97,9 +98,9 @@ def test_store_and_memory_builds_hold_the_same_graph(tmp_path):
 
 def test_store_builds_are_byte_identical_across_runs(tmp_path):
     src = _two_sources(tmp_path)
-    _build([src], tmp_path / "a", validate=False)
-    _build([src], tmp_path / "b", validate=False)
-    for name in ("govkg.ttl", "govkg.trig", "govkg.jsonld"):
+    _build([src], tmp_path / "a", validate=False, formats=("ttl", "trig", "jsonld", "nq"))
+    _build([src], tmp_path / "b", validate=False, formats=("ttl", "trig", "jsonld", "nq"))
+    for name in ("govkg.ttl", "govkg.trig", "govkg.jsonld", "govkg.nq"):
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
 
 
@@ -209,3 +210,27 @@ def test_a_store_written_under_the_earlier_graph_names_is_migrated(tmp_path):
     store = GraphStore(out / "store", read_only=True)
     assert store.sources()["plan_a.txt"].graph == new_graph == "https://w3id.org/govkg/graph/plan_a.txt"
     assert not list(store.oxigraph.quads_for_pattern(None, None, None, __import__("pyoxigraph").NamedNode(old_graph)))
+
+
+def test_streamed_outputs_hold_what_the_materialised_ones_hold(tmp_path, monkeypatch):
+    """Above a million quads the outputs are streamed from the store; forced here on the sample,
+    they hold the same statements as when the store is read at once."""
+    from rdflib import Dataset
+
+    import kg.store.rdfio as rdfio
+    from kg.store.graphstore import GraphStore
+
+    formats = ("ttl", "trig", "jsonld", "nq")
+    _build([DATA], tmp_path / "out", validate=False)
+    store = GraphStore(tmp_path / "out" / "store", read_only=True)
+    at_once = rdfio.store_outputs(store, formats)
+    monkeypatch.setattr(rdfio, "_MATERIALISE_LIMIT", 0)
+    streamed = rdfio.store_outputs(store, formats)
+    assert list(streamed) == list(at_once) == ["govkg.ttl", "govkg.trig", "govkg.jsonld", "govkg.nq"]
+    for name, fmt in (("govkg.ttl", "turtle"), ("govkg.jsonld", "json-ld")):
+        assert set(Graph().parse(data=streamed[name], format=fmt)) == set(Graph().parse(data=at_once[name], format=fmt))
+    for name, fmt in (("govkg.trig", "trig"), ("govkg.nq", "nquads")):
+        a, b = Dataset(), Dataset()
+        a.parse(data=streamed[name], format=fmt)
+        b.parse(data=at_once[name], format=fmt)
+        assert set(a.quads()) == set(b.quads())

@@ -4,6 +4,7 @@ stops after any stage and returns what it produced."""
 from __future__ import annotations
 
 import collections
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -19,14 +20,7 @@ from kg.core.errors import KGError, SourceError
 from kg.core.model import Extraction, Segment, Source
 from kg.core.namespaces import ONTOLOGY_GRAPH
 from kg.core.text import normalize
-from kg.store.rdfio import (
-    jsonld,
-    ntriples_bytes,
-    store_outputs,
-    trig,
-    turtle,
-    write_atomic,
-)
+from kg.store.rdfio import DEFAULT_OUTPUTS, OUTPUT_FILES, memory_outputs, ntriples_bytes, store_outputs, write_atomic
 
 
 def document_row(source_name: str, extraction: Extraction) -> dict:
@@ -86,7 +80,7 @@ def stage_read(state: BuildState, progress: Callable[[str], None] | None = None)
             continue
         state.sources.append(source)
         if progress:
-            progress(source.name)
+            progress(f"read {source.name}")
 
 
 def stage_segment(state: BuildState) -> None:
@@ -241,9 +235,10 @@ def stage_build_into_store(state: BuildState, *, jobs: int, validate: bool,
     reports = state.reports
     ontology_done = False
     pool = ProcessPoolExecutor(max_workers=jobs) if jobs > 1 else None
+    started, total = time.monotonic(), len(state.sources)
     try:
         results = pool.map(work, state.sources) if pool else map(work, state.sources)
-        for result in results:
+        for done, result in enumerate(results, start=1):
             if not ontology_done:  # while the first source validates in the background
                 state.store.ensure_ontology(vocabulary_ntriples)
                 ontology_done = True
@@ -260,7 +255,10 @@ def stage_build_into_store(state: BuildState, *, jobs: int, validate: bool,
                         earlier.result()
                 reports.append(result.report)
             if progress:
-                progress(f"stored {result.name}")
+                elapsed = time.monotonic() - started
+                left = elapsed / done * (total - done)
+                progress(f"[{done}/{total}] stored {result.name} ({elapsed:.0f} s"
+                         + (f", about {left:.0f} s left)" if done < total else ")"))
     finally:
         if pool:
             pool.shutdown()
@@ -305,17 +303,20 @@ def stage_validate(state: BuildState) -> None:
     state.report = validate_source_graph(data)
 
 
-def stage_serialize(state: BuildState, out_dir: Path | None) -> None:
-
+def stage_serialize(state: BuildState, out_dir: Path | None, formats=DEFAULT_OUTPUTS) -> None:
+    """Write the output files of ``formats`` (kg.store.rdfio.OUTPUT_FILES); an output of another
+    format left by an earlier build is removed, so no file in ``out_dir`` lags behind the store."""
     if out_dir is None:
         return
     if state.store is not None:
-
-        payloads = store_outputs(state.store)
+        payloads = store_outputs(state.store, formats)
     else:
-        named = state.dataset.named
-        union = [triple for graph in named.values() for triple in graph]
-        payloads = {"govkg.ttl": turtle(union), "govkg.trig": trig(named), "govkg.jsonld": jsonld(union)}
+        payloads = memory_outputs(state.dataset.named, formats)
     # Everything is serialised before any file is replaced, so an error leaves the old outputs.
     for name, payload in payloads.items():
         state.written.append(write_atomic(out_dir / name, payload))
+    for name in sorted(set(OUTPUT_FILES.values()) - set(payloads)):
+        stale = out_dir / name
+        if stale.is_file():
+            stale.unlink()
+            state.warnings.append(f"removed {stale}: an output of an earlier build, not among --formats")

@@ -153,47 +153,77 @@ def jsonld(triples) -> bytes:
 _MATERIALISE_LIMIT = 1_000_000  # quads; a bigger store's outputs are streamed, so memory stays flat
 
 
-def store_outputs(store) -> dict[str, bytes]:
-    """govkg.ttl, govkg.trig and govkg.jsonld straight from a store, in the store's own order
-    (deterministic for the same content). The TriG holds every named graph (the metadata graph
-    of source hashes included); the Turtle and JSON-LD the union of the data graphs (a
-    statement made by two sources may be written twice, which RDF reads as one).
+# The files a build can write, by the name `govkg build --formats` takes; the default skips
+# JSON-LD (twice the Turtle's size and the slowest to write; ask for it when a tool needs it).
+OUTPUT_FILES = {"ttl": "govkg.ttl", "trig": "govkg.trig", "jsonld": "govkg.jsonld", "nq": "govkg.nq"}
+DEFAULT_OUTPUTS = ("ttl", "trig")
+
+
+def store_outputs(store, formats=DEFAULT_OUTPUTS) -> dict[str, bytes]:
+    """The output files of ``formats`` (keys of :data:`OUTPUT_FILES`) straight from a store, in
+    the store's own order (deterministic for the same content). TriG and N-Quads hold every
+    named graph (the metadata graph of source hashes included); Turtle and JSON-LD the union of
+    the data graphs (a statement made by two sources may be written twice, which RDF reads as one).
 
     Up to ``_MATERIALISE_LIMIT`` quads the store is read once (Oxigraph's N-Quads dump, parsed
-    back) and the three files written from that; above it, nothing is held in memory: the TriG
-    is dumped on a second thread while the Turtle and JSON-LD are streamed from queries."""
+    back) and the files written from that; above it, nothing is held in memory: the TriG is
+    dumped on a second thread while the Turtle and JSON-LD are streamed from queries."""
     import pyoxigraph as ox
 
     prefixes = dict(PREFIXES)
     if len(store.oxigraph) > _MATERIALISE_LIMIT:
-        return _streamed_outputs(store, prefixes)
-    quads = list(ox.parse(store.oxigraph.dump(format=ox.RdfFormat.N_QUADS), format=ox.RdfFormat.N_QUADS))
+        return _streamed_outputs(store, prefixes, formats)
+    dump = store.oxigraph.dump(format=ox.RdfFormat.N_QUADS)
+    quads = list(ox.parse(dump, format=ox.RdfFormat.N_QUADS))
     meta = ox.NamedNode(META_GRAPH)
     triples = [quad.triple for quad in quads if quad.graph_name != meta]
-    return {"govkg.ttl": _sorted_prefixes(ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes)),
-            "govkg.trig": _sorted_prefixes(ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=prefixes)),
-            "govkg.jsonld": ox.serialize(triples, format=ox.RdfFormat.JSON_LD, prefixes=prefixes)}
+    writers = {"ttl": lambda: _sorted_prefixes(ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes)),
+               "trig": lambda: _sorted_prefixes(ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=prefixes)),
+               "jsonld": lambda: ox.serialize(triples, format=ox.RdfFormat.JSON_LD, prefixes=prefixes),
+               "nq": lambda: dump}
+    return {OUTPUT_FILES[name]: writers[name]() for name in formats}
 
 
-def _streamed_outputs(store, prefixes: dict) -> dict[str, bytes]:
+def memory_outputs(named: dict[str, list], formats=DEFAULT_OUTPUTS) -> dict[str, bytes]:
+    """The output files of ``formats`` from an in-memory build's named graphs (sorted, so the
+    same graphs always give the same bytes)."""
+    import pyoxigraph as ox
+
+    union = [triple for graph in named.values() for triple in graph]
+    writers = {"ttl": lambda: turtle(union), "trig": lambda: trig(named), "jsonld": lambda: jsonld(union),
+               "nq": lambda: ox.serialize([ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(iri))
+                                           for iri in sorted(named) for t in sorted_ox_triples(named[iri])],
+                                          format=ox.RdfFormat.N_QUADS)}
+    return {OUTPUT_FILES[name]: writers[name]() for name in formats}
+
+
+def _streamed_outputs(store, prefixes: dict, formats) -> dict[str, bytes]:
     import io
     import threading
 
     import pyoxigraph as ox
 
-    trig_buffer = io.BytesIO()
-    dumper = threading.Thread(target=store.oxigraph.dump, args=(trig_buffer,),
-                              kwargs={"format": ox.RdfFormat.TRIG, "prefixes": prefixes})
+    dumps = {name: io.BytesIO() for name in ("trig", "nq") if name in formats}
+    dumper = threading.Thread(target=lambda: [store.oxigraph.dump(buffer, format=ox.RdfFormat.TRIG if name == "trig"
+                                                                  else ox.RdfFormat.N_QUADS, prefixes=prefixes if name == "trig" else None)
+                                              for name, buffer in dumps.items()])
     dumper.start()
 
     def triples():  # every data graph's statements, streamed by Oxigraph
         return store.oxigraph.query(
             f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != <{META_GRAPH}>) }}")
 
-    turtle_bytes = _sorted_prefixes(ox.serialize(triples(), format=ox.RdfFormat.TURTLE, prefixes=prefixes))
-    jsonld_bytes = ox.serialize(triples(), format=ox.RdfFormat.JSON_LD, prefixes=prefixes)
+    payloads = {}
+    if "ttl" in formats:
+        payloads["ttl"] = _sorted_prefixes(ox.serialize(triples(), format=ox.RdfFormat.TURTLE, prefixes=prefixes))
+    if "jsonld" in formats:
+        payloads["jsonld"] = ox.serialize(triples(), format=ox.RdfFormat.JSON_LD, prefixes=prefixes)
     dumper.join()
-    return {"govkg.ttl": turtle_bytes, "govkg.trig": _sorted_prefixes(trig_buffer.getvalue()), "govkg.jsonld": jsonld_bytes}
+    if "trig" in dumps:
+        payloads["trig"] = _sorted_prefixes(dumps["trig"].getvalue())
+    if "nq" in dumps:
+        payloads["nq"] = dumps["nq"].getvalue()
+    return {OUTPUT_FILES[name]: payloads[name] for name in formats}
 
 
 def union_graph(dataset):
