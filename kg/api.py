@@ -24,6 +24,7 @@ from kg.core.errors import BuildFailed, KGError, NotFoundError, SourceError
 from kg.evaluation.evaluate import evaluate_checksets, format_rows, group_totals, load_checkset
 from kg.evaluation.platform_fit import held_out_rows
 from kg.outputs import analytics
+from kg.outputs.analytics import WEAK_MODULARITY
 from kg.outputs.export import csv_text, export_tables
 from kg.outputs.report import write_report
 from kg.outputs.viz import VizOptions, write_graph_html
@@ -222,8 +223,8 @@ def overlap(region_a: str, region_b: str, *, graph=None, **where):
     return analytics.overlap(graph if graph is not None else analysis_graph(**where), region_a, region_b)
 
 
-def similar(*, top: int | None = 10, by: str = "jaccard", graph=None, **where):
-    """Region pairs ranked by similarity (Jaccard over initiatives, or ``weighted``)."""
+def similar(*, top: int | None = 10, by: str = "idf", graph=None, **where):
+    """Region pairs ranked by similarity (``idf``: Jaccard weighted by rarity, ``jaccard``, or ``weighted``)."""
     return analytics.similar(graph if graph is not None else analysis_graph(**where), top=top, by=by)
 
 
@@ -360,4 +361,4 @@ def evaluate(checksets: list[str | Path] | None = None, *, search_dirs: list[str
     return group_totals(rows, {name: groups[name] for name in order if name in groups})
 
 
-__all__ = ["ServeOptions", "VizOptions", "build_summary", "csv_text", "format_rows", "query_from", "serve", "stage_dump", "sparql", "queries", "shared", "overlap", "similar", "similarity_matrix", "central", "export_network", "BuildOptions", "remove", "export", "evaluate", "build", "validate", "show", "load_graph", "BuildResult", "EntityView", "NotFoundError"]
+__all__ = ["WEAK_MODULARITY", "ServeOptions", "VizOptions", "build_summary", "csv_text", "format_rows", "query_from", "serve", "stage_dump", "sparql", "queries", "shared", "overlap", "similar", "similarity_matrix", "central", "export_network", "BuildOptions", "remove", "export", "evaluate", "build", "validate", "show", "load_graph", "BuildResult", "EntityView", "NotFoundError"]

@@ -450,8 +450,8 @@ def overlap(region_a, region_b, fmt, graph_path, store, endpoint, user, password
 
 @main.command()
 @click.option("--top", default=10, show_default=True, type=click.IntRange(1), help="Pairs to list.")
-@click.option("--by", type=click.Choice(values(SimilarityMeasure)), default="jaccard", show_default=True,
-              help="Jaccard over initiatives, or weighted over initiatives and platform kinds.")
+@click.option("--by", type=click.Choice(values(SimilarityMeasure)), default="idf", show_default=True,
+              help="idf: shared initiatives weighted by how rare they are; jaccard: plain; weighted: with platform kinds.")
 @click.option("--matrix", is_flag=True, help="Print the full similarity matrix instead.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True,
               help="table for reading, json, or csv (one row per item, UTF-8) for spreadsheets.")
@@ -472,7 +472,7 @@ def similar(top, by, matrix, fmt, graph_path, store, endpoint, user, password):
             click.echo(_json(result) if fmt == "json" else api.csv_text(result.rows(by)), nl=fmt == "json")
             return
         labels = [r.label for r in result.regions]
-        values = result.jaccard if by == "jaccard" else result.weighted
+        values = getattr(result, by)
         click.echo("\t" + "\t".join(labels))
         for label, row in zip(labels, values):
             click.echo(label + "\t" + "\t".join(f"{v:.2f}" for v in row))
@@ -482,8 +482,9 @@ def similar(top, by, matrix, fmt, graph_path, store, endpoint, user, password):
         click.echo(_json(pairs) if fmt == "json" else api.csv_text([pair.row() for pair in pairs]), nl=fmt == "json")
         return
     for pair in pairs:
-        click.echo(f"{pair.a.label} — {pair.b.label}: jaccard {pair.jaccard:.2f}, weighted {pair.weighted:.2f}, "
-                   f"{pair.shared} shared")
+        drivers = "、".join(d.label for d in pair.drivers) or "—"
+        click.echo(f"{pair.a.label} — {pair.b.label}: idf {pair.idf:.2f}, jaccard {pair.jaccard:.2f}, "
+                   f"weighted {pair.weighted:.2f}, {pair.shared} shared; most telling: {drivers}")
 
 
 @main.command()
@@ -509,6 +510,8 @@ def central(top, fmt, graph_path, store, endpoint, user, password):
         for node in result.ranked(family, top=top):
             click.echo(f"  {node.label}: {node.eigenvector:.3f} / {node.betweenness:.3f} / {node.degree:.3f}")
     click.echo(f"communities of regions (modularity {result.modularity:.2f}, seed {result.seed}):")
+    if result.weak_communities:
+        click.echo(f"  (weak: modularity below {api.WEAK_MODULARITY}, so these are not distinct groups of alike regions)")
     for index, community in enumerate(result.communities, start=1):
         click.echo(f"  {index}. " + "、".join(r.label for r in community))
 

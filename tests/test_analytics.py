@@ -104,12 +104,13 @@ def test_overlap_agrees_with_the_adopts_triples(sample_graph, a, b):
 
 
 def test_similar_on_the_fixture(fixture_graph):
-    pairs = analytics.similar(fixture_graph)
+    pairs = analytics.similar(fixture_graph, by="jaccard")
     assert [(p.a.label, p.b.label, p.shared) for p in pairs] == [("河南省", "郑州市", 3), ("郑州市", "青岛市", 1), ("河南省", "青岛市", 1)]
     assert [p.jaccard for p in pairs] == pytest.approx([3 / 4, 1 / 4, 1 / 5])
     # weighted = (jaccard + Ruzicka of platform-kind counts) / 2; every pair shares one kind of three
     assert [p.weighted for p in pairs] == pytest.approx([(3 / 4 + 1 / 3) / 2, (1 / 4 + 1 / 3) / 2, (1 / 5 + 1 / 3) / 2])
-    assert [p.jaccard for p in analytics.similar(fixture_graph, alpha=1.0)] == [p.weighted for p in analytics.similar(fixture_graph, alpha=1.0)]
+    assert [p.jaccard for p in analytics.similar(fixture_graph, alpha=1.0, by="jaccard")] == \
+        [p.weighted for p in analytics.similar(fixture_graph, alpha=1.0, by="jaccard")]
     assert len(analytics.similar(fixture_graph, top=1)) == 1
     with pytest.raises(QueryError):
         analytics.similar(fixture_graph, by="cosine")
@@ -119,19 +120,20 @@ def test_similar_on_the_sample_is_bounded_symmetric_and_ranked(sample_graph):
     matrix = analytics.similarity_matrix(sample_graph)
     size = len(matrix.regions)
     assert size == 4
-    for scores in (matrix.jaccard, matrix.weighted):
+    for scores in (matrix.jaccard, matrix.weighted, matrix.idf):
         for i in range(size):
             assert scores[i][i] == 1.0
             for j in range(size):
                 assert 0.0 <= scores[i][j] <= 1.0 and scores[i][j] == scores[j][i]
     index = {r.iri: i for i, r in enumerate(matrix.regions)}
-    for by in ("jaccard", "weighted"):
+    for by in ("idf", "jaccard", "weighted"):
         pairs = analytics.similar(sample_graph, top=None, by=by)
         assert len(pairs) == size * (size - 1) // 2
         assert [getattr(p, by) for p in pairs] == sorted((getattr(p, by) for p in pairs), reverse=True)
         for pair in pairs:
             assert pair.jaccard == pytest.approx(matrix.jaccard[index[pair.a.iri]][index[pair.b.iri]])
             assert pair.weighted == pytest.approx(matrix.weighted[index[pair.a.iri]][index[pair.b.iri]])
+            assert pair.idf == pytest.approx(matrix.idf[index[pair.a.iri]][index[pair.b.iri]])
 
 
 def test_central_on_the_fixture(fixture_graph):
@@ -242,3 +244,35 @@ def test_analysis_commands_write_csv_for_spreadsheets(sample_build):
     nodes = table("central")
     assert {"City", "Province", "Initiative"} <= {r["type"] for r in nodes}
     assert {r["label"] for r in nodes if r["community"]} == {"哈尔滨市", "青岛市", "河南省", "湖北省"}
+
+
+def test_idf_similarity_discounts_what_every_region_adopts_and_names_what_drove_it(sample_graph):
+    regions, adopted, _ = analytics._profiles(sample_graph)
+    weights = analytics._rarity(adopted)
+    everywhere = set.intersection(*adopted.values())
+    in_two = {i for i in weights if sum(i in a for a in adopted.values()) == 2}
+    assert everywhere and in_two and max(weights[i] for i in everywhere) < min(weights[i] for i in in_two)
+    for pair in analytics.similar(sample_graph, top=None):
+        both = adopted[pair.a.iri] & adopted[pair.b.iri]
+        drivers = [d.iri for d in pair.drivers]
+        assert set(drivers) <= both and len(drivers) == min(3, len(both))
+        assert [weights[d] for d in drivers] == sorted((weights[d] for d in drivers), reverse=True)
+        assert max(weights[i] for i in both - set(drivers)) <= min(weights[d] for d in drivers)
+        assert pair.idf <= 1.0 and all(d.label and not d.label.startswith("http") for d in pair.drivers)
+    # Adopted by all four regions, the common initiatives lift plain Jaccard more than idf.
+    top = analytics.similar(sample_graph, top=None)
+    assert all(p.idf < p.jaccard for p in top)
+
+
+def test_central_says_when_communities_are_weak(sample_build):
+    from click.testing import CliRunner
+
+    from kg.cli import main
+
+    _, out = sample_build
+    result = CliRunner().invoke(main, ["central", "--graph", str(out / "govkg.ttl")])
+    assert result.exit_code == 0
+    assert "modularity" in result.output
+    weak = "(weak: modularity below 0.3" in result.output
+    modularity = float(result.output.split("modularity ")[1].split(",")[0])
+    assert weak == (modularity < analytics.WEAK_MODULARITY)

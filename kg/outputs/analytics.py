@@ -21,13 +21,14 @@ from __future__ import annotations
 
 import collections
 import itertools
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
 from kg.core import iris
 from kg.core.errors import KGError, QueryError
-from kg.outputs.formats import NetworkFormat
+from kg.outputs.formats import NetworkFormat, SimilarityMeasure
 from kg.query.lookup import label_of, resolve_entity
 from kg.query.named import named_query, subclasses_of
 from kg.query.sparql import run_query
@@ -108,10 +109,13 @@ class SimilarPair:
     jaccard: float  # |I_a ∩ I_b| / |I_a ∪ I_b| over adopted initiatives
     weighted: float  # alpha * jaccard + (1 - alpha) * Ruzicka similarity of platform-kind counts
     shared: int  # initiatives both adopt
+    idf: float = 0.0  # Jaccard with each initiative weighted by how rare it is: log((N + 1) / adopters)
+    drivers: tuple[Named, ...] = ()  # the shared initiatives that weigh most (rarest first)
 
     def row(self) -> dict:
         return {"a": self.a.iri, "a_label": self.a.label, "b": self.b.iri, "b_label": self.b.label,
-                "jaccard": round(self.jaccard, 4), "weighted": round(self.weighted, 4), "shared": self.shared}
+                "idf": round(self.idf, 4), "jaccard": round(self.jaccard, 4), "weighted": round(self.weighted, 4),
+                "shared": self.shared, "drivers": LIST_SEPARATOR.join(d.label for d in self.drivers)}
 
 
 @dataclass(frozen=True)
@@ -119,10 +123,11 @@ class SimilarityMatrix:
     regions: tuple[Named, ...]
     jaccard: tuple[tuple[float, ...], ...]
     weighted: tuple[tuple[float, ...], ...]
+    idf: tuple[tuple[float, ...], ...] = ()
 
-    def rows(self, by: str = "jaccard") -> list[dict]:
+    def rows(self, by: str = "idf") -> list[dict]:
         """One row per region: its label, then its similarity to each region (columns by label)."""
-        values = self.jaccard if by == "jaccard" else self.weighted
+        values = getattr(self, by)
         return [{"region": r.label, **{other.label: round(v, 4) for other, v in zip(self.regions, row)}}
                 for r, row in zip(self.regions, values)]
 
@@ -145,6 +150,11 @@ class CentralityResult:
     modularity: float
     seed: int
     betweenness_sources: int | None  # None: exact; else the number of sampled sources
+
+    @property
+    def weak_communities(self) -> bool:
+        """Whether the communities are too weak to mean groups of alike regions."""
+        return self.modularity < WEAK_MODULARITY
 
     def rows(self) -> list[dict]:
         """One row per node, with the community of each region (1 = the largest)."""
@@ -428,38 +438,68 @@ def _check_alpha(alpha: float) -> None:
         raise QueryError(f"alpha must be between 0 and 1, not {alpha}")
 
 
-def similar(graph, *, top: int | None = 10, by: str = "jaccard", alpha: float = 0.5) -> list[SimilarPair]:
+def _rarity(adopted: dict[str, set[str]]) -> dict[str, float]:
+    """Weight of each initiative: log((N + 1) / n), N regions with adoptions, n adopting it. One
+    that every region adopts weighs little; one that two regions of thirty share weighs much."""
+    adopters = collections.Counter(i for initiatives in adopted.values() for i in initiatives)
+    total = len(adopted)
+    return {initiative: math.log((total + 1) / count) for initiative, count in adopters.items()}
+
+
+def _idf(weights: dict[str, float], a: set[str], b: set[str]) -> float:
+    # Summed in sorted order, so (a, b) and (b, a) give the same float.
+    union = math.fsum(weights[i] for i in sorted(a | b))
+    return math.fsum(weights[i] for i in sorted(a & b)) / union if union else 0.0
+
+
+DRIVERS_SHOWN = 3
+
+
+def similar(graph, *, top: int | None = 10, by: str = "idf", alpha: float = 0.5) -> list[SimilarPair]:
     """Pairs of regions (those adopting at least one initiative) ranked by similarity.
 
-    ``jaccard`` compares the sets of adopted initiatives; ``weighted`` blends it with the
+    ``idf`` (the default) is Jaccard with each initiative weighted by how rare it is
+    (``log((N + 1) / adopters)``), so initiatives nearly every region adopts (5G, 电子商务)
+    do not make regions alike; each pair names its ``drivers``, the shared initiatives that
+    weigh most. ``jaccard`` compares the plain sets; ``weighted`` blends Jaccard with the
     platform kinds the regions build: ``alpha * jaccard + (1 - alpha) * Ruzicka(kind counts)``
     (just the Jaccard score when neither region has platforms). ``by`` picks the ranking
-    score; ties go by labels. Both scores lie in [0, 1] and are symmetric.
+    score; ties go by labels. Every score lies in [0, 1] and is symmetric.
     """
-    if by not in ("jaccard", "weighted"):
-        raise QueryError(f"unknown similarity '{by}'", fix="use jaccard or weighted")
+    measures = [m.value for m in SimilarityMeasure]
+    if by not in measures:
+        raise QueryError(f"unknown similarity '{by}'", fix="use " + ", ".join(measures))
     _check_alpha(alpha)
     regions, adopted, kinds = _profiles(graph)
+    weights = _rarity(adopted)
+    describe = _Describer(graph)
     pairs = []
     for a, b in itertools.combinations(regions, 2):
         jaccard, weighted = _scores(adopted, kinds, a.iri, b.iri, alpha)
-        pairs.append(SimilarPair(a=a, b=b, jaccard=jaccard, weighted=weighted,
-                                 shared=len(adopted[a.iri] & adopted[b.iri])))
-    pairs.sort(key=lambda p: (-getattr(p, by), -(p.weighted if by == "jaccard" else p.jaccard),
-                              p.a.label, p.b.label, p.a.iri, p.b.iri))
+        both = adopted[a.iri] & adopted[b.iri]
+        drivers = sorted(both, key=lambda i: (-weights[i], i))[:DRIVERS_SHOWN]
+        pairs.append(SimilarPair(a=a, b=b, jaccard=jaccard, weighted=weighted, shared=len(both),
+                                 idf=_idf(weights, adopted[a.iri], adopted[b.iri]),
+                                 drivers=tuple(describe.named(i) for i in drivers)))
+    pairs.sort(key=lambda p: (-getattr(p, by), -p.jaccard, p.a.label, p.b.label, p.a.iri, p.b.iri))
     return pairs[:top] if top is not None else pairs
 
 
 def similarity_matrix(graph, *, alpha: float = 0.5) -> SimilarityMatrix:
-    """Both similarity scores for every pair of regions adopting an initiative (diagonal 1)."""
+    """Every similarity score for every pair of regions adopting an initiative (diagonal 1)."""
     _check_alpha(alpha)
     regions, adopted, kinds = _profiles(graph)
-    jaccard, weighted = [], []
+    weights = _rarity(adopted)
+    jaccard, weighted, idf = [], [], []
     for a in regions:
         scores = [(1.0, 1.0) if a == b else _scores(adopted, kinds, a.iri, b.iri, alpha) for b in regions]
         jaccard.append(tuple(s[0] for s in scores))
         weighted.append(tuple(s[1] for s in scores))
-    return SimilarityMatrix(regions=tuple(regions), jaccard=tuple(jaccard), weighted=tuple(weighted))
+        idf.append(tuple(1.0 if a == b else _idf(weights, adopted[a.iri], adopted[b.iri]) for b in regions))
+    return SimilarityMatrix(regions=tuple(regions), jaccard=tuple(jaccard), weighted=tuple(weighted), idf=tuple(idf))
+
+
+WEAK_MODULARITY = 0.3  # below it, the communities are not distinct groups (Newman's rule of thumb)
 
 
 # ---------------------------------------------------------------------------------- centrality

@@ -21,6 +21,7 @@ NETWORKS = ("policy", "region-initiative", "region-region", "platform-initiative
 
 
 class SimilarityMeasure(str, enum.Enum):
+    IDF = "idf"  # Jaccard with each initiative weighted by how rare it is
     JACCARD = "jaccard"  # shared initiatives over all initiatives of the two regions
     WEIGHTED = "weighted"  # Jaccard blended with the likeness of their platform kinds
 
