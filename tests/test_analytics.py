@@ -203,7 +203,8 @@ def test_networkx_is_imported_only_by_analytics():
             "assert 'networkx' not in sys.modules, sorted(sys.modules)")
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
     imports = re.compile(r"^\s*(?:import|from)\s+networkx\b", re.MULTILINE)
-    offenders = [p.name for p in (ROOT / "kg").rglob("*.py") if p.name != "analytics.py" and imports.search(p.read_text(encoding="utf-8"))]
+    offenders = [p.name for p in (ROOT / "kg").rglob("*.py")
+                 if p.parent.name != "analytics" and imports.search(p.read_text(encoding="utf-8"))]
     assert offenders == []
 
 
@@ -247,8 +248,10 @@ def test_analysis_commands_write_csv_for_spreadsheets(sample_build):
 
 
 def test_idf_similarity_discounts_what_every_region_adopts_and_names_what_drove_it(sample_graph):
-    regions, adopted, _ = analytics._profiles(sample_graph)
-    weights = analytics._rarity(adopted)
+    from kg.outputs.analytics.comparisons import _profiles, _rarity
+
+    regions, adopted, _ = _profiles(sample_graph)
+    weights = _rarity(adopted)
     everywhere = set.intersection(*adopted.values())
     in_two = {i for i in weights if sum(i in a for a in adopted.values()) == 2}
     assert everywhere and in_two and max(weights[i] for i in everywhere) < min(weights[i] for i in in_two)
@@ -276,3 +279,34 @@ def test_central_says_when_communities_are_weak(sample_build):
     weak = "(weak: modularity below 0.3" in result.output
     modularity = float(result.output.split("modularity ")[1].split(",")[0])
     assert weak == (modularity < analytics.WEAK_MODULARITY)
+
+
+@pytest.mark.parametrize("text, regions", [
+    ("郑州市数字政府建设实施方案\n一、主要任务\n（一）推进一网通办。依托“郑好办”推进一网通办。（牵头单位：市大数据局）\n", 1),
+    ("关于数字化的一些思考\n数字化改变生活。人们越来越多地使用手机。\n", 0),
+])
+def test_analysis_commands_say_what_is_missing_on_one_region_or_none(tmp_path, text, regions):
+    """One region, or no region at all: every command answers (exit 0) and says why it has
+    nothing to show, instead of printing nothing (#12)."""
+    from click.testing import CliRunner
+
+    from kg import api
+    from kg.cli import main
+
+    (tmp_path / "a.txt").write_text(text, encoding="utf-8")
+    api.build([tmp_path / "a.txt"], out_dir=tmp_path / "out", validate=False)
+    graph = str(tmp_path / "out" / "govkg.ttl")
+    runner = CliRunner()
+
+    def run(*args):
+        result = runner.invoke(main, [*args, "--graph", graph])
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    assert "no pairs to compare" in run("similar")
+    matrix = run("similar", "--matrix")
+    assert ("nothing to compare" in matrix) == (regions == 0)
+    assert ("no network to rank" in run("central")) == (regions == 0)
+    if regions:
+        assert "开封市 adopts no initiative in this graph" in run("overlap", "郑州市", "开封市")
+    assert "region(s)" in run("shared", "一网通办")

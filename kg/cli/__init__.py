@@ -10,96 +10,14 @@ from pathlib import Path
 import click
 
 from kg.ingest.stages import STAGES
-from kg.core.errors import BuildFailed, KGError, QueryError
+from kg.core.errors import QueryError
 from kg.outputs.formats import NETWORKS, NetworkFormat, ReportFormat, SimilarityMeasure, TableFormat, View, values
 from kg.query.results import ResultFormat
 from kg.store.rdfio import DEFAULT_OUTPUTS, OUTPUT_FILES
 
 
-class _Library:
-    """:mod:`kg.api`, imported when a command first needs it: the registries above are all
-    `govkg --help` needs, and the library would take it from 0.05 s to 0.3 s."""
-
-    def __getattr__(self, name):
-        import kg.api
-
-        return getattr(kg.api, name)
-
-
-api = _Library()
-
-EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_ERROR = 0, 1, 2, 3
-
-
-class GovkgGroup(click.Group):
-    def invoke(self, ctx):
-        try:
-            return super().invoke(ctx)
-        except BuildFailed as error:
-            for failure in error.errors:
-                click.echo(f"error: {failure}", err=True)
-            click.echo(f"error: {error}", err=True)
-            ctx.exit(EXIT_ERROR)
-        except KGError as error:
-            click.echo(f"error: {error}", err=True)
-            ctx.exit(error.exit_code)
-        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
-            raise
-        except BrokenPipeError:
-            # The reader went away (`govkg queries | head`): stop quietly, as other tools do.
-            import os
-
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-            ctx.exit(EXIT_OK)
-        except Exception as error:  # noqa: BLE001 — the one place unexpected errors become one line
-            if (ctx.obj or {}).get("debug"):
-                raise
-            where = f" ({error.filename})" if getattr(error, "filename", None) else ""
-            click.echo(f"error: unexpected {type(error).__name__}{where}: {error} "
-                       "(a bug in govkg: run again with `govkg --debug …` for the traceback and report it)", err=True)
-            ctx.exit(EXIT_ERROR)
-
-
-def where_options(command):
-    """--graph / --store / --endpoint: where a query or analysis command reads the graph."""
-    for option in reversed([
-        click.option("--graph", "graph_path", type=click.Path(dir_okay=False),
-                     help="A graph file (.ttl, .trig, .nt, .jsonld) instead of the store."),
-        click.option("--store", "store", type=click.Path(file_okay=False),
-                     help="The build's store [default: out/store if it exists, else out/govkg.ttl]."),
-        click.option("--endpoint", help="A SPARQL 1.1 Protocol endpoint URL instead (any triple store)."),
-        click.option("--user", help="User for the endpoint (Basic or Digest)."),
-        click.option("--password", help="Password for the endpoint."),
-    ]):
-        command = option(command)
-    return command
-
-
-def query_limit_options(command):
-    """--timeout / --allow-service: the limits of `sparql` and `serve`."""
-    command = click.option("--allow-service", is_flag=True,
-                           help="Let SERVICE clauses fetch from the endpoints they name (off: such a query is refused).")(command)
-    return click.option("--timeout", type=click.FloatRange(min=0), default=30, show_default=True,
-                        help="Seconds a query may run (0: no limit).")(command)
-
-
-def _where(graph_path, store, endpoint, user, password) -> dict:
-    return {"graph_path": graph_path, "store": store, "endpoint": endpoint, "user": user, "password": password}
-
-
-def _json(data) -> str:
-    import dataclasses
-
-    def plain(value):
-        if dataclasses.is_dataclass(value) and not isinstance(value, type):
-            return {k: plain(v) for k, v in dataclasses.asdict(value).items()}
-        if isinstance(value, (list, tuple)):
-            return [plain(v) for v in value]
-        if isinstance(value, dict):
-            return {k: plain(v) for k, v in value.items()}
-        return value
-
-    return json.dumps(plain(data), ensure_ascii=False, indent=1)
+from kg.cli.common import (_NO_REGION_HINT, EXIT_ERROR, EXIT_PROBLEMS, GovkgGroup, _json, _where,
+                           api, query_limit_options, where_options)
 
 
 @click.group(cls=GovkgGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -446,6 +364,10 @@ def overlap(region_a, region_b, fmt, graph_path, store, endpoint, user, password
     for title, rows in (("shared", result.shared), (f"only {result.region_a.label}", result.only_a),
                         (f"only {result.region_b.label}", result.only_b)):
         click.echo(f"{title} ({len(rows)}): " + "、".join(r.label for r in rows))
+    for region, own in ((result.region_a, result.only_a), (result.region_b, result.only_b)):
+        if not result.shared and not own:
+            click.echo(f"{region.label} adopts no initiative in this graph: no document governing it commits to one "
+                       f"{_NO_REGION_HINT}")
 
 
 @main.command()
@@ -471,6 +393,9 @@ def similar(top, by, matrix, fmt, graph_path, store, endpoint, user, password):
         if fmt != "table":
             click.echo(_json(result) if fmt == "json" else api.csv_text(result.rows(by)), nl=fmt == "json")
             return
+        if not result.regions:
+            click.echo(f"no region adopts an initiative in this graph, so there is nothing to compare {_NO_REGION_HINT}")
+            return
         labels = [r.label for r in result.regions]
         values = getattr(result, by)
         click.echo("\t" + "\t".join(labels))
@@ -481,6 +406,8 @@ def similar(top, by, matrix, fmt, graph_path, store, endpoint, user, password):
     if fmt != "table":
         click.echo(_json(pairs) if fmt == "json" else api.csv_text([pair.row() for pair in pairs]), nl=fmt == "json")
         return
+    if not pairs:
+        click.echo(f"no pairs to compare: fewer than two regions adopt an initiative in this graph {_NO_REGION_HINT}")
     for pair in pairs:
         drivers = "、".join(d.label for d in pair.drivers) or "—"
         click.echo(f"{pair.a.label} — {pair.b.label}: idf {pair.idf:.2f}, jaccard {pair.jaccard:.2f}, "
@@ -504,6 +431,9 @@ def central(top, fmt, graph_path, store, endpoint, user, password):
     result = api.central(**_where(graph_path, store, endpoint, user, password))
     if fmt != "table":
         click.echo(_json(result) if fmt == "json" else api.csv_text(result.rows()), nl=fmt == "json")
+        return
+    if not result.nodes:
+        click.echo(f"no region adopts an initiative in this graph, so there is no network to rank {_NO_REGION_HINT}")
         return
     for family in ("Region", "Initiative", "Platform"):
         click.echo(f"{family} (eigenvector / betweenness / degree):")

@@ -1,0 +1,164 @@
+"""Comparisons of regions: who shares an initiative, what two regions share, and how alike
+regions are (idf, Jaccard, weighted)."""
+from __future__ import annotations
+
+
+import collections
+import itertools
+import math
+
+from kg.core.errors import QueryError
+from kg.outputs.formats import SimilarityMeasure
+from kg.query.tables import jaccard, natural_key
+from kg.outputs.analytics.results import Named, OverlapResult, Quote, SharedRegion, SharedResult, SimilarPair, SimilarityMatrix
+from kg.outputs.analytics.reading import _Describer, _resolve, _rows
+
+
+# ---------------------------------------------------------------------------------- comparisons
+
+def shared(graph, initiative_name: str) -> SharedResult:
+    """The regions adopting an initiative, each with its platforms serving it and the first
+    passage stating the adoption.
+
+    Raises :class:`NotFoundError` when the name is not exactly one initiative.
+    """
+
+    initiative = _resolve(graph, initiative_name, "Initiative")
+    describe = _Describer(graph)
+    passages: dict[str, list[dict]] = collections.defaultdict(list)
+    codes: dict[str, str] = {}
+    for row in _rows(graph, "regions-adopting", {"initiative": initiative}):
+        codes[row["region"]] = row.get("code", "")
+        if "quote" in row:
+            passages[row["region"]].append(row)
+    platforms: dict[str, set[str]] = collections.defaultdict(set)
+    for row in _rows(graph, "initiative-platforms", {"initiative": initiative}):
+        if "region" in row:
+            platforms[row["region"]].add(row["platform"])
+    regions = []
+    for region in sorted(codes, key=lambda r: (codes[r], r)):
+        quote = None
+        if passages[region]:
+            first = min(passages[region], key=lambda p: (natural_key(p["document"]), int(p["start"]), int(p["end"])))
+            quote = Quote(document=first["document"], document_title=describe.named(first["document"]).label,
+                          section=first.get("section", ""), start=int(first["start"]), end=int(first["end"]),
+                          text=first["quote"])
+        named = sorted((describe.named(p) for p in platforms[region]), key=lambda n: (n.label, n.iri))
+        regions.append(SharedRegion(region=describe.named(region), code=codes[region], platforms=tuple(named),
+                                    quote=quote))
+    return SharedResult(initiative=describe.named(initiative), regions=tuple(regions))
+
+
+def overlap(graph, region_a: str, region_b: str) -> OverlapResult:
+    """The initiatives two regions both adopt, and those only one of them adopts.
+
+    Raises :class:`NotFoundError` when a name is not exactly one region, and
+    :class:`QueryError` when both names denote the same region.
+    """
+    a, b = _resolve(graph, region_a, "Region"), _resolve(graph, region_b, "Region")
+    if a == b:
+        raise QueryError(f"'{region_a}' and '{region_b}' are the same region", fix="name two different regions")
+    describe = _Describer(graph)
+    sides: dict[str, list[Named]] = collections.defaultdict(list)
+    for row in _rows(graph, "initiatives-compared", {"region_a": a, "region_b": b}):
+        if not row.get("side") or not row.get("initiative"):
+            continue  # neither region adopts anything: the query's optional parts come back unbound
+        sides[row["side"]].append(Named(row["initiative"], row.get("initiative_label") or describe.named(row["initiative"]).label))
+
+    def ordered(side: str) -> tuple[Named, ...]:
+        return tuple(sorted(set(sides[side]), key=lambda n: (n.label, n.iri)))
+
+    return OverlapResult(region_a=describe.named(a), region_b=describe.named(b), shared=ordered("shared"),
+                         only_a=ordered("only_a"), only_b=ordered("only_b"))
+
+
+def _profiles(graph) -> tuple[list[Named], dict[str, set[str]], dict[str, collections.Counter]]:
+    describe = _Describer(graph)
+    adopted: dict[str, set[str]] = collections.defaultdict(set)
+    for row in _rows(graph, "adoptions"):
+        adopted[row["region"]].add(row["initiative"])
+    kinds: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
+    for row in _rows(graph, "region-platform-kinds"):
+        kinds[row["region"]][row["kind"]] += int(row["platforms"])
+    regions = sorted((describe.named(r) for r in adopted), key=lambda n: (n.label, n.iri))
+    return regions, adopted, kinds
+
+
+def _ruzicka(a: collections.Counter, b: collections.Counter) -> float | None:
+    """Weighted Jaccard of two count vectors; None when both are empty."""
+    keys = set(a) | set(b)
+    top = sum(max(a[k], b[k]) for k in keys)
+    return sum(min(a[k], b[k]) for k in keys) / top if top else None
+
+
+def _scores(adopted, kinds, a: str, b: str, alpha: float) -> tuple[float, float]:
+    shared = jaccard(adopted[a], adopted[b])
+    by_kind = _ruzicka(kinds.get(a, collections.Counter()), kinds.get(b, collections.Counter()))
+    weighted = shared if by_kind is None else alpha * shared + (1 - alpha) * by_kind
+    return shared, weighted
+
+
+def _check_alpha(alpha: float) -> None:
+    if not 0.0 <= alpha <= 1.0:
+        raise QueryError(f"alpha must be between 0 and 1, not {alpha}")
+
+
+def _rarity(adopted: dict[str, set[str]]) -> dict[str, float]:
+    """Weight of each initiative: log((N + 1) / n), N regions with adoptions, n adopting it. One
+    that every region adopts weighs little; one that two regions of thirty share weighs much."""
+    adopters = collections.Counter(i for initiatives in adopted.values() for i in initiatives)
+    total = len(adopted)
+    return {initiative: math.log((total + 1) / count) for initiative, count in adopters.items()}
+
+
+def _idf(weights: dict[str, float], a: set[str], b: set[str]) -> float:
+    # Summed in sorted order, so (a, b) and (b, a) give the same float.
+    union = math.fsum(weights[i] for i in sorted(a | b))
+    return math.fsum(weights[i] for i in sorted(a & b)) / union if union else 0.0
+
+
+DRIVERS_SHOWN = 3
+
+
+def similar(graph, *, top: int | None = 10, by: str = "idf", alpha: float = 0.5) -> list[SimilarPair]:
+    """Pairs of regions (those adopting at least one initiative) ranked by similarity.
+
+    ``idf`` (the default) is Jaccard with each initiative weighted by how rare it is
+    (``log((N + 1) / adopters)``), so initiatives nearly every region adopts (5G, 电子商务)
+    do not make regions alike; each pair names its ``drivers``, the shared initiatives that
+    weigh most. ``jaccard`` compares the plain sets; ``weighted`` blends Jaccard with the
+    platform kinds the regions build: ``alpha * jaccard + (1 - alpha) * Ruzicka(kind counts)``
+    (just the Jaccard score when neither region has platforms). ``by`` picks the ranking
+    score; ties go by labels. Every score lies in [0, 1] and is symmetric.
+    """
+    measures = [m.value for m in SimilarityMeasure]
+    if by not in measures:
+        raise QueryError(f"unknown similarity '{by}'", fix="use " + ", ".join(measures))
+    _check_alpha(alpha)
+    regions, adopted, kinds = _profiles(graph)
+    weights = _rarity(adopted)
+    describe = _Describer(graph)
+    pairs = []
+    for a, b in itertools.combinations(regions, 2):
+        jaccard, weighted = _scores(adopted, kinds, a.iri, b.iri, alpha)
+        both = adopted[a.iri] & adopted[b.iri]
+        drivers = sorted(both, key=lambda i: (-weights[i], i))[:DRIVERS_SHOWN]
+        pairs.append(SimilarPair(a=a, b=b, jaccard=jaccard, weighted=weighted, shared=len(both),
+                                 idf=_idf(weights, adopted[a.iri], adopted[b.iri]),
+                                 drivers=tuple(describe.named(i) for i in drivers)))
+    pairs.sort(key=lambda p: (-getattr(p, by), -p.jaccard, p.a.label, p.b.label, p.a.iri, p.b.iri))
+    return pairs[:top] if top is not None else pairs
+
+
+def similarity_matrix(graph, *, alpha: float = 0.5) -> SimilarityMatrix:
+    """Every similarity score for every pair of regions adopting an initiative (diagonal 1)."""
+    _check_alpha(alpha)
+    regions, adopted, kinds = _profiles(graph)
+    weights = _rarity(adopted)
+    jaccard, weighted, idf = [], [], []
+    for a in regions:
+        scores = [(1.0, 1.0) if a == b else _scores(adopted, kinds, a.iri, b.iri, alpha) for b in regions]
+        jaccard.append(tuple(s[0] for s in scores))
+        weighted.append(tuple(s[1] for s in scores))
+        idf.append(tuple(1.0 if a == b else _idf(weights, adopted[a.iri], adopted[b.iri]) for b in regions))
+    return SimilarityMatrix(regions=tuple(regions), jaccard=tuple(jaccard), weighted=tuple(weighted), idf=tuple(idf))

@@ -1,0 +1,119 @@
+"""The networks: projections of the RDF graph (region–initiative, region–region, platform–
+initiative, department–task, and the policy network), built with networkx."""
+from __future__ import annotations
+
+
+import collections
+import itertools
+from typing import Callable
+
+from kg.core.errors import QueryError
+from kg.outputs.analytics.reading import _Describer, _rows
+
+
+# ---------------------------------------------------------------------------------- projections
+
+def region_initiative_graph(graph):
+    """Bipartite: regions (``bipartite=0``) and the initiatives they adopt (``bipartite=1``)."""
+    import networkx as nx
+
+    describe = _Describer(graph)
+    network = nx.Graph(name="region-initiative")
+    for row in _rows(graph, "adoptions"):
+        network.add_node(row["region"], bipartite=0, **describe(row["region"], "Region"))
+        network.add_node(row["initiative"], bipartite=1, **describe(row["initiative"], "Initiative"))
+        network.add_edge(row["region"], row["initiative"], relation="adopts", weight=1)
+    return network
+
+
+def region_region_graph(graph):
+    """Regions that adopt at least one initiative; an edge where two share one, with
+    ``weight`` = shared initiatives and ``jaccard`` = shared / adopted by either."""
+    return _region_region(region_initiative_graph(graph))
+
+
+def _region_region(bipartite):
+    import networkx as nx
+
+    regions = sorted(n for n, data in bipartite.nodes(data=True) if data["bipartite"] == 0)
+    network = nx.Graph(name="region-region")
+    network.add_nodes_from((r, {k: v for k, v in bipartite.nodes[r].items() if k != "bipartite"}) for r in regions)
+    adopted = {r: set(bipartite[r]) for r in regions}
+    for a, b in itertools.combinations(regions, 2):
+        shared = adopted[a] & adopted[b]
+        if shared:
+            network.add_edge(a, b, relation="shares", weight=len(shared), jaccard=len(shared) / len(adopted[a] | adopted[b]))
+    return network
+
+
+def platform_initiative_graph(graph):
+    """Bipartite: platforms (``bipartite=0``, with ``kind``) and the initiatives they serve."""
+    import networkx as nx
+
+    describe = _Describer(graph)
+    network = nx.Graph(name="platform-initiative")
+    for row in _rows(graph, "platform-services"):
+        network.add_node(row["platform"], bipartite=0, kind=describe.notation(row.get("kind")), **describe(row["platform"], "Platform"))
+        network.add_node(row["initiative"], bipartite=1, **describe(row["initiative"], "Initiative"))
+        network.add_edge(row["platform"], row["initiative"], relation="serves", weight=1)
+    return network
+
+
+def department_task_graph(graph):
+    """Bipartite: departments (``bipartite=0``) and tasks; edge ``relation`` is ``lead``,
+    ``support`` or ``lead+support``."""
+    import networkx as nx
+
+    describe = _Describer(graph)
+    network = nx.Graph(name="department-task")
+    roles: dict[tuple[str, str], set[str]] = collections.defaultdict(set)
+    for row in _rows(graph, "task-units"):
+        network.add_node(row["department"], bipartite=0, **describe(row["department"], "Department"))
+        network.add_node(row["task"], bipartite=1, **describe(row["task"], "Task"))
+        roles[row["department"], row["task"]].add(row["role"])
+    for (department, task), found in roles.items():
+        network.add_edge(department, task, relation="+".join(sorted(found)), weight=1)
+    return network
+
+
+def policy_network(graph):
+    """Regions, initiatives and platforms: adopts, serves, and each serving platform's region."""
+    return _policy(graph, region_initiative_graph(graph))
+
+
+def _policy(graph, adoptions):
+    import networkx as nx
+
+    describe = _Describer(graph)
+    network = nx.Graph(name="policy")
+    network.add_nodes_from(adoptions.nodes(data=True))
+    network.add_edges_from(adoptions.edges(data=True))
+    for row in _rows(graph, "platform-services"):
+        platform, initiative = row["platform"], row["initiative"]
+        network.add_node(platform, kind=describe.notation(row.get("kind")), **describe(platform, "Platform"))
+        if initiative not in network:
+            network.add_node(initiative, **describe(initiative, "Initiative"))
+        network.add_edge(platform, initiative, relation="serves", weight=1)
+        if row.get("region"):
+            if row["region"] not in network:
+                network.add_node(row["region"], **describe(row["region"], "Region"))
+            network.add_edge(platform, row["region"], relation="inRegion", weight=1)
+    for _, data in network.nodes(data=True):
+        data.pop("bipartite", None)
+    return network
+
+
+PROJECTIONS: dict[str, Callable] = {
+    "policy": policy_network,
+    "region-initiative": region_initiative_graph,
+    "region-region": region_region_graph,
+    "platform-initiative": platform_initiative_graph,
+    "department-task": department_task_graph,
+}
+
+
+def projection(graph, name: str):
+    """The network called ``name`` (a key of :data:`PROJECTIONS`)."""
+    if name not in PROJECTIONS:
+        raise QueryError(f"unknown network '{name}'", fix="use one of: " + ", ".join(PROJECTIONS))
+    return PROJECTIONS[name](graph)
