@@ -128,11 +128,9 @@ def build(paths: list[str | Path] | None = None, options: BuildOptions | None = 
         raise KGError(f"no documents found in {', '.join(str(p) for p in paths or [DEFAULT_DATA])}",
                       fix="give .txt, .md, .html, .docx or .pdf files or a directory holding them")
     if options.store is not None and options.until == "serialize":
-
         state.store = GraphStore(options.store)
     stop = STAGES.index(options.until)
     if state.store is not None:
-
         stage_read(state, progress)
         if not state.sources and not state.unchanged:
             state.store = None
@@ -338,7 +336,6 @@ def evaluate(checksets: list[str | Path] | None = None, *, search_dirs: list[str
     dirs = [d for d in dirs if d.is_dir()]
     paths = [Path(c) for c in checksets]
     if held_out:
-
         rows = held_out_rows(paths, dirs, build_graph=build_graph)
     else:
         rows = evaluate_checksets(paths, search_dirs=dirs, skip_missing=True, build_graph=build_graph)

@@ -81,7 +81,6 @@ def load_checkset(path: str | Path) -> dict:
 
 def _as_tables(tables) -> Mapping[str, list[dict]]:
     if isinstance(tables, (str, Path)):
-
         directory = Path(tables)
         found = {}
         for table in TABLES:
@@ -133,7 +132,6 @@ def _gold_quotes(checkset: dict) -> list[str]:
 
 @functools.lru_cache(maxsize=64)
 def source_text(path: Path) -> str:
-
     try:
         return read_source(path).text
     except SourceError:

@@ -156,6 +156,5 @@ def held_out_rows(paths: Sequence[Path], search_dirs: Sequence[Path], *, build_g
 
 
 def write_model(model: dict, path: Path = platform_scorer.MODEL_FILE) -> Path:
-
     write_atomic(path, (json.dumps(model, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
     return path

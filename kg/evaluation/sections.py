@@ -282,7 +282,6 @@ def score_serves(checkset, pred, doc_ids, name) -> list[Row]:
 
 
 def score_initiatives(by_region: Mapping[str, list], pred: Predicted, name: str) -> list[Row]:
-
     regions = [r for r in pred.entities if r["type"] in region_types()]
     gold_total = predicted_total = matched = 0
     for region_name, items in sorted(by_region.items()):

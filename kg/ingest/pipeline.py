@@ -58,7 +58,6 @@ class BuildState:
 
 
 def stage_read(state: BuildState, progress: Callable[[str], None] | None = None) -> None:
-
     seen: dict[str, Path] = {}
     known = state.store.sources() if state.store is not None else {}
     for path in state.paths:
@@ -84,7 +83,6 @@ def stage_read(state: BuildState, progress: Callable[[str], None] | None = None)
 
 
 def stage_segment(state: BuildState) -> None:
-
     for source in state.sources:
         documents = split_documents(source, normalize(source.text))
         if not documents:
@@ -93,7 +91,6 @@ def stage_segment(state: BuildState) -> None:
 
 
 def stage_extract(state: BuildState) -> None:
-
     for source in state.sources:
         extractions = [extract_document(segment) for segment in state.segments[source.name]]
         state.extractions[source.name] = extractions
@@ -190,7 +187,6 @@ class BackgroundValidation:
                 self._process.join()
                 self._receive.close()
             if kind != "report":
-
                 raise KGError(f"SHACL validation failed to run: {value}", fix="run `govkg validate` on the output")
             self._report = value
         return self._report
@@ -279,13 +275,11 @@ def stage_collect_reports(state: BuildState) -> None:
 
 
 def stage_resolve(state: BuildState) -> None:
-
     for name, extractions in state.extractions.items():
         state.extractions[name] = resolve_extractions(extractions)
 
 
 def stage_to_rdf(state: BuildState) -> None:
-
     state.dataset = to_dataset([(s, state.extractions[s.name]) for s in state.sources])
     state.graph = state.dataset.graph
 

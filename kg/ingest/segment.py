@@ -186,7 +186,6 @@ def title_continues(title: str, line: str) -> bool:
 
 
 def _ends_in_genre_word(text: str) -> bool:
-
     core = _TRAILING_BRACKETS.sub("", re.sub(r"\s", "", text)).rstrip("”\"》」")
     return core.endswith(tuple(cue.word for cue in genre_cues()))
 

@@ -71,7 +71,6 @@ def stage_dump(result, *, as_json: bool = False) -> str:
     elif stage in ("extract", "resolve"):
         data = {name: [_plain(x) for x in extractions] for name, extractions in state.extractions.items()}
     elif stage in ("to_rdf",):
-
         return turtle(state.graph).decode("utf-8")
     else:  # validate
         data = {"conforms": result.conforms, "violations": [_plain(v) for v in state.report.violations]} if state.report else {}

@@ -73,7 +73,6 @@ def _data_shapes():
 
 @functools.lru_cache(maxsize=1)
 def _all_shapes():
-
     return hoist_property_shapes(shapes_graph())
 
 

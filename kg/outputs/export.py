@@ -93,7 +93,6 @@ def export(graph_or_path, *, out_dir: str | Path, fmt: str | TableFormat = Table
     """
     fmt = _format(fmt)
     if isinstance(graph_or_path, (str, Path)):
-
         graph_or_path = load_graph(graph_or_path)
     return export_tables(graph_or_path, out_dir=out_dir, fmt=fmt)
 

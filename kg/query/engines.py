@@ -188,7 +188,6 @@ def open_target(graph_path: str | Path | None = None, *, store: str | Path | Non
     store (default out/store) when it exists; else out/govkg.ttl."""
 
     if endpoint:
-
         return Target("endpoint", Endpoint(endpoint, None, user, password), endpoint)
     if graph_path is None:
         store_dir = Path(store) if store is not None else DEFAULT_STORE

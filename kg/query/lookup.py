@@ -49,7 +49,6 @@ def label_of(graph, node) -> str:
 
 
 def _prefixes() -> dict[str, str]:
-
     return PREFIXES
 
 

@@ -280,7 +280,6 @@ def serve(store: str | Path, options: ServeOptions | None = None, *, on_start=No
         # Both set here: a SIGINT that the parent process ignores would otherwise be ignored too.
         previous_handlers = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
-
         fingerprint = store_fingerprint(store)
         gate.backend = Backend(store, 0, options.timeout_s)
         backends.append(gate.backend)

@@ -52,7 +52,6 @@ def _position(text: str, index: int) -> tuple[int, int]:
 
 
 def _unknown_prefix(text: str, prefix: str) -> QueryError:
-
     match = re.search(rf"(?<![\w:/#<\"'.-]){re.escape(prefix)}:", text)
     where = "line {}, column {}: ".format(*_position(text, match.start())) if match else ""
     return QueryError(f"SPARQL error at {where}unknown prefix '{prefix}:'",

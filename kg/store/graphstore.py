@@ -171,7 +171,6 @@ class GraphStore:
         if isinstance(triples, (str, bytes)):
             body = triples
         else:
-
             body = ntriples_bytes(triples)
         node = iris.source(source_name) if source_name is not None else None
         if not self._store.contains_named_graph(ox.NamedNode(graph_iri)) and not (

@@ -14,7 +14,6 @@ from kg.outputs.analytics.results import Named, _family, _region_types
 # ---------------------------------------------------------------------------------- reading
 
 def _rows(graph, name: str, params: dict[str, str] | None = None) -> list[dict]:
-
     result = run_query(graph, named_query(name, params, graph=graph))
     return [{k: str(v) for k, v in row.items()} for row in result.records()]
 
@@ -59,7 +58,6 @@ class _Describer:
 
 
 def _resolve(graph, name: str, *types: str) -> str:
-
     wanted: list[str] = []
     for local in types:
         wanted.extend(_family(local))

@@ -109,7 +109,6 @@ def _region_ref(reader: _Reader, node) -> RegionRef:
 
 
 def _resolve_regions(reader: _Reader, names) -> list:
-
     types = tuple(sorted(reader.subclasses("Region")))
     return [reader.uri(resolve_entity(reader.graph, name, types=types)) for name in names]
 
@@ -139,7 +138,6 @@ def _resolve_initiatives(reader: _Reader, names) -> list[str]:
 
 
 def _document_summary(reader: _Reader, doc) -> DocumentSummary:
-
     types = reader.types(doc) & reader.subclasses("Document")
     specific = sorted(t for t in types if not any(o != t and o in reader.subclasses(t) for o in types))
     genre = (specific or sorted(types) or ["PolicyDocument"])[0]

@@ -138,7 +138,6 @@ def view_graph(graph, *, options: VizOptions = VizOptions()) -> ViewGraph:
 
 
 def build_view(index: GraphIndex, options: VizOptions) -> ViewGraph:
-
     name = _view_name(options.view)
     if options.max_nodes < 1:
         raise QueryError(f"max_nodes must be at least 1, not {options.max_nodes}")
