@@ -280,3 +280,36 @@ def test_xml_results_read_back_with_rdflib(sample_graph):
     ask = Result.parse(io.BytesIO(sparql.run_query(sample_graph, "ASK { ?s gk:adopts ?o }").serialize("xml").encode()),
                        format="xml")
     assert ask.askAnswer is True
+
+
+def test_a_graph_file_answers_as_the_store_does(tmp_path):
+    """`--graph FILE` loads the file into an in-memory Oxigraph store: every named query gives
+    the rows it gives on the store (and the same as the TriG file, whose graphs are kept)."""
+    from kg import api
+    from kg.query.engines import open_target
+
+    out = tmp_path / "out"
+    api.build([DATA], out_dir=out, store=out / "store", validate=False)
+    store = open_target(store=out / "store")
+    assert store.engine == "oxigraph"
+
+    def answers(target):
+        assert target.engine == "oxigraph"
+        return {q.name: sorted(tuple("" if t is None else str(t) for t in row)
+                               for row in sparql.run_query(target.target, named.named_query(q.name, {}, graph=target.names),
+                                                           engine="oxigraph").rows)
+                for q in named.list_queries()}
+
+    expected = answers(store)
+    assert answers(open_target(out / "govkg.ttl")) == expected
+    assert answers(open_target(out / "govkg.trig")) == expected
+
+
+def test_a_broken_graph_file_is_one_error_naming_its_line(tmp_path):
+    from kg.core.errors import SourceError
+    from kg.query.engines import open_target
+
+    broken = tmp_path / "broken.ttl"
+    broken.write_text('@prefix a: <http://a/> .\na:x a:y a:z .\na:x a:y "unterminated .\n', encoding="utf-8")
+    with pytest.raises(SourceError, match=r"broken.ttl:3: not a valid turtle graph"):
+        open_target(broken)

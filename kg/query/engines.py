@@ -14,7 +14,7 @@ from kg.core.namespaces import bind_prefixes
 from kg.query.results import QueryKind, QueryResult
 from kg.query.sparql import register_engine, run_query, syntax_error
 from kg.store.graphstore import GraphStore
-from kg.store.rdfio import ox_term, load_graph
+from kg.store.rdfio import load_graph, load_store, ox_term
 from kg.store.remote import Endpoint, query_endpoint
 
 DEFAULT_STORE = Path("out") / "store"
@@ -151,7 +151,8 @@ class Target:
     engine: str
     target: object
     description: str
-    store: object | None = None  # the GraphStore behind an "oxigraph" target
+    store: object | None = None  # the GraphStore behind an "oxigraph" target on a build's store
+    path: Path | None = None  # the graph file behind an "oxigraph" target loaded from a file
 
     @functools.cached_property
     def names(self):
@@ -171,7 +172,7 @@ class Target:
         if self.engine == "rdflib":
             return self.target
         if self.engine == "oxigraph":
-            return self.store.to_rdflib()
+            return self.store.to_rdflib() if self.store is not None else load_graph(self.path)
         from rdflib import Graph
 
         graph = Graph()
@@ -184,9 +185,9 @@ class Target:
 
 def open_target(graph_path: str | Path | None = None, *, store: str | Path | None = None, endpoint: str | None = None,
                 user: str | None = None, password: str | None = None) -> Target:
-    """The remote endpoint if one is given; else the graph file if one is given; else the
+    """The remote endpoint if one is given; else the graph file if one is given (loaded into an
+    in-memory Oxigraph store: queries run on one engine wherever the graph lives); else the
     store (default out/store) when it exists; else out/govkg.ttl."""
-
     if endpoint:
         return Target("endpoint", Endpoint(endpoint, None, user, password), endpoint)
     if graph_path is None:
@@ -197,4 +198,4 @@ def open_target(graph_path: str | Path | None = None, *, store: str | Path | Non
         if store is not None:
             raise KGError(f"{store}: no store here", fix="run `govkg build` first, or pass --graph FILE")
     path = Path(graph_path) if graph_path is not None else DEFAULT_GRAPH
-    return Target("rdflib", load_graph(path), str(path))
+    return Target("oxigraph", load_store(path), str(path), path=path)

@@ -266,3 +266,35 @@ def load_graph(path: str | Path):
         reason = reason.group() if reason else (message.strip().splitlines() or [type(exc).__name__])[-1][:160]
         raise SourceError(path, f"not a valid {fmt} graph: {reason}", line=int(line.group(1)) if line else None,
                           fix="rebuild it with `govkg build`") from None
+
+
+_GRAPH_FILE_FORMATS = {".ttl": "TURTLE", ".trig": "TRIG", ".nt": "N_TRIPLES", ".nq": "N_QUADS", ".jsonld": "JSON_LD",
+                       ".json": "JSON_LD"}
+
+
+def load_store(path: str | Path):
+    """A graph file in an in-memory Oxigraph store, for queries (the engine the store uses, so a
+    query gives the same rows on a file as on the store). A file of triples goes into one named
+    graph named after the file; TriG and N-Quads keep their graphs."""
+    import pyoxigraph as ox
+
+    path = Path(path)
+    if not path.is_file():
+        raise KGError(f"{path}: no such graph file", fix="run `govkg build` first, or pass --graph FILE")
+    name = _GRAPH_FILE_FORMATS.get(path.suffix.lower())
+    if name is None:
+        raise KGError(f"{path}: unknown graph format '{path.suffix.lower()}'", fix="use .ttl, .trig, .nt, .nq or .jsonld")
+    fmt = getattr(ox.RdfFormat, name)
+    store = ox.Store()
+    try:
+        if name in ("TRIG", "N_QUADS"):
+            store.bulk_load(path=str(path), format=fmt)
+        else:
+            store.bulk_load(path=str(path), format=fmt, to_graph=ox.NamedNode(path.resolve().as_uri()))
+    except (SyntaxError, ValueError, OSError) as exc:
+        message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        line = re.search(r"line (\d+)", message)
+        reason = re.sub(r"\s*\([^()]*line \d+\)$", "", message)[:160]
+        raise SourceError(path, f"not a valid {name.lower().replace('_', '-')} graph: {reason}",
+                          line=int(line.group(1)) if line else None, fix="rebuild it with `govkg build`") from None
+    return store
