@@ -11,7 +11,7 @@ import collections
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from kg.ingest.pipeline import (BuildState, document_row, stage_build_into_store, stage_collect_reports, stage_extract,
                                stage_extract_parallel, stage_read, stage_resolve, stage_segment, stage_serialize,
@@ -38,6 +38,15 @@ from kg.store.graphstore import GraphStore
 from kg.store.rdfio import DEFAULT_OUTPUTS, OUTPUT_FILES
 from kg.store.rdfio import load_graph as load
 from kg.store.remote import Endpoint, push_graphs
+
+if TYPE_CHECKING:  # for the annotations only: rdflib and the result classes load when used
+    from rdflib import Graph
+
+    from kg.evaluation.rows import Row
+    from kg.ingest.validate import ValidationReport
+    from kg.outputs.analytics import CentralityResult, OverlapResult, SharedResult, SimilarityMatrix, SimilarPair
+    from kg.query.named import NamedQuery
+    from kg.query.results import QueryResult
 
 DEFAULT_DATA = Path("data")
 DEFAULT_OUT = Path("out")
@@ -184,7 +193,7 @@ def remove(names: list[str], *, store: str | Path) -> list[str]:
 def sparql(query: str, *, params: dict[str, str] | None = None, name: str | None = None,
            graph_path: str | Path | None = None, store: str | Path | None = None, endpoint: str | None = None,
            user: str | None = None, password: str | None = None, timeout: float | None = None,
-           max_rows: int | None = None, allow_service: bool = False):
+           max_rows: int | None = None, allow_service: bool = False) -> QueryResult:
     """Run a SPARQL 1.1 query (text, or a named query with ``params``) on the endpoint, the graph
     file, or the store (default out/store when it exists, else out/govkg.ttl). Returns a
     :class:`kg.query.results.QueryResult`; raises :class:`QueryError` with line and column on bad syntax,
@@ -197,53 +206,53 @@ def sparql(query: str, *, params: dict[str, str] | None = None, name: str | None
                      allow_service=allow_service)
 
 
-def queries():
+def queries() -> list[NamedQuery]:
     """The bundled named queries (title, description, parameters)."""
 
     return list_queries()
 
 
 def analysis_graph(graph_path: str | Path | None = None, *, store: str | Path | None = None, endpoint: str | None = None,
-                   user: str | None = None, password: str | None = None):
+                   user: str | None = None, password: str | None = None) -> Graph:
     """The graph the analysis commands work on, as an rdflib Graph, from wherever it lives."""
 
     return open_target(graph_path, store=store, endpoint=endpoint, user=user, password=password).rdflib_graph()
 
 
-def shared(initiative: str, *, graph=None, **where):
+def shared(initiative: str, *, graph: Graph | None = None, **where) -> SharedResult:
     """Regions adopting an initiative, their platforms serving it and one quote each
     (:class:`kg.outputs.analytics.SharedResult`)."""
     return analytics.shared(graph if graph is not None else analysis_graph(**where), initiative)
 
 
-def overlap(region_a: str, region_b: str, *, graph=None, **where):
+def overlap(region_a: str, region_b: str, *, graph: Graph | None = None, **where) -> OverlapResult:
     """Initiatives two regions share and those only one has (:class:`kg.outputs.analytics.OverlapResult`)."""
     return analytics.overlap(graph if graph is not None else analysis_graph(**where), region_a, region_b)
 
 
-def similar(*, top: int | None = 10, by: str = "idf", graph=None, **where):
+def similar(*, top: int | None = 10, by: str = "idf", graph: Graph | None = None, **where) -> list[SimilarPair]:
     """Region pairs ranked by similarity (``idf``: Jaccard weighted by rarity, ``jaccard``, or ``weighted``)."""
     return analytics.similar(graph if graph is not None else analysis_graph(**where), top=top, by=by)
 
 
-def similarity_matrix(*, graph=None, **where):
+def similarity_matrix(*, graph: Graph | None = None, **where) -> SimilarityMatrix:
     """The Jaccard similarity of every pair of regions, as a matrix."""
     return analytics.similarity_matrix(graph if graph is not None else analysis_graph(**where))
 
 
-def central(*, graph=None, **where):
+def central(*, graph: Graph | None = None, **where) -> CentralityResult:
     """Centrality of regions, initiatives and platforms, and communities of regions."""
     return analytics.central(graph if graph is not None else analysis_graph(**where))
 
 
-def export_network(path: str | Path, *, fmt: str = "graphml", network: str = "policy", graph=None, **where) -> Path:
+def export_network(path: str | Path, *, fmt: str = "graphml", network: str = "policy", graph: Graph | None = None, **where) -> Path:
     """Write a network (policy, region-initiative, region-region, platform-initiative,
     department-task) as GraphML or GEXF for Gephi and other graph tools."""
     return analytics.export_network(graph if graph is not None else analysis_graph(**where), path, fmt, network=network)
 
 
 def report(graph_path: str | Path | None = None, *, path: str | Path = DEFAULT_OUT / "report.html", fmt: str | None = None,
-           regions: list[str] | None = None, initiatives: list[str] | None = None, graph=None) -> Path:
+           regions: list[str] | None = None, initiatives: list[str] | None = None, graph: Graph | None = None) -> Path:
     """Write the comparison report of regions (Markdown, HTML or JSON, from ``fmt`` or the
     suffix of ``path``); regions default to every region a policy document governs."""
 
@@ -252,7 +261,7 @@ def report(graph_path: str | Path | None = None, *, path: str | Path = DEFAULT_O
 
 
 def viz(graph_path: str | Path | None = None, *, path: str | Path = DEFAULT_OUT / "graph.html", options=None,
-        graph=None) -> Path:
+        graph: Graph | None = None) -> Path:
     """Write the interactive graph page (one self-contained, offline HTML file) for a view
     (:class:`kg.outputs.viz.VizOptions`: shared, platforms, tasks or full)."""
 
@@ -272,19 +281,19 @@ def push(*, endpoint: str, graph_store: str | None = None, user: str | None = No
     return push_graphs(Endpoint(endpoint, graph_store, user, password), named)
 
 
-def load_graph(path: str | Path | None = None):
+def load_graph(path: str | Path | None = None) -> Graph:
     """The built graph: ``path`` (Turtle, TriG, N-Triples or JSON-LD), default ``out/govkg.ttl``."""
 
     return load(Path(path or DEFAULT_OUT / "govkg.ttl"))
 
 
-def validate(graph_path: str | Path | None = None):
+def validate(graph_path: str | Path | None = None) -> ValidationReport:
     """SHACL-validate a built graph against ``ontology/shapes.ttl``; returns a ValidationReport."""
 
     return validate_graph(load_graph(graph_path))
 
 
-def show(name: str, *, graph_path: str | Path | None = None, graph=None) -> EntityView:
+def show(name: str, *, graph_path: str | Path | None = None, graph: Graph | None = None) -> EntityView:
     """What the graph says about one entity: a region (name, short form or code), an
     initiative (any label), a document title, or any other labelled entity.
 
@@ -297,7 +306,7 @@ def show(name: str, *, graph_path: str | Path | None = None, graph=None) -> Enti
 
 
 def export(graph_path: str | Path | None = None, *, out_dir: str | Path = DEFAULT_OUT / "tables",
-           fmt: str = "json", graph=None) -> list[Path]:
+           fmt: str = "json", graph: Graph | None = None) -> list[Path]:
     """Write ``entities``, ``relations`` and ``evidence`` tables (``fmt`` "json" or "csv")
     for people who don't speak RDF; returns the files written (atomically).
 
@@ -307,14 +316,14 @@ def export(graph_path: str | Path | None = None, *, out_dir: str | Path = DEFAUL
     return export_tables(graph if graph is not None else load_graph(graph_path), out_dir=out_dir, fmt=fmt)
 
 
-def build_graph(path: str | Path):
+def build_graph(path: str | Path) -> Graph:
     """The graph of one source file, built in memory without validation (what the evaluation
     scores)."""
     return build([path], out_dir=None, validate=False).state.graph
 
 
 def evaluate(checksets: list[str | Path] | None = None, *, search_dirs: list[str | Path] | None = None,
-             held_out: bool = False, totals: bool = False):
+             held_out: bool = False, totals: bool = False) -> list[Row]:
     """Precision and recall of the extractor against hand-annotated check sets (default: the
     check sets under tests/checkset/ whose sources can be found in ``search_dirs``, data/,
     ../shared/corpus and the folders of ../shared/devcorpus).
@@ -358,4 +367,4 @@ def evaluate(checksets: list[str | Path] | None = None, *, search_dirs: list[str
     return group_totals(rows, {name: groups[name] for name in order if name in groups})
 
 
-__all__ = ["WEAK_MODULARITY", "ServeOptions", "VizOptions", "build_summary", "csv_text", "format_rows", "query_from", "serve", "stage_dump", "sparql", "queries", "shared", "overlap", "similar", "similarity_matrix", "central", "export_network", "BuildOptions", "remove", "export", "evaluate", "build", "validate", "show", "load_graph", "BuildResult", "EntityView", "NotFoundError"]
+__all__ = ["build", "BuildOptions", "BuildResult", "build_graph", "build_summary", "stage_dump", "remove", "load_graph", "validate", "show", "EntityView", "sparql", "queries", "query_from", "analysis_graph", "shared", "overlap", "similar", "similarity_matrix", "central", "WEAK_MODULARITY", "export_network", "export", "csv_text", "report", "viz", "VizOptions", "push", "serve", "ServeOptions", "evaluate", "format_rows", "NotFoundError"]

@@ -278,3 +278,15 @@ def test_a_reader_that_stops_early_ends_the_command_quietly(tmp_path):
         pytest.skip("the console script is not installed")
     done = subprocess.run(f"'{script}' queries | head -1", shell=True, capture_output=True, text=True, cwd=tmp_path)
     assert done.stdout.count("\n") == 1 and done.stderr == ""
+
+
+def test_the_library_names_every_public_function_and_types_its_results():
+    import inspect
+
+    from kg import api
+
+    public = {name for name, value in vars(api).items()
+              if inspect.isfunction(value) and value.__module__ == "kg.api" and not name.startswith("_")}
+    assert public <= set(api.__all__), sorted(public - set(api.__all__))
+    untyped = [name for name in public if inspect.signature(getattr(api, name)).return_annotation is inspect.Signature.empty]
+    assert untyped == []

@@ -16,7 +16,7 @@ def test_wheel_contains_the_ontology_and_runs_from_elsewhere(tmp_path):
         assert f"kg/ontology_data/{data}" in names, data
     for template in ("report.html.j2", "report.md.j2", "graph.html.j2", "graph.js.j2", "graph.css.j2"):
         assert f"kg/outputs/templates/{template}" in names, template
-    for extra in ("kg/query/queries/regions-adopting.rq", "kg/ingest/extract/platform_scorer.json"):
+    for extra in ("kg/query/queries/regions-adopting.rq", "kg/ingest/extract/platform_scorer.json", "kg/py.typed"):
         assert extra in names, extra
     site = tmp_path / "site"
     subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(site), str(wheel)],
