@@ -214,9 +214,11 @@ def queries() -> list[NamedQuery]:
 
 def analysis_graph(graph_path: str | Path | None = None, *, store: str | Path | None = None, endpoint: str | None = None,
                    user: str | None = None, password: str | None = None) -> Graph:
-    """The graph the analysis commands work on, as an rdflib Graph, from wherever it lives."""
+    """The graph the analysis commands, the report, the graph page and the tables read, from
+    wherever it lives (default: the store out/store, else out/govkg.ttl): a
+    :class:`kg.store.view.GraphView` over Oxigraph, read in place (no copy of the store)."""
 
-    return open_target(graph_path, store=store, endpoint=endpoint, user=user, password=password).rdflib_graph()
+    return open_target(graph_path, store=store, endpoint=endpoint, user=user, password=password).view()
 
 
 def shared(initiative: str, *, graph: Graph | None = None, **where) -> SharedResult:
@@ -252,20 +254,21 @@ def export_network(path: str | Path, *, fmt: str = "graphml", network: str = "po
 
 
 def report(graph_path: str | Path | None = None, *, path: str | Path = DEFAULT_OUT / "report.html", fmt: str | None = None,
-           regions: list[str] | None = None, initiatives: list[str] | None = None, graph: Graph | None = None) -> Path:
+           regions: list[str] | None = None, initiatives: list[str] | None = None, graph: Graph | None = None,
+           **where) -> Path:
     """Write the comparison report of regions (Markdown, HTML or JSON, from ``fmt`` or the
     suffix of ``path``); regions default to every region a policy document governs."""
 
-    graph = graph if graph is not None else load_graph(graph_path)
+    graph = graph if graph is not None else analysis_graph(graph_path, **where)
     return write_report(graph, path=path, fmt=fmt, regions=regions, initiatives=initiatives)
 
 
 def viz(graph_path: str | Path | None = None, *, path: str | Path = DEFAULT_OUT / "graph.html", options=None,
-        graph: Graph | None = None) -> Path:
+        graph: Graph | None = None, **where) -> Path:
     """Write the interactive graph page (one self-contained, offline HTML file) for a view
     (:class:`kg.outputs.viz.VizOptions`: shared, platforms, tasks or full)."""
 
-    graph = graph if graph is not None else load_graph(graph_path)
+    graph = graph if graph is not None else analysis_graph(graph_path, **where)
     return write_graph_html(graph, path=path, options=options or VizOptions())
 
 
@@ -293,27 +296,27 @@ def validate(graph_path: str | Path | None = None) -> ValidationReport:
     return validate_graph(load_graph(graph_path))
 
 
-def show(name: str, *, graph_path: str | Path | None = None, graph: Graph | None = None) -> EntityView:
+def show(name: str, *, graph_path: str | Path | None = None, graph: Graph | None = None, **where) -> EntityView:
     """What the graph says about one entity: a region (name, short form or code), an
     initiative (any label), a document title, or any other labelled entity.
 
     Raises :class:`NotFoundError` listing the closest names when ``name`` is unknown or ambiguous.
     """
 
-    graph = graph if graph is not None else load_graph(graph_path)
+    graph = graph if graph is not None else analysis_graph(graph_path, **where)
     iri = resolve_entity(graph, name)
     return describe(graph, iri)
 
 
 def export(graph_path: str | Path | None = None, *, out_dir: str | Path = DEFAULT_OUT / "tables",
-           fmt: str = "json", graph: Graph | None = None) -> list[Path]:
+           fmt: str = "json", graph: Graph | None = None, **where) -> list[Path]:
     """Write ``entities``, ``relations`` and ``evidence`` tables (``fmt`` "json" or "csv")
     for people who don't speak RDF; returns the files written (atomically).
 
     Network formats ("graphml", "gexf") are written by :func:`export_network`.
     """
 
-    return export_tables(graph if graph is not None else load_graph(graph_path), out_dir=out_dir, fmt=fmt)
+    return export_tables(graph if graph is not None else analysis_graph(graph_path, **where), out_dir=out_dir, fmt=fmt)
 
 
 def build_graph(path: str | Path) -> Graph:

@@ -53,21 +53,20 @@ def test_service_calls_are_found_as_keywords_only():
     assert service_calls("SELECT * { ?s <http://x.example/SERVICE> ?o }") == []
 
 
-@pytest.mark.parametrize("engine", ["rdflib", "oxigraph"])
-def test_service_is_refused_on_local_graphs_unless_allowed(engine):
+@pytest.mark.parametrize("target_kind", ["rdflib graph", "oxigraph store"])
+def test_service_is_refused_on_local_graphs_unless_allowed(target_kind):
     import pyoxigraph as ox
     from rdflib import Graph
 
-    import kg.query.engines  # noqa: F401 - registers the oxigraph engine
     from kg.core.errors import QueryLimitError
     from kg.query.sparql import run_query
 
-    target = Graph() if engine == "rdflib" else ox.Store()
+    target = Graph() if target_kind == "rdflib graph" else ox.Store()
     query = "SELECT * { SERVICE SILENT <http://127.0.0.1:9/sparql> { ?s ?p ?o } }"
     with pytest.raises(QueryLimitError, match="SERVICE <http://127.0.0.1:9/sparql>"):
-        run_query(target, query, engine=engine)
-    if engine == "oxigraph":  # allowed: the call is made (port 9 refuses it; SILENT gives no rows)
-        assert run_query(target, query, engine=engine, allow_service=True).rows in ((), ((None, None, None),))
+        run_query(target, query)
+    # allowed: the call is made (port 9 refuses it; SILENT gives no rows)
+    assert run_query(target, query, allow_service=True).rows in ((), ((None, None, None),))
 
 
 def test_sparql_on_a_store_refuses_service_in_one_line(small_store):
@@ -97,7 +96,6 @@ def test_sparql_stops_at_its_row_limit(small_store):
 def test_a_query_reopens_a_store_whose_files_a_build_compacted_away(tmp_path, monkeypatch):
     """The failure a reader meets while a build compacts the store is answered by opening the
     store afresh and asking again."""
-    import kg.query.engines  # noqa: F401 - registers the oxigraph engine
     from kg.query.sparql import run_query
     from kg.store.graphstore import GraphStore
 
@@ -114,8 +112,13 @@ def test_a_query_reopens_a_store_whose_files_a_build_compacted_away(tmp_path, mo
             raise RuntimeError("Corruption: IO error: No such file or directory: While open a file: 000268.sst")
         return real_query(*args, **kwargs)
 
-    monkeypatch.setattr(reader, "_store", type("Flaky", (), {"query": staticmethod(failing_once)})())
-    monkeypatch.setattr(reader, "reopen", lambda: setattr(reader, "_store", type("Fresh", (), {"query": staticmethod(real_query)})()))
+    real_store = reader._store
+
+    def store_whose_query_is(query, name: str):  # the real store but for its query method
+        return type(name, (), {"query": staticmethod(query), "__getattr__": lambda self, attr: getattr(real_store, attr)})()
+
+    monkeypatch.setattr(reader, "_store", store_whose_query_is(failing_once, "Flaky"))
+    monkeypatch.setattr(reader, "reopen", lambda: setattr(reader, "_store", store_whose_query_is(real_query, "Fresh")))
     assert run_query(reader, "SELECT ?o { ?s ?p ?o }", engine="oxigraph").rows[0][0].toPython() == "1"
     assert failures == [1]
 
@@ -263,15 +266,17 @@ def test_serve_picks_up_a_finished_build(served, small_store):
     assert "the store changed" in process.stderr.read()
 
 
-def test_from_is_refused_on_a_graph_file_but_selects_graphs_in_the_store():
+def test_from_selects_among_the_graphs_it_has_and_fetches_nothing():
+    """FROM never fetches the URL it names (rdflib's engine did): Oxigraph, the one local engine,
+    answers from the graph's own statements, on a graph built in memory as on a store."""
     import pyoxigraph as ox
-    from rdflib import Graph
+    from rdflib import Graph, Literal, URIRef
 
-    import kg.query.engines  # noqa: F401 - registers the oxigraph engine
-    from kg.core.errors import QueryLimitError
     from kg.query.sparql import run_query
 
     query = "SELECT * FROM <http://127.0.0.1:9/graph.ttl> WHERE { ?s ?p ?o }"
-    with pytest.raises(QueryLimitError, match="FROM <http://127.0.0.1:9/graph.ttl>"):
-        run_query(Graph(), query, engine="rdflib")
+    graph = Graph()
+    graph.add((URIRef("https://example.org/s"), URIRef("https://example.org/p"), Literal("1")))
+    rows = run_query(graph, query).rows  # port 9 refuses connections: a fetch would fail the query
+    assert [tuple(str(t) for t in row) for row in rows] == [("1", "https://example.org/p", "https://example.org/s")]
     assert run_query(ox.Store(), query, engine="oxigraph").rows == ()

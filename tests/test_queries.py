@@ -68,17 +68,6 @@ def test_the_documented_default_is_the_default(sample_graph, query):
         assert _bag(sparql.run_query(sample_graph, text)) == _bag(sparql.run_query(sample_graph, query.text))
 
 
-@pytest.mark.parametrize("query", QUERIES, ids=NAMES)
-def test_the_rdflib_planner_never_changes_results(sample_graph, query, monkeypatch):
-    planned = _bag(sparql.run_query(sample_graph, query.text))
-    sparql._prepared.cache_clear()  # prepared queries are cached with their plan
-    monkeypatch.setattr(sparql, "plan_for_rdflib", lambda prepared: None)
-    try:
-        assert _bag(sparql.run_query(sample_graph, query.text)) == planned
-    finally:
-        sparql._prepared.cache_clear()
-
-
 def test_the_same_query_text_runs_on_pyoxigraph(sample_graph):
     ox = pytest.importorskip("pyoxigraph")
     from kg.core.namespaces import PREFIXES

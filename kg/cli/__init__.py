@@ -194,10 +194,10 @@ def validate(graph, as_json):
 
 @main.command()
 @click.argument("name")
-@click.option("--graph", "graph_path", type=click.Path(dir_okay=False), help="Graph file (default out/govkg.ttl).")
+@where_options
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
 @click.option("--limit", default=10, show_default=True, help="Quotes to print (JSON prints all).")
-def show(name, graph_path, as_json, limit):
+def show(name, graph_path, store, endpoint, user, password, as_json, limit):
     """Show what the graph says about one entity, with the quotes behind it.
 
     NAME is a region (青岛, 青岛市 or 370200), an initiative (一网通办 or any altLabel or its
@@ -209,7 +209,7 @@ def show(name, graph_path, as_json, limit):
       govkg show 一网通办 --limit 3
     """
 
-    view = api.show(name, graph_path=graph_path)
+    view = api.show(name, **_where(graph_path, store, endpoint, user, password))
     if as_json:
         click.echo(json.dumps(view.__dict__, ensure_ascii=False, indent=1))
         return
@@ -229,6 +229,7 @@ def show(name, graph_path, as_json, limit):
 
 @main.command()
 @click.argument("graph", required=False, type=click.Path(dir_okay=False))
+@where_options
 @click.option("--format", "fmt", type=click.Choice(values(TableFormat) + values(NetworkFormat)), default="json", show_default=True,
               help="Tables (json, csv) or a network for Gephi and other graph tools (graphml, gexf).")
 @click.option("--out", "out_dir", default="out/tables", show_default=True, type=click.Path(file_okay=False),
@@ -236,9 +237,10 @@ def show(name, graph_path, as_json, limit):
 @click.option("--network", default="policy", show_default=True,
               type=click.Choice(NETWORKS),
               help="Which network, for graphml and gexf.")
-def export(graph, fmt, out_dir, network):
+def export(graph, graph_path, store, endpoint, user, password, fmt, out_dir, network):
     """Export the graph as entities, relations and evidence tables (JSON or CSV), or as a
-    network (GraphML, GEXF) (default input: out/govkg.ttl).
+    network (GraphML, GEXF). GRAPH is a graph file (the same as --graph); default: the store
+    out/store if it exists, else out/govkg.ttl.
 
     \b
     Example:
@@ -246,12 +248,12 @@ def export(graph, fmt, out_dir, network):
       govkg export --format graphml --network region-region --out out
     """
 
+    where = _where(graph_path or graph, store, endpoint, user, password)
     if fmt in ("graphml", "gexf"):
-        graph_data = api.load_graph(graph)
-        path = api.export_network(Path(out_dir) / f"govkg-{network}.{fmt}", fmt=fmt, network=network, graph=graph_data)
+        path = api.export_network(Path(out_dir) / f"govkg-{network}.{fmt}", fmt=fmt, network=network, **where)
         click.echo(f"wrote {path}")
         return
-    for path in api.export(graph, out_dir=out_dir, fmt=fmt):
+    for path in api.export(out_dir=out_dir, fmt=fmt, **where):
         click.echo(f"wrote {path}")
 
 
@@ -447,14 +449,14 @@ def central(top, fmt, graph_path, store, endpoint, user, password):
 
 
 @main.command()
-@click.option("--graph", "graph_path", type=click.Path(dir_okay=False), help="Graph file (default out/govkg.ttl).")
+@where_options
 @click.option("--regions", help="Comma-separated regions (names, short forms or codes). [default: all governed regions]")
 @click.option("--initiatives", "initiatives", multiple=True,
               help="An initiative (or a group such as 数据要素) to compare; repeatable. [default: all]")
 @click.option("--format", "fmt", type=click.Choice(values(ReportFormat)), help="[default: from -o, else html]")
 @click.option("-o", "--output", default="out/report.html", show_default=True, type=click.Path(dir_okay=False),
               help="File to write.")
-def report(graph_path, regions, initiatives, fmt, output):
+def report(graph_path, store, endpoint, user, password, regions, initiatives, fmt, output):
     """Write a comparison report of regions: documents, initiative matrix with the quotes behind
     every mark, platforms, departments and tasks, goals, similarity.
 
@@ -466,12 +468,13 @@ def report(graph_path, regions, initiatives, fmt, output):
     import re
 
     names = [r for r in re.split(r"[,，]", regions) if r.strip()] if regions else None
-    path = api.report(graph_path, path=output, fmt=fmt, regions=names, initiatives=list(initiatives) or None)
+    path = api.report(path=output, fmt=fmt, regions=names, initiatives=list(initiatives) or None,
+                      **_where(graph_path, store, endpoint, user, password))
     click.echo(f"wrote {path}")
 
 
 @main.command()
-@click.option("--graph", "graph_path", type=click.Path(dir_okay=False), help="Graph file (default out/govkg.ttl).")
+@where_options
 @click.option("--view", default="shared", show_default=True,
               type=click.Choice(values(View)), help="What to show.")
 @click.option("--focus", multiple=True, help="Show only this entity and what connects to it (repeatable).")
@@ -480,7 +483,7 @@ def report(graph_path, regions, initiatives, fmt, output):
 @click.option("--max-nodes", default=2000, show_default=True, type=click.IntRange(1), help="Cap on nodes (most connected kept).")
 @click.option("-o", "--output", default="out/graph.html", show_default=True, type=click.Path(dir_okay=False),
               help="HTML file to write.")
-def viz(graph_path, view, focus, regions, types, max_nodes, output):
+def viz(graph_path, store, endpoint, user, password, view, focus, regions, types, max_nodes, output):
     """Write an interactive graph page (offline, self-contained HTML): who shares which
     initiatives, which platforms serve them, which departments lead which tasks; hover for a
     quote, click for all the evidence, search and filter by type and region.
@@ -492,7 +495,7 @@ def viz(graph_path, view, focus, regions, types, max_nodes, output):
     """
 
     options = api.VizOptions(view=view, focus=tuple(focus), regions=tuple(regions), types=tuple(types), max_nodes=max_nodes)
-    click.echo(f"wrote {api.viz(graph_path, path=output, options=options)}")
+    click.echo(f"wrote {api.viz(path=output, options=options, **_where(graph_path, store, endpoint, user, password))}")
 
 
 @main.command()

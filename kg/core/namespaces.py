@@ -24,6 +24,11 @@ PREFIXES = {
 }
 ONTOLOGY_GRAPH = iris.GRAPH + "ontology"
 META_GRAPH = iris.GRAPH + "meta"
+# Every statement of the sources' graphs and the ontology once, kept by the store on each write
+# (kg.store.graphstore): the default graph of local queries, so a fact stated by many sources
+# matches once. Derived, like META_GRAPH never written to the output files.
+UNION_GRAPH = iris.GRAPH + "union"
+INTERNAL_GRAPHS = frozenset({META_GRAPH, UNION_GRAPH})
 
 # The W3C and schema.org namespaces by name, for code that builds IRIs as text.
 RDF, RDFS, XSD, SKOS = PREFIXES["rdf"], PREFIXES["rdfs"], PREFIXES["xsd"], PREFIXES["skos"]

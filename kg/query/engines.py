@@ -1,99 +1,24 @@
-"""SPARQL engines besides rdflib's: the embedded Oxigraph store and any SPARQL 1.1 Protocol
-endpoint. Importing this module registers them with :func:`kg.query.sparql.register_engine`, the
-same call the built-in rdflib engine uses; :func:`open_target` picks one for a command."""
+"""The SPARQL engine for remote SPARQL 1.1 Protocol endpoints (the local one, Oxigraph, is built
+into :mod:`kg.query.sparql`), and :func:`open_target`, which picks where a command reads the
+graph: an endpoint, a graph file (in an in-memory Oxigraph store), or the build's store."""
 from __future__ import annotations
 
 import functools
-import itertools
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping
 
 from kg.core.errors import KGError, QueryError
-from kg.core.namespaces import bind_prefixes
 from kg.query.results import QueryKind, QueryResult
-from kg.query.sparql import register_engine, run_query, syntax_error
+from kg.query.sparql import register_engine, run_query
 from kg.store.graphstore import GraphStore
-from kg.store.rdfio import load_graph, load_store, ox_term
+from kg.store.rdfio import load_store, ox_term
+from kg.store.view import GraphView, graph_view
 from kg.store.remote import Endpoint, query_endpoint
 
 DEFAULT_STORE = Path("out") / "store"
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 DEFAULT_GRAPH = Path("out") / "govkg.ttl"
-
-
-def _rdflib_term(term):
-    """An Oxigraph term as an rdflib term (the results' common currency)."""
-    import pyoxigraph as ox
-    from rdflib import BNode, Literal, URIRef
-
-    if term is None:
-        return None
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if term.language:
-        return Literal(term.value, lang=term.language)
-    if term.datatype.value == _XSD_STRING:  # RDF 1.1: a plain literal is an xsd:string
-        return Literal(term.value)
-    return Literal(term.value, datatype=URIRef(term.datatype.value))
-
-
-def _ox_term(value):
-    import pyoxigraph as ox
-    from rdflib import BNode, URIRef
-
-    if isinstance(value, URIRef):
-        return ox.NamedNode(str(value))
-    if isinstance(value, BNode):
-        return ox.BlankNode(str(value))
-
-    from rdflib import Literal
-
-    return ox_term(value if isinstance(value, Literal) else Literal(value))
-
-
-def oxigraph_engine(target, query_text: str, *, prefixes: Mapping[str, str], bindings: Mapping[str, object],
-                    max_rows: int | None = None) -> QueryResult:
-    """Oxigraph (the embedded store, or an in-memory pyoxigraph Store): the union of the named
-    graphs is the default graph, as in the Oxigraph server started by `govkg serve`."""
-    import pyoxigraph as ox
-
-    substitutions = {ox.Variable(name): _ox_term(value) for name, value in bindings.items()} or None
-    for attempt in range(5):
-        try:
-            return _oxigraph_answer(target.query(query_text, prefixes=dict(prefixes), use_default_graph_as_union=True,
-                                                 substitutions=substitutions), max_rows)
-        except SyntaxError as exc:
-            import re
-
-            where = re.search(r"error at (\d+):(\d+)", str(exc))
-            if where:
-                raise QueryError(f"SPARQL syntax error at line {where[1]}, column {where[2]}: "
-                                 f"{query_text.splitlines()[int(where[1]) - 1][:120]!r}",
-                                 fix="check the query against SPARQL 1.1") from None
-            raise syntax_error(query_text, exc) from None
-        except (OSError, RuntimeError, ValueError) as exc:
-            # A build compacting the store under a read-only view: open it afresh, ask again.
-            if hasattr(target, "reopen") and target.transient(exc) and attempt < 4:
-                target.reopen()
-                continue
-            raise QueryError(f"the query failed while running: {exc}") from None
-
-
-def _oxigraph_answer(result, max_rows: int | None) -> QueryResult:
-    import pyoxigraph as ox
-
-    if isinstance(result, ox.QueryBoolean):
-        return QueryResult(QueryKind.ASK, boolean=bool(result))
-    if isinstance(result, ox.QuerySolutions):
-        variables = tuple(v.value for v in result.variables)
-        solutions = result if max_rows is None else itertools.islice(result, max_rows + 1)
-        rows = tuple(tuple(_rdflib_term(solution[name]) for name in variables) for solution in solutions)
-        return QueryResult(QueryKind.SELECT, variables=variables, rows=rows)
-    return QueryResult(QueryKind.CONSTRUCT, triples=tuple(
-        (_rdflib_term(t.subject), _rdflib_term(t.predicate), _rdflib_term(t.object)) for t in result))
 
 
 def _json_term(cell: dict):
@@ -131,7 +56,6 @@ def endpoint_engine(target, query_text: str, *, prefixes: Mapping[str, str], bin
     return QueryResult(QueryKind.SELECT, variables=variables, rows=rows)
 
 
-register_engine("oxigraph", oxigraph_engine)
 register_engine("endpoint", endpoint_engine)
 
 # The statements needed to resolve names (labels, types, codes) without the whole graph.
@@ -155,32 +79,31 @@ class Target:
     path: Path | None = None  # the graph file behind an "oxigraph" target loaded from a file
 
     @functools.cached_property
-    def names(self):
-        """An rdflib graph of labels and types only, for resolving names people type."""
-        if self.engine == "rdflib":
-            return self.target
-        from rdflib import Graph
+    def names(self) -> GraphView:
+        """The graph names are resolved in: the target itself when it is local; for an endpoint,
+        its labels and types only (one CONSTRUCT), not the whole graph."""
+        if self.engine != "endpoint":
+            return graph_view(self.target)
+        import pyoxigraph as ox
 
-        graph = Graph()
-        bind_prefixes(graph)
-        for triple in run_query(self.target, _NAMES_QUERY, engine=self.engine).triples:
-            graph.add(triple)
-        return graph
+        store = ox.Store()
+        store.extend(ox.Quad(ox_term(s), ox_term(p), ox_term(o))
+                     for s, p, o in run_query(self.target, _NAMES_QUERY, engine=self.engine).triples)
+        return GraphView(store)
 
-    def rdflib_graph(self):
-        """The whole graph in rdflib, for the analysis commands."""
-        if self.engine == "rdflib":
-            return self.target
-        if self.engine == "oxigraph":
-            return self.store.to_rdflib() if self.store is not None else load_graph(self.path)
-        from rdflib import Graph
+    def view(self) -> GraphView:
+        """The graph for the analysis commands, report, graph page and tables: the store (or the
+        graph file's in-memory store) read in place; an endpoint's graph copied into a local
+        in-memory store (the analyses read it pattern by pattern)."""
+        if self.engine != "endpoint":
+            return graph_view(self.target)
+        import pyoxigraph as ox
 
-        graph = Graph()
-        bind_prefixes(graph)
-        for triple in run_query(self.target, "CONSTRUCT { ?s ?p ?o } WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }",
-                                engine="endpoint").triples:
-            graph.add(triple)
-        return graph
+        store = ox.Store()
+        everything = "CONSTRUCT { ?s ?p ?o } WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }"
+        store.extend(ox.Quad(ox_term(s), ox_term(p), ox_term(o))
+                     for s, p, o in run_query(self.target, everything, engine="endpoint").triples)
+        return GraphView(store)
 
 
 def open_target(graph_path: str | Path | None = None, *, store: str | Path | None = None, endpoint: str | None = None,

@@ -229,7 +229,7 @@ def named_query(name: str, params: Mapping[str, str] | None = None, *, graph=Non
     return bind_params(query.text, params, graph=graph, name=name)
 
 
-def run_named(graph, name: str, params: Mapping[str, str] | None = None, *, engine: str = "rdflib") -> QueryResult:
+def run_named(graph, name: str, params: Mapping[str, str] | None = None, *, engine: str = "oxigraph") -> QueryResult:
     """:func:`named_query` then :func:`run_query` on the same graph."""
     return run_query(graph, named_query(name, params, graph=graph), engine=engine)
 

@@ -17,10 +17,9 @@ from pathlib import Path
 
 from kg.core import iris
 from kg.core.errors import KGError
-from kg.core.namespaces import META_GRAPH
-from kg.core.namespaces import ONTOLOGY_GRAPH, bind_prefixes
+from kg.core.namespaces import INTERNAL_GRAPHS, META_GRAPH, ONTOLOGY_GRAPH, UNION_GRAPH
 from kg.core.ontology import ontology_dir
-from kg.store.rdfio import ntriples_bytes
+from kg.store.rdfio import has_union_graph, materialise_union, ntriples_bytes
 
 _SHA = iris.NS + "sha256"
 _NAME = iris.NS + "path"
@@ -117,6 +116,17 @@ class ReadOnlyStore:
         return iter(self._store)
 
 
+# The union graph (UNION_GRAPH) is kept in the same update as the graph written or dropped: the
+# graph's old statements are set aside in _OLD, and those no other graph states any more leave
+# the union; what is written is added to it. Only the statements of that graph are looked at.
+_OLD = iris.GRAPH + "replaced"
+_KEEP_OLD = f"ADD SILENT <{{graph}}> TO <{_OLD}> ;\n" "DROP SILENT GRAPH <{graph}> ;\n"
+_UNION_FORGETS = (f"DELETE {{ GRAPH <{UNION_GRAPH}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{_OLD}> {{ ?s ?p ?o }} "
+                  f"FILTER NOT EXISTS {{ GRAPH ?other {{ ?s ?p ?o }} "
+                  f"FILTER(?other NOT IN (<{UNION_GRAPH}>, <{_OLD}>, <{META_GRAPH}>)) }} }} ;\n"
+                  f"DROP SILENT GRAPH <{_OLD}>")
+
+
 @dataclass(frozen=True)
 class StoredSource:
     name: str
@@ -137,6 +147,9 @@ class GraphStore:
             else:
                 self.path.mkdir(parents=True, exist_ok=True)
                 self._store = ox.Store(str(self.path))
+                if not has_union_graph(self._store) and any(g.value not in (META_GRAPH, UNION_GRAPH)
+                                                            for g in self._store.named_graphs()):
+                    materialise_union(self._store)  # a store built before the union graph was kept
         except OSError as exc:
             text = str(exc)
             if "lock" in text.lower():
@@ -180,6 +193,7 @@ class GraphStore:
             # load leaves a graph without a hash, which the next build replaces atomically below.
             if body:
                 self._store.bulk_load(body, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(graph_iri))
+                self._store.bulk_load(body, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(UNION_GRAPH))
             if node:
                 meta = f" <{META_GRAPH}> .\n"
                 self._store.load((f"<{node}> <{_NAME}> \"{_escape(source_name)}\"{meta}<{node}> <{_SHA}> \"{sha256}\"{meta}"
@@ -192,7 +206,8 @@ class GraphStore:
             meta = (f"DELETE WHERE {{ GRAPH <{META_GRAPH}> {{ <{node}> ?p ?o }} }} ;\n"
                     f"INSERT DATA {{ GRAPH <{META_GRAPH}> {{ <{node}> <{_NAME}> \"{_escape(source_name)}\" ; "
                     f"<{_SHA}> \"{sha256}\" ; <{_GRAPH}> <{graph_iri}> . }} }} ;\n")
-        self._store.update(f"DROP SILENT GRAPH <{graph_iri}> ;\n{meta}INSERT DATA {{ GRAPH <{graph_iri}> {{\n{body}\n}} }}")
+        self._store.update(f"{_KEEP_OLD.format(graph=graph_iri)}{meta}INSERT DATA {{ GRAPH <{graph_iri}> {{\n{body}\n}} }} ;\n"
+                           f"INSERT DATA {{ GRAPH <{UNION_GRAPH}> {{\n{body}\n}} }} ;\n{_UNION_FORGETS}")
 
     def remove_source(self, source_name: str) -> bool:
         """Drop a source's graph and its record — every record of that name, so a store written
@@ -202,8 +217,9 @@ class GraphStore:
             f"SELECT ?g WHERE {{ GRAPH <{META_GRAPH}> {{ ?s <{_NAME}> \"{name}\" ; <{_GRAPH}> ?g }} }}"))
         if not rows:
             return False
-        drops = "".join(f"DROP SILENT GRAPH <{row['g'].value}> ;\n" for row in rows)
-        self._store.update(f"{drops}DELETE WHERE {{ GRAPH <{META_GRAPH}> {{ ?s <{_NAME}> \"{name}\" ; ?p ?o }} }}")
+        drops = "".join(_KEEP_OLD.format(graph=row["g"].value) for row in rows)
+        self._store.update(f"{drops}DELETE WHERE {{ GRAPH <{META_GRAPH}> {{ ?s <{_NAME}> \"{name}\" ; ?p ?o }} }} ;\n"
+                           f"{_UNION_FORGETS}")
         return True
 
     def ensure_ontology(self, triples_of) -> bool:
@@ -224,33 +240,22 @@ class GraphStore:
         import pyoxigraph as ox
 
         graph = ox.NamedNode(graph_iri) if graph_iri else None
-        return [q for q in self._store.quads_for_pattern(None, None, None, graph) if str(q.graph_name) != f"<{META_GRAPH}>"]
+        internal = {ox.NamedNode(g) for g in INTERNAL_GRAPHS}
+        return [q for q in self._store.quads_for_pattern(None, None, None, graph) if q.graph_name not in internal]
 
     def named_quads(self) -> dict[str, list]:
-        """Every named graph's triples (pyoxigraph terms), the metadata graph left out."""
+        """Every named graph's triples (pyoxigraph terms), the metadata and union graphs left out."""
         import pyoxigraph as ox
 
         result: dict[str, list] = {}
         for quad in self._store.quads_for_pattern(None, None, None, None):
             name = quad.graph_name
-            if isinstance(name, ox.NamedNode) and name.value != META_GRAPH:
+            if isinstance(name, ox.NamedNode) and name.value not in INTERNAL_GRAPHS:
                 result.setdefault(name.value, []).append(ox.Triple(quad.subject, quad.predicate, quad.object))
         return result
 
     def named_graphs(self) -> list[str]:
-        return sorted(g.value for g in self._store.named_graphs() if g.value != META_GRAPH)
-
-    def to_rdflib(self):
-        """Everything in the store (but the metadata) as one rdflib Graph."""
-        import pyoxigraph as ox
-        from rdflib import Graph
-
-        data = ox.serialize((ox.Triple(q.subject, q.predicate, q.object) for q in self.quads()),
-                            format=ox.RdfFormat.N_TRIPLES)
-        graph = Graph()
-        bind_prefixes(graph)
-        graph.parse(data=data.decode("utf-8"), format="nt")
-        return graph
+        return sorted(g.value for g in self._store.named_graphs() if g.value not in INTERNAL_GRAPHS)
 
     def flush(self) -> None:
         self._store.flush()

@@ -10,7 +10,7 @@ import tempfile
 from pathlib import Path
 
 from kg.core.errors import KGError, OutputError, SourceError
-from kg.core.namespaces import META_GRAPH, PREFIXES, bind_prefixes
+from kg.core.namespaces import META_GRAPH, PREFIXES, UNION_GRAPH, bind_prefixes
 
 
 def write_atomic(path: str | Path, data: bytes | str) -> Path:
@@ -173,8 +173,8 @@ def store_outputs(store, formats=DEFAULT_OUTPUTS) -> dict[str, bytes]:
     prefixes = dict(PREFIXES)
     if len(store.oxigraph) > _MATERIALISE_LIMIT:
         return _streamed_outputs(store, prefixes, formats)
-    dump = store.oxigraph.dump(format=ox.RdfFormat.N_QUADS)
-    quads = list(ox.parse(dump, format=ox.RdfFormat.N_QUADS))
+    quads = list(_written_quads(store.oxigraph))
+    dump = ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
     meta = ox.NamedNode(META_GRAPH)
     triples = [quad.triple for quad in quads if quad.graph_name != meta]
     writers = {"ttl": lambda: _sorted_prefixes(ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes)),
@@ -182,6 +182,14 @@ def store_outputs(store, formats=DEFAULT_OUTPUTS) -> dict[str, bytes]:
                "jsonld": lambda: ox.serialize(triples, format=ox.RdfFormat.JSON_LD, prefixes=prefixes),
                "nq": lambda: dump}
     return {OUTPUT_FILES[name]: writers[name]() for name in formats}
+
+
+def _written_quads(store):
+    """The store's quads in its own order, but the union graph (derived: the other graphs say it all)."""
+    import pyoxigraph as ox
+
+    union = ox.NamedNode(UNION_GRAPH)
+    return (quad for quad in store.quads_for_pattern(None, None, None, None) if quad.graph_name != union)
 
 
 def memory_outputs(named: dict[str, list], formats=DEFAULT_OUTPUTS) -> dict[str, bytes]:
@@ -204,14 +212,15 @@ def _streamed_outputs(store, prefixes: dict, formats) -> dict[str, bytes]:
     import pyoxigraph as ox
 
     dumps = {name: io.BytesIO() for name in ("trig", "nq") if name in formats}
-    dumper = threading.Thread(target=lambda: [store.oxigraph.dump(buffer, format=ox.RdfFormat.TRIG if name == "trig"
-                                                                  else ox.RdfFormat.N_QUADS, prefixes=prefixes if name == "trig" else None)
+    dumper = threading.Thread(target=lambda: [ox.serialize(_written_quads(store.oxigraph), buffer,
+                                                           format=ox.RdfFormat.TRIG if name == "trig" else ox.RdfFormat.N_QUADS,
+                                                           prefixes=prefixes if name == "trig" else None)
                                               for name, buffer in dumps.items()])
     dumper.start()
 
     def triples():  # every data graph's statements, streamed by Oxigraph
         return store.oxigraph.query(
-            f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != <{META_GRAPH}>) }}")
+            f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g NOT IN (<{META_GRAPH}>, <{UNION_GRAPH}>)) }}")
 
     payloads = {}
     if "ttl" in formats:
@@ -224,6 +233,21 @@ def _streamed_outputs(store, prefixes: dict, formats) -> dict[str, bytes]:
     if "nq" in dumps:
         payloads["nq"] = dumps["nq"].getvalue()
     return {OUTPUT_FILES[name]: payloads[name] for name in formats}
+
+
+def has_union_graph(store) -> bool:
+    """Whether an Oxigraph store keeps the deduplicated union graph (:data:`UNION_GRAPH`)."""
+    import pyoxigraph as ox
+
+    return store.contains_named_graph(ox.NamedNode(UNION_GRAPH))
+
+
+def materialise_union(store) -> None:
+    """Write the union graph of a store holding several graphs (a TriG file, a store built
+    before the union graph was kept): the statements of the default graph and of every data
+    graph, once."""
+    store.update(f"INSERT {{ GRAPH <{UNION_GRAPH}> {{ ?s ?p ?o }} }} WHERE {{ {{ ?s ?p ?o }} UNION "
+                 f"{{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g NOT IN (<{META_GRAPH}>, <{UNION_GRAPH}>)) }} }}")
 
 
 def union_graph(dataset):
@@ -289,6 +313,7 @@ def load_store(path: str | Path):
     try:
         if name in ("TRIG", "N_QUADS"):
             store.bulk_load(path=str(path), format=fmt)
+            materialise_union(store)
         else:
             store.bulk_load(path=str(path), format=fmt, to_graph=ox.NamedNode(path.resolve().as_uri()))
     except (SyntaxError, ValueError, OSError) as exc:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 
 import collections
+import dataclasses
 import itertools
 import math
 
@@ -141,13 +142,17 @@ def similar(graph, *, top: int | None = 10, by: str = "idf", alpha: float = 0.5)
     pairs = []
     for a, b in itertools.combinations(regions, 2):
         jaccard, weighted = _scores(adopted, kinds, a.iri, b.iri, alpha)
-        both = adopted[a.iri] & adopted[b.iri]
-        drivers = sorted(both, key=lambda i: (-weights[i], i))[:DRIVERS_SHOWN]
-        pairs.append(SimilarPair(a=a, b=b, jaccard=jaccard, weighted=weighted, shared=len(both),
-                                 idf=_idf(weights, adopted[a.iri], adopted[b.iri]),
-                                 drivers=tuple(describe.named(i) for i in drivers)))
+        pairs.append(SimilarPair(a=a, b=b, jaccard=jaccard, weighted=weighted,
+                                 shared=len(adopted[a.iri] & adopted[b.iri]),
+                                 idf=_idf(weights, adopted[a.iri], adopted[b.iri]), drivers=()))
     pairs.sort(key=lambda p: (-getattr(p, by), -p.jaccard, p.a.label, p.b.label, p.a.iri, p.b.iri))
-    return pairs[:top] if top is not None else pairs
+    shown = pairs[:top] if top is not None else pairs
+
+    def drivers(pair: SimilarPair) -> tuple[Named, ...]:  # named only for the pairs shown
+        both = adopted[pair.a.iri] & adopted[pair.b.iri]
+        return tuple(describe.named(i) for i in sorted(both, key=lambda i: (-weights[i], i))[:DRIVERS_SHOWN])
+
+    return [dataclasses.replace(pair, drivers=drivers(pair)) for pair in shown]
 
 
 def similarity_matrix(graph, *, alpha: float = 0.5) -> SimilarityMatrix:

@@ -24,6 +24,7 @@ class _Describer:
     def __init__(self, graph):
         self.graph = graph
         self._cache: dict[str, tuple[str, str, str]] = {}
+        self._named: dict[str, Named] = {}
 
     def __call__(self, iri: str, fallback_type: str) -> dict:
         if iri not in self._cache:
@@ -54,7 +55,9 @@ class _Describer:
     def named(self, iri: str) -> Named:
         from rdflib import URIRef
 
-        return Named(iri, label_of(self.graph, URIRef(iri)))
+        if iri not in self._named:
+            self._named[iri] = Named(iri, label_of(self.graph, URIRef(iri)))
+        return self._named[iri]
 
 
 def _resolve(graph, name: str, *types: str) -> str:
