@@ -1,19 +1,28 @@
-"""Named-query latency on a large build: rdflib, the embedded Oxigraph store, the Oxigraph server.
+"""Latency and memory of every named query and analysis command on a build's store, with budgets.
 
-    python bench/bench_scale.py --sizes 1000          # builds <tmp>/govkg-bench/out-1000
-    python bench/bench_stores.py "$TMPDIR"/govkg-bench/out-1000 [--runs 5] [--rdflib-timeout 120]
+    python bench/bench_scale.py --sizes 1000                 # builds <tmp>/govkg-bench/out-1000
+    python bench/bench_stores.py "$TMPDIR"/govkg-bench/out-1000 [--runs 5] [--server]
+    python bench/bench_stores.py OUT --record bench/budgets-200.json   # write the recorded figures
+    python bench/bench_stores.py OUT --check bench/budgets-200.json    # exit 1 past 3x a figure
 
-Every named query (kg/queries/*.rq) with its default parameters. Each figure is the median of
-``--runs`` runs in a warm process (the first run is a warm-up and not counted); rdflib gets
-fewer runs and gives up on a query after ``--rdflib-timeout`` seconds (reported as >timeout).
-The server is `govkg serve`'s (oxigraph serve-read-only --union-default-graph) on loopback,
-queried over the SPARQL 1.1 Protocol.
+Named queries (kg/query/queries/*.rq with their default parameters) run in one warm process
+on the embedded Oxigraph store: each figure is the median of ``--runs`` runs after a warm-up,
+and every query must give no duplicated rows (``rows == distinct``). With ``--server`` they
+also run on `govkg serve`'s Oxigraph server over the SPARQL 1.1 Protocol.
+
+Analysis commands (shared, overlap, similar, central, show, viz, export, report of ten regions)
+run as the CLI does, one process each: wall time and peak resident memory of the process.
+Names are chosen from the store (the initiative and the two regions with the most adoptions),
+so the same command line works on any build.
+
+``--check FILE`` compares with recorded figures: a query or command fails when its time grows
+past 3x the recorded one (times under 50 ms count as 50 ms, so timer noise is no failure) or its
+memory past 3x.
 """
 from __future__ import annotations
 
 import argparse
 import json
-import multiprocessing
 import statistics
 import subprocess
 import sys
@@ -23,6 +32,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
+
+GROWTH_ALLOWED = 3.0
+TIME_FLOOR_MS = 50.0
 
 
 def _median_ms(run, runs: int) -> float:
@@ -35,85 +47,144 @@ def _median_ms(run, runs: int) -> float:
     return round(statistics.median(samples) * 1000, 1)
 
 
-def _rdflib_worker(path: str, texts: dict[str, str], runs: int, queue) -> None:
-    from kg.store.rdfio import load_graph
-    from kg.query.sparql import run_query
-
-    start = time.perf_counter()
-    graph = load_graph(path)
-    queue.put(("__load__", round(time.perf_counter() - start, 1), len(graph)))
-    for name, text in texts.items():
-        queue.put((name, _median_ms(lambda: run_query(graph, text, engine="rdflib"), runs), None))
-
-
-def rdflib_times(path: Path, texts: dict[str, str], runs: int, timeout: float) -> dict:
-    """rdflib in a child process, so a query that runs away can be stopped."""
-    queue = multiprocessing.Queue()
-    process = multiprocessing.Process(target=_rdflib_worker, args=(str(path), texts, runs, queue))
-    process.start()
-    results, deadline = {}, None
-    pending = ["__load__", *texts]
-    while pending and process.is_alive() or not queue.empty():
-        wait = 1800 if pending and pending[0] == "__load__" else timeout * (runs + 1)
-        try:
-            name, value, extra = queue.get(timeout=wait)
-        except Exception:
-            break
-        results[name] = value if extra is None else {"seconds": value, "triples": extra}
-        pending.remove(name)
-    process.terminate()
-    for name in pending:
-        results[name] = f">{timeout:g} s"
-    return results
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("out", type=Path, help="a build's output directory (govkg.ttl and store/)")
-    parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--rdflib-runs", type=int, default=1)
-    parser.add_argument("--rdflib-timeout", type=float, default=120)
-    parser.add_argument("--no-rdflib", action="store_true",
-                        help="skip rdflib (at 1,000 documents its parse of govkg.ttl does not fit in 24 GiB)")
-    args = parser.parse_args()
+def named_query_figures(store_dir: Path, runs: int) -> dict:
+    import resource
 
     from kg.query.engines import open_target
-    from kg.store.remote import Endpoint
-    from kg.query.server import serve_command
-    from kg.query.sparql import run_query
     from kg.query.named import list_queries, named_query
+    from kg.query.sparql import run_query
+
+    embedded = open_target(store=store_dir)
+    table = {}
+    for query in list_queries():
+        text = named_query(query.name, {}, graph=embedded.names)
+        rows = run_query(embedded.target, text).rows
+        table[query.name] = {"rows": len(rows), "distinct": len(set(rows)),
+                             "ms": _median_ms(lambda: run_query(embedded.target, text), runs)}
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    return {"queries": table, "process_peak_mb": round(peak / 1e6)}
+
+
+def server_figures(store_dir: Path, texts: dict[str, str], runs: int) -> dict[str, float]:
     from servers import free_port, wait_until_up
 
-    embedded = open_target(store=args.out / "store")
-    texts = {q.name: named_query(q.name, {}, graph=embedded.names) for q in list_queries()}
-    table = {name: {} for name in texts}
-    for name, text in texts.items():
-        table[name]["rows"] = len(run_query(embedded.target, text, engine="oxigraph"))
-        table[name]["store_ms"] = _median_ms(lambda: run_query(embedded.target, text, engine="oxigraph"), args.runs)
-    del embedded
+    from kg.query.server import serve_command
+    from kg.query.sparql import run_query
+    from kg.store.remote import Endpoint
 
     port = free_port()
-    server = subprocess.Popen(serve_command(args.out / "store", host="127.0.0.1", port=port),
+    server = subprocess.Popen(serve_command(store_dir, host="127.0.0.1", port=port),
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         wait_until_up(f"http://127.0.0.1:{port}/query")
         endpoint = Endpoint(f"http://127.0.0.1:{port}/query")
-        for name, text in texts.items():
-            table[name]["server_ms"] = _median_ms(lambda: run_query(endpoint, text, engine="endpoint"), args.runs)
+        return {name: _median_ms(lambda: run_query(endpoint, text, engine="endpoint"), runs) for name, text in texts.items()}
     finally:
         server.terminate()
         server.wait()
 
-    rdflib = {} if args.no_rdflib else rdflib_times(args.out / "govkg.ttl", texts, args.rdflib_runs, args.rdflib_timeout)
-    for name in texts:
-        table[name]["rdflib_ms"] = rdflib.get(name)
-    store = [row["store_ms"] for row in table.values()]
-    numeric = [(row["rdflib_ms"], row["store_ms"]) for row in table.values() if isinstance(row.get("rdflib_ms"), float)]
-    summary = {"rdflib_load": rdflib.get("__load__"), "store_median_ms": statistics.median(store),
-               "server_median_ms": statistics.median(row["server_ms"] for row in table.values()),
-               "rdflib_median_ms": statistics.median(r for r, _ in numeric) if numeric else None,
-               "median_speedup_store_vs_rdflib": round(statistics.median(r / max(s, 0.1) for r, s in numeric), 1) if numeric else None}
-    print(json.dumps({"queries": table, "summary": summary}, indent=1, ensure_ascii=False))
+
+def _most_adopting(store_dir: Path) -> tuple[str, list[str]]:
+    """The initiative most regions adopt, and the regions adopting most initiatives (IRIs)."""
+    from kg.query.engines import open_target
+    from kg.query.sparql import run_query
+
+    target = open_target(store=store_dir).target
+    top = run_query(target, "SELECT ?i (COUNT(?r) AS ?n) WHERE { ?r gk:adopts ?i } GROUP BY ?i ORDER BY DESC(?n) ?i LIMIT 1").rows
+    regions = run_query(target, "SELECT ?r (COUNT(?i) AS ?n) WHERE { ?r gk:adopts ?i } GROUP BY ?r ORDER BY DESC(?n) ?r LIMIT 10").rows
+    return str(top[0][0]), [str(r[0]) for r in regions]
+
+
+def command_lines(store_dir: Path, scratch: Path) -> dict[str, list[str]]:
+    initiative, regions = _most_adopting(store_dir)
+    where = ["--store", str(store_dir)]
+    return {
+        "shared": ["shared", initiative, *where],
+        "overlap": ["overlap", regions[0], regions[1], *where],
+        "similar": ["similar", "--top", "10", *where],
+        "central": ["central", *where],
+        "show": ["show", regions[0], *where],
+        "viz": ["viz", "-o", str(scratch / "graph.html"), *where],
+        "export": ["export", "--format", "csv", "--out", str(scratch / "tables"), *where],
+        "report (10 regions)": ["report", "--regions", ",".join(regions[:10]), "-o", str(scratch / "report.html"), *where],
+    }
+
+
+def command_figures(store_dir: Path, scratch: Path) -> dict:
+    from bench.bench_scale import _tree_rss
+
+    figures = {}
+    for name, args in command_lines(store_dir, scratch).items():
+        start = time.perf_counter()
+        process = subprocess.Popen([sys.executable, str(ROOT / "cli.py"), *args], cwd=ROOT,
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        peak = 0
+        while process.poll() is None:
+            peak = max(peak, _tree_rss(process.pid))
+            time.sleep(0.05)
+        elapsed = time.perf_counter() - start
+        if process.returncode != 0:
+            raise SystemExit(f"{name}: exit {process.returncode}: {process.stderr.read().decode()[-400:]}")
+        figures[name] = {"ms": round(elapsed * 1000, 1), "peak_mb": round(peak / 1e6)}
+    return figures
+
+
+def regressions(measured: dict, recorded: dict) -> list[str]:
+    """What grew past :data:`GROWTH_ALLOWED` times its recorded figure (or newly duplicates rows)."""
+    found = []
+    for section, kind in (("queries", "query"), ("commands", "command")):
+        for name, now in measured.get(section, {}).items():
+            before = recorded.get(section, {}).get(name)
+            if before is None:
+                continue
+            if now["ms"] > GROWTH_ALLOWED * max(before["ms"], TIME_FLOOR_MS):
+                found.append(f"{kind} {name}: {now['ms']:.0f} ms, recorded {before['ms']:.0f} ms")
+            if "peak_mb" in now and now["peak_mb"] > GROWTH_ALLOWED * before["peak_mb"]:
+                found.append(f"{kind} {name}: {now['peak_mb']} MB, recorded {before['peak_mb']} MB")
+            if "distinct" in now and now["rows"] != now["distinct"]:
+                found.append(f"query {name}: {now['rows']} rows of which {now['distinct']} distinct")
+    return found
+
+
+def measure(out: Path, runs: int, *, server: bool = False) -> dict:
+    import tempfile
+
+    store_dir = out / "store"
+    result = named_query_figures(store_dir, runs)
+    if server:
+        from kg.query.engines import open_target
+        from kg.query.named import list_queries, named_query
+
+        names = open_target(store=store_dir).names
+        texts = {q.name: named_query(q.name, {}, graph=names) for q in list_queries()}
+        for name, ms in server_figures(store_dir, texts, runs).items():
+            result["queries"][name]["server_ms"] = ms
+    with tempfile.TemporaryDirectory() as scratch:
+        result["commands"] = command_figures(store_dir, Path(scratch))
+    result["summary"] = {"query_median_ms": statistics.median(q["ms"] for q in result["queries"].values()),
+                         "query_max_ms": max(q["ms"] for q in result["queries"].values()),
+                         "command_max_ms": max(c["ms"] for c in result["commands"].values()),
+                         "command_max_peak_mb": max(c["peak_mb"] for c in result["commands"].values())}
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("out", type=Path, help="a build's output directory (with store/)")
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--server", action="store_true", help="also time the queries on the Oxigraph server")
+    parser.add_argument("--record", type=Path, help="write the figures here (the budgets --check reads)")
+    parser.add_argument("--check", type=Path, help="exit 1 when a figure grew past 3x the one recorded here")
+    args = parser.parse_args()
+    result = measure(args.out, args.runs, server=args.server)
+    print(json.dumps(result, indent=1, ensure_ascii=False))
+    if args.record:
+        args.record.write_text(json.dumps(result, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    if args.check:
+        found = regressions(result, json.loads(args.check.read_text(encoding="utf-8")))
+        for line in found:
+            print("regression:", line, file=sys.stderr)
+        sys.exit(1 if found else 0)
 
 
 if __name__ == "__main__":

@@ -32,7 +32,7 @@ class Template:
     closing: str
 
 
-def _templates() -> list[Template]:
+def _templates(bundled_only: bool = False) -> list[Template]:
     from kg.ingest.extract.documents import describe_document
     from kg.core.ontology import divisions
     from kg.ingest.readers import discover, read_source
@@ -40,7 +40,8 @@ def _templates() -> list[Template]:
     from kg.ingest.segment import split_documents
     from kg.core.text import normalize
 
-    paths = discover([ROOT / "data"] + ([ROOT.parent / "shared" / "corpus"] if (ROOT.parent / "shared" / "corpus").is_dir() else []))
+    shared = ROOT.parent / "shared" / "corpus"
+    paths = discover([ROOT / "data"] + ([shared] if shared.is_dir() and not bundled_only else []))
     templates = []
     for path in paths:
         source = read_source(path)
@@ -86,12 +87,14 @@ def _relabel(text: str, old: list[str], new: list[str]) -> str:
     return text
 
 
-def generate(count: int, out: Path, *, seed: int = 7) -> list[Path]:
+def generate(count: int, out: Path, *, seed: int = 7, bundled_only: bool = False) -> list[Path]:
+    """``count`` documents in ``out``; ``bundled_only``: templates from data/ alone, so the corpus
+    is the same on every machine (the CI-sized regression check uses it)."""
     from kg.core.ontology import divisions
     from kg.core.regions import short_forms
 
     rng = random.Random(seed)
-    templates = _templates()
+    templates = _templates(bundled_only)
     targets = sorted((d for d in divisions().values() if d.level in ("province", "prefecture")), key=lambda d: d.code)
     out.mkdir(parents=True, exist_ok=True)
     written = []
@@ -125,8 +128,9 @@ def main() -> None:
     parser.add_argument("count", type=int)
     parser.add_argument("out", type=Path)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--bundled-only", action="store_true", help="templates from data/ only (the same corpus everywhere)")
     args = parser.parse_args()
-    paths = generate(args.count, args.out, seed=args.seed)
+    paths = generate(args.count, args.out, seed=args.seed, bundled_only=args.bundled_only)
     size = sum(p.stat().st_size for p in paths)
     print(f"wrote {len(paths)} documents, {size / 1e6:.1f} MB, to {args.out}")
 

@@ -18,6 +18,7 @@ from kg.core.namespaces import INTERNAL_GRAPHS, UNION_GRAPH, bind_prefixes
 from kg.store.rdfio import has_union_graph, materialise_union, ox_term
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_ANSWERS_KEPT = 200_000  # patterns whose answers a view keeps (then it starts afresh)
 
 
 @functools.lru_cache(maxsize=200_000)
@@ -39,6 +40,7 @@ def rdflib_term(term):
     return Literal(term.value, datatype=URIRef(term.datatype.value))
 
 
+@functools.lru_cache(maxsize=100_000)
 def _pattern_term(term):
     return None if term is None else ox_term(term)
 
@@ -55,10 +57,24 @@ class GraphView:
         self._union = ox.NamedNode(UNION_GRAPH) if has_union_graph(store) else None
         self._excluded = frozenset(ox.NamedNode(g) for g in INTERNAL_GRAPHS)
         self.namespace_manager = _namespaces()
+        self._answers: dict[tuple, tuple] = {}
 
     # -- the statements ------------------------------------------------------------------
-    def _triples(self, s, p, o) -> Iterator[tuple]:
-        """Distinct (s, p, o) Oxigraph triples matching the pattern over the union graph."""
+    def _triples(self, s, p, o):
+        """Distinct (s, p, o) Oxigraph triples matching the pattern over the union graph. A
+        pattern with two terms given (a node's labels, a region's adoptions) is small and asked
+        again and again by the tables and the report: its answer is kept while the view lives."""
+        if (s is None) + (p is None) + (o is None) > 1:
+            return self._matching(s, p, o)
+        key = (s, p, o)
+        found = self._answers.get(key)
+        if found is None:
+            if len(self._answers) >= _ANSWERS_KEPT:
+                self._answers.clear()
+            found = self._answers[key] = tuple(self._matching(s, p, o))
+        return iter(found)
+
+    def _matching(self, s, p, o) -> Iterator[tuple]:
         try:
             quads = self.store.quads_for_pattern(_pattern_term(s), _pattern_term(p), _pattern_term(o), self._union)
         except TypeError:  # a literal in subject position: nothing can match
