@@ -28,9 +28,10 @@ from decimal import Decimal
 from typing import Callable, Iterable
 
 from kg.core import iris
-from kg.core.namespaces import DCTERMS, OA, RDFS, SCHEMA, SKOS
+from kg.core.namespaces import DCTERMS, RDFS, SCHEMA, SKOS
 from kg.core.ontology import ontology_graph
 from kg.query.lookup import curie
+from kg.query.sparql import run_query
 
 TABLES = ("entities", "relations", "evidence")
 
@@ -302,25 +303,32 @@ def _union_columns() -> tuple[str, ...]:
 ENTITY_COLUMNS = _union_columns()
 
 
+# The typed nodes (evidence and assertions, most of the graph, left out), the initiatives some
+# region adopts or some document mentions, and the regions the documents speak of with the
+# regions containing them: three scans in the engine instead of one lookup per node.
+_TYPED_NODES = """SELECT ?node ?class WHERE { ?node a ?class .
+  FILTER(isIRI(?node) && STRSTARTS(STR(?class), STR(gk:)) && ?class NOT IN (gk:Evidence, gk:Assertion)) }"""
+_USED_INITIATIVES = "SELECT DISTINCT ?i WHERE { ?x gk:adopts|gk:mentionsInitiative ?i }"
+_SPOKEN_OF_REGIONS = """SELECT DISTINCT ?up WHERE {
+  { ?x gk:mentionsRegion|gk:governsRegion|gk:inRegion ?r } UNION { ?r gk:adopts ?x }
+  UNION { VALUES ?class { %s } ?r a ?class ; gk:evidence ?e }
+  ?r schema:containedInPlace* ?up }"""
+
+
 def _entity_types(view: _View) -> dict:
     """Node -> (class local name, kind name) for every node to export."""
-    from rdflib import RDF, URIRef
+    from rdflib import URIRef
 
     candidates: dict = {}
-    for node, cls in view.graph.subject_objects(RDF.type):
-        if not isinstance(node, URIRef) or not str(cls).startswith(iris.NS):
-            continue
+    for node, cls in run_query(view.graph, _TYPED_NODES).rows:
         kind = _kind_of_type(_local(cls))
         if kind is not None:
             candidates.setdefault(node, set()).add((_local(cls), kind))
-    used = {o for p in ("adopts", "mentionsInitiative") for o in view.graph.objects(None, URIRef(iris.term(p)))}
+    used = {row[0] for row in run_query(view.graph, _USED_INITIATIVES).rows}
     # Of the 3,000-odd divisions in the reference data, only those the documents speak of.
-    spoken_of = {o for p in ("mentionsRegion", "governsRegion", "inRegion") for o in view.graph.objects(None, URIRef(iris.term(p)))}
-    spoken_of |= set(view.graph.subjects(URIRef(iris.term("adopts")), None))
-    spoken_of |= set(view.graph.subjects(URIRef(iris.term("evidence")), None))
-    parent = URIRef("https://schema.org/containedInPlace")
-    for region in list(spoken_of):  # and the regions that contain them
-        spoken_of |= set(view.graph.transitive_objects(region, parent))
+    region_classes = " ".join(f"<{iris.term(t)}>" for t in sorted(region_types()))
+    spoken_of = {row[0] for row in run_query(view.graph, _SPOKEN_OF_REGIONS % region_classes).rows}
+    candidates = {URIRef(str(node)): types for node, types in candidates.items()}
     chosen = {}
     for node, types in candidates.items():
         names = {t for t, _ in types}
@@ -365,16 +373,39 @@ def entity_rows(graph) -> list[dict]:
     return sorted(rows, key=lambda r: natural_key(r["id"]))
 
 
+_ASSERTIONS = """SELECT ?assertion ?subject ?predicate ?object WHERE {
+  ?assertion a gk:Assertion ; rdf:subject ?subject ; rdf:predicate ?predicate ; rdf:object ?object }"""
+
+_EVIDENCE = """SELECT ?about ?evidence ?document ?start ?end ?source ?section ?exact WHERE {
+  ?about gk:evidence ?evidence .
+  OPTIONAL { ?evidence gk:inDocument ?document } OPTIONAL { ?evidence oa:start ?start }
+  OPTIONAL { ?evidence oa:end ?end } OPTIONAL { ?evidence gk:sourceFile ?source }
+  OPTIONAL { ?evidence gk:sectionPath ?section } OPTIONAL { ?evidence oa:exact ?exact } }"""
+
+
+def _first_values(rows, key_width: int) -> dict[tuple, list]:
+    """Rows grouped by their first ``key_width`` cells; each other cell: the first value in
+    natural order of those the group's rows give (what :meth:`_View.first` picks)."""
+    grouped: dict[tuple, list] = {}
+    for row in rows:
+        key, values = tuple(row[:key_width]), row[key_width:]
+        best = grouped.setdefault(key, [None] * len(values))
+        for index, value in enumerate(values):
+            if value is not None and (best[index] is None or natural_key(str(value)) < natural_key(str(best[index]))):
+                best[index] = value
+    return grouped
+
+
+def assertions(graph) -> list[tuple]:
+    """(assertion, subject, predicate, object) of every ``gk:Assertion`` (rdflib terms), in one query."""
+    return [(node, *values) for (node,), values in _first_values(run_query(graph, _ASSERTIONS).rows, 1).items()]
+
+
 def relation_rows(graph) -> list[dict]:
     """The ``relations`` table: one row per ``gk:Assertion``, sorted by subject, predicate, object."""
-    from rdflib import RDF, URIRef
-
     view = _View(graph)
     rows = []
-    for node in graph.subjects(RDF.type, URIRef(iris.term("Assertion"))):
-        subject, predicate, obj = (view.first(node, RDF + p) for p in ("subject", "predicate", "object"))
-        if subject is None or predicate is None or obj is None:
-            continue
+    for node, subject, predicate, obj in assertions(graph):
         rows.append({"id": str(node), "subject": str(subject), "subject_label": view.label(subject) or None,
                      "predicate": curie(str(predicate)), "object": str(obj), "object_label": view.label(obj) or None})
     return sorted(rows, key=lambda r: (natural_key(r["subject"]), r["predicate"], natural_key(r["object"]), r["id"]))
@@ -383,28 +414,22 @@ def relation_rows(graph) -> list[dict]:
 def evidence_rows(graph, *, about: Iterable[str] | None = None) -> list[dict]:
     """The ``evidence`` table: one row per (entity or assertion, evidence). ``about`` limits it
     to those IRIs (default: every exported entity and every assertion)."""
-    from rdflib import URIRef
-
-    view = _View(graph)
     if about is None:
         about = [r["id"] for r in entity_rows(graph)] + [r["id"] for r in relation_rows(graph)]
-    rows = []
-    for subject in sorted(set(about), key=natural_key):
-        for node in view.objects(URIRef(subject), iris.term("evidence")):
-            document, start, end = (view.first(node, p) for p in (iris.term("inDocument"), OA + "start", OA + "end"))
-            source = view.first(node, iris.term("sourceFile"))
-            path = view.first(source, iris.term("path")) if source is not None else None
-            section = view.first(node, iris.term("sectionPath"))
-            exact = view.first(node, OA + "exact")
-            rows.append({
-                "about": subject,
-                "document": str(document) if document is not None else None,
-                "start": int(start) if start is not None else None,
-                "end": int(end) if end is not None else None,
-                "quote": str(exact) if exact is not None else None,
-                "section": str(section) if section is not None else None,
-                "source": str(path) if path is not None else None,
-            })
+    wanted = set(about)
+    found = _first_values((row for row in run_query(graph, _EVIDENCE).rows if str(row[0]) in wanted), 2)
+    view, rows = _View(graph), []
+    for (subject, _), (document, start, end, source, section, exact) in found.items():
+        path = view.first(source, iris.term("path")) if source is not None else None
+        rows.append({
+            "about": str(subject),
+            "document": str(document) if document is not None else None,
+            "start": int(start) if start is not None else None,
+            "end": int(end) if end is not None else None,
+            "quote": str(exact) if exact is not None else None,
+            "section": str(section) if section is not None else None,
+            "source": str(path) if path is not None else None,
+        })
     return sorted(rows, key=lambda r: (natural_key(r["about"]), natural_key(r["document"] or ""),
                                        r["start"] or 0, r["end"] or 0))
 

@@ -21,6 +21,7 @@ from kg.outputs.viz.model import (
     VizNode,
 )
 from kg.query.lookup import curie
+from kg.query.tables import assertions
 
 # ---------------------------------------------------------------- page data
 
@@ -64,15 +65,9 @@ class _Quotes:
     """Evidence of nodes: their own (``gk:evidence``) and that of assertions about them."""
 
     def __init__(self, index: GraphIndex):
-        from rdflib import RDF, URIRef
-
         self.index = index
-        graph = index.graph
         self.about: dict[str, list[tuple[object, str, str, bool]]] = collections.defaultdict(list)
-        for node in graph.subjects(RDF.type, URIRef(iris.term("Assertion"))):
-            s, p, o = (graph.value(node, URIRef(RDF + k)) for k in ("subject", "predicate", "object"))
-            if s is None or p is None or o is None:
-                continue
+        for node, s, p, o in assertions(index.graph):
             self.about[str(s)].append((node, str(p), str(o), True))
             self.about[str(o)].append((node, str(p), str(s), False))
         self.rows: list[list] = []  # [document index, section, quote]
