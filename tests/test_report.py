@@ -349,3 +349,26 @@ def test_document_text_is_shown_literally_never_run(open_report, tmp_path):
     assert "蓉易办<i>x</i>" in page.locator("table.platforms").inner_text()
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     cell.locator(".quotes").screenshot(path=str(ARTIFACTS / "report-xss.png"))
+
+
+def test_seriation_puts_alike_regions_side_by_side():
+    from kg.outputs.report.charts import seriation
+
+    # Two groups interleaved: 0, 2, 4 are alike, and 1, 3, 5.
+    group = [0, 1, 0, 1, 0, 1]
+    matrix = [[1.0 if i == j else (0.8 if group[i] == group[j] else 0.1) for j in range(6)] for i in range(6)]
+    order = seriation(matrix)
+    assert sorted(order) == list(range(6))
+    assert [group[i] for i in order] in ([0, 0, 0, 1, 1, 1], [1, 1, 1, 0, 0, 0])
+
+
+def test_the_heatmap_draws_the_regions_adopting_most(sample_graph, monkeypatch):
+    from kg.outputs.report import build_report, charts
+
+    report = build_report(sample_graph)
+    adopting = {row.region: row.initiatives for row in report.overview}
+    assert sorted(charts.heatmap_order(report)) == list(range(len(report.regions)))
+    monkeypatch.setattr(charts, "HEATMAP_REGIONS", 2)
+    drawn = [report.regions[i].iri for i in charts.heatmap_order(report)]
+    assert sorted(adopting[r] for r in drawn) == sorted(adopting.values())[-2:]
+    assert charts.heatmap_svg(report).startswith("<svg")

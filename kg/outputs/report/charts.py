@@ -7,7 +7,7 @@ import io
 import re
 from pathlib import Path
 
-from kg.outputs.report.model import TIMELINE_ROWS, Report
+from kg.outputs.report.model import HEATMAP_NUMBERS, HEATMAP_REGIONS, TIMELINE_ROWS, Report
 
 # ---------------------------------------------------------------- charts (matplotlib, imported lazily)
 
@@ -103,25 +103,61 @@ def timeline_svg(report: Report) -> str | None:
         return _inline_svg(figure, "timeline", "任务完成时限时间轴 Task deadline timeline")
 
 
-def heatmap_svg(report: Report) -> str | None:
-    """The region similarity matrix as a heatmap with the scores written in; None for one region."""
+def seriation(matrix: list[list[float]]) -> list[int]:
+    """An order of the rows of a symmetric similarity matrix that puts alike rows side by side:
+    average-linkage clustering on 1 - similarity, leaves in optimal order (SciPy)."""
+    if len(matrix) < 3:
+        return list(range(len(matrix)))
+    import numpy as np
+    from scipy.cluster.hierarchy import leaves_list, linkage
+    from scipy.spatial.distance import squareform
+
+    distance = 1.0 - np.asarray(matrix, dtype=float)
+    np.fill_diagonal(distance, 0.0)
+    tree = linkage(squareform((distance + distance.T) / 2, checks=False), method="average", optimal_ordering=True)
+    return [int(i) for i in leaves_list(tree)]
+
+
+def heatmap_order(report: Report) -> list[int]:
+    """Indexes (into ``report.regions``) of the regions the heatmap draws, in drawing order: the
+    :data:`HEATMAP_REGIONS` adopting most initiatives, seriated."""
     similarity = report.similarity
-    if len(similarity.regions) < 2:
+    adopting = {row.region: row.initiatives for row in report.overview}
+    kept = sorted(range(len(similarity.regions)), key=lambda i: (-adopting.get(similarity.regions[i], 0), i))
+    kept = sorted(kept[:HEATMAP_REGIONS])
+    order = seriation([[similarity.matrix[i][j] for j in kept] for i in kept])
+    return [kept[i] for i in order]
+
+
+def heatmap_svg(report: Report) -> str | None:
+    """The region similarity matrix as a heatmap, alike regions side by side (:func:`seriation`);
+    at most :data:`HEATMAP_REGIONS` regions (those adopting most initiatives), scores written in
+    up to :data:`HEATMAP_NUMBERS`; None for one region."""
+    similarity = report.similarity
+    total = len(similarity.regions)
+    if total < 2:
         return None
     from matplotlib.figure import Figure
 
-    labels = [r.label for r in report.regions]
-    size = 1.6 + 0.75 * len(labels)
+    drawn = heatmap_order(report)
+    matrix = [[similarity.matrix[i][j] for j in drawn] for i in drawn]
+    labels = [report.regions[i].label for i in drawn]
+    title = "地区相似度 Region similarity"
+    if total > len(drawn):
+        title += f" ({len(drawn)} of {total} regions, those adopting most)"
+    size = 1.6 + (0.75 if len(labels) <= HEATMAP_NUMBERS else 0.22) * len(labels)
     with _chart_context():
         figure = Figure(figsize=(size + 1.2, size))
         axes = figure.subplots()
-        image = axes.imshow(similarity.matrix, cmap="Blues", vmin=0.0, vmax=1.0)
-        axes.set_xticks(range(len(labels)), labels=labels, rotation=45, ha="right")
+        image = axes.imshow(matrix, cmap="Blues", vmin=0.0, vmax=1.0)
+        axes.set_xticks(range(len(labels)), labels=labels, rotation=45 if len(labels) <= HEATMAP_NUMBERS else 90,
+                        ha="right" if len(labels) <= HEATMAP_NUMBERS else "center")
         axes.set_yticks(range(len(labels)), labels=labels)
-        for i, row in enumerate(similarity.matrix):
-            for j, value in enumerate(row):
-                axes.text(j, i, f"{value:.2f}", ha="center", va="center", fontsize=8,
-                          color="white" if value > 0.6 else "black")
+        if len(labels) <= HEATMAP_NUMBERS:
+            for i, row in enumerate(matrix):
+                for j, value in enumerate(row):
+                    axes.text(j, i, f"{value:.2f}", ha="center", va="center", fontsize=8,
+                              color="white" if value > 0.6 else "black")
         figure.colorbar(image, ax=axes, fraction=0.046, pad=0.04, label="Jaccard")
-        axes.set_title("地区相似度 Region similarity")
+        axes.set_title(title)
         return _inline_svg(figure, "heatmap", "地区相似度热图 Region similarity heatmap")

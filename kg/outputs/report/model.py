@@ -9,6 +9,8 @@ _REGION_LEVELS = ("Country", "Province", "City", "District", "Region")  # column
 TOP_LEAD_UNITS = 10  # lead units listed per region
 PAIRS_SHOWN = 5  # most and least alike pairs listed
 TIMELINE_ROWS = 60  # dated tasks drawn on the timeline (all of them are in the table)
+HEATMAP_REGIONS = 40  # regions drawn in the likeness heatmap (the report's JSON has every pair)
+HEATMAP_NUMBERS = 20  # up to this many regions, each cell shows its score
 
 
 FORMAT_OF_SUFFIX = {".md": ReportFormat.MD, ".markdown": ReportFormat.MD, ".html": ReportFormat.HTML,
