@@ -160,13 +160,13 @@ DEFAULT_OUTPUTS = ("ttl", "trig")
 
 
 def store_outputs(store, formats=DEFAULT_OUTPUTS) -> dict[str, bytes]:
-    """The output files of ``formats`` (keys of :data:`OUTPUT_FILES`) straight from a store, in
-    the store's own order (deterministic for the same content). TriG and N-Quads hold every
+    """The output files of ``formats`` (keys of :data:`OUTPUT_FILES`) straight from a store, graph
+    by graph (deterministic for the same content). TriG and N-Quads hold every
     named graph (the metadata graph of source hashes included); Turtle and JSON-LD the union of
     the data graphs (a statement made by two sources may be written twice, which RDF reads as one).
 
-    Up to ``_MATERIALISE_LIMIT`` quads the store is read once (Oxigraph's N-Quads dump, parsed
-    back) and the files written from that; above it, nothing is held in memory: the TriG is
+    Up to ``_MATERIALISE_LIMIT`` quads (the union graph counted) the store is read once and the
+    files written from that; above it, nothing is held in memory: the TriG is
     dumped on a second thread while the Turtle and JSON-LD are streamed from queries."""
     import pyoxigraph as ox
 
@@ -185,11 +185,14 @@ def store_outputs(store, formats=DEFAULT_OUTPUTS) -> dict[str, bytes]:
 
 
 def _written_quads(store):
-    """The store's quads in its own order, but the union graph (derived: the other graphs say it all)."""
+    """The store's quads graph by graph (graphs in IRI order), but the union graph (derived: the
+    other graphs say it all), which is not even read."""
     import pyoxigraph as ox
 
-    union = ox.NamedNode(UNION_GRAPH)
-    return (quad for quad in store.quads_for_pattern(None, None, None, None) if quad.graph_name != union)
+    yield from store.quads_for_pattern(None, None, None, ox.DefaultGraph())
+    for graph in sorted(store.named_graphs(), key=lambda g: g.value):
+        if graph.value != UNION_GRAPH:
+            yield from store.quads_for_pattern(None, None, None, graph)
 
 
 def memory_outputs(named: dict[str, list], formats=DEFAULT_OUTPUTS) -> dict[str, bytes]:
