@@ -32,8 +32,44 @@ def test_build_writes_outputs_and_prints_a_summary(built, runner, tmp_path):
     assert result.exit_code == 0
     assert "1 source file(s), 8 document(s)" in result.stdout
     assert "SHACL: conforms" in result.stdout
-    assert "哈尔滨市加快数字政府建设实施方案" in result.stdout
+    assert "哈尔滨市加快数字政府建设实施方案" not in result.stdout  # a line per document only with -v
     assert result.stderr == ""
+    verbose = runner.invoke(main, ["build", str(DATA), "-o", str(tmp_path / "v"), "-v"])
+    assert "哈尔滨市加快数字政府建设实施方案" in verbose.stdout
+    quiet = runner.invoke(main, ["build", str(DATA), "-o", str(tmp_path / "q"), "-q"])
+    assert quiet.exit_code == 0 and "wrote" not in quiet.stdout and "entities:" not in quiet.stdout
+    assert "SHACL: conforms" in quiet.stdout  # problems (or their absence) are still said
+    assert (tmp_path / "q" / "govkg.ttl").is_file()
+
+
+def test_the_short_summary_shows_the_first_warnings_and_counts_the_rest(tmp_path):
+    from types import SimpleNamespace
+
+    from kg.ingest.summary import WARNINGS_SHOWN, build_summary
+
+    warnings = [f"doc{n}.txt: no quantitative target found" for n in range(WARNINGS_SHOWN + 5)]
+    state = SimpleNamespace(sources=[1], segments={"x": [1]}, report=None, warnings=warnings, errors=[], written=[],
+                            unchanged=[])
+    result = SimpleNamespace(state=state, counts={}, per_document=[], conforms=None)
+    text = build_summary(result, text=True)
+    assert text.count("warning: ") == WARNINGS_SHOWN
+    assert "5 more warning(s); `govkg build -v` lists them all" in text
+    assert build_summary(result, text=True, verbose=True).count("warning: ") == WARNINGS_SHOWN + 5
+    assert "warning: " not in build_summary(result, text=True, quiet=True)
+
+
+def test_options_are_spelled_alike_across_commands(runner, built, tmp_path):
+    """-o on every command that writes; --format json wherever --json was (kept as an alias)."""
+    graph = str(built / "govkg.ttl")
+    for args in (["show", "哈尔滨", "--graph", graph], ["validate", "--graph", graph], ["queries"]):
+        new = runner.invoke(main, [*args, "--format", "json"])
+        old = runner.invoke(main, [*args, "--json"])
+        assert new.exit_code == old.exit_code == 0, new.output
+        assert json.loads(new.stdout) == json.loads(old.stdout)
+    assert runner.invoke(main, ["export", "--graph", graph, "-o", str(tmp_path / "t")]).exit_code == 0
+    assert (tmp_path / "t" / "entities.json").is_file()
+    assert runner.invoke(main, ["report", "--graph", graph, "--out", str(tmp_path / "r.md")]).exit_code == 0
+    assert (tmp_path / "r.md").read_text(encoding="utf-8").startswith("#")
 
 
 def test_build_json_summary(runner, tmp_path):

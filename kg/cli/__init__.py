@@ -16,7 +16,7 @@ from kg.query.results import ResultFormat
 from kg.store.rdfio import DEFAULT_OUTPUTS, OUTPUT_FILES
 
 
-from kg.cli.common import (_NO_REGION_HINT, EXIT_ERROR, EXIT_PROBLEMS, GovkgGroup, _json, _where,
+from kg.cli.common import (_NO_REGION_HINT, EXIT_ERROR, EXIT_PROBLEMS, GovkgGroup, _json, _where, format_option,
                            api, query_limit_options, where_options)
 
 
@@ -38,8 +38,8 @@ def main(ctx, debug):
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=str))
-@click.option("--out", "out_dir", default="out", show_default=True, type=click.Path(file_okay=False),
-              help="Directory for govkg.ttl, govkg.trig and govkg.jsonld.")
+@click.option("-o", "--out", "out_dir", default="out", show_default=True, type=click.Path(file_okay=False),
+              help="Directory for the output files (govkg.ttl, govkg.trig …) and the store.")
 @click.option("--until", type=click.Choice(STAGES),
               default="serialize", show_default=True, help="Stop after this stage and print what it produced.")
 @click.option("--no-validate", is_flag=True, help="Skip SHACL validation.")
@@ -50,8 +50,10 @@ def main(ctx, debug):
               help="Processes for segmenting and extracting.")
 @click.option("--formats", default=",".join(DEFAULT_OUTPUTS), show_default=True,
               help=f"Output files to write, comma-separated, from: {', '.join(OUTPUT_FILES)} (govkg.<format>).")
-@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
-def build(paths, out_dir, until, no_validate, store_dir, no_store, jobs, formats, as_json):
+@format_option("text", "json", what="the summary (or the --until stage)")
+@click.option("-v", "--verbose", is_flag=True, help="A line per document and every warning.")
+@click.option("-q", "--quiet", is_flag=True, help="Only the problems: no progress, no counts, no 'wrote' lines.")
+def build(paths, out_dir, until, no_validate, store_dir, no_store, jobs, formats, fmt, verbose, quiet):
     """Build the knowledge graph from documents (default: data/).
 
     PATHS are files or directories of .txt, .md, .html, .docx or .pdf documents. Writes
@@ -68,8 +70,9 @@ def build(paths, out_dir, until, no_validate, store_dir, no_store, jobs, formats
       govkg build plan.docx --until extract
     """
 
+    as_json = fmt == "json"
     progress = None
-    if not as_json and sys.stderr.isatty():
+    if not as_json and not quiet and sys.stderr.isatty():
         progress = lambda message: click.echo(f"  {message}", err=True)  # noqa: E731
     store = None if no_store else (store_dir or str(Path(out_dir) / "store"))
     options = api.BuildOptions(out_dir=out_dir if until == "serialize" else None, store=store, until=until,
@@ -79,8 +82,10 @@ def build(paths, out_dir, until, no_validate, store_dir, no_store, jobs, formats
     if until != "serialize":
         click.echo(api.stage_dump(result, as_json=as_json))
     else:
-        click.echo(json.dumps(api.build_summary(result), ensure_ascii=False, indent=1) if as_json
-                   else api.build_summary(result, text=True))
+        text = json.dumps(api.build_summary(result), ensure_ascii=False, indent=1) if as_json \
+            else api.build_summary(result, text=True, verbose=verbose, quiet=quiet)
+        if text:
+            click.echo(text)
     for failure in result.errors:
         click.echo(f"error: {failure}", err=True)
     if result.errors:
@@ -169,8 +174,9 @@ def remove(names, store_dir):
 
 @main.command()
 @click.argument("graph", required=False, type=click.Path(dir_okay=False))
-@click.option("--json", "as_json", is_flag=True, help="Print the violations as JSON.")
-def validate(graph, as_json):
+@click.option("--graph", "graph_path", type=click.Path(dir_okay=False), help="The graph file (the same as GRAPH).")
+@format_option("text", "json", what="the violations")
+def validate(graph, graph_path, fmt):
     """Validate a built graph against the SHACL shapes (default: out/govkg.ttl).
 
     Exit 1 when the graph does not conform.
@@ -180,8 +186,8 @@ def validate(graph, as_json):
       govkg validate out/govkg.ttl
     """
 
-    report = api.validate(graph)
-    if as_json:
+    report = api.validate(graph_path or graph)
+    if fmt == "json":
         click.echo(json.dumps({"conforms": report.conforms, "violations": [v.__dict__ for v in report.violations]},
                               ensure_ascii=False, indent=1))
     else:
@@ -195,9 +201,9 @@ def validate(graph, as_json):
 @main.command()
 @click.argument("name")
 @where_options
-@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@format_option("text", "json", what="the entity")
 @click.option("--limit", default=10, show_default=True, help="Quotes to print (JSON prints all).")
-def show(name, graph_path, store, endpoint, user, password, as_json, limit):
+def show(name, graph_path, store, endpoint, user, password, fmt, limit):
     """Show what the graph says about one entity, with the quotes behind it.
 
     NAME is a region (青岛, 青岛市 or 370200), an initiative (一网通办 or any altLabel or its
@@ -210,7 +216,7 @@ def show(name, graph_path, store, endpoint, user, password, as_json, limit):
     """
 
     view = api.show(name, **_where(graph_path, store, endpoint, user, password))
-    if as_json:
+    if fmt == "json":
         click.echo(json.dumps(view.__dict__, ensure_ascii=False, indent=1))
         return
     click.echo(f"{view.label}  <{view.iri}>")
@@ -232,7 +238,7 @@ def show(name, graph_path, store, endpoint, user, password, as_json, limit):
 @where_options
 @click.option("--format", "fmt", type=click.Choice(values(TableFormat) + values(NetworkFormat)), default="json", show_default=True,
               help="Tables (json, csv) or a network for Gephi and other graph tools (graphml, gexf).")
-@click.option("--out", "out_dir", default="out/tables", show_default=True, type=click.Path(file_okay=False),
+@click.option("-o", "--out", "out_dir", default="out/tables", show_default=True, type=click.Path(file_okay=False),
               help="Directory for the tables or the network file.")
 @click.option("--network", default="policy", show_default=True,
               type=click.Choice(NETWORKS),
@@ -292,8 +298,8 @@ def sparql(query_or_file, name, params, fmt, timeout, max_rows, allow_service, g
 
 
 @main.command()
-@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
-def queries(as_json):
+@format_option("text", "json", what="the list")
+def queries(fmt):
     """List the named queries with their parameters.
 
     \b
@@ -302,7 +308,7 @@ def queries(as_json):
       govkg sparql --name tasks-due-before --param date=2023-12-31
     """
     found = api.queries()
-    if as_json:
+    if fmt == "json":
         click.echo(_json([{"name": q.name, "title": q.title, "description": q.description,
                            "params": [{"name": p.name, "kind": p.kind, "meaning": p.meaning, "default": p.default}
                                       for p in q.params]} for q in found]))
@@ -454,7 +460,7 @@ def central(top, fmt, graph_path, store, endpoint, user, password):
 @click.option("--initiatives", "initiatives", multiple=True,
               help="An initiative (or a group such as 数据要素) to compare; repeatable. [default: all]")
 @click.option("--format", "fmt", type=click.Choice(values(ReportFormat)), help="[default: from -o, else html]")
-@click.option("-o", "--output", default="out/report.html", show_default=True, type=click.Path(dir_okay=False),
+@click.option("-o", "--output", "--out", "output", default="out/report.html", show_default=True, type=click.Path(dir_okay=False),
               help="File to write.")
 def report(graph_path, store, endpoint, user, password, regions, initiatives, fmt, output):
     """Write a comparison report of regions: documents, initiative matrix with the quotes behind
@@ -481,7 +487,7 @@ def report(graph_path, store, endpoint, user, password, regions, initiatives, fm
 @click.option("--regions", multiple=True, help="Keep only these regions (and the regions inside them); repeatable.")
 @click.option("--types", multiple=True, help="Keep only nodes of these classes (Province, Platform …); repeatable.")
 @click.option("--max-nodes", default=2000, show_default=True, type=click.IntRange(1), help="Cap on nodes (most connected kept).")
-@click.option("-o", "--output", default="out/graph.html", show_default=True, type=click.Path(dir_okay=False),
+@click.option("-o", "--output", "--out", "output", default="out/graph.html", show_default=True, type=click.Path(dir_okay=False),
               help="HTML file to write.")
 def viz(graph_path, store, endpoint, user, password, view, focus, regions, types, max_nodes, output):
     """Write an interactive graph page (offline, self-contained HTML): who shares which
@@ -506,8 +512,8 @@ def viz(graph_path, store, endpoint, user, password, view, focus, regions, types
               help="Score each source with a platform scorer fitted without it (needs scikit-learn).")
 @click.option("--totals", is_flag=True,
               help="Print only the sums per group: sample, corpus, development set (work reports, other genres), all.")
-@click.option("--json", "as_json", is_flag=True, help="Print the rows as JSON.")
-def evaluate(checksets, search_dirs, held_out, totals, as_json):
+@format_option("text", "json", what="the rows")
+def evaluate(checksets, search_dirs, held_out, totals, fmt):
     """Precision and recall of the extractor against hand-annotated check sets.
 
     Default: tests/checkset/ (sample, initiatives by region, the corpus check sets and the
@@ -522,7 +528,7 @@ def evaluate(checksets, search_dirs, held_out, totals, as_json):
     import dataclasses
 
     rows = api.evaluate(list(checksets) or None, search_dirs=list(search_dirs) or None, held_out=held_out, totals=totals)
-    if as_json:
+    if fmt == "json":
         click.echo(json.dumps([dataclasses.asdict(r) for r in rows], ensure_ascii=False, indent=1))
     else:
         click.echo(api.format_rows(rows))

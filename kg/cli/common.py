@@ -72,6 +72,22 @@ def where_options(command):
     return command
 
 
+def format_option(*choices: str, default: str = "text", what: str = "the output"):
+    """``--format`` for what a command prints, with ``--json`` kept (hidden) as the older
+    spelling of ``--format json``; the command receives ``fmt``."""
+    import functools
+
+    def decorate(command):
+        @functools.wraps(command)
+        def wrapper(*args, as_json: bool = False, fmt: str = default, **kwargs):
+            return command(*args, fmt="json" if as_json else fmt, **kwargs)
+
+        wrapper = click.option("--json", "as_json", is_flag=True, hidden=True, help="Same as --format json.")(wrapper)
+        return click.option("--format", "fmt", type=click.Choice(choices), default=default, show_default=True,
+                            help=f"How {what} is printed.")(wrapper)
+    return decorate
+
+
 def query_limit_options(command):
     """--timeout / --allow-service: the limits of `sparql` and `serve`."""
     command = click.option("--allow-service", is_flag=True,

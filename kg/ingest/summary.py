@@ -7,7 +7,14 @@ import json
 from kg.store.rdfio import turtle
 
 
-def build_summary(result, *, text: bool = False):
+WARNINGS_SHOWN = 10  # in the short text summary; --verbose lists every one
+
+
+def build_summary(result, *, text: bool = False, verbose: bool = False, quiet: bool = False):
+    """The build's summary: a dict (for JSON), or text. The text is short by default (counts,
+    problems, the first warnings, what was written); ``verbose`` adds a line per document and
+    every warning; ``quiet`` keeps only the problems (SHACL status, warnings' count, what could
+    not be determined)."""
     state = result.state
     summary = {
         "sources": len(state.sources),
@@ -23,25 +30,29 @@ def build_summary(result, *, text: bool = False):
     }
     if not text:
         return summary
-    lines = [f"{summary['sources']} source file(s), {summary['documents']} document(s)"]
-    if state.unchanged:
+    lines = [] if quiet else [f"{summary['sources']} source file(s), {summary['documents']} document(s)"]
+    if state.unchanged and not quiet:
         lines.append(f"{len(state.unchanged)} unchanged source file(s) skipped (already in the store)")
-    for row in result.per_document:
+    for row in result.per_document if verbose else ():
         counts = ", ".join(f"{k} {v}" for k, v in row["counts"].items())
         bases = row.get("bases") or {}
         said = "; ".join(f"{fact} from {basis}" for fact, basis in bases.items() if basis != "title-line")
         lines.append(f"  {row['genre']:<20} {row['document']}: {counts}" + (f"  [{said}]" if said else ""))
-    if result.counts:
+    if result.counts and not quiet:
         lines.append("entities: " + ", ".join(f"{k} {v}" for k, v in result.counts.items()))
     if result.conforms is not None:
         lines.append("SHACL: conforms" if result.conforms else f"SHACL: {summary['violations']} violation(s); run `govkg validate`")
-    for warning in state.warnings:
+    shown = state.warnings if verbose else state.warnings[:0 if quiet else WARNINGS_SHOWN]
+    for warning in shown:
         lines.append(f"warning: {warning}")
+    if len(shown) < len(state.warnings):
+        lines.append(f"{len(state.warnings) - len(shown)} {'more ' if shown else ''}warning(s); "
+                     "`govkg build -v` lists them all with a line per document")
     gaps = collections.Counter(key for row in result.per_document for key in row.get("undetermined", ()))
     if gaps:
         lines.append("not determined: " + ", ".join(f"{key} in {n}" for key, n in sorted(gaps.items()))
                      + f" of {len(result.per_document)} document(s); see the warnings above")
-    for path in state.written:
+    for path in state.written if not quiet else ():
         lines.append(f"wrote {path}")
     return "\n".join(lines)
 

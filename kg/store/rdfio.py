@@ -150,7 +150,9 @@ def jsonld(triples) -> bytes:
     return ox.serialize(sorted_ox_triples(triples), format=ox.RdfFormat.JSON_LD, prefixes=dict(PREFIXES))
 
 
-_MATERIALISE_LIMIT = 1_000_000  # quads; a bigger store's outputs are streamed, so memory stays flat
+# Quads (the union graph counted, which holds about as many again); a bigger store's outputs are
+# streamed, so memory stays flat.
+_MATERIALISE_LIMIT = 2_000_000
 
 
 # The files a build can write, by the name `govkg build --formats` takes; the default skips
@@ -173,8 +175,8 @@ def store_outputs(store, formats=DEFAULT_OUTPUTS) -> dict[str, bytes]:
     prefixes = dict(PREFIXES)
     if len(store.oxigraph) > _MATERIALISE_LIMIT:
         return _streamed_outputs(store, prefixes, formats)
-    quads = list(_written_quads(store.oxigraph))
-    dump = ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
+    dump = _written_nquads(store.oxigraph)
+    quads = list(ox.parse(dump, format=ox.RdfFormat.N_QUADS))
     meta = ox.NamedNode(META_GRAPH)
     triples = [quad.triple for quad in quads if quad.graph_name != meta]
     writers = {"ttl": lambda: _sorted_prefixes(ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes)),
@@ -182,6 +184,30 @@ def store_outputs(store, formats=DEFAULT_OUTPUTS) -> dict[str, bytes]:
                "jsonld": lambda: ox.serialize(triples, format=ox.RdfFormat.JSON_LD, prefixes=prefixes),
                "nq": lambda: dump}
     return {OUTPUT_FILES[name]: writers[name]() for name in formats}
+
+
+_STATEMENT_END = re.compile(rb"[ \t]*\.[ \t]*(?:\r?\n|\Z)")
+
+
+def ntriples_in_graph(ntriples: bytes, graph_iri: str) -> bytes:
+    """N-Triples as N-Quads in ``graph_iri``: the graph name put before each line's final dot (a
+    newline inside a literal is escaped in N-Triples, so every line break ends a statement)."""
+    name = f" <{graph_iri}> .\n".encode()
+    if ntriples.endswith(b" .\n") and ntriples.count(b" .\n") == ntriples.count(b"\n"):
+        return ntriples.replace(b" .\n", name)  # Oxigraph's own N-Triples: the fast path
+    return _STATEMENT_END.sub(name, ntriples)
+
+
+def _written_nquads(store) -> bytes:
+    """The store as N-Quads, graph by graph (graphs in IRI order), but the union graph (derived:
+    the other graphs say it all), which is not even read; each graph dumped by Oxigraph."""
+    import pyoxigraph as ox
+
+    parts = [store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())]
+    for graph in sorted(store.named_graphs(), key=lambda g: g.value):
+        if graph.value != UNION_GRAPH:
+            parts.append(ntriples_in_graph(store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph), graph.value))
+    return b"".join(parts)
 
 
 def _written_quads(store):
@@ -221,15 +247,18 @@ def _streamed_outputs(store, prefixes: dict, formats) -> dict[str, bytes]:
                                               for name, buffer in dumps.items()])
     dumper.start()
 
-    def triples():  # every data graph's statements, streamed by Oxigraph
-        return store.oxigraph.query(
-            f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g NOT IN (<{META_GRAPH}>, <{UNION_GRAPH}>)) }}")
+    def triples(fmt):  # every data graph's statements: the union graph, dumped by Oxigraph
+        if has_union_graph(store.oxigraph):
+            return store.oxigraph.dump(format=fmt, from_graph=ox.NamedNode(UNION_GRAPH), prefixes=prefixes)
+        return ox.serialize(store.oxigraph.query(
+            f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g NOT IN (<{META_GRAPH}>, <{UNION_GRAPH}>)) }}"),
+            format=fmt, prefixes=prefixes)
 
     payloads = {}
     if "ttl" in formats:
-        payloads["ttl"] = _sorted_prefixes(ox.serialize(triples(), format=ox.RdfFormat.TURTLE, prefixes=prefixes))
+        payloads["ttl"] = _sorted_prefixes(triples(ox.RdfFormat.TURTLE))
     if "jsonld" in formats:
-        payloads["jsonld"] = ox.serialize(triples(), format=ox.RdfFormat.JSON_LD, prefixes=prefixes)
+        payloads["jsonld"] = triples(ox.RdfFormat.JSON_LD)
     dumper.join()
     if "trig" in dumps:
         payloads["trig"] = _sorted_prefixes(dumps["trig"].getvalue())
