@@ -108,3 +108,22 @@ def test_a_graph_file_answers_once_per_fact(tmp_path, suffix):
     store = load_store(path)
     assert len(run_query(store, f"SELECT ?r WHERE {{ ?r <{EX}adopts> ?i }}").rows) == 1
     assert len(GraphView(store)) == 1
+
+
+def test_a_build_loads_the_union_once_at_the_end_and_a_killed_one_is_repaired(tmp_path):
+    store = GraphStore(tmp_path / "store")
+    with store.union_loaded_at_end():
+        store.replace_graph(EX + "g/a", _nt(("r", "adopts", "x")), source_name="a.txt", sha256="1")
+        store.replace_graph(EX + "g/b", _nt(("r", "adopts", "y")), source_name="b.txt", sha256="2")
+        assert _union(store) == set()  # not yet: one load at the end
+    assert _union(store) == {(EX + "r", EX + "adopts", EX + "x"), (EX + "r", EX + "adopts", EX + "y")}
+
+    batch = store.union_loaded_at_end()
+    batch.__enter__()  # a build killed midway: its sources stored, the union not yet loaded
+    store.replace_graph(EX + "g/c", _nt(("r", "adopts", "z")), source_name="c.txt", sha256="3")
+    store._pending_union = None
+    store.flush()
+    del store, batch
+    reopened = GraphStore(tmp_path / "store")
+    assert (EX + "r", EX + "adopts", EX + "z") in _union(reopened)
+    assert not run_query(reopened.oxigraph, "ASK { GRAPH ?g { ?s gk:unionPending true } }").boolean

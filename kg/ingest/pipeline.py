@@ -232,32 +232,33 @@ def stage_build_into_store(state: BuildState, *, jobs: int, validate: bool,
     ontology_done = False
     pool = ProcessPoolExecutor(max_workers=jobs) if jobs > 1 else None
     started, total = time.monotonic(), len(state.sources)
-    try:
-        results = pool.map(work, state.sources) if pool else map(work, state.sources)
-        for done, result in enumerate(results, start=1):
-            if not ontology_done:  # while the first source validates in the background
-                state.store.ensure_ontology(vocabulary_ntriples)
-                ontology_done = True
-            state.store.replace_graph(iris.document_graph(result.name), result.ntriples,
-                                      source_name=result.name, sha256=result.sha256)
-            state.documents.extend(result.documents)
-            for iri, type_ in result.entity_types.items():
-                state.entity_types.setdefault(iri, type_)
-            state.warnings.extend(result.warnings)
-            state.segments[result.name] = [None] * len(result.documents)
-            if result.report is not None:
-                for earlier in reports:  # at most one source in the background at a time
-                    if isinstance(earlier, BackgroundValidation):
-                        earlier.result()
-                reports.append(result.report)
-            if progress:
-                elapsed = time.monotonic() - started
-                left = elapsed / done * (total - done)
-                progress(f"[{done}/{total}] stored {result.name} ({elapsed:.0f} s"
-                         + (f", about {left:.0f} s left)" if done < total else ")"))
-    finally:
-        if pool:
-            pool.shutdown()
+    with state.store.union_loaded_at_end():  # the union graph gets them in one load at the end
+        try:
+            results = pool.map(work, state.sources) if pool else map(work, state.sources)
+            for done, result in enumerate(results, start=1):
+                if not ontology_done:  # while the first source validates in the background
+                    state.store.ensure_ontology(vocabulary_ntriples)
+                    ontology_done = True
+                state.store.replace_graph(iris.document_graph(result.name), result.ntriples,
+                                          source_name=result.name, sha256=result.sha256)
+                state.documents.extend(result.documents)
+                for iri, type_ in result.entity_types.items():
+                    state.entity_types.setdefault(iri, type_)
+                state.warnings.extend(result.warnings)
+                state.segments[result.name] = [None] * len(result.documents)
+                if result.report is not None:
+                    for earlier in reports:  # at most one source in the background at a time
+                        if isinstance(earlier, BackgroundValidation):
+                            earlier.result()
+                    reports.append(result.report)
+                if progress:
+                    elapsed = time.monotonic() - started
+                    left = elapsed / done * (total - done)
+                    progress(f"[{done}/{total}] stored {result.name} ({elapsed:.0f} s"
+                             + (f", about {left:.0f} s left)" if done < total else ")"))
+        finally:
+            if pool:
+                pool.shutdown()
     if not ontology_done:
         state.store.ensure_ontology(vocabulary_ntriples)
     state.store.flush()

@@ -9,6 +9,7 @@ unrecorded, so the next build replaces it.
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import time
@@ -24,6 +25,8 @@ from kg.store.rdfio import has_union_graph, materialise_union, ntriples_bytes, n
 _SHA = iris.NS + "sha256"
 _NAME = iris.NS + "path"
 _GRAPH = iris.NS + "graph"
+_STORE = META_GRAPH + "#store"  # the store itself, in its metadata graph
+_UNION_PENDING = iris.NS + "unionPending"  # true while new sources are not yet in the union graph
 
 
 def _escape(text: str) -> str:
@@ -141,15 +144,20 @@ class GraphStore:
         import pyoxigraph as ox
 
         self.path = Path(path)
+        self._pending_union = None  # the file new statements wait in for the union graph (a build)
         try:
             if read_only:
                 self._store = ReadOnlyStore(self.path)
             else:
                 self.path.mkdir(parents=True, exist_ok=True)
                 self._store = ox.Store(str(self.path))
-                if not has_union_graph(self._store) and any(g.value not in (META_GRAPH, UNION_GRAPH)
-                                                            for g in self._store.named_graphs()):
-                    materialise_union(self._store)  # a store built before the union graph was kept
+                pending = ox.Quad(ox.NamedNode(_STORE), ox.NamedNode(_UNION_PENDING), ox.Literal(True), ox.NamedNode(META_GRAPH))
+                if pending in self._store or (not has_union_graph(self._store) and any(
+                        g.value not in (META_GRAPH, UNION_GRAPH) for g in self._store.named_graphs())):
+                    # A store built before the union graph was kept, or a build killed before it
+                    # loaded the union: (re)build it.
+                    materialise_union(self._store)
+                    self._store.remove(pending)
         except OSError as exc:
             text = str(exc)
             if "lock" in text.lower():
@@ -195,7 +203,12 @@ class GraphStore:
             # replaces atomically below.
             if body:
                 data = body.encode("utf-8") if isinstance(body, str) else body
-                self._store.bulk_load(ntriples_in_graph(data, graph_iri) + ntriples_in_graph(data, UNION_GRAPH), format=ox.RdfFormat.N_QUADS)
+                if self._pending_union is not None:  # loaded with the others when the batch ends
+                    self._store.bulk_load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(graph_iri))
+                    self._pending_union.write(data if data.endswith(b"\n") else data + b"\n")
+                else:
+                    self._store.bulk_load(ntriples_in_graph(data, graph_iri) + ntriples_in_graph(data, UNION_GRAPH),
+                                          format=ox.RdfFormat.N_QUADS)
             if node:
                 meta = f" <{META_GRAPH}> .\n"
                 self._store.load((f"<{node}> <{_NAME}> \"{_escape(source_name)}\"{meta}<{node}> <{_SHA}> \"{sha256}\"{meta}"
@@ -210,6 +223,31 @@ class GraphStore:
                     f"<{_SHA}> \"{sha256}\" ; <{_GRAPH}> <{graph_iri}> . }} }} ;\n")
         self._store.update(f"{_KEEP_OLD.format(graph=graph_iri)}{meta}INSERT DATA {{ GRAPH <{graph_iri}> {{\n{body}\n}} }} ;\n"
                            f"INSERT DATA {{ GRAPH <{UNION_GRAPH}> {{\n{body}\n}} }} ;\n{_UNION_FORGETS}")
+
+    @contextlib.contextmanager
+    def union_loaded_at_end(self):
+        """Within this block new sources' statements join the union graph in one bulk load at its
+        end, not one load each: loading into the ever larger union graph source by source made a
+        1,000-document build 44% slower (each load overlaps the union's whole key range). Until
+        then the union lags behind the sources' graphs; a marker in the metadata graph says so,
+        and a build killed in between leaves it, so the next store opened for writing rebuilds
+        the union (:func:`kg.store.rdfio.materialise_union`)."""
+        import tempfile
+
+        import pyoxigraph as ox
+
+        self._store.update(f"INSERT DATA {{ GRAPH <{META_GRAPH}> {{ <{_STORE}> <{_UNION_PENDING}> true }} }}")
+        with tempfile.TemporaryFile(dir=self.path, prefix="union-") as pending:
+            self._pending_union = pending
+            try:
+                yield self
+            finally:  # a build that failed midway still kept the sources it stored: so does the union
+                self._pending_union = None
+                pending.flush()
+                if pending.tell():
+                    pending.seek(0)
+                    self._store.bulk_load(pending, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(UNION_GRAPH))
+                self._store.update(f"DELETE DATA {{ GRAPH <{META_GRAPH}> {{ <{_STORE}> <{_UNION_PENDING}> true }} }}")
 
     def remove_source(self, source_name: str) -> bool:
         """Drop a source's graph and its record — every record of that name, so a store written
