@@ -47,6 +47,7 @@ if TYPE_CHECKING:  # for the annotations only: rdflib and the result classes loa
     from kg.outputs.analytics import CentralityResult, OverlapResult, SharedResult, SimilarityMatrix, SimilarPair
     from kg.query.named import NamedQuery
     from kg.query.results import QueryResult
+    from kg.store.view import GraphView
 
 DEFAULT_DATA = Path("data")
 DEFAULT_OUT = Path("out")
@@ -213,7 +214,7 @@ def queries() -> list[NamedQuery]:
 
 
 def analysis_graph(graph_path: str | Path | None = None, *, store: str | Path | None = None, endpoint: str | None = None,
-                   user: str | None = None, password: str | None = None) -> Graph:
+                   user: str | None = None, password: str | None = None) -> GraphView:
     """The graph the analysis commands, the report, the graph page and the tables read, from
     wherever it lives (default: the store out/store, else out/govkg.ttl): a
     :class:`kg.store.view.GraphView` over Oxigraph, read in place (no copy of the store)."""
@@ -221,40 +222,40 @@ def analysis_graph(graph_path: str | Path | None = None, *, store: str | Path | 
     return open_target(graph_path, store=store, endpoint=endpoint, user=user, password=password).view()
 
 
-def shared(initiative: str, *, graph: Graph | None = None, **where) -> SharedResult:
+def shared(initiative: str, *, graph: Graph | GraphView | None = None, **where) -> SharedResult:
     """Regions adopting an initiative, their platforms serving it and one quote each
     (:class:`kg.outputs.analytics.SharedResult`)."""
     return analytics.shared(graph if graph is not None else analysis_graph(**where), initiative)
 
 
-def overlap(region_a: str, region_b: str, *, graph: Graph | None = None, **where) -> OverlapResult:
+def overlap(region_a: str, region_b: str, *, graph: Graph | GraphView | None = None, **where) -> OverlapResult:
     """Initiatives two regions share and those only one has (:class:`kg.outputs.analytics.OverlapResult`)."""
     return analytics.overlap(graph if graph is not None else analysis_graph(**where), region_a, region_b)
 
 
-def similar(*, top: int | None = 10, by: str = "idf", graph: Graph | None = None, **where) -> list[SimilarPair]:
+def similar(*, top: int | None = 10, by: str = "idf", graph: Graph | GraphView | None = None, **where) -> list[SimilarPair]:
     """Region pairs ranked by similarity (``idf``: Jaccard weighted by rarity, ``jaccard``, or ``weighted``)."""
     return analytics.similar(graph if graph is not None else analysis_graph(**where), top=top, by=by)
 
 
-def similarity_matrix(*, graph: Graph | None = None, **where) -> SimilarityMatrix:
+def similarity_matrix(*, graph: Graph | GraphView | None = None, **where) -> SimilarityMatrix:
     """The Jaccard similarity of every pair of regions, as a matrix."""
     return analytics.similarity_matrix(graph if graph is not None else analysis_graph(**where))
 
 
-def central(*, graph: Graph | None = None, **where) -> CentralityResult:
+def central(*, graph: Graph | GraphView | None = None, **where) -> CentralityResult:
     """Centrality of regions, initiatives and platforms, and communities of regions."""
     return analytics.central(graph if graph is not None else analysis_graph(**where))
 
 
-def export_network(path: str | Path, *, fmt: str = "graphml", network: str = "policy", graph: Graph | None = None, **where) -> Path:
+def export_network(path: str | Path, *, fmt: str = "graphml", network: str = "policy", graph: Graph | GraphView | None = None, **where) -> Path:
     """Write a network (policy, region-initiative, region-region, platform-initiative,
     department-task) as GraphML or GEXF for Gephi and other graph tools."""
     return analytics.export_network(graph if graph is not None else analysis_graph(**where), path, fmt, network=network)
 
 
 def report(graph_path: str | Path | None = None, *, path: str | Path = DEFAULT_OUT / "report.html", fmt: str | None = None,
-           regions: list[str] | None = None, initiatives: list[str] | None = None, graph: Graph | None = None,
+           regions: list[str] | None = None, initiatives: list[str] | None = None, graph: Graph | GraphView | None = None,
            **where) -> Path:
     """Write the comparison report of regions (Markdown, HTML or JSON, from ``fmt`` or the
     suffix of ``path``); regions default to every region a policy document governs."""
@@ -264,7 +265,7 @@ def report(graph_path: str | Path | None = None, *, path: str | Path = DEFAULT_O
 
 
 def viz(graph_path: str | Path | None = None, *, path: str | Path = DEFAULT_OUT / "graph.html", options=None,
-        graph: Graph | None = None, **where) -> Path:
+        graph: Graph | GraphView | None = None, **where) -> Path:
     """Write the interactive graph page (one self-contained, offline HTML file) for a view
     (:class:`kg.outputs.viz.VizOptions`: shared, platforms, tasks or full)."""
 
@@ -296,7 +297,7 @@ def validate(graph_path: str | Path | None = None) -> ValidationReport:
     return validate_graph(load_graph(graph_path))
 
 
-def show(name: str, *, graph_path: str | Path | None = None, graph: Graph | None = None, **where) -> EntityView:
+def show(name: str, *, graph_path: str | Path | None = None, graph: Graph | GraphView | None = None, **where) -> EntityView:
     """What the graph says about one entity: a region (name, short form or code), an
     initiative (any label), a document title, or any other labelled entity.
 
@@ -309,7 +310,7 @@ def show(name: str, *, graph_path: str | Path | None = None, graph: Graph | None
 
 
 def export(graph_path: str | Path | None = None, *, out_dir: str | Path = DEFAULT_OUT / "tables",
-           fmt: str = "json", graph: Graph | None = None, **where) -> list[Path]:
+           fmt: str = "json", graph: Graph | GraphView | None = None, **where) -> list[Path]:
     """Write ``entities``, ``relations`` and ``evidence`` tables (``fmt`` "json" or "csv")
     for people who don't speak RDF; returns the files written (atomically).
 
