@@ -82,27 +82,23 @@ class Target:
     def names(self) -> GraphView:
         """The graph names are resolved in: the target itself when it is local; for an endpoint,
         its labels and types only (one CONSTRUCT), not the whole graph."""
-        if self.engine != "endpoint":
-            return graph_view(self.target)
-        import pyoxigraph as ox
-
-        store = ox.Store()
-        store.extend(ox.Quad(ox_term(s), ox_term(p), ox_term(o))
-                     for s, p, o in run_query(self.target, _NAMES_QUERY, engine=self.engine).triples)
-        return GraphView(store)
+        return self._local(_NAMES_QUERY)
 
     def view(self) -> GraphView:
         """The graph for the analysis commands, report, graph page and tables: the store (or the
         graph file's in-memory store) read in place; an endpoint's graph copied into a local
         in-memory store (the analyses read it pattern by pattern)."""
+        return self._local("CONSTRUCT { ?s ?p ?o } WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }")
+
+    def _local(self, construct: str) -> GraphView:
+        """The local target as it is; for an endpoint, what ``construct`` gives, in a local store."""
         if self.engine != "endpoint":
             return graph_view(self.target)
         import pyoxigraph as ox
 
         store = ox.Store()
-        everything = "CONSTRUCT { ?s ?p ?o } WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }"
         store.extend(ox.Quad(ox_term(s), ox_term(p), ox_term(o))
-                     for s, p, o in run_query(self.target, everything, engine="endpoint").triples)
+                     for s, p, o in run_query(self.target, construct, engine="endpoint").triples)
         return GraphView(store)
 
 
