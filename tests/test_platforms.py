@@ -149,7 +149,7 @@ def test_a_plan_merges_spellings_and_leaves_out_companies_systems(tmp_path):
     spellings = sorted(sorted([row["label"], *row["aliases"]]) for row in platforms)
     assert spellings == sorted([
         ["地理信息公共服务平台", "时空信息云平台"],
-        sorted(["“金城通”协同办公平台", "“金城通”移动端"]),
+        sorted(["金城通", "“金城通”协同办公平台", "“金城通”移动端"]),  # the brand is the name, the rest aliases
         ["工信部通信网络安全防护管理系统"],
         ["公共收缴支付平台", "政务服务统一公共收缴支付平台"],
     ])
@@ -174,3 +174,26 @@ def test_a_platform_belongs_to_the_governing_documents_region_not_to_a_place_wor
     # a city's plan naming its province's system: the province's
     assert _platform_regions("青岛市数字政府建设实施方案（2024—2026年）", "接入山东省一体化政务服务平台。") == {
         "山东省一体化政务服务平台": "370000"}
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    # a service number names its hotline, quoted or not; a short number is a count
+    ("优化12345热线服务，做好群众诉求办理。", [("12345热线", "hotline")]),
+    ("优化“12315”热线和投诉举报闭环机制。", [("12315热线", "hotline")]),
+    # a quoted brand and what it is: the brand is the name, its kind from the description
+    ("上线“某i企”企业综合服务平台，公布政策清单。", [("某i企", "system")]),
+    ("加快建设“江城E链”供应链金融平台。", [("江城E链", "blockchain")]),
+    # a slogan inside a descriptive name is not a brand
+    ("建成科技创新“三链融合”公共服务平台。", [("科技创新“三链融合”公共服务平台", "system")]),
+    # online halls are portals; a service hall is a building
+    ("提档升级网上金融服务大厅，拓展服务功能。", [("网上金融服务大厅", "portal")]),
+    ("优化政务服务大厅布局。", []),
+    # 重点 qualifies a noun here (not an adverb); 省内 is where, not part of the name
+    ("完成旅游重点区域监测平台建设。", [("旅游重点区域监测平台", "system")]),
+    ("建设省内充电基础设施服务平台。", [("充电基础设施服务平台", "system")]),
+    # modes of handling affairs and layout formulas are slogans, even quoted after a verb
+    ("推动“网上办”向“掌上办”转变。", []),
+    ("建设“一园两区”云景产业园。", []),
+])
+def test_service_numbers_described_brands_halls_and_slogans(sentence, expected):
+    assert names(sentence) == expected

@@ -53,7 +53,7 @@ _QUANTITY_BEFORE = re.compile(r"(?:[\d一二三四五六七八九十两百千]+[
 _KINDS = ("app", "portal", "system", "code", "hotline", "cloud", "blockchain", "database", "network", "other")
 _SOFT_FLAGS = frozenset({"market", "unanchored", "bare-brand", "generic-stem"})
 _FLAGS = ("market", "unanchored", "governed", "listed", "initiative-name", "bare-brand", "brand-word", "generic-stem",
-          "system-verb")
+          "system-verb", "described")
 
 
 @dataclass(frozen=True)
@@ -69,6 +69,7 @@ class CandidateContext:
     acted_after: bool  # what follows says a system's life: 建成投用, 上线运行, 功能, 二期
     quantity_before: bool  # a count or a plural scope stands right before it (三大平台, 一批…)
     repeated: bool  # the document names it in more than one sentence
+    used: bool = False  # its sentence speaks of a service in use: users, downloads, cases handled, 上线, 迭代
 
 
 def stem_of(name: str, kind_word: str) -> str:
@@ -127,7 +128,8 @@ def features(*, name: str, kind: str, branded: bool, flags: frozenset, kind_word
     for key, value in (("national", context.national), ("in-review", context.in_review),
                        ("company-subject", context.company_subject), ("company-in-clause", context.company_in_clause),
                        ("build-verb", context.build_verb_before), ("acted-after", context.acted_after),
-                       ("quantity-before", context.quantity_before), ("repeated", context.repeated)):
+                       ("quantity-before", context.quantity_before), ("repeated", context.repeated),
+                       ("used", context.used)):
         if value:
             found[key] = 1.0
     del found["bias-free"]
@@ -142,6 +144,15 @@ def merge_features(per_mention: list[dict[str, float]]) -> dict[str, float]:
         for key, value in values.items():
             merged[key] = max(merged.get(key, 0.0), value)
     return merged
+
+
+# Words of a digital service in use: its users, downloads, visits, cases handled, releases.
+_IN_USE = re.compile(r"用户|注册|下载|访问量|浏览量|日活|月活|办件|上架|入驻|使用率|应用率|覆盖率|上线|迭代|版本|掌上|指尖|"
+                     r"扫码|在线办理|网上办理|办理群众诉求|[万亿]次|[万亿]人次|[万亿]件")
+
+
+def in_use(sentence: str) -> bool:
+    return bool(_IN_USE.search(sentence))
 
 
 def quantity_before(text: str, start: int) -> bool:

@@ -24,7 +24,7 @@ from kg.ingest.extract.registry import register_extractor
 from kg.ingest.extract.context import Collector, DocContext, add_evidence
 from kg.ingest.extract.mentions import find_initiatives, region_entity
 from kg.ingest.extract.platform_links import COORDINATED, served_initiatives
-from kg.ingest.extract.platform_scorer import CandidateContext, current_model, features, merge_features, quantity_before
+from kg.ingest.extract.platform_scorer import CandidateContext, current_model, features, in_use, merge_features, quantity_before
 
 # Words that end a platform name on its left: verbs of building and using, prepositions,
 # quantities. Grammar of the language, not names of things.
@@ -35,10 +35,10 @@ LEFT_BOUNDARIES = (
     "开发", "部署", "迁移", "集成", "联通", "打通", "汇聚", "归集", "依据", "按照", "结合", "参照", "启动",
     "纳入", "运用", "应用好", "建成", "建好", "丰富", "规范", "改造", "扩容", "覆盖", "贯通", "连通",
     "延伸", "复用", "使用", "提高", "加大", "推行", "落实", "做好", "做强", "做优", "谋划", "布局", "设立", "组建", "成立",
-    "全面", "持续", "积极", "逐步", "进一步", "重点", "加速", "迭代", "健全", "筹建", "深入", "有序", "大力", "着力",
+    "全面", "持续", "积极", "逐步", "进一步", "重点支持", "重点发展", "支持", "聚焦", "加速", "迭代", "健全", "筹建", "深入", "有序", "大力", "着力",
     "继续", "推出", "调整", "完成", "关于", "新建", "改建", "上线运行", "投用", "投入运行", "投入使用", "入选", "放大",
     "提档升级", "运营好", "优化提升", "集成提升", "搭建用好", "入驻", "登录", "注册", "组网运行", "编制", "共建", "不得", "禁止", "本辖区", "辖区内", "本地区", "本级", "依法", "充分", "全力", "加紧", "率先", "首个", "多个", "一批", "一系列",
-    "及其", "以及", "并与", "并", "将", "把", "在", "为", "以", "向", "从", "由", "对", "等", "的", "是", "有", "到", "至", "让", "使", "可", "要",
+    "省内", "及其", "以及", "并与", "并", "将", "把", "在", "为", "以", "向", "从", "由", "对", "等", "的", "是", "有", "到", "至", "让", "使", "可", "要",
 )
 # Two-character words that contain a one-character boundary but are content words (在线, 协同 …).
 CONTENT_WORDS = ("在线", "协同", "有害", "共同", "同步", "等级", "有声", "有效", "可视", "可信", "要素", "对象", "对外", "以上",
@@ -70,7 +70,9 @@ _PHRASE_CUES = ("通信网络", "感知网络", "观测网络", "监测网络", 
 BUILD_VERBS = ("建设", "建立", "构建", "搭建", "打造", "完善", "升级", "重构", "优化", "依托", "建成", "上线", "整合建设",
                "升级完善", "迭代升级", "推广应用", "拓展", "接入", "对接", "探索建设", "统筹建设", "加快建设", "用好", "发挥")
 # Slogans and formulas in quotes are initiatives, not brands: 一张网, 一朵云, 5G+车联网, 智能+.
-_SLOGAN = re.compile(r"一[张朵个片套本网屏]|\+|＋|^[一二三四五六七八九十]\w?[一二三四五六七八九十]|^一(?:平台|中心|号|窗|门|端|库)$")
+_SLOGAN = re.compile(r"一[张朵个片套本网屏]|\+|＋|^[一二三四五六七八九十]\w?[一二三四五六七八九十两]|^一(?:平台|中心|号|窗|门|端|库)$|"
+                     # modes of handling affairs: 网上办, 掌上办, 就近办, 跨省通办 (initiatives, not apps)
+                     r"^(?:网上|掌上|指尖|智能|马上|就近|跨省|跨域|全程|不见面|自助|集成|一次|秒|免申|帮|代|全城|全省|全市)(?:通)?办(?:理)?$")
 # Market-side platforms (industry, enterprises, trade) are not government platforms unless a
 # government scope word owns them.
 _MARKET = re.compile(r"工业互联网|工业|产业|企业|电商|电子商务|贸易|双创|双跨|创新平台|科创|检测|实训|价值链|供应链|物流|"
@@ -88,8 +90,11 @@ _CONCEPT_AFTER = ("模式", "体系", "理念", "格局", "工程", "行动", "�
 # A sentence whose subject is companies: what it says they build is theirs.
 _COMPANY_SUBJECT = re.compile(r"企业(?:要|应|须|需|应当|按照|开放|建设|搭建|打造|建立|开发|自建)")
 _GOVERNMENT_OWNER = re.compile(r"(?:全省|全市|全国|省级|市级|国家|省|市|[^\s“”]{1,3}部(?!门))")  # …, 工信部…
+_ONLINE = re.compile(r"网上|掌上|线上|云上|在线|数字|网络|电子|移动")
 # Verb + 码 is an action (赋码, 扫码), not a code.
 _CODE_ACTION = ("赋码", "扫码", "亮码", "用码", "验码")
+# A service number names its hotline (12345热线, “12315”热线): five digits or more, not a count.
+_SERVICE_NUMBER = re.compile(r"\d{5,}")
 
 
 @dataclass(frozen=True)
@@ -185,8 +190,14 @@ def _quoted_brands(text: str) -> list[PlatformMention]:
             continue  # network technologies in quotes: “千兆”网络
         if any(inner == word for word, _, _ in _cue_table()):
             continue  # a kind word alone (“掌上办”) names nothing
+        described = None if after else _DESCRIBED.match(text, match.end())
+        if described and (_NOT_AN_END.match(text, described.start(2)) or VERB_PATTERN.search(described.group(1))
+                          or not _BRAND_FORM.search(inner)):
+            described = None  # “两小”创业通平台: a slogan inside a descriptive name, not a brand
+        if described:  # “X”企业综合服务平台: a brand and what it is
+            flags.add("described")
         before = _cue_before(text, match.start())
-        listed = None if after else _list_cue(text, match.end())
+        listed = None if after or described else _list_cue(text, match.end())
         if listed and not (inner in _initiative_labels() or _SLOGAN.search(inner)):
             found.append(PlatformMention(match.start(), match.end(), inner, text[match.start():match.end()],
                                          kind_of(inner, listed), True, frozenset(flags | {"listed"})))
@@ -204,7 +215,7 @@ def _quoted_brands(text: str) -> list[PlatformMention]:
             continue
         # A quoted name whose 功能 (functions) are improved is a system: 优化“X”功能.
         has_functions = text.startswith("功能", match.end()) and inner not in _initiative_labels()
-        if not (after or before or ends_in_kind or has_functions or released):
+        if not (after or described or before or ends_in_kind or has_functions or released):
             # a bare quoted name: a candidate only as the object of a verb of using or building
             # a system (接入“X”, 登录“X”, 上线“X”); the scorer decides, slogans are common here
             verb = _BRAND_VERB.search(text, max(0, match.start() - 6), match.start())
@@ -217,12 +228,17 @@ def _quoted_brands(text: str) -> list[PlatformMention]:
                 flags.add("system-verb")  # 接入“X”, “X”上线运行: verbs said of systems, not of slogans
         if after in ("品牌", "服务品牌"):
             flags.add("brand-word")
-        end = match.end() + (len(after) if after else 0)
-        kind = kind_of(inner, after or before or "")
-        found.append(PlatformMention(match.start(), end, inner, text[match.start():end], kind, True, frozenset(flags)))
+        end = described.end() if described else match.end() + (len(after) if after else 0)
+        kind = kind_of(inner, after or (described and described.group(2)) or before or "")
+        name = inner + after if after and _SERVICE_NUMBER.fullmatch(inner) else inner  # “12345”热线 is 12345热线
+        found.append(PlatformMention(match.start(), end, name, text[match.start():end], kind, True, frozenset(flags)))
     return found
 
 
+# What a quoted brand is, said right after it: “X”企业综合服务平台, “X”政务服务移动端.
+# The forms brands take (not slogans): a Latin letter (i某市, 某e办), a service ending (某事通, 某快办).
+_BRAND_FORM = re.compile(r"[A-Za-z]|(?:通|办|码|云|链|易|宝|管|达|家)$")
+_DESCRIBED = re.compile(r"([^，。；、：“”（）()\s\d]{1,10}?)(平台|系统|APP|App|小程序|公众号|客户端|移动端|门户|网站|热线|服务网|大厅)")
 # What is said of a system right after its quoted name: “X”上线运行, “X”“Y”迭代升级, 发挥“X”作用.
 _SYSTEM_AFTER = r"(?:“[^“”]{1,12}”)*(?:正式)?(?:上线|运行|迭代|升级|功能|投用|启用|APP|App|小程序|客户端|移动端|作用|服务)"
 # Verbs whose object, in quotes, is a system one uses or builds: 接入“X”, 登录“X”, 上线“X”, 依托“X”.
@@ -269,7 +285,7 @@ def _boundaries(text: str, cue_start: int) -> tuple[int, str]:
     return start, word_at_start
 
 
-_ADVERBS = {"全面", "持续", "积极", "逐步", "进一步", "重点", "深入", "有序", "大力", "着力", "继续", "充分", "全力",
+_ADVERBS = {"全面", "持续", "积极", "逐步", "进一步", "深入", "有序", "大力", "着力", "继续", "充分", "全力",
             "加紧", "率先", "依法", "首个", "多个", "一批", "一系列"}
 VERB_PATTERN = re.compile("|".join(sorted((re.escape(w) for w in LEFT_BOUNDARIES if len(w) >= 2 and w not in _ADVERBS),
                                    key=len, reverse=True)))
@@ -355,6 +371,8 @@ def _phrases(text: str) -> list[PlatformMention]:
         name = text[start:end].strip()
         if re.search(r"(?:^|[^统])一个?$", text[max(0, start - 3):start]) or name.startswith(("同", "一平台")):
             continue  # 一个…平台, 同平台: a count or a slogan, not a name
+        if cue.endswith("大厅") and not _ONLINE.search(name):
+            continue  # 政务服务大厅: a building; 网上办事大厅 is a portal
         if "数据交易" in name:
             continue  # a data exchange, extracted as such
         if _NOT_INFORMATION_SYSTEM.search(name) or (name.endswith(("网", "网络")) and _NETWORK_TECHNOLOGY.search(name)
@@ -374,7 +392,8 @@ def _phrases(text: str) -> list[PlatformMention]:
             continue
         if re.search(r"各|相关|有关|或者|不同|分领域|分行业|行业分|分区域", name):
             continue  # a category: 各类业务系统, 相关平台, 分领域大脑
-        if re.fullmatch(r"[一二三四五六七八九十百千两\d]+", stem) or re.search(r"(?:与|和|及)(?:平台|系统)$", name):
+        if (re.fullmatch(r"[一二三四五六七八九十百千两\d]+", stem) and not _SERVICE_NUMBER.fullmatch(stem)) or \
+                re.search(r"(?:与|和|及)(?:平台|系统)$", name):
             continue  # a count (四链) or a coordination cut short (政府与平台): no name
         if _GENERIC_MODIFIERS.match(stem) and (not _SCOPE_PREFIX.match(name) or (
                 cue in ("系统", "平台") and stem.endswith(("业务", "信息")))):
@@ -385,6 +404,8 @@ def _phrases(text: str) -> list[PlatformMention]:
             flags.add("generic-stem")
         if cue in ("库", "云", "链") and (len(stem) < 3 or name.endswith(("智库", "题库", "仓库", "金库"))):
             continue
+        if re.fullmatch(r"“[^“”]+”", stem) and _SLOGAN.search(stem[1:-1]):
+            continue  # “一园两区”云…: a quoted slogan and a kind word that begins another word
         if name.count("“") != name.count("”") or name.startswith(("各", "其他", "相关", "有关", "其")):
             continue
         found.append(PlatformMention(start, end, name, name, kind_of(core), False, frozenset(flags)))
@@ -484,7 +505,7 @@ def platform_candidates(context: DocContext) -> list[Candidate]:
             build_verb_before=bool(VERB_PATTERN.search(clean, clause_start, mention.start)),
             acted_after=bool(re.match(_ACTED_AFTER, clean[mention.end:])),
             quantity_before=quantity_before(clean, mention.start),
-            repeated=counts[canonical_key(mention.name)] > 1)
+            repeated=counts[canonical_key(mention.name)] > 1, used=in_use(clean))
         values = features(name=mention.name, kind=mention.kind, branded=mention.branded, flags=mention.flags,
                           kind_word=_kind_word(mention.name), context=situation,
                           region_in_name=bool(find_regions(mention.name)))
