@@ -243,7 +243,7 @@ class CentralityResult(_Table):
         return network
 
     def __repr__(self) -> str:
-        return (f"CentralityResult({len(self.nodes)} nodes, {len(self.edges)} edges, {len(self.communities)} communities, "
+        return (f"CentralityResult({len(self.nodes)} nodes, {len(self.edges)} edges, {len(self.communities)} communit{'y' if len(self.communities) == 1 else 'ies'}, "
                 f"modularity {self.modularity:.2f})")
 
 
