@@ -287,7 +287,7 @@ def test_queries_lists_each_parameter_with_its_kind_meaning_and_default(runner):
     for query in list_queries():
         for param in query.params:
             assert f"--param {param.name}=<{param.kind}>  {param.meaning}" in result.output
-    listed = json.loads(runner.invoke(main, ["queries", "--json"]).output)
+    listed = json.loads(runner.invoke(main, ["queries", "--format", "json"]).stdout)
     assert all(p["meaning"] for q in listed for p in q["params"])
 
 
