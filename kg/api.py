@@ -25,7 +25,8 @@ from kg.evaluation.evaluate import evaluate_checksets, format_rows, group_totals
 from kg.evaluation.platform_fit import held_out_rows
 from kg.outputs import analytics
 from kg.outputs.analytics import WEAK_MODULARITY
-from kg.outputs.export import csv_text, export_tables
+from kg.outputs.export import Tables, csv_text, export_tables, table_rows
+from kg.outputs.frames import frame
 from kg.outputs.report import write_report
 from kg.outputs.viz import VizOptions, write_graph_html
 from kg.query.engines import open_target
@@ -44,7 +45,7 @@ if TYPE_CHECKING:  # for the annotations only: rdflib and the result classes loa
 
     from kg.evaluation.rows import Row
     from kg.ingest.validate import ValidationReport
-    from kg.outputs.analytics import CentralityResult, OverlapResult, SharedResult, SimilarityMatrix, SimilarPair
+    from kg.outputs.analytics import CentralityResult, OverlapResult, SharedResult, SimilarityMatrix, SimilarPairs
     from kg.query.named import NamedQuery
     from kg.query.results import QueryResult
     from kg.store.view import GraphView
@@ -71,6 +72,16 @@ class BuildResult:
     @property
     def warnings(self) -> list[str]:
         return self.state.warnings
+
+    def to_frame(self):
+        """A row per document (source, title, genre, region, counts) as a pandas DataFrame
+        (needs the ``frames`` extra: pip install 'govkg[frames]')."""
+        return frame(self.per_document)
+
+    def __repr__(self) -> str:
+        total = sum(self.counts.values())
+        return (f"BuildResult({len(self.per_document)} documents, {total:,} entities, stopped after {self.stopped_after}"
+                f"{', conforms' if self.conforms else ', does not conform' if self.conforms is False else ''})")
 
 
 def _count(state: BuildState) -> tuple[dict[str, int], list[dict]]:
@@ -233,7 +244,7 @@ def overlap(region_a: str, region_b: str, *, graph: Graph | GraphView | None = N
     return analytics.overlap(graph if graph is not None else analysis_graph(**where), region_a, region_b)
 
 
-def similar(*, top: int | None = 10, by: str = "idf", graph: Graph | GraphView | None = None, **where) -> list[SimilarPair]:
+def similar(*, top: int | None = 10, by: str = "idf", graph: Graph | GraphView | None = None, **where) -> SimilarPairs:
     """Region pairs ranked by similarity (``idf``: Jaccard weighted by rarity, ``jaccard``, or ``weighted``)."""
     return analytics.similar(graph if graph is not None else analysis_graph(**where), top=top, by=by)
 
@@ -311,13 +322,20 @@ def show(name: str, *, graph_path: str | Path | None = None, graph: Graph | Grap
 
 def export(graph_path: str | Path | None = None, *, out_dir: str | Path = DEFAULT_OUT / "tables",
            fmt: str = "json", graph: Graph | GraphView | None = None, **where) -> list[Path]:
-    """Write ``entities``, ``relations`` and ``evidence`` tables (``fmt`` "json" or "csv")
+    """Write ``entities``, ``relations`` and ``evidence`` tables (``fmt`` "json", "csv" or "xlsx": one workbook)
     for people who don't speak RDF; returns the files written (atomically).
 
     Network formats ("graphml", "gexf") are written by :func:`export_network`.
     """
 
     return export_tables(graph if graph is not None else analysis_graph(graph_path, **where), out_dir=out_dir, fmt=fmt)
+
+
+def tables(graph_path: str | Path | None = None, *, graph: Graph | GraphView | None = None, **where) -> Tables:
+    """The ``entities``, ``relations`` and ``evidence`` tables in memory (what :func:`export`
+    writes), each a list of rows; ``.to_frame(name)`` gives one as a pandas DataFrame."""
+
+    return table_rows(graph if graph is not None else analysis_graph(graph_path, **where))
 
 
 def build_graph(path: str | Path) -> Graph:
@@ -371,4 +389,4 @@ def evaluate(checksets: list[str | Path] | None = None, *, search_dirs: list[str
     return group_totals(rows, {name: groups[name] for name in order if name in groups})
 
 
-__all__ = ["build", "BuildOptions", "BuildResult", "build_graph", "build_summary", "stage_dump", "remove", "load_graph", "validate", "show", "EntityView", "sparql", "queries", "query_from", "analysis_graph", "shared", "overlap", "similar", "similarity_matrix", "central", "WEAK_MODULARITY", "export_network", "export", "csv_text", "report", "viz", "VizOptions", "push", "serve", "ServeOptions", "evaluate", "format_rows", "NotFoundError"]
+__all__ = ["build", "BuildOptions", "BuildResult", "build_graph", "build_summary", "stage_dump", "remove", "load_graph", "validate", "show", "EntityView", "sparql", "queries", "query_from", "analysis_graph", "shared", "overlap", "similar", "similarity_matrix", "central", "WEAK_MODULARITY", "export_network", "export", "tables", "Tables", "csv_text", "report", "viz", "VizOptions", "push", "serve", "ServeOptions", "evaluate", "format_rows", "NotFoundError"]

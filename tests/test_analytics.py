@@ -310,3 +310,153 @@ def test_analysis_commands_say_what_is_missing_on_one_region_or_none(tmp_path, t
     if regions:
         assert "开封市 adopts no initiative in this graph" in run("overlap", "郑州市", "开封市")
     assert "region(s)" in run("shared", "一网通办")
+
+
+# ---------------------------------------------------------------------------------- GEXF 1.3 for Gephi
+
+GEXF = "{http://gexf.net/1.3}"
+VIZ = "{http://gexf.net/1.3/viz}"
+
+
+@pytest.fixture(scope="module")
+def gexf_schema():
+    from lxml import etree
+
+    return etree.XMLSchema(etree.parse(str(FIXTURES / "gexf-1.3" / "gexf.xsd")))
+
+
+def _gexf(network):
+    from lxml import etree
+
+    return etree.fromstring(analytics.network_bytes(network, "gexf"))
+
+
+def _style_ttl() -> dict[str, tuple[tuple[int, int, int], float]]:
+    """Colour and size per class, read from ontology/style.ttl here, not through govkg."""
+    style = Graph().parse(ROOT / "ontology" / "style.ttl", format="turtle")
+    found = {}
+    for cls, colour in style.subject_objects(URIRef(iris.term("styleColor"))):
+        hex_ = str(colour).lstrip("#")
+        size = style.value(cls, URIRef(iris.term("styleSize")))
+        found[str(cls).rsplit("#", 1)[-1]] = (tuple(int(hex_[i:i + 2], 16) for i in (0, 2, 4)), float(size))
+    return found
+
+
+@pytest.mark.parametrize("name", sorted(analytics.PROJECTIONS))
+def test_gexf_is_version_1_3_and_valid_against_its_schema(fixture_graph, gexf_schema, name):
+    document = _gexf(analytics.projection(fixture_graph, name))
+    assert document.tag == GEXF + "gexf" and document.get("version") == "1.3"
+    assert gexf_schema.validate(document), gexf_schema.error_log
+
+
+def test_the_gexf_schema_rejects_what_gephi_would_misread(fixture_graph, gexf_schema):
+    from lxml import etree
+
+    network = analytics.projection(fixture_graph, "policy")
+    assert not gexf_schema.validate(etree.fromstring("\n".join(nx.generate_gexf(network)).encode()))  # 1.2draft
+    document = _gexf(network)
+    document.find(f"{GEXF}graph/{GEXF}nodes/{GEXF}node/{VIZ}color").set("r", "300")
+    assert not gexf_schema.validate(document)
+    document = _gexf(network)
+    document.find(f"{GEXF}graph/{GEXF}edges/{GEXF}edge").set("type", "sideways")
+    assert not gexf_schema.validate(document)
+
+
+def test_gexf_colours_and_sizes_come_from_style_ttl(sample_graph):
+    styles = _style_ttl()
+    network = analytics.policy_network(sample_graph)
+    document = _gexf(network)
+    nodes = document.findall(f"{GEXF}graph/{GEXF}nodes/{GEXF}node")
+    assert len(nodes) == network.number_of_nodes()
+    seen = set()
+    for node in nodes:
+        type_ = network.nodes[node.get("id")]["type"]
+        colour, size = styles[type_]
+        viz_colour = node.find(VIZ + "color")
+        assert tuple(int(viz_colour.get(c)) for c in "rgb") == colour
+        assert float(node.find(VIZ + "size").get("value")) == size
+        seen.add(type_)
+    assert {"Province", "City", "Initiative", "Platform"} <= seen
+
+
+def test_gexf_edges_point_from_the_relations_source_and_carry_weights(fixture_graph):
+    region_types = set(analytics.results._family("Region"))
+    expected_source = {"adopts": region_types, "serves": {"Platform"}, "inRegion": {"Platform"},
+                       "lead": {"Department"}, "support": {"Department"}}
+    for name in ("policy", "region-initiative", "platform-initiative", "department-task"):
+        network = analytics.projection(fixture_graph, name)
+        graph = _gexf(network).find(GEXF + "graph")
+        assert graph.get("defaultedgetype") == "directed"
+        edges = graph.findall(f"{GEXF}edges/{GEXF}edge")
+        assert len(edges) == network.number_of_edges()
+        for edge in edges:
+            assert edge.get("type") == "directed" and float(edge.get("weight")) == 1.0
+            assert network.nodes[edge.get("source")]["type"] in expected_source[edge.get("label")]
+    regions = analytics.projection(fixture_graph, "region-region")
+    graph = _gexf(regions).find(GEXF + "graph")
+    assert graph.get("defaultedgetype") == "undirected"
+    weights = {frozenset((e.get("source"), e.get("target"))): float(e.get("weight"))
+               for e in graph.findall(f"{GEXF}edges/{GEXF}edge") if e.get("type") == "undirected"}
+    assert weights == {frozenset((a, b)): float(d["weight"]) for a, b, d in regions.edges(data=True)}
+    assert weights[frozenset((HENAN, ZHENGZHOU))] == 3.0
+
+
+def test_gexf_drops_characters_xml_cannot_hold(fixture_graph, gexf_schema):
+    network = analytics.projection(fixture_graph, "region-region")
+    network.nodes[HENAN]["label"] = "河南\x0b省 <&>"
+    document = _gexf(network)
+    assert gexf_schema.validate(document)
+    assert document.find(f"{GEXF}graph/{GEXF}nodes/{GEXF}node[@id='{HENAN}']").get("label") == "河南省 <&>"
+
+
+# ---------------------------------------------------------------------------------- results in notebooks
+
+def test_results_give_data_frames_with_their_rows(fixture_graph):
+    shared = analytics.shared(fixture_graph, "一网通办")
+    frame = shared.to_frame()
+    assert list(frame.columns) == list(analytics.SharedResult.columns)
+    assert frame.to_dict("records") == shared.rows()
+    pairs = analytics.similar(fixture_graph, top=None)
+    assert pairs.to_frame()[["a", "b", "idf"]].values.tolist() == [[p.a.iri, p.b.iri, round(p.idf, 4)] for p in pairs]
+    central = analytics.central(fixture_graph)
+    assert len(central.to_frame()) == len(central.nodes)
+    matrix = analytics.similarity_matrix(fixture_graph).to_frame("jaccard")
+    assert matrix.loc["河南省", "郑州市"] == pytest.approx(0.75) and matrix.loc["青岛市", "青岛市"] == 1.0
+    empty = analytics.SharedResult(initiative=analytics.Named("x", "x"), regions=())
+    assert list(empty.to_frame().columns) == list(analytics.SharedResult.columns) and empty.to_frame().empty
+
+
+def test_results_give_the_networks_they_were_computed_on(fixture_graph):
+    central = analytics.central(fixture_graph)
+    policy = analytics.policy_network(fixture_graph)
+    network = central.to_networkx()
+    assert set(network.nodes) == set(policy.nodes)
+    assert {frozenset(e) for e in network.edges} == {frozenset(e) for e in policy.edges}
+    assert network.nodes[HENAN]["community"] == 1 and network.nodes[HENAN]["eigenvector"] > 0
+    pairs = analytics.similar(fixture_graph, top=None, by="jaccard")
+    likeness = pairs.to_networkx()
+    assert likeness.number_of_edges() == len(pairs) == 3
+    assert likeness.edges[HENAN, ZHENGZHOU]["weight"] == pytest.approx(0.75)
+    overlap = analytics.overlap(fixture_graph, "河南省", "郑州市")
+    both = overlap.to_networkx()
+    assert both.is_directed() and both.number_of_edges() == 2 * len(overlap.shared) + len(overlap.only_a) + len(overlap.only_b)
+    assert set(both.successors(HENAN)) == _adopted(fixture_graph, HENAN)
+
+
+def test_results_show_as_short_reprs_and_escaped_html(fixture_graph):
+    results = [analytics.shared(fixture_graph, "一网通办"), analytics.overlap(fixture_graph, "河南省", "青岛"),
+               analytics.similar(fixture_graph), analytics.similarity_matrix(fixture_graph), analytics.central(fixture_graph)]
+    for result in results:
+        assert len(repr(result)) < 120 and "\n" not in repr(result)
+        assert result._repr_html_().startswith("<table>")
+    assert repr(results[0]) == "SharedResult(一网通办: 3 regions)"
+    hostile = analytics.OverlapResult(region_a=analytics.Named("a", "<script>"), region_b=analytics.Named("b", "b"),
+                                      shared=(), only_a=(analytics.Named("i", "x&y"),), only_b=())
+    html = hostile._repr_html_()
+    assert "<script>" not in html and "&lt;script&gt;" in html and "x&amp;y" in html
+
+
+def test_to_frame_without_pandas_names_the_extra(fixture_graph, monkeypatch):
+    monkeypatch.setitem(sys.modules, "pandas", None)
+    with pytest.raises(ImportError, match=re.escape("pip install 'govkg[frames]'")):
+        analytics.shared(fixture_graph, "一网通办").to_frame()

@@ -66,6 +66,7 @@ def test_options_are_spelled_alike_across_commands(runner, built, tmp_path):
         old = runner.invoke(main, [*args, "--json"])
         assert new.exit_code == old.exit_code == 0, new.output
         assert json.loads(new.stdout) == json.loads(old.stdout)
+        assert "--json is deprecated" in old.stderr and "deprecated" not in new.stderr
     assert runner.invoke(main, ["export", "--graph", graph, "-o", str(tmp_path / "t")]).exit_code == 0
     assert (tmp_path / "t" / "entities.json").is_file()
     assert runner.invoke(main, ["report", "--graph", graph, "--out", str(tmp_path / "r.md")]).exit_code == 0
@@ -286,7 +287,7 @@ def test_queries_lists_each_parameter_with_its_kind_meaning_and_default(runner):
     for query in list_queries():
         for param in query.params:
             assert f"--param {param.name}=<{param.kind}>  {param.meaning}" in result.output
-    listed = json.loads(runner.invoke(main, ["queries", "--json"]).output)
+    listed = json.loads(runner.invoke(main, ["queries", "--format", "json"]).stdout)
     assert all(p["meaning"] for q in listed for p in q["params"])
 
 

@@ -265,3 +265,99 @@ def test_sample_rows_are_sorted(sample_tables):
     ids = [r["id"] for r in sample_tables["entities"]]
     assert ids == sorted(ids, key=tables.natural_key)
     assert len(ids) == len(set(ids))
+
+
+# ---------------------------------------------------------------- spreadsheets and notebooks
+
+def test_pandas_reads_the_csv_tables(fixture_graph, tmp_path):
+    import pandas as pd
+
+    paths = export.export_tables(fixture_graph, out_dir=tmp_path, fmt="csv")
+    frames = {p.stem: pd.read_csv(p, encoding="utf-8-sig", dtype=str, keep_default_na=False) for p in paths}
+    assert list(frames["entities"].columns) == list(tables.ENTITY_COLUMNS)
+    assert list(frames["relations"].columns) == list(tables.RELATION_COLUMNS)
+    assert "河南省" in set(frames["entities"]["label"])
+    assert {name: len(frame) for name, frame in frames.items()} == {name: len(rows) for name, rows in tables.tables(fixture_graph).items()}
+
+
+def test_xlsx_has_a_sheet_per_table_with_the_csv_rows(fixture_graph, tmp_path):
+    import openpyxl
+    import pandas as pd
+
+    csv_paths = export.export_tables(fixture_graph, out_dir=tmp_path, fmt="csv")
+    [xlsx] = export.export_tables(fixture_graph, out_dir=tmp_path, fmt="xlsx")
+    assert xlsx.name == "tables.xlsx"
+    book = openpyxl.load_workbook(xlsx)
+    assert book.sheetnames == ["entities", "relations", "evidence"]
+    for path in csv_paths:
+        sheet = book[path.stem]
+        assert sheet.max_row - 1 == len(pd.read_csv(path, encoding="utf-8-sig")) > 0
+        assert sheet.freeze_panes == "A2"
+        assert all(cell.font.b for cell in sheet[1]) and not sheet["A2"].font.b
+        widths = [sheet.column_dimensions[cell.column_letter].width for cell in sheet[1]]
+        assert all(8 <= w <= 60 for w in widths)
+    entities = book["entities"]
+    header = [c.value for c in entities[1]]
+    assert header[header.index("document") + 1] == "document_title"
+    rows = [dict(zip(header, (c.value for c in row))) for row in entities.iter_rows(min_row=2)]
+    width = {c.value: entities.column_dimensions[c.column_letter].width for c in entities[1]}
+    assert width["id"] > width["kind"]  # a column as wide as its text
+    task = next(r for r in rows if r["type"] == "Task")
+    assert task["deadlines"] == "2023-06-30; 2023-12-31" and task["lead_units"] == "省大数据局"
+    assert task["document_title"] == DOC_LABEL
+    scheme = next(r for r in rows if r["type"] == "ImplementationScheme")
+    assert scheme["period_start"] == 2023 and scheme["kind"] is None
+    evidence = book["evidence"]
+    header = [c.value for c in evidence[1]]
+    assert header[:4] == ["about", "about_label", "document", "document_title"]
+    labels = {row[0].value: row[1].value for row in evidence.iter_rows(min_row=2)}
+    assert labels[B + "assertion/adopts"] == "河南省 gk:adopts 一网通办"
+    assert labels[B + "task/fixture/0/1"] == "推进一网通办"
+    relations = book["relations"]
+    assert [c.value for c in relations[1]] == list(tables.RELATION_COLUMNS)
+
+
+def test_xlsx_cells_keep_text_as_text(tmp_path):
+    import openpyxl
+
+    named = {"entities": [{"id": "e", "label": "=HYPERLINK(\"x\")", "aliases": ["a", "b"], "title": "ok\x0bno"}],
+             "relations": [], "evidence": []}
+    path = tmp_path / "t.xlsx"
+    path.write_bytes(export._xlsx_bytes(named))
+    sheet = openpyxl.load_workbook(path)["entities"]
+    cells = {header.value: cell for header, cell in zip(sheet[1], sheet[2])}
+    assert cells["label"].value == "=HYPERLINK(\"x\")" and cells["label"].data_type == "s"  # text, not a formula
+    assert cells["aliases"].value == "a; b"
+    assert cells["title"].value == "okno"  # a character a worksheet cannot hold is dropped
+
+
+def test_xlsx_without_openpyxl_names_the_extra(fixture_graph, tmp_path, monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "openpyxl", None)
+    with pytest.raises(KGError, match=re.escape("pip install 'govkg[xlsx]'")):
+        export.export_tables(fixture_graph, out_dir=tmp_path, fmt="xlsx")
+    assert not list(tmp_path.iterdir())
+
+
+def test_tables_in_a_notebook(fixture_graph):
+    held = export.table_rows(fixture_graph)
+    assert repr(held) == "Tables(entities 15, relations 3, evidence 10)"
+    frame = held.to_frame("relations")
+    assert list(frame.columns) == list(tables.RELATION_COLUMNS)
+    assert frame.to_dict("records") == EXPECTED_RELATIONS
+    assert "<td>entities</td>" in held._repr_html_()
+    with pytest.raises(KGError, match="unknown table 'regions'"):
+        held.to_frame("regions")
+
+
+def test_cli_exports_a_workbook(tmp_path):
+    from click.testing import CliRunner
+
+    from kg.cli import main
+
+    result = CliRunner().invoke(main, ["export", str(FIXTURE), "--format", "xlsx", "-o", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == f"wrote {tmp_path / 'tables.xlsx'}"
+    quiet = CliRunner().invoke(main, ["export", str(FIXTURE), "--format", "gexf", "-o", str(tmp_path), "-q"])
+    assert quiet.exit_code == 0 and quiet.stdout == "" and (tmp_path / "govkg-policy.gexf").is_file()

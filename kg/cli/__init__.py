@@ -237,29 +237,35 @@ def show(name, graph_path, store, endpoint, user, password, fmt, limit):
 @click.argument("graph", required=False, type=click.Path(dir_okay=False))
 @where_options
 @click.option("--format", "fmt", type=click.Choice(values(TableFormat) + values(NetworkFormat)), default="json", show_default=True,
-              help="Tables (json, csv) or a network for Gephi and other graph tools (graphml, gexf).")
+              help="Tables: json, csv (UTF-8 with a byte-order mark, for Excel; pandas: encoding='utf-8-sig'; "
+                   "a list cell is a JSON array) or xlsx (one workbook tables.xlsx, a sheet per table; a list cell "
+                   "holds its items joined with '; '; needs pip install 'govkg[xlsx]'). "
+                   "Or a network for Gephi and other graph tools: graphml or gexf (GEXF 1.3, colours and sizes from "
+                   "ontology/style.ttl, directed edges where the relation is).")
 @click.option("-o", "--out", "out_dir", default="out/tables", show_default=True, type=click.Path(file_okay=False),
               help="Directory for the tables or the network file.")
 @click.option("--network", default="policy", show_default=True,
               type=click.Choice(NETWORKS),
               help="Which network, for graphml and gexf.")
-def export(graph, graph_path, store, endpoint, user, password, fmt, out_dir, network):
-    """Export the graph as entities, relations and evidence tables (JSON or CSV), or as a
-    network (GraphML, GEXF). GRAPH is a graph file (the same as --graph); default: the store
-    out/store if it exists, else out/govkg.ttl.
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing (no 'wrote' lines); errors still go to stderr.")
+def export(graph, graph_path, store, endpoint, user, password, fmt, out_dir, network, quiet):
+    """Export the graph as entities, relations and evidence tables (JSON, CSV or an Excel
+    workbook), or as a network (GraphML, GEXF). GRAPH is a graph file (the same as --graph);
+    default: the store out/store if it exists, else out/govkg.ttl.
 
     \b
     Example:
       govkg export --format csv --out out/tables
-      govkg export --format graphml --network region-region --out out
+      govkg export --format xlsx
+      govkg export --format gexf --network region-region --out out
     """
 
     where = _where(graph_path or graph, store, endpoint, user, password)
-    if fmt in ("graphml", "gexf"):
-        path = api.export_network(Path(out_dir) / f"govkg-{network}.{fmt}", fmt=fmt, network=network, **where)
-        click.echo(f"wrote {path}")
-        return
-    for path in api.export(out_dir=out_dir, fmt=fmt, **where):
+    if fmt in values(NetworkFormat):
+        paths = [api.export_network(Path(out_dir) / f"govkg-{network}.{fmt}", fmt=fmt, network=network, **where)]
+    else:
+        paths = api.export(out_dir=out_dir, fmt=fmt, **where)
+    for path in paths if not quiet else ():
         click.echo(f"wrote {path}")
 
 

@@ -73,13 +73,15 @@ def where_options(command):
 
 
 def format_option(*choices: str, default: str = "text", what: str = "the output"):
-    """``--format`` for what a command prints, with ``--json`` kept (hidden) as the older
-    spelling of ``--format json``; the command receives ``fmt``."""
+    """``--format`` for what a command prints, with ``--json`` kept (hidden, with a deprecation
+    warning on stderr) as the older spelling of ``--format json``; the command receives ``fmt``."""
     import functools
 
     def decorate(command):
         @functools.wraps(command)
         def wrapper(*args, as_json: bool = False, fmt: str = default, **kwargs):
+            if as_json:
+                click.echo("warning: --json is deprecated and goes in the next release; use --format json", err=True)
             return command(*args, fmt="json" if as_json else fmt, **kwargs)
 
         wrapper = click.option("--json", "as_json", is_flag=True, hidden=True, help="Same as --format json.")(wrapper)

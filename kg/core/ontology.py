@@ -180,7 +180,7 @@ def class_label(local: str, lang: str = "zh") -> str:
 
 @functools.lru_cache(maxsize=1)
 def class_styles() -> dict[str, dict[str, str]]:
-    """Class local name -> {"color": ..., "shape": ...} from style.ttl."""
+    """Class local name -> {"color": ..., "shape": ..., and "size" where given} from style.ttl."""
     from rdflib import Namespace
 
     gk = Namespace("https://w3id.org/govkg/ns#")
@@ -188,7 +188,23 @@ def class_styles() -> dict[str, dict[str, str]]:
     styles = {}
     for subject, color in graph.subject_objects(gk.styleColor):
         styles[_local(subject)] = {"color": str(color), "shape": str(graph.value(subject, gk.styleShape) or "dot")}
+        size = graph.value(subject, gk.styleSize)
+        if size is not None:
+            styles[_local(subject)]["size"] = str(size)
     return styles
+
+
+@functools.lru_cache(maxsize=None)
+def class_style(local: str) -> dict[str, str] | None:
+    """The style of a class (:func:`class_styles`), or of its nearest styled superclass; None if none is."""
+    from rdflib import RDFS, Namespace
+
+    gk = Namespace("https://w3id.org/govkg/ns#")
+    styles = class_styles()
+    for cls in ontology_graph().transitive_objects(gk[local], RDFS.subClassOf):
+        if str(cls).startswith(str(gk)) and _local(cls) in styles:
+            return styles[_local(cls)]
+    return None
 
 
 @functools.lru_cache(maxsize=None)

@@ -1,5 +1,6 @@
-"""`govkg export`: the tables of :mod:`kg.query.tables` written as JSON or CSV, each file
-through :func:`kg.store.rdfio.write_atomic`, and read back by :func:`read_table`.
+"""`govkg export`: the tables of :mod:`kg.query.tables` written as JSON, CSV or one Excel
+workbook, each file through :func:`kg.store.rdfio.write_atomic`; JSON and CSV are read back
+by :func:`read_table`.
 
 JSON: one ``<table>.json`` per table, a list of objects with the same keys in the same order.
 CSV: one ``<table>.csv`` per table, UTF-8 with a byte-order mark (so Excel in a Chinese locale
@@ -14,11 +15,13 @@ import csv
 import io
 import json
 import re
+import unicodedata
 from pathlib import Path
 from typing import Callable
 
 from kg.core.errors import KGError
 from kg.outputs.formats import TableFormat
+from kg.outputs.frames import cell_text, frame, html_table
 from kg.query.tables import (
     INT_COLUMNS,
     LIST_COLUMNS,
@@ -68,18 +71,125 @@ TABLE_WRITERS: dict[str, Callable[[list[dict], tuple[str, ...]], bytes]] = {
 }
 
 
+# ---------------------------------------------------------------- the Excel workbook
+
+XLSX_FILE = "tables.xlsx"
+SHEET_ROWS = 1_048_576  # rows an Excel sheet holds, the header included
+CELL_CHARS = 32_767  # characters an Excel cell holds
+_WIDTH_SAMPLE = 1000  # rows whose text sets a column's width
+_WIDTH_RANGE = (8, 60)  # narrowest and widest column, in characters of Latin text
+
+
+def _labelled(named: dict[str, list[dict]]) -> dict[str, tuple[tuple[str, ...], list[dict]]]:
+    """Each table's columns and rows with a label after each IRI that has none beside it: the
+    document's title, and what evidence is about (an entity's label, or an assertion as
+    "subject predicate object")."""
+    labels = {row["id"]: row["label"] for row in named["entities"]}
+    labels.update({row["id"]: f"{row['subject_label']} {row['predicate']} {row['object_label']}" for row in named["relations"]})
+    after = {"document": "document_title", "about": "about_label"}
+    result = {}
+    for name in TABLES:
+        columns = tuple(c for column in TABLE_COLUMNS[name] for c in (column, after.get(column)) if c)
+        added = [(column, after[column]) for column in TABLE_COLUMNS[name] if column in after]
+        rows = [{**row, **{label: labels.get(row.get(column)) for column, label in added}} for row in named[name]]
+        result[name] = (columns, rows)
+    return result
+
+
+def _display_width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+class Tables(dict):
+    """The three tables by name (``entities``, ``relations``, ``evidence``: lists of rows), for
+    notebooks: ``to_frame(name)`` gives one as a pandas DataFrame, with its columns in order."""
+
+    def to_frame(self, name: str = "entities"):
+        """One table as a pandas DataFrame (needs the ``frames`` extra: pip install 'govkg[frames]')."""
+        if name not in TABLE_COLUMNS:
+            raise KGError(f"unknown table '{name}'", fix="choose one of: " + ", ".join(TABLES))
+        return frame(self[name], TABLE_COLUMNS[name])
+
+    def _repr_html_(self) -> str:
+        return html_table([{"table": name, "rows": len(self[name]), "columns": ", ".join(TABLE_COLUMNS[name])}
+                           for name in TABLES], caption=repr(self))
+
+    def __repr__(self) -> str:
+        return "Tables(" + ", ".join(f"{name} {len(self[name]):,}" for name in TABLES) + ")"
+
+
+def table_rows(graph) -> Tables:
+    """The entities, relations and evidence tables of a graph, in memory."""
+    return Tables(tables(graph))
+
+
+def _openpyxl():
+    try:
+        import openpyxl
+    except ImportError:
+        raise KGError("--format xlsx needs openpyxl", fix="pip install 'govkg[xlsx]'") from None
+    return openpyxl
+
+
+def _xlsx_bytes(named: dict[str, list[dict]]) -> bytes:
+    """One workbook, a sheet per table: bold frozen header, sized columns, lists joined with LIST_SEPARATOR."""
+    openpyxl = _openpyxl()
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    def cell(sheet, value):
+        if isinstance(value, (list, tuple)):
+            value = cell_text(value)
+        if not isinstance(value, str):
+            return value
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        value = value if len(value) <= CELL_CHARS else value[:CELL_CHARS - 1] + "…"
+        if not value.startswith("="):
+            return value
+        text = WriteOnlyCell(sheet, value=value)
+        text.data_type = "s"  # text, never a formula
+        return text
+
+    book = openpyxl.Workbook(write_only=True)
+    bold = Font(bold=True)
+    for name, (columns, rows) in _labelled(named).items():
+        if len(rows) >= SHEET_ROWS:
+            raise KGError(f"the {name} table has {len(rows):,} rows, more than an Excel sheet holds ({SHEET_ROWS - 1:,})",
+                          fix="export with --format csv")
+        sheet = book.create_sheet(name)
+        for index, column in enumerate(columns, start=1):
+            sample = [_display_width(cell_text(row.get(column))) for row in rows[:_WIDTH_SAMPLE]]
+            width = max([_display_width(column), *sample]) + 2
+            sheet.column_dimensions[get_column_letter(index)].width = min(max(width, _WIDTH_RANGE[0]), _WIDTH_RANGE[1])
+        sheet.freeze_panes = "A2"
+        header = []
+        for column in columns:
+            header.append(WriteOnlyCell(sheet, value=column))
+            header[-1].font = bold
+        sheet.append(header)
+        for row in rows:
+            sheet.append([cell(sheet, row.get(column)) for column in columns])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
 def _format(fmt: str | TableFormat) -> TableFormat:
     try:
         return TableFormat(fmt)
     except ValueError:
-        raise KGError(f"unknown table format '{fmt}'", fix="choose one of: " + ", ".join(TABLE_WRITERS)) from None
+        raise KGError(f"unknown table format '{fmt}'", fix="choose one of: " + ", ".join(f.value for f in TableFormat)) from None
 
 
 def export_tables(graph, *, out_dir: str | Path, fmt: str | TableFormat = TableFormat.JSON) -> list[Path]:
-    """Write ``entities``, ``relations`` and ``evidence`` (``.json`` or ``.csv``) into
-    ``out_dir``; returns the paths written. Every table is serialised before any file is
-    replaced, and each file is replaced atomically."""
+    """Write ``entities``, ``relations`` and ``evidence`` into ``out_dir``: a ``.json`` or
+    ``.csv`` file each, or one workbook ``tables.xlsx``; returns the paths written. Everything
+    is serialised before any file is replaced, and each file is replaced atomically."""
     fmt = _format(fmt)
+    if fmt is TableFormat.XLSX:
+        return [write_atomic(Path(out_dir) / XLSX_FILE, _xlsx_bytes(tables(graph)))]
     writer = TABLE_WRITERS[fmt.value]
     payloads = {name: writer(rows, TABLE_COLUMNS[name]) for name, rows in tables(graph).items()}
     return [write_atomic(Path(out_dir) / f"{name}.{fmt.value}", payloads[name]) for name in TABLES]
@@ -119,4 +229,4 @@ def read_table(path: str | Path) -> list[dict]:
         return [{c: _parse_cell(c, v) for c, v in row.items()} for row in csv.DictReader(handle)]
 
 
-__all__ = ["export", "export_tables", "read_table", "TableFormat"]
+__all__ = ["export", "export_tables", "read_table", "table_rows", "Tables", "TableFormat"]

@@ -9,6 +9,7 @@ import enum
 class TableFormat(str, enum.Enum):
     JSON = "json"
     CSV = "csv"
+    XLSX = "xlsx"  # one workbook, a sheet per table (openpyxl: the xlsx extra)
 
 
 class NetworkFormat(str, enum.Enum):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from kg.core.errors import KGError
 from kg.outputs.analytics.results import BETWEENNESS_SAMPLE, CentralityResult, DEFAULT_SEED, EXACT_BETWEENNESS_LIMIT, Named, NodeCentrality
-from kg.outputs.analytics.networks import _policy, _region_region, region_initiative_graph
+from kg.outputs.analytics.networks import _policy, _region_region, oriented, region_initiative_graph
 
 
 # ---------------------------------------------------------------------------------- centrality
@@ -71,5 +71,6 @@ def central(graph, *, seed: int = DEFAULT_SEED, resolution: float = 1.0,
         found, score = [], 0.0
     communities = sorted((tuple(sorted((Named(r, regions.nodes[r]["label"]) for r in group), key=lambda n: (n.label, n.iri)))
                           for group in found), key=lambda c: (-len(c), c[0].label))
+    edges = tuple(sorted((*oriented(network, u, v)[:2], d["relation"]) for u, v, d in network.edges(data=True)))
     return CentralityResult(nodes=tuple(nodes), communities=tuple(communities), modularity=score, seed=seed,
-                            betweenness_sources=sources)
+                            betweenness_sources=sources, edges=edges)

@@ -11,7 +11,8 @@ import math
 from kg.core.errors import QueryError
 from kg.outputs.formats import SimilarityMeasure
 from kg.query.tables import jaccard, natural_key
-from kg.outputs.analytics.results import Named, OverlapResult, Quote, SharedRegion, SharedResult, SimilarPair, SimilarityMatrix
+from kg.outputs.analytics.results import (Named, OverlapResult, Quote, SharedRegion, SharedResult, SimilarPair, SimilarPairs,
+                                         SimilarityMatrix)
 from kg.outputs.analytics.reading import _Describer, _resolve, _rows
 
 
@@ -121,7 +122,7 @@ def _idf(weights: dict[str, float], a: set[str], b: set[str]) -> float:
 DRIVERS_SHOWN = 3
 
 
-def similar(graph, *, top: int | None = 10, by: str = "idf", alpha: float = 0.5) -> list[SimilarPair]:
+def similar(graph, *, top: int | None = 10, by: str = "idf", alpha: float = 0.5) -> SimilarPairs:
     """Pairs of regions (those adopting at least one initiative) ranked by similarity.
 
     ``idf`` (the default) is Jaccard with each initiative weighted by how rare it is
@@ -152,7 +153,7 @@ def similar(graph, *, top: int | None = 10, by: str = "idf", alpha: float = 0.5)
         both = adopted[pair.a.iri] & adopted[pair.b.iri]
         return tuple(describe.named(i) for i in sorted(both, key=lambda i: (-weights[i], i))[:DRIVERS_SHOWN])
 
-    return [dataclasses.replace(pair, drivers=drivers(pair)) for pair in shown]
+    return SimilarPairs((dataclasses.replace(pair, drivers=drivers(pair)) for pair in shown), by=by)
 
 
 def similarity_matrix(graph, *, alpha: float = 0.5) -> SimilarityMatrix:

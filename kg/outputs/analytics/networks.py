@@ -9,6 +9,7 @@ from typing import Callable
 
 from kg.core.errors import QueryError
 from kg.outputs.analytics.reading import _Describer, _rows
+from kg.outputs.analytics.results import _family
 
 
 # ---------------------------------------------------------------------------------- projections
@@ -101,6 +102,23 @@ def _policy(graph, adoptions):
     for _, data in network.nodes(data=True):
         data.pop("bipartite", None)
     return network
+
+
+# Relations with a direction, and the type (or family) of the node they go from; the others
+# (``shares``: two regions alike) are symmetric.
+RELATION_SOURCES = {"adopts": "Region", "serves": "Platform", "inRegion": "Platform",
+                    "lead": "Department", "support": "Department", "lead+support": "Department"}
+
+
+def oriented(network, u: str, v: str) -> tuple[str, str, bool]:
+    """An edge of a projection as (source, target, directed): from the node of the relation's
+    source type (a region adopts, a platform serves, a department leads), or as stored when the
+    relation is symmetric."""
+    relation = network.edges[u, v].get("relation")
+    if relation not in RELATION_SOURCES:
+        return u, v, False
+    sources = _family(RELATION_SOURCES[relation])
+    return (u, v, True) if network.nodes[u].get("type") in sources else (v, u, True)
 
 
 PROJECTIONS: dict[str, Callable] = {
