@@ -65,6 +65,20 @@ class QueryResult:
         index = self.variables.index(name)
         return [row[index] for row in self.rows]
 
+    def to_frame(self):
+        """SELECT rows as a pandas DataFrame, a column per variable, terms as Python values
+        (IRIs as strings, literals as their values, unbound as None); CONSTRUCT and DESCRIBE
+        give subject, predicate, object. Needs pandas: pip install 'govkg[frames]'."""
+        try:
+            import pandas
+        except ImportError:
+            raise ImportError("to_frame() needs pandas: pip install 'govkg[frames]'") from None
+        if self.kind is QueryKind.ASK:
+            return pandas.DataFrame({"boolean": [self.boolean]})
+        columns, rows = (self.variables, self.rows) if self.kind is QueryKind.SELECT else (
+            ("subject", "predicate", "object"), self.triples)
+        return pandas.DataFrame.from_records([[_python_value(term) for term in row] for row in rows], columns=list(columns))
+
     def serialize(self, fmt: str | ResultFormat = ResultFormat.TABLE, *, max_width: int = 48) -> str:
         """The result as text: ``table``, or the W3C formats ``csv``, ``tsv``, ``json`` and ``xml``
         (SELECT; ``json`` and ``xml`` also ASK), or ``turtle`` / ``nt`` (CONSTRUCT and DESCRIBE)."""
@@ -75,6 +89,18 @@ class QueryResult:
             raise QueryError(f"{self.kind.value} results cannot be written as {fmt.value}",
                              fix="use one of: " + ", ".join(usable))
         return writer(self, max_width) if fmt is ResultFormat.TABLE else writer(self)
+
+
+def _python_value(term):
+    """A term as a data frame's cell: an IRI or blank node its string, a literal its Python value."""
+    from rdflib import Literal
+
+    if term is None:
+        return None
+    if isinstance(term, Literal):
+        value = term.toPython()
+        return str(term) if isinstance(value, Literal) else value
+    return str(term)
 
 
 def _result_format(fmt: str | ResultFormat) -> ResultFormat:
