@@ -320,7 +320,8 @@ def _diffusion(reader: _Reader, regions: list[RegionRef], adopted: dict[str, set
         dated = sorted((dates[d][0], d) for d in documents if dates[d][0] is not None)
         date, doc = dated[0] if dated else (None, None)
         adopters.append(FirstAdoption(region=region.iri, label=region.label, code=region.code, date=date,
-                                      date_basis=dates[doc][1] if doc else None, document=documents.get(doc),
+                                      date_basis=dates[doc][1] if doc else None,
+                                      document=(reader.text(reader.uri(doc), DCTERMS + "title") or documents[doc]) if doc else None,
                                       document_iri=doc))
     adopters.sort(key=lambda a: (a.date is None, a.date or "", a.label))
     in_province = collections.defaultdict(list)
