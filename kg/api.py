@@ -266,13 +266,14 @@ def export_network(path: str | Path, *, fmt: str = "graphml", network: str = "po
 
 
 def report(graph_path: str | Path | None = None, *, path: str | Path = DEFAULT_OUT / "report.html", fmt: str | None = None,
-           regions: list[str] | None = None, initiatives: list[str] | None = None, graph: Graph | GraphView | None = None,
-           **where) -> Path:
+           regions: list[str] | None = None, initiatives: list[str] | None = None, diffusion: str | None = None,
+           graph: Graph | GraphView | None = None, **where) -> Path:
     """Write the comparison report of regions (Markdown, HTML or JSON, from ``fmt`` or the
-    suffix of ``path``); regions default to every region a policy document governs."""
+    suffix of ``path``); regions default to every region a policy document governs; the
+    diffusion view follows the initiative ``diffusion`` (default: the one most regions adopt)."""
 
     graph = graph if graph is not None else analysis_graph(graph_path, **where)
-    return write_report(graph, path=path, fmt=fmt, regions=regions, initiatives=initiatives)
+    return write_report(graph, path=path, fmt=fmt, regions=regions, initiatives=initiatives, diffusion=diffusion)
 
 
 def viz(graph_path: str | Path | None = None, *, path: str | Path = DEFAULT_OUT / "graph.html", options=None,

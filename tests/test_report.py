@@ -12,6 +12,7 @@ from rdflib import RDF, Graph, URIRef
 
 from conftest import ARTIFACTS, FIXTURES
 from kg.outputs import report as kg_report
+from kg.outputs.report.charts import _CJK_FAMILIES
 from kg.core.errors import KGError, NotFoundError
 from kg.query.tables import entity_rows
 from kg.core.ontology import initiatives as vocabulary
@@ -46,7 +47,8 @@ def test_fixture_graph_report_is_exact():
     assert report.overview == [kg_report.RegionOverview(
         region=henan, label="河南省",
         documents=[kg_report.DocumentSummary(iri=doc, title=title, genre="实施方案", genre_class="ImplementationScheme",
-                                             issuer="河南省人民政府", period="2023—2025", number="豫政〔2023〕1号")],
+                                             issuer="河南省人民政府", period="2023—2025", number="豫政〔2023〕1号",
+                                             date="2023", date_basis="period")],
         initiatives=1, platforms=1, departments=2, tasks=1, goals=1)]
     one_network = B + "initiative/one-network-service"
     assert report.initiative_matrix == kg_report.InitiativeMatrix(
@@ -74,6 +76,10 @@ def test_fixture_graph_report_is_exact():
         iri=B + "goal/fixture/0/46-63", region=henan, region_label="河南省", indicator="政务服务事项网上可办率",
         comparator="不少于", value=95, value_max=None, unit="%", year=2025, quotes=[goal_quote])]
     assert report.similarity.matrix == [[1.0]] and report.similarity.most_alike == []
+    assert report.diffusion.initiative == kg_report.Ref(one_network, "一网通办")
+    assert report.diffusion.adopters == [kg_report.FirstAdoption(region=henan, label="河南省", code="410000", date="2023",
+                                                                 date_basis="period", document=title, document_iri=doc)]
+    assert [(t.label, t.regions, t.adopting, t.first) for t in report.diffusion.tiles if t.regions] == [("河南", 1, 1, "2023")]
     assert report.notes  # one region: the report says there is nothing to compare
 
 
@@ -262,7 +268,7 @@ def test_markdown_tables_have_the_right_number_of_cells(sample_report):
         assert re.fullmatch(r"\|(\s*:?-+:?\s*\|)+", table[1]), table[1]
         for line in table:
             assert len(_cells(line)) == width, line
-    matrix = next(t for t in tables if "举措 initiative" in t[0])
+    matrix = next(t for t in tables if t[0].startswith("| 举措 initiative |"))
     assert _cells(matrix[0])[1:-1] == [f" {name} " for name in SAMPLE_REGIONS]
     rows = [line for line in matrix[2:] if not line.startswith("| **")]
     assert len(rows) == sum(len(g.rows) for g in sample_report.initiative_matrix.groups)
@@ -279,9 +285,13 @@ def test_html_is_self_contained_and_deterministic(sample_report, sample_html):
     assert sample_html == kg_report.render_report(sample_report, "html")
     assert "<script" not in sample_html and not re.search(r"""(src|href)=["']?(https?:)?//""", sample_html)
     svgs = re.findall(r"<svg.*?</svg>", sample_html, flags=re.DOTALL)
-    assert len(svgs) == 2  # timeline and heatmap
+    assert len(svgs) == 4  # timeline, diffusion curve, tile map, heatmap
     for svg in svgs:
-        assert "<text" not in svg and "font-family" not in svg  # glyphs are paths: no web fonts needed
+        # Text stays text in the page's CJK fonts (installed ones, never web fonts): light and searchable.
+        assert "<text" in svg and "@font-face" not in svg and "url(" not in svg.replace("url(#", "")
+        families = {tuple(f.strip(" '") for f in value.split(","))
+                    for value in re.findall(r"font-family: ([^;\"]+)", svg)}
+        assert families and all(f[-1] == "sans-serif" and set(_CJK_FAMILIES) <= set(f) for f in families)
     ids = re.findall(r'\bid="([^"]+)"', sample_html)
     assert len(ids) == len(set(ids))
 

@@ -465,22 +465,26 @@ def central(top, fmt, graph_path, store, endpoint, user, password):
 @click.option("--regions", help="Comma-separated regions (names, short forms or codes). [default: all governed regions]")
 @click.option("--initiatives", "initiatives", multiple=True,
               help="An initiative (or a group such as 数据要素) to compare; repeatable. [default: all]")
+@click.option("--diffusion", metavar="INITIATIVE",
+              help="The initiative (or group) whose first adoptions the diffusion view shows. [default: the most adopted]")
 @click.option("--format", "fmt", type=click.Choice(values(ReportFormat)), help="[default: from -o, else html]")
 @click.option("-o", "--output", "--out", "output", default="out/report.html", show_default=True, type=click.Path(dir_okay=False),
               help="File to write.")
-def report(graph_path, store, endpoint, user, password, regions, initiatives, fmt, output):
-    """Write a comparison report of regions: documents, initiative matrix with the quotes behind
-    every mark, platforms, departments and tasks, goals, similarity.
+def report(graph_path, store, endpoint, user, password, regions, initiatives, diffusion, fmt, output):
+    """Write a comparison report of regions: a card per region, initiative matrix with the
+    quotes behind every mark (regions as rows past six), when regions first adopted an
+    initiative (curve and tile map), platforms, departments and tasks, goals, similarity.
 
     \b
     Example:
       govkg report --regions 哈尔滨,青岛 -o out/report.md
       govkg report --initiatives 数据要素 --format json -o out/report.json
+      govkg report --diffusion 一网通办
     """
     import re
 
     names = [r for r in re.split(r"[,，]", regions) if r.strip()] if regions else None
-    path = api.report(path=output, fmt=fmt, regions=names, initiatives=list(initiatives) or None,
+    path = api.report(path=output, fmt=fmt, regions=names, initiatives=list(initiatives) or None, diffusion=diffusion,
                       **_where(graph_path, store, endpoint, user, password))
     click.echo(f"wrote {path}")
 

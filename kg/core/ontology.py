@@ -16,6 +16,7 @@ TURTLE_FILES = ("govkg.ttl", "initiatives.ttl", "platform-kinds.ttl", "style.ttl
 SHAPES_FILE = "shapes.ttl"
 DIVISIONS_FILE = "divisions.csv"
 ABBREVIATIONS_FILE = "province-abbreviations.csv"
+TILES_FILE = "province-tiles.csv"
 
 
 def ontology_dir() -> Path:
@@ -270,3 +271,27 @@ def province_abbreviations() -> dict[str, str]:
     _, rows = _csv_rows(ABBREVIATIONS_FILE)
     return {abbreviation: row["code"] for row in rows
             for abbreviation in (row["abbreviation"], row.get("alternative") or "") if abbreviation}
+
+
+@dataclass(frozen=True)
+class Tile:
+    label: str  # short name written on the tile
+    row: int
+    col: int
+
+
+@functools.lru_cache(maxsize=1)
+def province_tiles() -> dict[str, Tile]:
+    """Each province-level division's tile on a map of China drawn as a grid cartogram (one
+    square per division, roughly where it lies; no boundary data), by division code."""
+    path, rows = _csv_rows(TILES_FILE)
+    result: dict[str, Tile] = {}
+    for line, row in enumerate(rows, start=2):
+        place = row.get("row", ""), row.get("col", "")
+        if not all(p.isdigit() for p in place) or row.get("code") not in divisions() or not row.get("label"):
+            raise OntologyError(f"{path}:{line}: bad tile {row!r}", fix="give a province code, a label and row,col numbers")
+        tile = Tile(row["label"], int(place[0]), int(place[1]))
+        if row["code"] in result or any((t.row, t.col) == (tile.row, tile.col) for t in result.values()):
+            raise OntologyError(f"{path}:{line}: tile {row['code']} repeated or on a taken square", fix="give it a free row,col")
+        result[row["code"]] = tile
+    return result

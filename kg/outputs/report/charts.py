@@ -1,5 +1,6 @@
-"""The report's charts (matplotlib, imported lazily): the task timeline and the likeness
-heatmap, as inline SVG with CJK fonts."""
+"""The report's charts (matplotlib, imported lazily): the task timeline, the likeness heatmap,
+the diffusion curve and the tile map of provinces, as inline SVG. Their text stays text, set in
+the CJK fonts the page itself uses (a chart's glyphs drawn as paths weighed 50–230 kB each)."""
 from __future__ import annotations
 
 import functools
@@ -33,8 +34,8 @@ def chart_fonts() -> tuple[str, ...]:
 
 
 def _inline_svg(figure, name: str, label: str) -> str:
-    """The figure as an ``<svg>`` element for inlining: text drawn as paths (no web fonts),
-    no XML prolog, comments or metadata, ids prefixed with ``name`` so charts don't clash."""
+    """The figure as an ``<svg>`` element for inlining: no XML prolog, comments or metadata,
+    ids prefixed with ``name`` so charts don't clash."""
     buffer = io.StringIO()
     figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
     svg = buffer.getvalue()
@@ -56,10 +57,14 @@ def _xml_attribute(text: str) -> str:
 def _chart_context():
     # Figures are made with matplotlib.figure.Figure, never pyplot: no GUI backend is touched
     # and the process-wide backend stays whatever the caller chose (Agg in a headless run).
+    # Text is written as <text> in the families found here (which set the layout), then the
+    # other CJK families, so a reader's browser finds one of them as it does for the page.
     import matplotlib
 
-    return matplotlib.rc_context({"svg.fonttype": "path", "svg.hashsalt": "govkg-report",
-                                  "font.family": "sans-serif", "font.sans-serif": list(chart_fonts()),
+    found = chart_fonts()
+    families = [*found[:-1], *(f for f in _CJK_FAMILIES if f not in found), found[-1]]
+    return matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "govkg-report",
+                                  "font.family": "sans-serif", "font.sans-serif": families,
                                   "axes.unicode_minus": False, "font.size": 9})
 
 
@@ -161,3 +166,92 @@ def heatmap_svg(report: Report) -> str | None:
         figure.colorbar(image, ax=axes, fraction=0.046, pad=0.04, label="Jaccard")
         axes.set_title(title)
         return _inline_svg(figure, "heatmap", "地区相似度热图 Region similarity heatmap")
+
+
+def _day(date: str):
+    """An ISO date, or a year alone (drawn at 1 January)."""
+    import datetime
+
+    return datetime.date(int(date), 1, 1) if len(date) == 4 else datetime.date.fromisoformat(date[:10])
+
+
+def diffusion_svg(report: Report) -> str | None:
+    """How many regions had adopted the diffusion initiative by each date: a cumulative step
+    curve over the first adoptions' dates; None when no adoption is dated."""
+    diffusion = report.diffusion
+    dated = [a for a in diffusion.adopters if a.date] if diffusion else []
+    if not dated:
+        return None
+    from matplotlib import dates as mdates
+    from matplotlib.figure import Figure
+
+    days = [_day(a.date) for a in dated]
+    counts = list(range(1, len(days) + 1))
+    with _chart_context():
+        figure = Figure(figsize=(5.6, 3.6))
+        axes = figure.subplots()
+        axes.step(days, counts, where="post", color="#2171b5", linewidth=1.8)
+        axes.plot(days, counts, "o", color="#2171b5", markersize=4)
+        axes.axhline(diffusion.regions, color="#999", linestyle=":", linewidth=1)
+        axes.text(days[0], diffusion.regions, f" {diffusion.regions} 个比较地区 regions compared", va="bottom",
+                  fontsize=8, color="#666")
+        if len(dated) <= 12:
+            for day, count, adopter in zip(days, counts, dated):
+                axes.annotate(_short(adopter.label, 8), (day, count), textcoords="offset points", xytext=(4, -10),
+                              fontsize=7, color="#444")
+        axes.set_ylim(0, diffusion.regions * 1.12 + 0.5)
+        axes.set_ylabel("累计推行地区 regions adopting")
+        axes.xaxis.set_major_locator(mdates.YearLocator())
+        axes.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
+        axes.grid(axis="y", linestyle=":", linewidth=0.6)
+        axes.set_title(f"{diffusion.initiative.label}：首次推行 first adoptions")
+        return _inline_svg(figure, "diffusion", f"{diffusion.initiative.label} 首次推行累计曲线 cumulative first adoptions")
+
+
+def tiles_svg(report: Report) -> str | None:
+    """China's provinces as a tile map (one square each), coloured by the year their compared
+    regions first adopted the diffusion initiative, with adopting / compared regions on each."""
+    diffusion = report.diffusion
+    if diffusion is None:
+        return None
+    from matplotlib.figure import Figure
+    from matplotlib.patches import Patch, Rectangle
+
+    years = sorted({tile.first[:4] for tile in diffusion.tiles if tile.first})
+    with _chart_context():
+        from matplotlib import colormaps
+
+        shades = colormaps["Blues_r"]
+        colour = {year: shades(0.15 + 0.6 * i / max(1, len(years) - 1)) for i, year in enumerate(years)}
+        rows = 1 + max(t.row for t in diffusion.tiles)
+        cols = 1 + max(t.col for t in diffusion.tiles)
+        figure = Figure(figsize=(0.62 * cols + 2.2, 0.62 * rows + 0.5))
+        axes = figure.subplots()
+        for tile in diffusion.tiles:
+            if tile.first:
+                fill = colour[tile.first[:4]]
+                ink = "white" if 0.3 * fill[0] + 0.59 * fill[1] + 0.11 * fill[2] < 0.6 else "black"
+            elif tile.adopting:  # adopted, but no document of it is dated
+                fill, ink = "#9ecae1", "black"
+            else:
+                fill, ink = ("#e6e6e6", "#333") if tile.regions else ("white", "#aaa")
+            axes.add_patch(Rectangle((tile.col, -tile.row), 0.94, 0.94, facecolor=fill,
+                                     edgecolor="#bbb" if not tile.regions else "none", linewidth=0.6))
+            axes.text(tile.col + 0.47, -tile.row + 0.62, tile.label, ha="center", va="center", fontsize=7, color=ink)
+            if tile.regions:
+                axes.text(tile.col + 0.47, -tile.row + 0.27, f"{tile.adopting}/{tile.regions}", ha="center",
+                          va="center", fontsize=6.5, color=ink)
+        axes.set_xlim(-0.1, cols + 0.1)
+        axes.set_ylim(-rows + 0.9, 1.05)
+        axes.set_aspect("equal")
+        axes.axis("off")
+        handles = [Patch(facecolor=colour[y], label=f"{y} 年首次推行 first adopted") for y in years]
+        if any(tile.adopting and not tile.first for tile in diffusion.tiles):
+            handles.append(Patch(facecolor="#9ecae1", label="推行，日期不详 adopted, undated"))
+        handles += [Patch(facecolor="#e6e6e6", label="未推行 none adopting"),
+                    Patch(facecolor="white", edgecolor="#bbb", label="未比较 no region compared")]
+        axes.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=7, frameon=False,
+                    title="推行/比较地区 adopting/compared\n（市计入所在省 a city counts\nfor its province）",
+                    title_fontsize=7, alignment="left")
+        axes.set_title(f"{diffusion.initiative.label}：各省推行情况 adoption by province", fontsize=9)
+        return _inline_svg(figure, "tiles", f"{diffusion.initiative.label} 各省推行瓦片地图 tile map of adoption by province")

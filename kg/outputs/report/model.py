@@ -53,6 +53,8 @@ class DocumentSummary:
     issuer: str | None
     period: str  # "2023—2025", "2023" or ""
     number: str | None  # document number such as 国发〔2022〕14号
+    date: str | None = None  # ISO date, or a year when only that is known
+    date_basis: str | None = None  # where the date comes from: one of DATE_BASES
 
 
 @dataclass
@@ -171,6 +173,37 @@ class Similarity:
 
 
 @dataclass
+class FirstAdoption:
+    region: str
+    label: str
+    code: str | None
+    date: str | None  # the earliest dated document stating the adoption (ISO date or year); None: none dated
+    date_basis: str | None
+    document: str | None  # its title
+    document_iri: str | None
+
+
+@dataclass
+class ProvinceTile:
+    code: str
+    label: str  # short name (河南, 内蒙古)
+    row: int
+    col: int
+    regions: int  # compared regions in the province: itself and its cities
+    adopting: int  # of those, the ones adopting the initiative
+    first: str | None  # the earliest first adoption among them
+
+
+@dataclass
+class Diffusion:
+    initiative: Ref  # a group stands for its members: adopting any of them counts
+    members: list[str]
+    regions: int  # regions compared
+    adopters: list[FirstAdoption]  # earliest first; undated last
+    tiles: list[ProvinceTile]  # every province-level division, in CSV order
+
+
+@dataclass
 class Report:
     title: str
     regions: list[RegionRef]
@@ -182,7 +215,11 @@ class Report:
     task_deadlines: list[TaskDeadline]
     goals: list[GoalSummary]
     similarity: Similarity
+    diffusion: Diffusion | None = None  # None when no compared region adopts an initiative
     notes: list[str] = field(default_factory=list)
 
 
-SECTIONS = ("overview", "initiative_matrix", "platforms", "departments", "task_deadlines", "goals", "similarity")
+SECTIONS = ("overview", "initiative_matrix", "platforms", "departments", "task_deadlines", "goals", "similarity",
+            "diffusion")
+DATE_BASES = {"issued": "成文日期 date signed", "newsletter": "所载简报日期 date of the newsletter issue carrying it",
+              "period": "规划期首年 first year of its period"}

@@ -7,18 +7,21 @@ import collections
 from kg.core import iris
 from kg.core.errors import KGError
 from kg.core.namespaces import DCTERMS, RDF, RDFS, SCHEMA, SKOS
-from kg.core.ontology import class_label, initiatives, ontology_graph
+from kg.core.ontology import class_label, initiatives, ontology_graph, province_tiles
 from kg.outputs.report.model import (
     _REGION_LEVELS,
     PAIRS_SHOWN,
     TOP_LEAD_UNITS,
+    Diffusion,
     DocumentSummary,
+    FirstAdoption,
     GoalSummary,
     InitiativeMatrix,
     MatrixGroup,
     MatrixRow,
     PairScore,
     PlatformSummary,
+    ProvinceTile,
     Quote,
     Ref,
     RegionOverview,
@@ -113,28 +116,49 @@ def _resolve_regions(reader: _Reader, names) -> list:
     return [reader.uri(resolve_entity(reader.graph, name, types=types)) for name in names]
 
 
+def _resolve_initiative(reader: _Reader, name: str) -> str:
+    try:
+        return resolve_entity(reader.graph, name, types=("Initiative",))
+    except KGError:
+        # A graph file without the ontology still knows the vocabulary through kg.core.ontology.
+        matches = [c.iri for c in initiatives().values() if name in c.labels or name == c.iri]
+        if len(matches) != 1:
+            raise
+        return matches[0]
+
+
+def _members(reader: _Reader, iri: str) -> list[str]:
+    """The initiatives ``iri`` stands for: its members when it is a group, else itself."""
+    from rdflib import URIRef
+
+    members = {c.iri for c in initiatives().values() if c.broader == iri}
+    members |= {str(s) for s in reader.graph.subjects(URIRef(SKOS + "broader"), URIRef(iri))}
+    return sorted(members) or [iri]
+
+
 def _resolve_initiatives(reader: _Reader, names) -> list[str]:
     """IRIs named by ``names``; a group (a concept other initiatives are narrower than)
     stands for its members."""
-    from rdflib import URIRef
-
-    concepts = initiatives()
     chosen: list[str] = []
     for name in names:
-        try:
-            iri = resolve_entity(reader.graph, name, types=("Initiative",))
-        except KGError:
-            # A graph file without the ontology still knows the vocabulary through kg.core.ontology.
-            matches = [c.iri for c in concepts.values() if name in c.labels or name == c.iri]
-            if len(matches) != 1:
-                raise
-            iri = matches[0]
-        members = [c.iri for c in concepts.values() if c.broader == iri]
-        members += [str(s) for s in reader.graph.subjects(URIRef(SKOS + "broader"), URIRef(iri))]
-        for item in sorted(set(members)) or [iri]:
+        for item in _members(reader, _resolve_initiative(reader, name)):
             if item not in chosen:
                 chosen.append(item)
     return chosen
+
+
+def _document_date(reader: _Reader, doc) -> tuple[str | None, str | None]:
+    """When a document was issued, as precisely as the graph says: the date signed
+    (dcterms:issued), else the date of the newsletter issue carrying it, else the first year of
+    its period; with the basis (a key of DATE_BASES)."""
+    issued = reader.first(doc, DCTERMS + "issued")
+    if issued is not None:
+        return str(issued), "issued"
+    dates = [str(d) for issue in reader.objects(doc, DCTERMS + "isPartOf") for d in reader.objects(issue, DCTERMS + "date")]
+    if dates:
+        return min(dates), "newsletter"
+    start = year_value(reader.first(doc, iris.term("periodStart")))
+    return (str(start), "period") if start is not None else (None, None)
 
 
 def _document_summary(reader: _Reader, doc) -> DocumentSummary:
@@ -143,9 +167,11 @@ def _document_summary(reader: _Reader, doc) -> DocumentSummary:
     genre = (specific or sorted(types) or ["PolicyDocument"])[0]
     start, end = (year_value(reader.first(doc, iris.term(p))) for p in ("periodStart", "periodEnd"))
     period = "" if start is None else (str(start) if end in (None, start) else f"{start}—{end}")
+    date, basis = _document_date(reader, doc)
     return DocumentSummary(iri=str(doc), title=reader.text(doc, DCTERMS + "title") or reader.name(doc),
                            genre=class_label(genre), genre_class=genre, issuer=reader.text(doc, iris.term("issuer")),
-                           period=period, number=reader.text(doc, iris.term("documentNumber")))
+                           period=period, number=reader.text(doc, iris.term("documentNumber")), date=date,
+                           date_basis=basis)
 
 
 def _in_region(reader: _Reader, region, cls: str) -> list:
@@ -168,10 +194,8 @@ def _adopts_assertions(reader: _Reader) -> dict[tuple[str, str], object]:
 
 
 def _matrix(reader: _Reader, regions: list[RegionRef], adopted: dict[str, set[str]],
-            selected: list[str] | None) -> InitiativeMatrix:
-
+            selected: list[str] | None, assertions: dict) -> InitiativeMatrix:
     concepts = initiatives()
-    assertions = _adopts_assertions(reader)
     wanted = selected if selected is not None else sorted(set().union(*adopted.values()))
     groups: dict[str, list[MatrixRow]] = collections.defaultdict(list)
     for iri in wanted:
@@ -265,12 +289,63 @@ def _similarity(regions: list[RegionRef], adopted: dict[str, set[str]]) -> Simil
                       most_alike=pairs[:shown], least_alike=list(reversed(pairs[len(pairs) - shown:])) if shown else [])
 
 
-def build_report(graph, *, regions: list[str] | None = None, initiatives: list[str] | None = None) -> Report:
+def _province_of(region: RegionRef) -> str | None:
+    code = region.code or ""
+    return code[:2] + "0000" if len(code) == 6 and code.isdigit() else None
+
+
+def _diffusion(reader: _Reader, regions: list[RegionRef], adopted: dict[str, set[str]], assertions: dict,
+               name: str | None) -> Diffusion | None:
+    """When each region first adopted the initiative ``name`` (default: the one most regions
+    adopt), from the dates of the documents quoted for its adoption."""
+    if name is not None:
+        chosen = _resolve_initiative(reader, name)
+    else:
+        counts = collections.Counter(i for found in adopted.values() for i in found)
+        if not counts:
+            return None
+        chosen = min(counts, key=lambda i: (-counts[i], reader.name(i), i))
+    members = set(_members(reader, chosen))
+    dates: dict[str, tuple] = {}
+    adopters = []
+    for region in regions:
+        having = sorted(members & adopted[region.iri])
+        if not having:
+            continue
+        documents = {q.document_iri: q.document for i in having if (region.iri, i) in assertions
+                     for q in reader.quotes(assertions[(region.iri, i)]) if q.document_iri}
+        for doc in documents:
+            if doc not in dates:
+                dates[doc] = _document_date(reader, reader.uri(doc))
+        dated = sorted((dates[d][0], d) for d in documents if dates[d][0] is not None)
+        date, doc = dated[0] if dated else (None, None)
+        adopters.append(FirstAdoption(region=region.iri, label=region.label, code=region.code, date=date,
+                                      date_basis=dates[doc][1] if doc else None,
+                                      document=(reader.text(reader.uri(doc), DCTERMS + "title") or documents[doc]) if doc else None,
+                                      document_iri=doc))
+    adopters.sort(key=lambda a: (a.date is None, a.date or "", a.label))
+    in_province = collections.defaultdict(list)
+    for region in regions:
+        in_province[_province_of(region)].append(region.iri)
+    first = {a.region: a for a in adopters}
+    tiles = []
+    for code, tile in province_tiles().items():
+        here = in_province.get(code, [])
+        dated = sorted(first[r].date for r in here if r in first and first[r].date)
+        tiles.append(ProvinceTile(code=code, label=tile.label, row=tile.row, col=tile.col, regions=len(here),
+                                  adopting=sum(1 for r in here if r in first), first=dated[0] if dated else None))
+    return Diffusion(initiative=Ref(chosen, reader.name(chosen)), members=sorted(members), regions=len(regions),
+                     adopters=adopters, tiles=tiles)
+
+
+def build_report(graph, *, regions: list[str] | None = None, initiatives: list[str] | None = None,
+                 diffusion: str | None = None) -> Report:
     """Compare ``regions`` (names, short forms, division codes or IRIs; default: every region
     some policy document governs, by level then code) over ``initiatives`` (labels of
     initiatives or of groups, which stand for their members; default: every initiative one of
     the regions adopts). The initiative filter applies to the matrix and the similarity;
-    the other sections describe the regions as a whole.
+    the other sections describe the regions as a whole. ``diffusion`` names the initiative (or
+    group) whose first adoptions the diffusion view shows (default: the one most regions adopt).
 
     Raises :class:`~kg.core.errors.NotFoundError` for a name that does not resolve and
     :class:`~kg.core.errors.KGError` when there is no region to compare.
@@ -288,6 +363,7 @@ def build_report(graph, *, regions: list[str] | None = None, initiatives: list[s
     selected = _resolve_initiatives(reader, initiatives) if initiatives else None
     adopted_all = {r.iri: _adopted(reader, reader.uri(r.iri)) for r in refs}
     adopted = {k: (v & set(selected) if selected is not None else v) for k, v in adopted_all.items()}
+    assertions = _adopts_assertions(reader)
     overview, platforms, departments, deadlines, goals = [], [], [], [], []
     for region in refs:
         node = reader.uri(region.iri)
@@ -307,6 +383,7 @@ def build_report(graph, *, regions: list[str] | None = None, initiatives: list[s
     notes = [] if len(refs) > 1 else ["只有一个地区，无可比较的对象。 Only one region: nothing to compare."]
     return Report(title="数字政府政策地区对比报告", regions=refs,
                   initiatives=[Ref(i, reader.name(i)) for i in selected] if selected is not None else None,
-                  overview=overview, initiative_matrix=_matrix(reader, refs, adopted, selected), platforms=platforms,
-                  departments=departments, task_deadlines=deadlines, goals=goals,
-                  similarity=_similarity(refs, adopted), notes=notes)
+                  overview=overview, initiative_matrix=_matrix(reader, refs, adopted, selected, assertions),
+                  platforms=platforms, departments=departments, task_deadlines=deadlines, goals=goals,
+                  similarity=_similarity(refs, adopted),
+                  diffusion=_diffusion(reader, refs, adopted_all, assertions, diffusion), notes=notes)

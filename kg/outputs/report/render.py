@@ -10,8 +10,9 @@ from pathlib import Path
 from kg import __version__
 from kg.core.errors import KGError
 from kg.outputs.formats import ReportFormat
-from kg.outputs.report.charts import chart_fonts, heatmap_svg, timeline_svg
-from kg.outputs.report.model import FORMAT_OF_SUFFIX, SECTIONS, GoalSummary, Report
+from kg.outputs.report.charts import chart_fonts, diffusion_svg, heatmap_svg, tiles_svg, timeline_svg
+from kg.outputs.report.layout import fold, page_layout
+from kg.outputs.report.model import DATE_BASES, FORMAT_OF_SUFFIX, SECTIONS, GoalSummary, Report
 from kg.outputs.report.reading import build_report, jaccard
 from kg.store.rdfio import write_atomic
 
@@ -53,6 +54,7 @@ def _environment(fmt: ReportFormat):
                              finalize=(lambda v: "" if v is None else v) if html else md_escape)
     env.filters["value_text"] = _value_text
     env.filters["score"] = lambda x: f"{x:.2f}"
+    env.globals.update(fold=fold, bases=DATE_BASES)
     return env
 
 
@@ -67,10 +69,10 @@ def render_report(report: Report, fmt: str | ReportFormat = ReportFormat.HTML) -
     if fmt is ReportFormat.HTML:
         from markupsafe import Markup
 
-        charts = {name: Markup(svg) if svg else None
-                  for name, svg in (("timeline", timeline_svg(report)), ("heatmap", heatmap_svg(report)))}
+        drawn = {"timeline": timeline_svg, "heatmap": heatmap_svg, "diffusion": diffusion_svg, "tiles": tiles_svg}
+        charts = {name: Markup(svg) if svg else None for name, svg in ((n, draw(report)) for n, draw in drawn.items())}
     template = _environment(fmt).get_template(f"report.{fmt.value}.j2")
-    return template.render(report=report, labels=labels, charts=charts, version=__version__)
+    return template.render(report=report, labels=labels, charts=charts, page=page_layout(report), version=__version__)
 
 
 def _format(fmt: str | ReportFormat) -> ReportFormat:
@@ -90,13 +92,14 @@ def format_for(path: str | Path) -> ReportFormat:
 
 
 def write_report(graph, *, path: str | Path, fmt: str | ReportFormat | None = None,
-                 regions: list[str] | None = None, initiatives: list[str] | None = None) -> Path:
+                 regions: list[str] | None = None, initiatives: list[str] | None = None,
+                 diffusion: str | None = None) -> Path:
     """Build, render and atomically write a report; ``fmt`` defaults to the one ``path``'s
     suffix names. Returns the path written."""
     fmt = _format(fmt) if fmt is not None else format_for(path)
-    text = render_report(build_report(graph, regions=regions, initiatives=initiatives), fmt)
+    text = render_report(build_report(graph, regions=regions, initiatives=initiatives, diffusion=diffusion), fmt)
     return write_atomic(path, text.encode("utf-8"))
 
 
 __all__ = ["build_report", "render_report", "write_report", "format_for", "jaccard", "md_escape", "chart_fonts",
-           "timeline_svg", "heatmap_svg", "Report", "ReportFormat", "SECTIONS"]
+           "timeline_svg", "heatmap_svg", "diffusion_svg", "tiles_svg", "Report", "ReportFormat", "SECTIONS"]
