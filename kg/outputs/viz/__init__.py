@@ -34,8 +34,8 @@ from kg.outputs.viz.model import (
     DASHED,
     IS_PART_OF,
     LARGEST,
-    SMALLEST,
     SCRIPT,
+    SMALLEST,
     TEMPLATE,
     TEMPLATES,
     VIS_ASSET,
@@ -44,8 +44,8 @@ from kg.outputs.viz.model import (
     VizNode,
     VizOptions,
 )
-from kg.outputs.viz.page import render_graph, vis_network_js, write_graph_html
 from kg.outputs.viz.layout import communities, layout_positions
+from kg.outputs.viz.page import render_graph, vis_network_js, write_graph_html
 from kg.outputs.viz.views import VIEWS, view_graph
 
 __all__ = ["CONTAINED_IN", "DASHED", "IS_PART_OF", "SCRIPT", "TEMPLATE", "TEMPLATES", "VIEWS", "VIS_ASSET", "View", "ViewGraph", "VizEdge", "VizNode", "VizOptions", "LARGEST", "SMALLEST", "communities", "layout_positions", "render_graph", "view_graph", "vis_network_js", "write_graph_html"]
