@@ -313,6 +313,13 @@ def test_markup_in_the_data_never_reaches_the_html_as_markup():
     assert html.count("<title>") == 1 and html.count("</title>") == 1
 
 
+def test_shared_view_of_an_empty_graph():
+    empty = Graph()
+    assert viz.view_graph(empty, options=VizOptions()).nodes == {}
+    html = viz.render_graph(empty)
+    assert 'id="node-count">0<' in html and 'id="legend-colour"' not in html
+
+
 # ---------------------------------------------------------------- in the browser
 
 
