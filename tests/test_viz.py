@@ -47,20 +47,43 @@ def _types(view) -> set[str]:
 # ---------------------------------------------------------------- what each view holds
 
 
-def test_shared_view_is_regions_adopting_initiatives(sample_graph, views):
+def test_shared_view_is_regions_and_the_initiatives_they_share(sample_graph, views):
     view = views["shared"]
     adopts = _pairs(sample_graph, "adopts")
-    assert {(e.source, e.target) for e in view.edges} == adopts
-    assert {e.predicate for e in view.edges} == {GK + "adopts"}
-    assert set(view.nodes) == {s for s, _ in adopts} | {o for _, o in adopts}
-    assert _types(view) <= region_types() | {"Initiative"}
     adopters = collections.Counter(o for _, o in adopts)
-    sizes = {iri: view.nodes[iri].size for iri in adopters}
-    assert all(sizes[a] < sizes[b] for a in adopters for b in adopters if adopters[a] < adopters[b])
-    adopting = collections.Counter(s for s, _ in adopts)  # regions grow with what they adopt (up to a cap)
-    assert all(view.nodes[a].size <= view.nodes[b].size for a in adopting for b in adopting if adopting[a] < adopting[b])
-    assert len({view.nodes[r].size for r in adopting}) > 1
-    assert view.nodes[ONE_NETWORK].label_en == "One-Network Service"
+    shared = {(s, o) for s, o in adopts if adopters[o] >= 2}
+    assert {(e.source, e.target) for e in view.edges} == shared and len(shared) < len(adopts)
+    assert {e.predicate for e in view.edges} == {GK + "adopts"}
+    assert set(view.nodes) == {s for s, _ in shared} | {o for _, o in shared}
+    left_out = {o for _, o in adopts if adopters[o] < 2} | ({s for s, _ in adopts} - {s for s, _ in shared})
+    assert view.left_out == len(left_out) > 0 and "--focus" in view.left_out_note
+    assert _types(view) <= region_types() | {"Initiative"}
+    sizes = {iri: view.nodes[iri].size for iri in view.nodes if iri in adopters}
+    assert all(sizes[a] < sizes[b] for a in sizes for b in sizes if adopters[a] < adopters[b])
+    assert min(sizes.values()) == viz.SMALLEST and max(sizes.values()) == viz.LARGEST  # the whole range is used
+    adopting = collections.Counter(s for s, _ in shared)  # regions grow with the shared initiatives they adopt
+    assert all(view.nodes[a].size < view.nodes[b].size for a in adopting for b in adopting if adopting[a] < adopting[b])
+    assert view.nodes[ONE_NETWORK].label_en == "One-Network Service" and view.by_community
+
+
+def test_shared_view_of_one_region_keeps_what_it_adopts(sample_graph):
+    view = viz.view_graph(sample_graph, options=VizOptions(regions=("青岛",)))
+    adopted = {o for s, o in _pairs(sample_graph, "adopts") if s == QINGDAO}
+    assert set(view.nodes) == adopted | {QINGDAO} and view.left_out == 0
+
+
+def test_layout_and_communities_are_fixed(views):
+    view = views["shared"]
+    positions = viz.layout_positions(view)
+    assert positions == viz.layout_positions(view) and set(positions) == set(view.nodes)
+    assert len(set(positions.values())) == len(positions)
+    near = [(a, b) for a in view.nodes for b in view.nodes if a < b
+            and (positions[a][0] - positions[b][0]) ** 2 + (positions[a][1] - positions[b][1]) ** 2
+            < (view.nodes[a].size + view.nodes[b].size) ** 2 * 0.8]
+    assert near == []  # no node hides another
+    groups, modularity = viz.communities(view)
+    assert set(groups) == set(view.nodes) and (groups, modularity) == viz.communities(view)
+    assert -0.5 <= modularity <= 1
 
 
 def test_shared_view_focused_on_an_initiative(sample_graph):
@@ -290,6 +313,13 @@ def test_markup_in_the_data_never_reaches_the_html_as_markup():
     assert html.count("<title>") == 1 and html.count("</title>") == 1
 
 
+def test_shared_view_of_an_empty_graph():
+    empty = Graph()
+    assert viz.view_graph(empty, options=VizOptions()).nodes == {}
+    html = viz.render_graph(empty)
+    assert 'id="node-count">0<' in html and 'id="legend-colour"' not in html
+
+
 # ---------------------------------------------------------------- in the browser
 
 
@@ -349,7 +379,7 @@ def test_search_selects_and_focuses_the_node(open_page, pages):
     assert page.inner_text("#search-status") == "未找到 not found"
 
 
-def test_clicking_a_region_opens_its_evidence(open_page, pages, sample_graph):
+def test_clicking_a_region_opens_its_evidence(open_page, pages, views, sample_graph):
     page = open_page(pages["shared"])
     assert not page.is_visible("#panel")
     page.mouse.click(*_node_point(page, QINGDAO))
@@ -361,22 +391,37 @@ def test_clicking_a_region_opens_its_evidence(open_page, pages, sample_graph):
     assert shown and set(shown) == expected
     assert all(text for text in page.locator("#panel-evidence .source").all_inner_texts())
     neighbours = page.locator("#panel-neighbours button.neighbour").all_inner_texts()
-    adopted = set(sample_graph.objects(URIRef(QINGDAO), URIRef(GK + "adopts")))
-    assert "一网通办" in neighbours and len(neighbours) == len(adopted)
+    shared = {e.target for e in views["shared"].edges if e.source == QINGDAO}  # the view shows shared ones
+    assert "一网通办" in neighbours and len(neighbours) == len(shared)
+
+
+def _shown_after_filter(view, chosen: set[str]) -> set[str]:
+    """The nodes a filter that keeps ``chosen`` leaves on screen: no orphans (a node that had
+    edges stays only with an edge to a chosen node)."""
+    near = collections.defaultdict(set)
+    for e in view.edges:
+        near[e.source].add(e.target)
+        near[e.target].add(e.source)
+    return {n for n in chosen if not near[n] or near[n] & chosen}
+
+
+def _shown(page) -> set[str]:
+    return set(page.evaluate("() => window.govkg.nodes.getIds({filter: n => !n.hidden})"))
 
 
 def test_type_and_region_filters_hide_and_show_nodes(open_page, pages, views):
     view = views["platforms"]
     page = open_page(pages["platforms"])
     total = len(view.nodes)
-    platforms = sum(1 for n in view.nodes.values() if n.type == "Platform")
     page.uncheck('input.type-filter[value="Platform"]')
-    assert int(page.inner_text("#node-count")) == total - platforms == _visible_count(page)
+    expected = _shown_after_filter(view, {iri for iri, n in view.nodes.items() if n.type != "Platform"})
+    assert _shown(page) == expected and int(page.inner_text("#node-count")) == len(expected) < total
     page.check('input.type-filter[value="Platform"]')
     assert int(page.inner_text("#node-count")) == total == _visible_count(page)
-    in_qingdao = sum(1 for n in view.nodes.values() if n.region == QINGDAO)
     page.uncheck(f'input.region-filter[value="{QINGDAO}"]')
-    assert int(page.inner_text("#node-count")) == total - in_qingdao == _visible_count(page)
+    expected = _shown_after_filter(view, {iri for iri, n in view.nodes.items() if n.region != QINGDAO})
+    assert _shown(page) == expected and int(page.inner_text("#node-count")) == len(expected)
+    assert len(expected) < total - sum(1 for n in view.nodes.values() if n.region == QINGDAO)  # orphans went too
     page.click("#regions-all")
     assert int(page.inner_text("#node-count")) == total
     assert page.evaluate("() => window.govkgReady") is True  # no reload
@@ -418,3 +463,143 @@ def test_document_text_is_shown_literally_never_run(open_page):
     assert page.locator("body img, body i, #panel script, div.vis-tooltip script").count() == 0
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "viz-xss.png"))
+
+
+# ---------------------------------------------------------------- 30 regions (#12): readable as it opens
+
+
+@pytest.fixture(scope="session")
+def regions30(tmp_path_factory):
+    """The graph of synthetic policy documents for 30 regions (bench/bench_viz.py region_corpus:
+    bench/gen_corpus.py with templates from data/), built once, in memory, unvalidated (~10 s)."""
+    sys.path.insert(0, str(ROOT))
+    from bench.bench_viz import region_corpus
+    from kg import api
+
+    corpus = tmp_path_factory.mktemp("regions30")
+    region_corpus(30, corpus)
+    graph = api.build([corpus], out_dir=None, validate=False).state.graph
+    adopting = {s for s, _ in _pairs(graph, "adopts")}
+    assert len(adopting) == 30
+    return graph
+
+
+@pytest.fixture(scope="module")
+def page30(regions30):
+    return viz.render_graph(regions30, options=VizOptions())
+
+
+def _label_boxes(page) -> dict[str, list[float]]:
+    """The label boxes vis-network drew (its own measure of each label), in page pixels, of the
+    visible nodes whose label is drawn and on screen."""
+    page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
+    return page.evaluate("""() => {
+        const net = window.govkg.network, box = document.getElementById("network");
+        const boxes = {};
+        for (const [id, node] of Object.entries(net.body.nodes)) {
+            const label = node.labelModule;
+            if (!node.options.label || node.options.hidden || !label.visible()) continue;
+            const a = net.canvasToDOM({x: label.size.left, y: label.size.top});
+            const b = net.canvasToDOM({x: label.size.left + label.size.width, y: label.size.top + label.size.height});
+            if (b.x < 0 || a.x > box.clientWidth || b.y < 0 || a.y > box.clientHeight) continue;
+            boxes[id] = [a.x, a.y, b.x, b.y];
+        }
+        return boxes;
+    }""")
+
+
+def _clashes(boxes: dict[str, list[float]]) -> list[tuple[str, str]]:
+    return [(a, b) for a in boxes for b in boxes if a < b and boxes[a][0] < boxes[b][2] and boxes[b][0] < boxes[a][2]
+            and boxes[a][1] < boxes[b][3] and boxes[b][1] < boxes[a][3]]
+
+
+def test_30_regions_open_with_labels_that_do_not_overlap(open_page, page30, regions30):
+    page = open_page(page30)
+    data = page.evaluate("() => window.govkg.data.nodes.map(n => [n.id, n.x, n.y, n.size])")
+    assert page.evaluate("() => window.govkg.network.physics.physicsEnabled") is False
+    assert page.evaluate("() => window.govkg.network.getPositions()") == {i: {"x": x, "y": y} for i, x, y, _ in data}
+    boxes = _label_boxes(page)
+    assert _clashes(boxes) == []
+    largest = max(data, key=lambda n: (n[3] or 0))[0]
+    assert largest in boxes and 15 <= len(boxes) < len(data)  # the largest are named, not everything
+    heights = {round(b[3] - b[1]) for b in boxes.values()}
+    assert max(heights) <= 24  # a readable size on screen, whatever the fit's scale
+    sizes = sorted(n[3] for n in data)
+    assert sizes[-1] >= 4 * sizes[0]  # sizes differ at a glance
+    assert page.locator("#legend-colour li").count() >= 2 and page.locator("#legend-size li").count() >= 2
+    assert "modularity" in page.inner_text("#legend-colour")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "viz-30-regions.png"))
+
+
+def test_30_regions_zoomed_in_labels_are_placed_again(open_page, page30):
+    page = open_page(page30)
+    page.evaluate("""() => { const net = window.govkg.network;
+        net.moveTo({scale: net.getScale() * 2.5, animation: false}); net.emit("zoom", {}); }""")
+    page.wait_for_timeout(400)
+    boxes = _label_boxes(page)
+    assert boxes and _clashes(boxes) == [] and max(b[3] - b[1] for b in boxes.values()) <= 24
+
+
+def test_search_lights_up_the_node_and_its_neighbours(open_page, page30, regions30):
+    page = open_page(page30)
+    view = viz.view_graph(regions30, options=VizOptions())
+    target = max((n for n in view.nodes.values() if n.type == "Initiative"), key=lambda n: (n.size, n.iri))
+    neighbours = {e.source for e in view.edges if e.target == target.iri}
+    page.fill("#search", target.label)
+    page.press("#search", "Enter")
+    assert page.evaluate("() => window.govkg.highlighted()") == sorted(neighbours | {target.iri})
+    opacity = dict(page.evaluate("() => window.govkg.nodes.get().map(n => [n.id, n.opacity])"))
+    assert {i for i, o in opacity.items() if o == 1} == neighbours | {target.iri}
+    assert all(o < 0.5 for i, o in opacity.items() if i not in neighbours | {target.iri})
+    lit = page.evaluate("() => window.govkg.edges.get().filter(e => e.color.opacity > 0.5).map(e => [e.from, e.to])")
+    assert sorted(map(tuple, lit)) == sorted((e.source, e.target) for e in view.edges if e.target == target.iri)
+    boxes = _label_boxes(page)
+    assert target.iri in boxes and set(boxes) <= neighbours | {target.iri}  # only lit nodes are named
+    page.click("#clear-highlight")
+    assert set(page.evaluate("() => window.govkg.nodes.get().map(n => n.opacity)")) == {1}
+
+
+def test_region_filters_leave_no_orphans(open_page, page30, regions30):
+    view = viz.view_graph(regions30, options=VizOptions())
+    page = open_page(page30)
+    page.click("#regions-none")
+    assert _shown(page) == set() and page.inner_text("#node-count") == "0"
+    regions = page.eval_on_selector_all("input.region-filter", "boxes => boxes.map(b => b.value)")[:2]
+    for region in regions:
+        page.check(f'input.region-filter[value="{region}"]')
+    shown = _shown(page)
+    chosen = {iri for iri, n in view.nodes.items() if n.region is None or n.region in regions}
+    assert shown == _shown_after_filter(view, chosen) and set(regions) <= shown
+    assert shown == set(regions) | {e.target for e in view.edges if e.source in regions}
+    page.uncheck('input.type-filter[value="Initiative"]')
+    assert _shown(page) == set()  # regions without their initiatives would be orphans
+
+
+def test_clicking_a_region_lists_its_adoptions_first_with_quotes(open_page, page30, regions30):
+    page = open_page(page30)
+    view = viz.view_graph(regions30, options=VizOptions())
+    region = max((iri for iri, n in view.nodes.items() if n.type in region_types()), key=lambda i: (view.nodes[i].size, i))
+    page.mouse.click(*_node_point(page, region))
+    assert page.get_attribute("#panel", "data-node") == region
+    kinds = page.eval_on_selector_all("#panel-evidence > li", "items => items.map(i => i.className)")
+    adoptions = kinds.count("adoption")
+    assert adoptions and kinds[:adoptions] == ["adoption"] * adoptions and "adoption" not in kinds[adoptions:]
+    items = page.locator("#panel-evidence li.adoption")
+    assert all(text.strip() for text in items.locator("blockquote").all_inner_texts())
+    named = set()
+    for text in items.locator(".about").all_inner_texts():
+        named |= {part.split("→", 1)[1].strip() for part in text.split("；") if "→" in part}
+    labels = {str(o): label for o, label in ((o, view.nodes[o].label if o in view.nodes else None)
+                                             for o in map(str, regions30.objects(URIRef(region), URIRef(GK + "adopts"))))}
+    assert {label for label in labels.values() if label} <= named
+
+
+def test_focus_still_works_on_30_regions(open_page, regions30):
+    view = viz.view_graph(regions30, options=VizOptions(focus=("一网通办",)))
+    adopters = {s for s, o in _pairs(regions30, "adopts") if o == ONE_NETWORK}
+    assert ONE_NETWORK in view.nodes and adopters <= set(view.nodes) and not view.by_community and view.left_out == 0
+    page = open_page(viz.render_graph(regions30, options=VizOptions(focus=("一网通办",))))
+    assert int(page.inner_text("#node-count")) == len(view.nodes)
+    assert page.locator("#legend-colour").count() == 0 and page.locator("#left-out-note").count() == 0
+    assert ONE_NETWORK in _label_boxes(page)

@@ -1,4 +1,4 @@
-"""Network analysis of the knowledge graph, and the only module that imports networkx.
+"""Network analysis of the knowledge graph (networkx; elsewhere only the graph page's layout uses it).
 
 Networks are projections of the RDF graph whose edges come from the bundled SPARQL queries
 (``kg/queries``): region–initiative (``adoptions``), region–region weighted by shared

@@ -7,9 +7,10 @@ and the page's own script and style from ``kg/outputs/templates/``. No request l
 Views (:data:`VIEWS`):
 
 shared
-    Regions and the initiatives they adopt (``gk:adopts``); an initiative's size grows with
-    the number of regions adopting it. With a focus on an initiative: that initiative, the
-    regions adopting it and those regions' platforms that serve it.
+    Regions and the initiatives at least two of them adopt (``gk:adopts``): an initiative's
+    size grows with the number of regions sharing it, a region's with the number of shared
+    initiatives it adopts; colours are Louvain communities. With a focus on an initiative: that
+    initiative, every region adopting it and those regions' platforms that serve it.
 platforms
     Regions, their platforms (``gk:inRegion``) and the initiatives the platforms serve.
 tasks
@@ -18,6 +19,7 @@ tasks
 full
     Every entity (no evidence or assertion nodes) and every link between two of them.
 
+Positions are computed in Python (:mod:`kg.outputs.viz.layout`), so the page opens still.
 Every view is then narrowed by :class:`VizOptions` ``focus``, ``regions`` and ``types`` and
 capped at ``max_nodes`` (the most connected nodes stay; the page says so).
 
@@ -31,7 +33,9 @@ from kg.outputs.viz.model import (
     CONTAINED_IN,
     DASHED,
     IS_PART_OF,
+    LARGEST,
     SCRIPT,
+    SMALLEST,
     TEMPLATE,
     TEMPLATES,
     VIS_ASSET,
@@ -40,8 +44,8 @@ from kg.outputs.viz.model import (
     VizNode,
     VizOptions,
 )
+from kg.outputs.viz.layout import communities, layout_positions
 from kg.outputs.viz.page import render_graph, vis_network_js, write_graph_html
-from kg.outputs.viz.page_data import initial_positions
 from kg.outputs.viz.views import VIEWS, view_graph
 
-__all__ = ["CONTAINED_IN", "DASHED", "IS_PART_OF", "SCRIPT", "TEMPLATE", "TEMPLATES", "VIEWS", "VIS_ASSET", "View", "ViewGraph", "VizEdge", "VizNode", "VizOptions", "initial_positions", "render_graph", "view_graph", "vis_network_js", "write_graph_html"]
+__all__ = ["CONTAINED_IN", "DASHED", "IS_PART_OF", "SCRIPT", "TEMPLATE", "TEMPLATES", "VIEWS", "VIS_ASSET", "View", "ViewGraph", "VizEdge", "VizNode", "VizOptions", "LARGEST", "SMALLEST", "communities", "layout_positions", "render_graph", "view_graph", "vis_network_js", "write_graph_html"]

@@ -1,7 +1,7 @@
 """What a graph page shows: views, options, nodes and edges, and the page's constants."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg.core import iris
@@ -25,7 +25,14 @@ _SHAPES = frozenset({"dot", "circle", "star", "square", "triangle", "triangleDow
                      "ellipse", "database", "text"})
 _DEFAULT_STYLE = {"color": "#9e9e9e", "shape": "dot"}
 _QUOTE_TIP = 80  # characters of the first quote shown in a tooltip
-_LABEL_MAX = 22  # characters of a name drawn on the canvas (the whole name is in tooltip and panel)
+_LABEL_MAX = 16  # characters of a name drawn on the canvas (the whole name is in tooltip and panel)
+# Community colours (ColorBrewer Set1/Dark2, distinct in print and for most colour-blind readers);
+# communities past the tenth share OTHER_COMMUNITY. NEUTRAL: legend swatches of types whose
+# nodes are coloured by community (the shape still tells the type).
+COMMUNITY_COLOURS = ("#e41a1c", "#377eb8", "#4daf4a", "#984ea3", "#ff7f00", "#a6761d", "#f781bf", "#1b9e77",
+                     "#7570b3", "#66a61e")
+OTHER_COMMUNITY, NEUTRAL = "#b0b0b0", "#757575"
+SMALLEST, LARGEST = 7.0, 36.0  # canvas size of the least and the most connected node of a sized view
 
 
 @dataclass(frozen=True)
@@ -51,6 +58,7 @@ class VizNode:
     aliases: tuple[str, ...] = ()
     region: str | None = None  # region IRI (a region's own IRI for regions)
     size: float | None = None
+    count: int | None = None  # the links its size stands for
     note: str | None = None
 
 
@@ -74,6 +82,10 @@ class ViewGraph:
     edges: list[VizEdge]
     total: int
     max_nodes: int
+    left_out: int = 0  # nodes the view leaves out unless focused (see left_out_note)
+    left_out_note: str = ""
+    by_community: bool = False
+    size_meaning: dict[str, str] = field(default_factory=dict)  # node type -> what its nodes' size counts
 
     @property
     def capped(self) -> bool:

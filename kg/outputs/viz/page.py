@@ -22,7 +22,7 @@ from kg.outputs.viz.model import (
     VizNode,
     VizOptions,
 )
-from kg.outputs.viz.page_data import build_page_data, initial_positions
+from kg.outputs.viz.page_data import build_page_data
 from kg.outputs.viz.views import VIEWS, build_view, view_graph
 from kg.store.rdfio import write_atomic
 
@@ -94,7 +94,8 @@ def render_graph(graph, *, options: VizOptions = VizOptions()) -> str:
     scripts = (vis_network_js(), _inline_js(_environment().get_template(SCRIPT).render()))
     return _environment().get_template(TEMPLATE).render(
         title=title, view=view.view, cap_note=cap, node_count=len(view.nodes), edge_count=len(view.edges),
-        types=data["types"], regions=data["regions"], data_json=Markup(_script_json(data)),
+        types=data["types"], legend=data["legend"], left_out_note=view.left_out_note.format(n=view.left_out),
+        regions=data["regions"], data_json=Markup(_script_json(data)),
         vis_js=Markup(scripts[0]), app_js=Markup(scripts[1]), script_hashes=" ".join(_csp_hash(s) for s in scripts))
 
 
@@ -103,5 +104,4 @@ def write_graph_html(graph, *, path: str | Path, options: VizOptions = VizOption
     return write_atomic(path, render_graph(graph, options=options))
 
 
-__all__ = ["View", "VizOptions", "ViewGraph", "VizNode", "VizEdge", "VIEWS", "view_graph", "initial_positions",
-           "render_graph", "write_graph_html"]
+__all__ = ["View", "VizOptions", "ViewGraph", "VizNode", "VizEdge", "VIEWS", "view_graph", "render_graph", "write_graph_html"]

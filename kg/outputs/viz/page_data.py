@@ -4,19 +4,23 @@ from __future__ import annotations
 
 import collections
 import functools
-import math
 import re
 
 from kg.core import iris
 from kg.core.namespaces import OA
 from kg.core.ontology import class_label, class_styles, ontology_graph
 from kg.outputs.viz.index import GraphIndex
+from kg.outputs.viz.layout import DEFAULT_SIZE, WEAK_MODULARITY, communities, layout_positions
 from kg.outputs.viz.model import (
     _DEFAULT_STYLE,
     _LABEL_INSIDE,
     _LABEL_MAX,
     _QUOTE_TIP,
     _SHAPES,
+    ADOPTS,
+    COMMUNITY_COLOURS,
+    NEUTRAL,
+    OTHER_COMMUNITY,
     ViewGraph,
     VizNode,
 )
@@ -90,14 +94,18 @@ class _Quotes:
         return self._row_of[evidence]
 
     def of(self, iri: str) -> list[list]:
-        """[[evidence row, [what it says about the node, …]], …] in document order."""
+        """[[evidence row, [what it says about the node, …], adopts], …]: the quotes saying the
+        node adopts something first (``adopts`` true), then the rest, each in document order."""
         evidence_p = self.index.uri(iris.term("evidence"))
         abouts: dict[int, list[str]] = {}
         order: dict[int, tuple] = {}
+        adoptions: set[int] = set()
 
-        def add(evidence, about: str) -> None:
+        def add(evidence, about: str, adopts: bool = False) -> None:
             row, key = self._row(evidence)
             order[row] = key
+            if adopts:
+                adoptions.add(row)
             if about not in abouts.setdefault(row, []):
                 abouts[row].append(about)
 
@@ -107,84 +115,65 @@ class _Quotes:
             name = _predicate_labels(predicate)["zh"]
             about = f"{name} → {self.index.label(other)}" if is_subject else f"← {name} {self.index.label(other)}"
             for evidence in self.index.graph.objects(assertion, evidence_p):
-                add(evidence, about)
-        return [[row, sorted(abouts[row])] for row in sorted(abouts, key=lambda r: (order[r], r))]
+                add(evidence, about, is_subject and predicate == ADOPTS)
+        ranked = sorted(abouts, key=lambda r: (r not in adoptions, order[r], r))
+        return [[row, sorted(abouts[row]), row in adoptions] for row in ranked]
 
 
-def _display_label(node: VizNode) -> str:
-    label = _short(node.label, _LABEL_MAX)
-    return label + ("\n" + _short(node.label_en, _LABEL_MAX + 8) if node.label_en else "")
-
-
-_GOLDEN_ANGLE = math.pi * (3 - math.sqrt(5))
-_SPACING = 45  # vis-network units between neighbouring nodes of the starting layout
-
-
-def _sunflower(count: int, cx: float, cy: float) -> list[tuple[float, float]]:
-    return [(cx + _SPACING * math.sqrt(k + 0.5) * math.cos(k * _GOLDEN_ANGLE),
-             cy + _SPACING * math.sqrt(k + 0.5) * math.sin(k * _GOLDEN_ANGLE)) for k in range(count)]
-
-
-def initial_positions(view: ViewGraph) -> dict[str, tuple[int, int]]:
-    """A deterministic starting layout, so the browser's physics only has to polish it: one
-    disc of nodes per region (the region itself at its centre), the discs on a ring in
-    division-code order (a province's cities come next to it), and the nodes without a region
-    in a disc in the middle; in each disc the most connected nodes are nearest the centre."""
-    degree = collections.Counter([e.source for e in view.edges] + [e.target for e in view.edges])
-    groups: dict[str | None, list[str]] = collections.defaultdict(list)
-    for iri, node in view.nodes.items():
-        groups[node.region].append(iri)
-    for key, members in groups.items():
-        members.sort(key=lambda n: (n != key, -degree[n], n))
-    middle = groups.pop(None, [])
-    radius = {key: _SPACING * math.sqrt(len(members) + 1) for key, members in groups.items()}
-    order = sorted(groups)
-    arc = sum(2 * radius[k] + _SPACING for k in order)
-    ring = max(arc / (2 * math.pi), _SPACING * math.sqrt(len(middle) + 1) + max(radius.values(), default=0) + _SPACING)
-    positions = dict(zip(middle, _sunflower(len(middle), 0.0, 0.0)))
-    angle = 0.0
-    for key in order:
-        share = (2 * radius[key] + _SPACING) / arc * 2 * math.pi
-        centre = angle + share / 2
-        positions.update(zip(groups[key], _sunflower(len(groups[key]), ring * math.cos(centre), ring * math.sin(centre))))
-        angle += share
-    return {iri: (round(x), round(y)) for iri, (x, y) in positions.items()}
-
-
-def _vis_options(count: int) -> dict:
-    """vis-network options. Nodes start from :func:`initial_positions`; the physics polishes
-    that for a number of iterations that shrinks as the graph grows (an iteration costs about
-    12 ms per 1,000 nodes in headless Chromium), then the page turns physics off for good."""
-    big = count > 400
+def _vis_options(view: ViewGraph) -> dict:
+    """vis-network options: positions come from :func:`~kg.outputs.viz.layout.layout_positions`,
+    so physics stays off; edges thin and faded (a selected or searched node's edges darken);
+    labels are set by the page's script, which draws only those that fit (graph.js.j2)."""
+    big = len(view.nodes) > 400
+    directed = view.view != "shared"  # a region adopts an initiative: the shapes already say which way
     return {
         "autoResize": True,
         "layout": {"randomSeed": 7, "improvedLayout": False},
-        "physics": {
-            "solver": "barnesHut",
-            # avoidOverlap > 0 makes each iteration several times slower on big graphs.
-            "barnesHut": {"gravitationalConstant": -5000, "springLength": 110, "springConstant": 0.04,
-                          "damping": 0.3, "avoidOverlap": 0 if big else 0.1},
-            "stabilization": {"enabled": True, "iterations": max(30, min(500, 80_000 // max(count, 1))),
-                              "updateInterval": 50, "fit": True},
-            "minVelocity": 1.0,
-        },
+        "physics": {"enabled": False},
         "interaction": {"hover": True, "tooltipDelay": 150, "hideEdgesOnDrag": big, "hideEdgesOnZoom": big},
-        "nodes": {"size": 16, "borderWidth": 1,
-                  "font": {"size": 14, "face": "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, sans-serif"}},
-        "edges": {"smooth": False, "color": {"color": "#b0b0b0", "highlight": "#444444", "hover": "#666666"},
-                  "width": 1, "arrows": {"to": {"enabled": True, "scaleFactor": 0.4}}},
+        "nodes": {"size": DEFAULT_SIZE, "borderWidth": 1,
+                  "font": {"size": 13, "face": "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, sans-serif",
+                           "strokeWidth": 3, "strokeColor": "#ffffff"}},
+        "edges": {"smooth": False, "width": 0.6, "selectionWidth": 1.5, "hoverWidth": 0.8,
+                  "color": {"color": "#9a9a9a", "highlight": "#444444", "hover": "#666666", "opacity": 0.35},
+                  "arrows": {"to": {"enabled": directed, "scaleFactor": 0.4}}},
     }
+
+
+def _legend(view: ViewGraph, groups: dict[str, int], modularity: float | None) -> dict:
+    """What size and colour stand for on this page: for each sized type, the fewest and most
+    links its nodes stand for; for each community, its colour and its largest members."""
+    counts: dict[str, list[int]] = collections.defaultdict(list)
+    for node in view.nodes.values():
+        if node.count is not None:
+            counts[node.type].append(node.count)
+    size = [{"type": t, "least": min(c), "most": max(c), "meaning": view.size_meaning.get(t, "")}
+            for t, c in sorted(counts.items())]
+    members: dict[int, list[VizNode]] = collections.defaultdict(list)
+    for iri, group in groups.items():
+        members[group].append(view.nodes[iri])
+    colour = []
+    for group in sorted(members):
+        largest = sorted(members[group], key=lambda n: (-(n.count or 0), n.label))[:3]
+        colour.append({"color": COMMUNITY_COLOURS[group] if group < len(COMMUNITY_COLOURS) else OTHER_COMMUNITY,
+                       "count": len(members[group]), "names": [n.label for n in largest]})
+    return {"size": size, "communities": colour, "modularity": modularity,
+            "weak": modularity is not None and modularity < WEAK_MODULARITY}
 
 
 def build_page_data(index: GraphIndex, view: ViewGraph) -> dict:
     """Everything the page's script needs, as plain JSON-able data."""
 
     quotes = _Quotes(index)
-    positions = initial_positions(view)
+    positions = layout_positions(view)
+    groups, modularity = communities(view) if view.by_community else ({}, None)
+    if len(set(groups.values())) < 2:
+        groups, modularity = {}, None  # one community colours nothing apart
     types, nodes, regions = {}, [], {}
     for node in view.nodes.values():
         style = _style(node.type)
         types.setdefault(node.type, {"zh": class_label(node.type, "zh"), "en": class_label(node.type, "en"), **style,
+                                     "swatch": NEUTRAL if groups else style["color"],
                                      "font": _font_color(style["color"]) if style["shape"] in _LABEL_INSIDE else None,
                                      "count": 0})
         types[node.type]["count"] += 1
@@ -192,8 +181,11 @@ def build_page_data(index: GraphIndex, view: ViewGraph) -> dict:
             regions.setdefault(node.region, index.label(node.region))
         evidence = quotes.of(node.iri)
         first = quotes.rows[evidence[0][0]][2] if evidence else ""
-        nodes.append({"id": node.iri, "label": _display_label(node), "name": node.label, "en": node.label_en,
+        group = groups.get(node.iri)
+        nodes.append({"id": node.iri, "label": _short(node.label, _LABEL_MAX), "name": node.label, "en": node.label_en,
                       "type": node.type, "region": node.region, "size": node.size, "note": node.note,
+                      "color": (COMMUNITY_COLOURS[group] if group < len(COMMUNITY_COLOURS) else OTHER_COMMUNITY)
+                      if group is not None else None,
                       "x": positions[node.iri][0], "y": positions[node.iri][1],
                       "quote": _short(first, _QUOTE_TIP) if first else None, "evidence": evidence,
                       "search": sorted({node.label, *(node.aliases), *([node.label_en] if node.label_en else [])})})
@@ -207,8 +199,9 @@ def build_page_data(index: GraphIndex, view: ViewGraph) -> dict:
         "edges": [{"from": e.source, "to": e.target, "p": position[e.predicate], "dashed": e.dashed} for e in view.edges],
         "predicates": [_predicate_labels(p) for p in predicates],
         "types": dict(sorted(types.items(), key=lambda kv: (-kv[1]["count"], kv[0]))),
+        "legend": _legend(view, groups, modularity),
         "regions": [[r, regions[r]] for r in region_order],
         "documents": quotes.documents,
         "evidence": quotes.rows,
-        "options": _vis_options(len(nodes)),
+        "options": _vis_options(view),
     }

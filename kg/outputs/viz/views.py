@@ -18,8 +18,10 @@ from kg.outputs.viz.model import (
     ADOPTS,
     IN_REGION,
     IS_PART_OF,
+    LARGEST,
     LEAD_UNIT,
     SERVES,
+    SMALLEST,
     SUPPORT_UNIT,
     ViewGraph,
     VizEdge,
@@ -35,7 +37,12 @@ class _ViewSpec:
     build: Callable[[GraphIndex], tuple[set[str], list[VizEdge]]]
     sized_by: str | None = None  # a node's size grows with the number of its edges of this predicate
     size_notes: tuple[str, str] = ("", "")  # tooltip line for (subjects, objects) of them; {n}: how many
+    size_legend: tuple[str, str] = ("", "")  # what a size stands for, in the legend, for (subjects, objects)
     bridge: Callable[[GraphIndex, set[str], set[str], list[VizEdge]], list[VizEdge]] | None = None
+    # nodes an unfocused view leaves out, and the page's note saying so ({n}: how many)
+    prune: Callable[[set[str], list[VizEdge]], set[str]] | None = None
+    prune_note: str = ""
+    by_community: bool = False  # nodes coloured by their Louvain community rather than their type
 
 
 def _shared(index: GraphIndex) -> tuple[set[str], list[VizEdge]]:
@@ -57,6 +64,16 @@ def _shared_bridge(index: GraphIndex, focus: set[str], keep: set[str], edges: li
             if (region, initiative) in adopted:
                 added += [VizEdge(platform, initiative, SERVES), VizEdge(platform, region, IN_REGION)]
     return added
+
+
+def _unshared(keep: set[str], edges: list[VizEdge]) -> set[str]:
+    """Initiatives fewer than two regions adopt (fewer than all of them when only one adopts
+    anything), and the regions then left without a link."""
+    adopted = [e for e in edges if e.predicate == ADOPTS and e.source in keep and e.target in keep]
+    regions = {e.source for e in adopted}
+    adopters = collections.Counter(e.target for e in adopted)
+    dropped = {i for i, count in adopters.items() if count < min(2, len(regions))}
+    return dropped | (regions - {e.source for e in adopted if e.target not in dropped})
 
 
 def _platforms(index: GraphIndex) -> tuple[set[str], list[VizEdge]]:
@@ -85,7 +102,12 @@ def _full(index: GraphIndex) -> tuple[set[str], list[VizEdge]]:
 
 VIEWS: dict[str, _ViewSpec] = {
     View.SHARED.value: _ViewSpec(_shared, sized_by=ADOPTS, bridge=_shared_bridge, size_notes=(
-        "推行 {n} 项举措 · adopts {n} initiative(s)", "{n} 个地区推行 · adopted by {n} region(s)")),
+        "推行 {n} 项举措 · adopts {n} initiative(s)", "{n} 个地区推行 · adopted by {n} region(s)"),
+        size_legend=("推行的举措数 · initiatives it adopts", "推行的地区数 · regions adopting it"),
+        prune=_unshared, by_community=True,
+        prune_note="只显示至少两个地区共同推行的举措；另有 {n} 个节点（仅一个地区推行的举措、无共同举措的地区）未显示，"
+                   "可用 --focus 查看 · showing the initiatives at least two regions share; {n} more node(s) "
+                   "(initiatives one region adopts, regions sharing none) are left out, --focus NAME shows them"),
     View.PLATFORMS.value: _ViewSpec(_platforms),
     View.TASKS.value: _ViewSpec(_tasks),
     View.FULL.value: _ViewSpec(_full),
@@ -161,6 +183,10 @@ def build_view(index: GraphIndex, options: VizOptions) -> ViewGraph:
         placed = {n for n in keep if index.within(index.region_of(n), selected)}
         near = _neighbours([e for e in edges if e.source in keep and e.target in keep])
         keep = placed | {n for n in keep if index.region_of(n) is None and near.get(n, set()) & placed}
+    left_out = 0
+    if spec.prune is not None and not options.focus:
+        dropped = spec.prune(keep, edges)
+        keep, left_out = keep - dropped, len(dropped & keep)
     if options.types:
         wanted = _type_filter(options.types, {index.type(n) for n in keep})
         keep = {n for n in keep if index.type(n) in wanted}
@@ -172,10 +198,22 @@ def build_view(index: GraphIndex, options: VizOptions) -> ViewGraph:
         keep = set(sorted(keep, key=lambda n: (-degree[n], n))[:options.max_nodes])
         edges = [e for e in edges if e.source in keep and e.target in keep]
     nodes = {iri: index.node(iri) for iri in sorted(keep)}
+    size_meaning: dict[str, str] = {}
     if spec.sized_by:
-        for end, note in zip(("source", "target"), spec.size_notes):
+        for end, note, meaning in zip(("source", "target"), spec.size_notes, spec.size_legend):
             counts = collections.Counter(getattr(e, end) for e in edges if e.predicate == spec.sized_by)
             for iri, count in counts.items():
-                nodes[iri].size = min(48.0, round(12 + 7 * math.sqrt(count), 1))
+                nodes[iri].size = node_size(count, min(counts.values()), max(counts.values()))
+                nodes[iri].count = count
                 nodes[iri].note = note.format(n=count) or None
-    return ViewGraph(view=name, nodes=nodes, edges=edges, total=total, max_nodes=options.max_nodes)
+                size_meaning[nodes[iri].type] = meaning
+    return ViewGraph(view=name, nodes=nodes, edges=edges, total=total, max_nodes=options.max_nodes,
+                     left_out=left_out, left_out_note=spec.prune_note if left_out else "",
+                     by_community=spec.by_community and not options.focus, size_meaning=size_meaning)
+
+
+def node_size(count: int, least: int, most: int) -> float:
+    """Canvas size of a node that has ``count`` links of the sizing kind, where the view's nodes
+    of its kind have ``least`` to ``most``: the area grows with the count, from SMALLEST to LARGEST."""
+    share = (count - least) / (most - least) if most > least else 1.0
+    return round(SMALLEST + (LARGEST - SMALLEST) * math.sqrt(share), 1)
