@@ -133,6 +133,22 @@ def test_a_source_whose_work_raises_on_a_worker_fails_alone(tmp_path, corpus):
     assert state.documents and {row["source"] for row in state.documents} == {good.name}
 
 
+def test_a_source_whose_work_raises_fails_alone_in_a_local_build_too(tmp_path):
+    import dataclasses
+
+    from kg.ingest.pipeline import BuildState, stage_build_into_store
+    from kg.ingest.readers import read_source
+    from kg.store.graphstore import GraphStore
+
+    (tmp_path / "a.txt").write_bytes((ROOT / "tests" / "golden" / "mini_plan.txt").read_bytes())
+    (tmp_path / "b.txt").write_bytes((ROOT / "tests" / "golden" / "mini_plan.txt").read_bytes())
+    good, bad = read_source(tmp_path / "a.txt"), dataclasses.replace(read_source(tmp_path / "b.txt"), text=None)
+    state = BuildState(paths=[tmp_path / "a.txt", tmp_path / "b.txt"], sources=[good, bad], store=GraphStore(tmp_path / "store"))
+    stage_build_into_store(state, jobs=1, validate=False)
+    assert [str(e).split(": could not be built: ")[0] for e in state.errors] == [str(tmp_path / "b.txt")]
+    assert set(state.store.sources()) == {"a.txt", "(ontology)"}
+
+
 def test_without_dask_the_error_says_how_to_install_it(tmp_path, monkeypatch):
     monkeypatch.setitem(sys.modules, "distributed", None)  # import distributed -> ImportError
     src = tmp_path / "src"
