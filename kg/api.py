@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
+from kg.ingest.executors import EXECUTORS
 from kg.ingest.pipeline import (BuildState, document_row, stage_build_into_store, stage_collect_reports, stage_extract,
                                stage_extract_parallel, stage_read, stage_resolve, stage_segment, stage_serialize,
                                stage_to_rdf, stage_validate)
@@ -106,7 +107,11 @@ class BuildOptions:
     :data:`kg.store.rdfio.OUTPUT_FILES`: ttl, trig, jsonld, nq; default ttl and trig). ``store``: an Oxigraph
     store directory that keeps one named graph per source and skips unchanged sources (None:
     build everything in memory). ``until``: the last stage to run. ``validate``: run SHACL on
-    what was rebuilt. ``jobs``: processes for segment/extract/resolve.
+    what was rebuilt. ``jobs``: processes for segment/extract/resolve (with ``executor`` "dask"
+    and no ``scheduler``: the workers of a local dask cluster). ``executor``: where a store build
+    runs each source's work (:data:`kg.ingest.executors.EXECUTORS`: "local", or "dask" on the
+    dask.distributed cluster at ``scheduler``, e.g. "tcp://host:8786"). ``shards``: a directory
+    to write each source's graph to as N-Quads (``<file key>.nq``) for another store to bulk-load.
     """
 
     out_dir: str | Path | None = DEFAULT_OUT
@@ -115,6 +120,20 @@ class BuildOptions:
     validate: bool = True
     jobs: int = 1
     formats: tuple[str, ...] = DEFAULT_OUTPUTS
+    executor: str = "local"
+    scheduler: str | None = None
+    shards: str | Path | None = None
+
+
+def _check_executor(options: BuildOptions) -> None:
+    if options.executor not in EXECUTORS:
+        raise KGError(f"unknown executor '{options.executor}'", fix="choose one of: " + ", ".join(EXECUTORS))
+    if options.scheduler is not None and options.executor == "local":
+        raise KGError("--scheduler needs --executor dask", fix="add --executor dask, or drop --scheduler")
+    into_store = options.store is not None and options.until == "serialize"
+    if not into_store and (options.executor != "local" or options.shards is not None):
+        what = f"--executor {options.executor}" if options.executor != "local" else "--shards"
+        raise KGError(f"{what} works on a build into the store", fix="drop --no-store and --until")
 
 
 def build(paths: list[str | Path] | None = None, options: BuildOptions | None = None, *,
@@ -142,6 +161,7 @@ def build(paths: list[str | Path] | None = None, options: BuildOptions | None = 
     if unknown or not options.formats:
         raise KGError(f"unknown output format '{unknown[0] if unknown else ''}'",
                       fix="choose from: " + ", ".join(OUTPUT_FILES))
+    _check_executor(options)
     notices: list[str] = []
     state = BuildState(paths=discover(paths or [DEFAULT_DATA], notices))
     state.warnings.extend(notices)
@@ -156,7 +176,9 @@ def build(paths: list[str | Path] | None = None, options: BuildOptions | None = 
         if not state.sources and not state.unchanged:
             state.store = None
             raise BuildFailed(state.errors)
-        stage_build_into_store(state, jobs=options.jobs, validate=options.validate, progress=progress)
+        stage_build_into_store(state, jobs=options.jobs, validate=options.validate, executor=options.executor,
+                               scheduler=options.scheduler, progress=progress,
+                               shards=Path(options.shards) if options.shards is not None else None)
         stage_serialize(state, Path(options.out_dir) if options.out_dir is not None else None, options.formats)
         stage_collect_reports(state)
         state.store = None  # releases the store's lock (Oxigraph closes it when the object goes)

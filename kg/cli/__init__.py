@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from kg.ingest.executors import EXECUTORS
 from kg.ingest.stages import STAGES
 from kg.core.errors import QueryError
 from kg.outputs.formats import NETWORKS, NetworkFormat, ReportFormat, SimilarityMeasure, TableFormat, View, values
@@ -47,13 +48,20 @@ def main(ctx, debug):
               help="Oxigraph store keeping one named graph per source; unchanged sources are skipped. [default: OUT/store]")
 @click.option("--no-store", is_flag=True, help="Build everything in memory, keep no store.")
 @click.option("--jobs", "-j", default=1, show_default=True, type=click.IntRange(1, 64),
-              help="Processes for segmenting and extracting.")
+              help="Processes for segmenting and extracting (with --executor dask: local cluster workers).")
+@click.option("--executor", default="local", show_default=True, type=click.Choice(list(EXECUTORS)),
+              help="Where each source is built: local processes, or a dask.distributed cluster (pip install 'govkg[dask]').")
+@click.option("--scheduler", metavar="ADDRESS",
+              help="With --executor dask: the scheduler of an existing cluster, e.g. tcp://host:8786. [default: a local cluster of --jobs workers]")
+@click.option("--shards", "shards_dir", type=click.Path(file_okay=False),
+              help="Also write each source's graph as N-Quads here (<file>.nq, and ontology.nq) for another store to bulk-load.")
 @click.option("--formats", default=",".join(DEFAULT_OUTPUTS), show_default=True,
               help=f"Output files to write, comma-separated, from: {', '.join(OUTPUT_FILES)} (govkg.<format>).")
 @format_option("text", "json", what="the summary (or the --until stage)")
 @click.option("-v", "--verbose", is_flag=True, help="A line per document and every warning.")
 @click.option("-q", "--quiet", is_flag=True, help="Only the problems: no progress, no counts, no 'wrote' lines.")
-def build(paths, out_dir, until, no_validate, store_dir, no_store, jobs, formats, fmt, verbose, quiet):
+def build(paths, out_dir, until, no_validate, store_dir, no_store, jobs, executor, scheduler, shards_dir, formats, fmt,
+          verbose, quiet):
     """Build the knowledge graph from documents (default: data/).
 
     PATHS are files or directories of .txt, .md, .html, .docx or .pdf documents. Writes
@@ -66,6 +74,7 @@ def build(paths, out_dir, until, no_validate, store_dir, no_store, jobs, formats
     \b
     Example:
       govkg build data/ --out out/ --jobs 2
+      govkg build corpus/ --executor dask --scheduler tcp://10.0.0.5:8786 --shards out/shards
       govkg build data/ --formats ttl,trig,jsonld
       govkg build plan.docx --until extract
     """
@@ -76,7 +85,8 @@ def build(paths, out_dir, until, no_validate, store_dir, no_store, jobs, formats
         progress = lambda message: click.echo(f"  {message}", err=True)  # noqa: E731
     store = None if no_store else (store_dir or str(Path(out_dir) / "store"))
     options = api.BuildOptions(out_dir=out_dir if until == "serialize" else None, store=store, until=until,
-                               validate=not no_validate, jobs=jobs,
+                               validate=not no_validate, jobs=jobs, executor=executor, scheduler=scheduler,
+                               shards=shards_dir,
                                formats=tuple(name.strip() for name in formats.split(",") if name.strip()))
     result = api.build(list(paths) or None, options, progress=progress)
     if until != "serialize":

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from kg.ingest.executors import EXECUTORS, SourceFailure
 from kg.ingest.extract import extract_document
 from kg.ingest.readers import read_source
 from kg.ingest.resolve import resolve_extractions
@@ -20,7 +21,8 @@ from kg.core.errors import KGError, SourceError
 from kg.core.model import Extraction, Segment, Source
 from kg.core.namespaces import ONTOLOGY_GRAPH
 from kg.core.text import normalize
-from kg.store.rdfio import DEFAULT_OUTPUTS, OUTPUT_FILES, memory_outputs, ntriples_bytes, store_outputs, write_atomic
+from kg.store.rdfio import (DEFAULT_OUTPUTS, OUTPUT_FILES, memory_outputs, ntriples_bytes, ntriples_in_graph, store_outputs,
+                            write_atomic)
 
 
 def document_row(source_name: str, extraction: Extraction) -> dict:
@@ -206,6 +208,9 @@ def build_source(source: Source, validate: bool = True, background: bool = False
             types.setdefault(entity.iri, entity.type)
     warnings = [w for x in extractions for w in x.warnings]
     triples = to_dataset([(source, extractions)], include_ontology=False, union=False).named[iris.document_graph(source.name)]
+    # A fact two extractions state is listed twice (about 30% of a source's statements): sent,
+    # loaded and sharded once.
+    triples = list(dict.fromkeys(triples))
     del extractions  # a large source's extractions are not needed past this point
     body = ntriples_bytes(triples)
     if not validate:
@@ -217,51 +222,81 @@ def build_source(source: Source, validate: bool = True, background: bool = False
     return SourceResult(source.name, source.sha256, body, documents, types, warnings, report)
 
 
-def stage_build_into_store(state: BuildState, *, jobs: int, validate: bool,
+def stage_build_into_store(state: BuildState, *, jobs: int, validate: bool, executor: str = "local",
+                           scheduler: str | None = None, shards: Path | None = None,
                            progress: Callable[[str], None] | None = None) -> None:
-    """Build every changed source and put its graph into the store as soon as it is ready, its
-    hash recorded only once the graph is complete (kg/store.py): memory stays bounded by one
-    source per process, and a build killed midway keeps every source already stored. With one
-    process, each source's validation runs in a forked child (:class:`BackgroundValidation`)
-    while this process stores it; :func:`stage_collect_reports` waits for the reports."""
+    """Build every changed source with ``executor`` (:mod:`kg.ingest.executors`: this machine's
+    processes, or a dask cluster at ``scheduler``) and put its graph into the store as soon as
+    it is ready, its hash recorded only once the graph is complete (kg/store.py): memory stays
+    bounded by one source per process, and a build killed midway keeps every source already
+    stored. With one local process, each source's validation runs in a forked child
+    (:class:`BackgroundValidation`) while this process stores it; :func:`stage_collect_reports`
+    waits for the reports. A source whose work raised fails alone (``state.errors``). With
+    ``shards``, every source's graph is also written there as N-Quads (:func:`write_shard`)."""
     import functools
-    from concurrent.futures import ProcessPoolExecutor
 
-    work = functools.partial(build_source, validate=validate, background=jobs <= 1)
+    run = EXECUTORS[executor]
+    work = functools.partial(build_source, validate=validate, background=executor == "local" and jobs <= 1)
+    paths = {path.name: path for path in state.paths}
     reports = state.reports
     ontology_done = False
-    pool = ProcessPoolExecutor(max_workers=jobs) if jobs > 1 else None
+    built: dict[str, SourceResult] = {}
     started, total = time.monotonic(), len(state.sources)
-    with state.store.union_loaded_at_end():  # the union graph gets them in one load at the end
-        try:
-            results = pool.map(work, state.sources) if pool else map(work, state.sources)
-            for done, result in enumerate(results, start=1):
-                if not ontology_done:  # while the first source validates in the background
-                    state.store.ensure_ontology(vocabulary_ntriples)
-                    ontology_done = True
-                state.store.replace_graph(iris.document_graph(result.name), result.ntriples,
-                                          source_name=result.name, sha256=result.sha256)
-                state.documents.extend(result.documents)
-                for iri, type_ in result.entity_types.items():
-                    state.entity_types.setdefault(iri, type_)
-                state.warnings.extend(result.warnings)
-                state.segments[result.name] = [None] * len(result.documents)
-                if result.report is not None:
-                    for earlier in reports:  # at most one source in the background at a time
-                        if isinstance(earlier, BackgroundValidation):
-                            earlier.result()
-                    reports.append(result.report)
+    # The workers start (or fail in one line) before the store is touched, and stop after the union is loaded.
+    with run(work, state.sources, jobs=jobs, scheduler=scheduler) as results, state.store.union_loaded_at_end():
+        for done, (source, result) in enumerate(results, start=1):
+            if isinstance(result, SourceFailure):
+                state.errors.append(SourceError(paths.get(source.name, source.name), f"could not be built: {result.message}",
+                                                fix="a bug in govkg: please report it with this file"))
                 if progress:
-                    elapsed = time.monotonic() - started
-                    left = elapsed / done * (total - done)
-                    progress(f"[{done}/{total}] stored {result.name} ({elapsed:.0f} s"
-                             + (f", about {left:.0f} s left)" if done < total else ")"))
-        finally:
-            if pool:
-                pool.shutdown()
+                    progress(f"[{done}/{total}] failed {source.name}")
+                continue
+            if not ontology_done:  # while the first source validates in the background
+                state.store.ensure_ontology(vocabulary_ntriples)
+                ontology_done = True
+            graph = iris.document_graph(result.name)
+            state.store.replace_graph(graph, result.ntriples, source_name=result.name, sha256=result.sha256)
+            if shards is not None:
+                write_shard(shards, result.name, graph, result.ntriples)
+            result.ntriples = b""  # stored: only the rows are kept
+            built[result.name] = result
+            if result.report is not None:
+                for earlier in reports:  # at most one source in the background at a time
+                    if isinstance(earlier, BackgroundValidation):
+                        earlier.result()
+                reports.append(result.report)
+            if progress:
+                elapsed = time.monotonic() - started
+                left = elapsed / done * (total - done)
+                progress(f"[{done}/{total}] stored {result.name} ({elapsed:.0f} s"
+                         + (f", about {left:.0f} s left)" if done < total else ")"))
+    for source in state.sources:  # in input order whatever order the results came in
+        result = built.get(source.name)
+        if result is None:
+            continue
+        state.documents.extend(result.documents)
+        for iri, type_ in result.entity_types.items():
+            state.entity_types.setdefault(iri, type_)
+        state.warnings.extend(result.warnings)
+        state.segments[result.name] = [None] * len(result.documents)
     if not ontology_done:
         state.store.ensure_ontology(vocabulary_ntriples)
     state.store.flush()
+    if shards is not None:
+        for name in state.unchanged:
+            write_shard(shards, name, iris.document_graph(name), state.store.graph_ntriples(iris.document_graph(name)))
+        write_shard(shards, "(ontology)", ONTOLOGY_GRAPH, state.store.graph_ntriples(ONTOLOGY_GRAPH))
+
+
+def shard_path(shards: Path, source_name: str) -> Path:
+    """Where a source's shard goes: its file key (kg.core.iris.file_key: ASCII, one per file name)
+    and ``.nq``; the ontology graph's is ``ontology.nq`` (no source file is named without an extension)."""
+    return shards / ("ontology.nq" if source_name == "(ontology)" else f"{iris.file_key(source_name)}.nq")
+
+
+def write_shard(shards: Path, source_name: str, graph_iri: str, ntriples: bytes) -> Path:
+    """One named graph as an N-Quads file, written atomically, for another store to bulk-load."""
+    return write_atomic(shard_path(shards, source_name), ntriples_in_graph(ntriples, graph_iri))
 
 
 def stage_collect_reports(state: BuildState) -> None:

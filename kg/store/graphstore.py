@@ -294,6 +294,12 @@ class GraphStore:
                 result.setdefault(name.value, []).append(ox.Triple(quad.subject, quad.predicate, quad.object))
         return result
 
+    def graph_ntriples(self, graph_iri: str) -> bytes:
+        """One named graph as N-Triples, dumped by Oxigraph."""
+        import pyoxigraph as ox
+
+        return self._store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph_iri))
+
     def named_graphs(self) -> list[str]:
         return sorted(g.value for g in self._store.named_graphs() if g.value not in INTERNAL_GRAPHS)
 
