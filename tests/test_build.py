@@ -12,7 +12,6 @@ from rdflib import RDF, Graph, Literal, Namespace, URIRef
 from conftest import DATA, ROOT
 
 GK = Namespace("https://w3id.org/govkg/ns#")
-OA = Namespace("http://www.w3.org/ns/oa#")
 DCT = Namespace("http://purl.org/dc/terms/")
 SCHEMA = Namespace("https://schema.org/")
 REGION = "https://w3id.org/govkg/region/"
@@ -86,10 +85,12 @@ def test_one_network_service_is_shared_by_exactly_the_plans_that_adopt_it(sample
 
 
 def test_every_evidence_quote_is_the_source_text_at_its_offsets(sample_graph, sample_text):
+    from kg.query.evidence import passage
+
     count = 0
     for evidence in sample_graph.subjects(RDF.type, GK.Evidence):
-        start, end = int(sample_graph.value(evidence, OA.start)), int(sample_graph.value(evidence, OA.end))
-        assert str(sample_graph.value(evidence, OA.exact)) == sample_text[start:end]
+        found = passage(sample_graph, evidence)
+        assert found.quote == sample_text[found.start:found.end]
         count += 1
     assert count > 500
 

@@ -110,7 +110,29 @@ def goal(document_iri: str, start: int, end: int) -> str:
 
 
 def evidence(document_iri: str, start: int, end: int) -> str:
+    """The evidence of a passage: a Web Annotation (``oa:Annotation``), one per passage
+    whatever the facts it supports."""
     return f"{BASE}evidence/{_doc_local(document_iri)}/{start}-{end}"
+
+
+def evidence_target(evidence_iri: str) -> str:
+    """The annotation's target: the source file's text narrowed by the two selectors below
+    (an ``oa:SpecificResource``).
+
+    >>> evidence_target("https://w3id.org/govkg/evidence/a.txt/0/5-9")
+    'https://w3id.org/govkg/evidence/a.txt/0/5-9/target'
+    """
+    return f"{evidence_iri}/target"
+
+
+def evidence_position(evidence_iri: str) -> str:
+    """The target's ``oa:TextPositionSelector`` (start and end offsets)."""
+    return f"{evidence_iri}/position"
+
+
+def evidence_quote(evidence_iri: str) -> str:
+    """The target's ``oa:TextQuoteSelector`` (the exact quote)."""
+    return f"{evidence_iri}/quote"
 
 
 def assertion(subject: str, predicate: str, obj: str) -> str:
