@@ -128,7 +128,7 @@ def test_every_output_format_holds_the_same_statements(tmp_path, store):
     out = tmp_path / "out"
     options = dict(out_dir=out, validate=False, store=out / "store" if store else None)
     result = api.build([DATA], formats=("ttl", "trig", "jsonld", "nq"), **options)
-    assert sorted(p.name for p in result.state.written) == ["govkg.jsonld", "govkg.nq", "govkg.trig", "govkg.ttl"]
+    assert sorted(p.name for p in result.state.written) == ["dataset.ttl", "govkg.jsonld", "govkg.nq", "govkg.trig", "govkg.ttl"]
     ttl = Graph().parse(out / "govkg.ttl", format="turtle")
     assert len(Graph().parse(out / "govkg.jsonld", format="json-ld")) == len(ttl) > 10000
     from rdflib import Dataset
@@ -138,7 +138,7 @@ def test_every_output_format_holds_the_same_statements(tmp_path, store):
     nq.parse(out / "govkg.nq", format="nquads")
     assert len(trig) == len(nq) and set(trig.quads()) == set(nq.quads())
     again = api.build([DATA], formats=("ttl",), **options)
-    assert sorted(p.name for p in out.iterdir() if p.is_file()) == ["govkg.ttl"]
+    assert sorted(p.name for p in out.iterdir() if p.is_file()) == ["dataset.ttl", "govkg.ttl"]
     assert sum("removed" in w for w in again.state.warnings) == 3
     with pytest.raises(KGError, match="unknown output format 'rdf'"):
         api.build([DATA], formats=("ttl", "rdf"), **options)

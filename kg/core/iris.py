@@ -135,5 +135,23 @@ def evidence_quote(evidence_iri: str) -> str:
     return f"{evidence_iri}/quote"
 
 
+def dataset(name: str) -> str:
+    """A dataset a build writes or uses (``govkg``, its files ``govkg/govkg.ttl`` …)."""
+    return f"{BASE}dataset/{name}"
+
+
+def build_activity(started: str) -> str:
+    """One run of ``govkg build`` (PROV activity), by its start time (ISO 8601, UTC).
+
+    >>> build_activity("2026-12-07T03:00:00Z")
+    'https://w3id.org/govkg/build/20261207T030000Z'
+    """
+    return f"{BASE}build/{re.sub(r'[^0-9TZ]', '', started)}"
+
+
+def software(version: str) -> str:
+    return f"{BASE}software/govkg/{version}"
+
+
 def assertion(subject: str, predicate: str, obj: str) -> str:
     return f"{BASE}assertion/{_digest(subject, predicate, obj, size=16)}"
