@@ -26,6 +26,7 @@ from kg.evaluation.evaluate import evaluate_checksets, format_rows, group_totals
 from kg.evaluation.platform_fit import held_out_rows
 from kg.outputs import analytics
 from kg.outputs.analytics import WEAK_MODULARITY
+from kg.outputs.docs import write_ontology_page
 from kg.outputs.export import Tables, csv_text, export_tables, table_rows
 from kg.outputs.frames import frame
 from kg.outputs.report import write_report
@@ -307,6 +308,14 @@ def viz(graph_path: str | Path | None = None, *, path: str | Path = DEFAULT_OUT 
     return write_graph_html(graph, path=path, options=options or VizOptions())
 
 
+def docs(*, path: str | Path = DEFAULT_OUT / "ontology.html") -> Path:
+    """Write the ontology's documentation page (pyLODE; one offline HTML file listing every
+    class and property with its zh and en labels and definitions). Needs the ``docs`` extra:
+    ``pip install 'govkg[docs]'``."""
+
+    return write_ontology_page(path)
+
+
 def push(*, endpoint: str, graph_store: str | None = None, user: str | None = None, password: str | None = None,
          store: str | Path = DEFAULT_OUT / "store") -> list[str]:
     """Upload every named graph of a store to a remote store (Graph Store HTTP Protocol, PUT).
@@ -412,4 +421,4 @@ def evaluate(checksets: list[str | Path] | None = None, *, search_dirs: list[str
     return group_totals(rows, {name: groups[name] for name in order if name in groups})
 
 
-__all__ = ["build", "BuildOptions", "BuildResult", "build_graph", "build_summary", "stage_dump", "remove", "load_graph", "validate", "show", "EntityView", "sparql", "queries", "query_from", "analysis_graph", "shared", "overlap", "similar", "similarity_matrix", "central", "WEAK_MODULARITY", "export_network", "export", "tables", "Tables", "csv_text", "report", "viz", "VizOptions", "push", "serve", "ServeOptions", "evaluate", "format_rows", "NotFoundError"]
+__all__ = ["build", "BuildOptions", "BuildResult", "build_graph", "build_summary", "stage_dump", "remove", "load_graph", "validate", "show", "EntityView", "sparql", "queries", "query_from", "analysis_graph", "shared", "overlap", "similar", "similarity_matrix", "central", "WEAK_MODULARITY", "export_network", "export", "tables", "Tables", "csv_text", "report", "viz", "VizOptions", "docs", "push", "serve", "ServeOptions", "evaluate", "format_rows", "NotFoundError"]

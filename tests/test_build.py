@@ -12,7 +12,6 @@ from rdflib import RDF, Graph, Literal, Namespace, URIRef
 from conftest import DATA, ROOT
 
 GK = Namespace("https://w3id.org/govkg/ns#")
-OA = Namespace("http://www.w3.org/ns/oa#")
 DCT = Namespace("http://purl.org/dc/terms/")
 SCHEMA = Namespace("https://schema.org/")
 REGION = "https://w3id.org/govkg/region/"
@@ -86,10 +85,12 @@ def test_one_network_service_is_shared_by_exactly_the_plans_that_adopt_it(sample
 
 
 def test_every_evidence_quote_is_the_source_text_at_its_offsets(sample_graph, sample_text):
+    from kg.query.evidence import passage
+
     count = 0
     for evidence in sample_graph.subjects(RDF.type, GK.Evidence):
-        start, end = int(sample_graph.value(evidence, OA.start)), int(sample_graph.value(evidence, OA.end))
-        assert str(sample_graph.value(evidence, OA.exact)) == sample_text[start:end]
+        found = passage(sample_graph, evidence)
+        assert found.quote == sample_text[found.start:found.end]
         count += 1
     assert count > 500
 
@@ -127,7 +128,7 @@ def test_every_output_format_holds_the_same_statements(tmp_path, store):
     out = tmp_path / "out"
     options = dict(out_dir=out, validate=False, store=out / "store" if store else None)
     result = api.build([DATA], formats=("ttl", "trig", "jsonld", "nq"), **options)
-    assert sorted(p.name for p in result.state.written) == ["govkg.jsonld", "govkg.nq", "govkg.trig", "govkg.ttl"]
+    assert sorted(p.name for p in result.state.written) == ["dataset.ttl", "govkg.jsonld", "govkg.nq", "govkg.trig", "govkg.ttl"]
     ttl = Graph().parse(out / "govkg.ttl", format="turtle")
     assert len(Graph().parse(out / "govkg.jsonld", format="json-ld")) == len(ttl) > 10000
     from rdflib import Dataset
@@ -137,7 +138,7 @@ def test_every_output_format_holds_the_same_statements(tmp_path, store):
     nq.parse(out / "govkg.nq", format="nquads")
     assert len(trig) == len(nq) and set(trig.quads()) == set(nq.quads())
     again = api.build([DATA], formats=("ttl",), **options)
-    assert sorted(p.name for p in out.iterdir() if p.is_file()) == ["govkg.ttl"]
+    assert sorted(p.name for p in out.iterdir() if p.is_file()) == ["dataset.ttl", "govkg.ttl"]
     assert sum("removed" in w for w in again.state.warnings) == 3
     with pytest.raises(KGError, match="unknown output format 'rdf'"):
         api.build([DATA], formats=("ttl", "rdf"), **options)

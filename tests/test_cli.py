@@ -27,7 +27,7 @@ def built(tmp_path_factory):
 
 
 def test_build_writes_outputs_and_prints_a_summary(built, runner, tmp_path):
-    assert sorted(p.name for p in built.iterdir()) == ["govkg.trig", "govkg.ttl", "store"]
+    assert sorted(p.name for p in built.iterdir()) == ["dataset.ttl", "govkg.trig", "govkg.ttl", "store"]
     result = runner.invoke(main, ["build", str(DATA), "--out", str(tmp_path)])
     assert result.exit_code == 0
     assert "1 source file(s), 8 document(s)" in result.stdout

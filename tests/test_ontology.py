@@ -129,3 +129,50 @@ def test_every_ontology_file_parses_and_lives_in_one_directory():
     for path in directory.glob("*.ttl"):
         Graph().parse(path, format="turtle")
     assert (directory / "divisions.csv").is_file()
+
+
+ONTOLOGY_IRI = "https://w3id.org/govkg/ns"
+SCHEME_FILES = {"fact-bases.ttl": "factBases", "comparators.ttl": "comparators", "statuses.ttl": "statuses",
+                "initiatives.ttl": None, "platform-kinds.ttl": None}
+
+
+def test_the_ontology_says_its_version_creator_licence_and_preferred_prefix():
+    from rdflib import URIRef
+
+    import kg
+    from kg.core import iris
+
+    graph = Graph().parse(ontology_dir() / "govkg.ttl", format="turtle")
+    DCTERMS, VANN = Namespace("http://purl.org/dc/terms/"), Namespace("http://purl.org/vocab/vann/")
+    ontology = URIRef(ONTOLOGY_IRI)
+    assert str(graph.value(ontology, OWL.versionInfo)) == kg.__version__
+    assert str(graph.value(ontology, OWL.versionIRI)) == f"{ONTOLOGY_IRI}/{kg.__version__}"
+    creator = graph.value(ontology, DCTERMS.creator)
+    assert creator is not None and graph.value(creator, Namespace("http://xmlns.com/foaf/0.1/").name) is not None
+    assert graph.value(ontology, DCTERMS.license) is not None
+    assert graph.value(ontology, DCTERMS.modified).datatype == URIRef("http://www.w3.org/2001/XMLSchema#date")
+    assert str(graph.value(ontology, VANN.preferredNamespacePrefix)) == "gk"
+    assert str(graph.value(ontology, VANN.preferredNamespaceUri)) == iris.NS
+    assert {"zh", "en"} <= _langs(graph, ontology, DCTERMS.title)
+
+
+def test_the_ontology_file_holds_the_ontology_and_each_scheme_its_own_file():
+    from kg.core.ontology import TURTLE_FILES
+
+    DCTERMS = Namespace("http://purl.org/dc/terms/")
+    core = Graph().parse(ontology_dir() / "govkg.ttl", format="turtle")
+    assert not set(core.subjects(RDF.type, SKOS.ConceptScheme))
+    assert not set(core.subjects(SKOS.inScheme, None))
+    for name, local in SCHEME_FILES.items():
+        assert name in TURTLE_FILES
+        graph = Graph().parse(ontology_dir() / name, format="turtle")
+        schemes = set(graph.subjects(RDF.type, SKOS.ConceptScheme))
+        assert len(schemes) == 1, name
+        scheme = schemes.pop()
+        if local:
+            assert scheme == GK[local]
+        assert not set(graph.subjects(RDF.type, OWL.Ontology)), name
+        for predicate in (DCTERMS.title, SKOS.prefLabel):
+            assert {"zh", "en"} <= _langs(graph, scheme, predicate), (name, predicate)
+        concepts = {s for s, o in graph.subject_objects(RDF.type) if o not in (SKOS.ConceptScheme,)}
+        assert concepts and all((c, SKOS.inScheme, scheme) in graph for c in concepts), name

@@ -127,6 +127,8 @@ def test_matrix_agrees_with_adopts_triples_and_export_tables(sample_graph, sampl
 
 
 def test_every_mark_quotes_its_adopts_assertion(sample_graph, sample_report):
+    from kg.query.evidence import passage
+
     titles = {d.iri: d.title for o in sample_report.overview for d in o.documents}
     for group in sample_report.initiative_matrix.groups:
         for row in group.rows:
@@ -135,8 +137,7 @@ def test_every_mark_quotes_its_adopts_assertion(sample_graph, sample_report):
                 (assertion,) = [a for a in sample_graph.subjects(RDF.subject, URIRef(region))
                                 if (a, RDF.predicate, URIRef(GK + "adopts")) in sample_graph
                                 and (a, RDF.object, URIRef(row.iri)) in sample_graph]
-                exact = {str(sample_graph.value(e, URIRef("http://www.w3.org/ns/oa#exact")))
-                         for e in sample_graph.objects(assertion, URIRef(GK + "evidence"))}
+                exact = {passage(sample_graph, e).quote for e in sample_graph.objects(assertion, URIRef(GK + "evidence"))}
                 assert {q.quote for q in quotes} == exact
                 assert all(q.document == titles[q.document_iri] for q in quotes)
 

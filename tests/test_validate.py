@@ -22,8 +22,10 @@ def _broken_graph() -> Graph:
     graph.add((doc, RDF.type, GK.Plan))
     graph.add((evidence, RDF.type, GK.Evidence))
     graph.add((evidence, GK.inDocument, doc))
-    graph.add((evidence, OA.start, Literal(9, datatype=INTEGER)))
-    graph.add((evidence, OA.end, Literal(3, datatype=INTEGER)))  # start after end
+    position = URIRef(BASE + "evidence/x/position")
+    graph.add((position, RDF.type, OA.TextPositionSelector))
+    graph.add((position, OA.start, Literal(9, datatype=INTEGER)))
+    graph.add((position, OA.end, Literal(3, datatype=INTEGER)))  # start after end
     platform = URIRef(BASE + "platform/x")  # no label, no kind
     graph.add((platform, RDF.type, GK.Platform))
     graph.add((platform, GK.evidence, evidence))
@@ -56,7 +58,7 @@ def test_hoisted_shapes_report_exactly_what_the_nested_shapes_report():
     nested, hoisted = _results(graph, shapes_graph()), _results(graph, hoist_property_shapes(shapes_graph()))
     assert nested == hoisted
     found = {(focus.rsplit("/", 1)[-1], path.rsplit("#", 1)[-1]) for focus, path, _ in nested}
-    assert {("x", "label"), ("x", "platformKind"), ("x", "taskNumber"), ("x", "deadline"), ("x", "start")} <= found
+    assert {("x", "label"), ("x", "platformKind"), ("x", "taskNumber"), ("x", "deadline"), ("position", "start")} <= found
     assert any(component.endswith("OrConstraintComponent") for _, _, component in nested)
 
 

@@ -525,6 +525,22 @@ def viz(graph_path, store, endpoint, user, password, view, focus, regions, types
 
 
 @main.command()
+@click.option("-o", "--output", "--out", "output", default="out/ontology.html", show_default=True,
+              type=click.Path(dir_okay=False), help="HTML file to write.")
+def docs(output):
+    """Write the ontology's documentation page (pyLODE): every class and property with its zh and
+    en labels and definitions, the ontology's version, licence and preferred prefix. One offline
+    HTML file. Needs the docs extra: pip install 'govkg[docs]'.
+
+    \b
+    Example:
+      govkg docs -o out/ontology.html
+    """
+
+    click.echo(f"wrote {api.docs(path=output)}")
+
+
+@main.command()
 @click.argument("checksets", nargs=-1, type=click.Path(dir_okay=False, exists=True))
 @click.option("--sources", "search_dirs", multiple=True, type=click.Path(file_okay=False, exists=True),
               help="Directory holding the check sets' source files (repeatable).")

@@ -110,7 +110,47 @@ def goal(document_iri: str, start: int, end: int) -> str:
 
 
 def evidence(document_iri: str, start: int, end: int) -> str:
+    """The evidence of a passage: a Web Annotation (``oa:Annotation``), one per passage
+    whatever the facts it supports."""
     return f"{BASE}evidence/{_doc_local(document_iri)}/{start}-{end}"
+
+
+def evidence_target(evidence_iri: str) -> str:
+    """The annotation's target: the source file's text narrowed by the two selectors below
+    (an ``oa:SpecificResource``).
+
+    >>> evidence_target("https://w3id.org/govkg/evidence/a.txt/0/5-9")
+    'https://w3id.org/govkg/evidence/a.txt/0/5-9/target'
+    """
+    return f"{evidence_iri}/target"
+
+
+def evidence_position(evidence_iri: str) -> str:
+    """The target's ``oa:TextPositionSelector`` (start and end offsets)."""
+    return f"{evidence_iri}/position"
+
+
+def evidence_quote(evidence_iri: str) -> str:
+    """The target's ``oa:TextQuoteSelector`` (the exact quote)."""
+    return f"{evidence_iri}/quote"
+
+
+def dataset(name: str) -> str:
+    """A dataset a build writes or uses (``govkg``, its files ``govkg/govkg.ttl`` …)."""
+    return f"{BASE}dataset/{name}"
+
+
+def build_activity(started: str) -> str:
+    """One run of ``govkg build`` (PROV activity), by its start time (ISO 8601, UTC).
+
+    >>> build_activity("2026-12-07T03:00:00Z")
+    'https://w3id.org/govkg/build/20261207T030000Z'
+    """
+    return f"{BASE}build/{re.sub(r'[^0-9TZ]', '', started)}"
+
+
+def software(version: str) -> str:
+    return f"{BASE}software/govkg/{version}"
 
 
 def assertion(subject: str, predicate: str, obj: str) -> str:

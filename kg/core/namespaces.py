@@ -21,6 +21,11 @@ PREFIXES = {
     "schema": "https://schema.org/",
     "time": "http://www.w3.org/2006/time#",
     "sh": "http://www.w3.org/ns/shacl#",
+    "cv": "http://data.europa.eu/m8g/",
+    "foaf": "http://xmlns.com/foaf/0.1/",
+    "vann": "http://purl.org/vocab/vann/",
+    "void": "http://rdfs.org/ns/void#",
+    "dcat": "http://www.w3.org/ns/dcat#",
 }
 ONTOLOGY_GRAPH = iris.GRAPH + "ontology"
 META_GRAPH = iris.GRAPH + "meta"

@@ -12,7 +12,10 @@ from pathlib import Path
 
 from kg.core.errors import OntologyError
 
-TURTLE_FILES = ("govkg.ttl", "initiatives.ttl", "platform-kinds.ttl", "style.ttl")
+# The ontology first (ontology_dir() looks for it), then its concept schemes, one file each.
+ONTOLOGY_FILE = "govkg.ttl"
+TURTLE_FILES = (ONTOLOGY_FILE, "fact-bases.ttl", "comparators.ttl", "statuses.ttl", "initiatives.ttl", "platform-kinds.ttl",
+                "style.ttl")
 SHAPES_FILE = "shapes.ttl"
 DIVISIONS_FILE = "divisions.csv"
 ABBREVIATIONS_FILE = "province-abbreviations.csv"

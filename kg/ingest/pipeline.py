@@ -4,11 +4,13 @@ stops after any stage and returns what it produced."""
 from __future__ import annotations
 
 import collections
+import datetime
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+import kg
 from kg.ingest.executors import EXECUTORS, SourceFailure
 from kg.ingest.extract import extract_document
 from kg.ingest.readers import read_source
@@ -21,6 +23,7 @@ from kg.core.errors import KGError, SourceError
 from kg.core.model import Extraction, Segment, Source
 from kg.core.namespaces import ONTOLOGY_GRAPH
 from kg.core.text import normalize
+from kg.store.dataset import DATASET_FILE, BuildRecord, dataset_description
 from kg.store.rdfio import (DEFAULT_OUTPUTS, OUTPUT_FILES, memory_outputs, ntriples_bytes, ntriples_in_graph, store_outputs,
                             write_atomic)
 
@@ -57,6 +60,7 @@ class BuildState:
     documents: list[dict] = field(default_factory=list)
     entity_types: dict[str, str] = field(default_factory=dict)
     reports: list = field(default_factory=list)  # per source: ValidationReport or BackgroundValidation
+    started: datetime.datetime = field(default_factory=lambda: datetime.datetime.now(datetime.timezone.utc))
 
 
 def stage_read(state: BuildState, progress: Callable[[str], None] | None = None) -> None:
@@ -333,6 +337,19 @@ def stage_validate(state: BuildState) -> None:
     state.report = validate_source_graph(data)
 
 
+def _build_record(state: BuildState, payloads: dict[str, bytes]) -> BuildRecord:
+    """What ``out/dataset.ttl`` says of this build: the sources the outputs were made from (all
+    the store holds, or this build's), the statements of govkg.ttl and the files written."""
+    if state.store is not None:
+        sources = {name: stored.sha256 for name, stored in state.store.sources().items() if name != "(ontology)"}
+        statements = state.store.statement_count()
+    else:
+        sources = {source.name: source.sha256 for source in state.sources}
+        statements = len({triple for triples in state.dataset.named.values() for triple in triples})
+    return BuildRecord(started=state.started, ended=datetime.datetime.now(datetime.timezone.utc), statements=statements,
+                       sources=sources, files={name: len(payload) for name, payload in payloads.items()})
+
+
 def stage_serialize(state: BuildState, out_dir: Path | None, formats=DEFAULT_OUTPUTS) -> None:
     """Write the output files of ``formats`` (kg.store.rdfio.OUTPUT_FILES); an output of another
     format left by an earlier build is removed, so no file in ``out_dir`` lags behind the store."""
@@ -342,6 +359,7 @@ def stage_serialize(state: BuildState, out_dir: Path | None, formats=DEFAULT_OUT
         payloads = store_outputs(state.store, formats)
     else:
         payloads = memory_outputs(state.dataset.named, formats)
+    payloads[DATASET_FILE] = dataset_description(_build_record(state, payloads), kg.__version__)
     # Everything is serialised before any file is replaced, so an error leaves the old outputs.
     for name, payload in payloads.items():
         state.written.append(write_atomic(out_dir / name, payload))

@@ -51,19 +51,51 @@ def _literal(predicate: str, value):
     return Literal(str(value))
 
 
-def _add_evidence(graph, about, evidence: Evidence) -> None:
-    from rdflib import RDF, Literal, URIRef, XSD
+@functools.lru_cache(maxsize=1)
+def _evidence_terms() -> dict:
+    from rdflib import RDF, URIRef
 
-    node = URIRef(iris.evidence(evidence.document, evidence.start, evidence.end))
-    graph.add((about, URIRef(iris.term("evidence")), node))
-    graph.add((node, RDF.type, URIRef(iris.term("Evidence"))))
-    graph.add((node, URIRef(iris.term("inDocument")), URIRef(evidence.document)))
-    graph.add((node, URIRef(iris.term("sourceFile")), URIRef(iris.source(evidence.source))))
+    oa = PREFIXES["oa"]
+    names = {"evidence": iris.term("evidence"), "Evidence": iris.term("Evidence"), "inDocument": iris.term("inDocument"),
+             "sourceFile": iris.term("sourceFile"), "sectionPath": iris.term("sectionPath")}
+    names.update({name: oa + name for name in ("Annotation", "SpecificResource", "TextPositionSelector", "TextQuoteSelector",
+                                               "hasBody", "hasTarget", "hasSource", "hasSelector", "motivatedBy", "identifying",
+                                               "start", "end", "exact")})
+    return {"type": RDF.type, **{name: URIRef(iri) for name, iri in names.items()}}
+
+
+def _add_evidence(graph, about, evidence: Evidence) -> None:
+    """The passage as a W3C Web Annotation: the annotation (``gk:Evidence``, an
+    ``oa:Annotation``) has the fact as its body (``oa:hasBody``; the fact points back with
+    ``gk:evidence``), identifies it in the text (``oa:motivatedBy oa:identifying``) and targets
+    an ``oa:SpecificResource``: the source file (whose text the offsets count in) narrowed by a
+    position selector (``oa:start``/``oa:end``) and a quote selector (``oa:exact``). A passage
+    supporting several facts is one annotation with several bodies."""
+    from rdflib import XSD, Literal, URIRef
+
+    terms, a = _evidence_terms(), _evidence_terms()["type"]
+    iri = iris.evidence(evidence.document, evidence.start, evidence.end)
+    node, source = URIRef(iri), URIRef(iris.source(evidence.source))
+    target, position, quote = URIRef(iris.evidence_target(iri)), URIRef(iris.evidence_position(iri)), URIRef(iris.evidence_quote(iri))
+    graph.add((about, terms["evidence"], node))
+    graph.add((node, terms["hasBody"], about))
+    graph.add((node, a, terms["Evidence"]))
+    graph.add((node, a, terms["Annotation"]))  # stated, not left to inference, so annotation tools find it
+    graph.add((node, terms["motivatedBy"], terms["identifying"]))
+    graph.add((node, terms["inDocument"], URIRef(evidence.document)))
+    graph.add((node, terms["sourceFile"], source))
     if evidence.section:
-        graph.add((node, URIRef(iris.term("sectionPath")), Literal(evidence.section)))
-    graph.add((node, URIRef(PREFIXES["oa"] + "start"), Literal(evidence.start, datatype=XSD.integer)))
-    graph.add((node, URIRef(PREFIXES["oa"] + "end"), Literal(evidence.end, datatype=XSD.integer)))
-    graph.add((node, URIRef(PREFIXES["oa"] + "exact"), Literal(evidence.quote)))
+        graph.add((node, terms["sectionPath"], Literal(evidence.section)))
+    graph.add((node, terms["hasTarget"], target))
+    graph.add((target, a, terms["SpecificResource"]))
+    graph.add((target, terms["hasSource"], source))
+    graph.add((target, terms["hasSelector"], position))
+    graph.add((target, terms["hasSelector"], quote))
+    graph.add((position, a, terms["TextPositionSelector"]))
+    graph.add((position, terms["start"], Literal(evidence.start, datatype=XSD.integer)))
+    graph.add((position, terms["end"], Literal(evidence.end, datatype=XSD.integer)))
+    graph.add((quote, a, terms["TextQuoteSelector"]))
+    graph.add((quote, terms["exact"], Literal(evidence.quote)))
 
 
 def add_entity(graph, entity: Entity) -> None:

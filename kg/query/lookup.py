@@ -6,8 +6,9 @@ from dataclasses import dataclass
 
 from kg.core import iris
 from kg.core.errors import NotFoundError
-from kg.core.namespaces import PREFIXES
+from kg.core.namespaces import OA, PREFIXES
 from kg.core.regions import resolve_name
+from kg.query.evidence import passage
 
 _LABELS = ("http://www.w3.org/2000/01/rdf-schema#label", "http://www.w3.org/2004/02/skos/core#prefLabel",
            "http://www.w3.org/2004/02/skos/core#altLabel", "http://purl.org/dc/terms/title")
@@ -97,19 +98,19 @@ def resolve_entity(graph, name: str, *, types: tuple[str, ...] = ()) -> str:
 def evidence_of(graph, about) -> list[dict]:
     from rdflib import URIRef
 
-    oa = "http://www.w3.org/ns/oa#"
     rows = []
     for node in graph.objects(URIRef(str(about)), URIRef(iris.term("evidence"))):
-        document = graph.value(node, URIRef(iris.term("inDocument")))
+        found = passage(graph, node)
+        document = found.document
         rows.append({
             "document": label_of(graph, document) if document is not None else None,
             "document_iri": str(document) if document is not None else None,
             "section": str(graph.value(node, URIRef(iris.term("sectionPath"))) or ""),
-            "start": int(graph.value(node, URIRef(oa + "start"))),
-            "end": int(graph.value(node, URIRef(oa + "end"))),
-            "quote": str(graph.value(node, URIRef(oa + "exact"))),
+            "start": found.start,
+            "end": found.end,
+            "quote": found.quote,
         })
-    return sorted(rows, key=lambda r: (r["document_iri"] or "", r["start"]))
+    return sorted(rows, key=lambda r: (r["document_iri"] or "", r["start"] or 0))
 
 
 def describe(graph, iri: str):
@@ -125,7 +126,7 @@ def describe(graph, iri: str):
         properties.append((curie(str(predicate)), label_of(graph, value)))
     incoming = []
     for subject, predicate in graph.subject_predicates(node):
-        if (subject, RDF.type, assertion_type) in graph or predicate == URIRef(iris.term("inDocument")):
+        if (subject, RDF.type, assertion_type) in graph or predicate in (URIRef(iris.term("inDocument")), URIRef(OA + "hasSource")):
             continue
         if (subject, RDF.type, URIRef(iris.term("Evidence"))) in graph:
             continue

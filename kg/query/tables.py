@@ -30,6 +30,7 @@ from typing import Callable, Iterable
 from kg.core import iris
 from kg.core.namespaces import DCTERMS, RDFS, SCHEMA, SKOS
 from kg.core.ontology import ontology_graph
+from kg.query.evidence import DOCUMENT_PATH, END_PATH, QUOTE_PATH, START_PATH
 from kg.query.lookup import curie
 from kg.query.sparql import run_query
 
@@ -376,11 +377,11 @@ def entity_rows(graph) -> list[dict]:
 _ASSERTIONS = """SELECT ?assertion ?subject ?predicate ?object WHERE {
   ?assertion a gk:Assertion ; rdf:subject ?subject ; rdf:predicate ?predicate ; rdf:object ?object }"""
 
-_EVIDENCE = """SELECT ?about ?evidence ?document ?start ?end ?source ?section ?exact WHERE {
+_EVIDENCE = f"""SELECT ?about ?evidence ?document ?start ?end ?source ?section ?exact WHERE {{
   ?about gk:evidence ?evidence .
-  OPTIONAL { ?evidence gk:inDocument ?document } OPTIONAL { ?evidence oa:start ?start }
-  OPTIONAL { ?evidence oa:end ?end } OPTIONAL { ?evidence gk:sourceFile ?source }
-  OPTIONAL { ?evidence gk:sectionPath ?section } OPTIONAL { ?evidence oa:exact ?exact } }"""
+  OPTIONAL {{ ?evidence {DOCUMENT_PATH} ?document }} OPTIONAL {{ ?evidence {START_PATH} ?start }}
+  OPTIONAL {{ ?evidence {END_PATH} ?end }} OPTIONAL {{ ?evidence gk:sourceFile ?source }}
+  OPTIONAL {{ ?evidence gk:sectionPath ?section }} OPTIONAL {{ ?evidence {QUOTE_PATH} ?exact }} }}"""
 
 
 def _first_values(rows, key_width: int) -> dict[tuple, list]:

@@ -276,6 +276,15 @@ class GraphStore:
         self.replace_graph(ONTOLOGY_GRAPH, triples_of(), source_name="(ontology)", sha256=digest.hexdigest())
         return True
 
+    def statement_count(self) -> int:
+        """Statements of the data graphs and the ontology's, each once (what govkg.ttl holds)."""
+        if has_union_graph(self._store):
+            query = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{UNION_GRAPH}> {{ ?s ?p ?o }} }}"
+        else:
+            query = (f"SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?s ?p ?o WHERE {{ GRAPH ?g {{ ?s ?p ?o }} "
+                     f"FILTER(?g NOT IN (<{META_GRAPH}>, <{UNION_GRAPH}>)) }} }}")
+        return int(next(iter(self._store.query(query)))["n"].value)
+
     def quads(self, graph_iri: str | None = None):
         import pyoxigraph as ox
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from kg.core.errors import KGError, OutputError, SourceError
 from kg.core.namespaces import META_GRAPH, PREFIXES, UNION_GRAPH, bind_prefixes
+from kg.store.jsonld import compact_jsonld
 
 
 def write_atomic(path: str | Path, data: bytes | str) -> Path:
@@ -145,9 +146,8 @@ def trig(named: dict[str, list]) -> bytes:
 
 
 def jsonld(triples) -> bytes:
-    import pyoxigraph as ox
-
-    return ox.serialize(sorted_ox_triples(triples), format=ox.RdfFormat.JSON_LD, prefixes=dict(PREFIXES))
+    """Compact JSON-LD with the published context (:mod:`kg.store.jsonld`), one record per subject."""
+    return compact_jsonld(_ox_triples(triples))
 
 
 # Quads (the union graph counted, which holds about as many again); a bigger store's outputs are
@@ -181,7 +181,7 @@ def store_outputs(store, formats=DEFAULT_OUTPUTS) -> dict[str, bytes]:
     triples = [quad.triple for quad in quads if quad.graph_name != meta]
     writers = {"ttl": lambda: _sorted_prefixes(ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes)),
                "trig": lambda: _sorted_prefixes(ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=prefixes)),
-               "jsonld": lambda: ox.serialize(triples, format=ox.RdfFormat.JSON_LD, prefixes=prefixes),
+               "jsonld": lambda: compact_jsonld(triples),
                "nq": lambda: dump}
     return {OUTPUT_FILES[name]: writers[name]() for name in formats}
 
@@ -257,8 +257,8 @@ def _streamed_outputs(store, prefixes: dict, formats) -> dict[str, bytes]:
     payloads = {}
     if "ttl" in formats:
         payloads["ttl"] = _sorted_prefixes(triples(ox.RdfFormat.TURTLE))
-    if "jsonld" in formats:
-        payloads["jsonld"] = triples(ox.RdfFormat.JSON_LD)
+    if "jsonld" in formats:  # compacted in memory: records gather each subject's statements
+        payloads["jsonld"] = compact_jsonld(q.triple for q in ox.parse(triples(ox.RdfFormat.N_TRIPLES), format=ox.RdfFormat.N_TRIPLES))
     dumper.join()
     if "trig" in dumps:
         payloads["trig"] = _sorted_prefixes(dumps["trig"].getvalue())

@@ -7,10 +7,10 @@ import functools
 import re
 
 from kg.core import iris
-from kg.core.namespaces import OA
 from kg.core.ontology import class_label, class_styles, ontology_graph
 from kg.outputs.viz.index import GraphIndex
 from kg.outputs.viz.layout import DEFAULT_SIZE, WEAK_MODULARITY, communities, layout_positions
+from kg.query.evidence import passage
 from kg.outputs.viz.model import (
     _DEFAULT_STYLE,
     _LABEL_INSIDE,
@@ -82,15 +82,15 @@ class _Quotes:
     def _row(self, evidence) -> tuple[int, tuple]:
         if evidence not in self._row_of:
             graph, uri = self.index.graph, self.index.uri
-            document = graph.value(evidence, uri(iris.term("inDocument")))
+            found = passage(graph, evidence)
+            document = found.document
             doc_key = str(document) if document is not None else ""
             if doc_key not in self._document_of:
                 self._document_of[doc_key] = len(self.documents)
                 self.documents.append(self.index.label(doc_key) if doc_key else "")
-            start = graph.value(evidence, uri(OA + "start"))
-            self._row_of[evidence] = (len(self.rows), (doc_key, int(start) if start is not None else 0))
+            self._row_of[evidence] = (len(self.rows), (doc_key, found.start or 0))
             self.rows.append([self._document_of[doc_key], str(graph.value(evidence, uri(iris.term("sectionPath"))) or ""),
-                              str(graph.value(evidence, uri(OA + "exact")) or "")])
+                              found.quote or ""])
         return self._row_of[evidence]
 
     def of(self, iri: str) -> list[list]:
