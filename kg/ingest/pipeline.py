@@ -14,13 +14,13 @@ from kg.ingest.readers import read_source
 from kg.ingest.resolve import resolve_extractions
 from kg.ingest.segment import split_documents
 from kg.ingest.to_rdf import to_dataset, vocabulary_ntriples
-from kg.ingest.validate import ValidationReport, validate_source_graph
+from kg.ingest.validate import validate_store
 from kg.core import iris
 from kg.core.errors import KGError, SourceError
 from kg.core.model import Extraction, Segment, Source
-from kg.core.namespaces import ONTOLOGY_GRAPH
 from kg.core.text import normalize
-from kg.store.rdfio import DEFAULT_OUTPUTS, OUTPUT_FILES, memory_outputs, ntriples_bytes, store_outputs, write_atomic
+from kg.store.rdfio import (DEFAULT_OUTPUTS, OUTPUT_FILES, materialise_union, memory_outputs, ntriples_bytes,
+                            ntriples_in_graph, store_outputs, write_atomic)
 
 
 def document_row(source_name: str, extraction: Extraction) -> dict:
@@ -54,7 +54,6 @@ class BuildState:
     # Filled by the streaming (store) build instead of extractions: per-document rows and entity types.
     documents: list[dict] = field(default_factory=list)
     entity_types: dict[str, str] = field(default_factory=dict)
-    reports: list = field(default_factory=list)  # per source: ValidationReport or BackgroundValidation
 
 
 def stage_read(state: BuildState, progress: Callable[[str], None] | None = None) -> None:
@@ -128,75 +127,11 @@ class SourceResult:
     documents: list[dict]
     entity_types: dict[str, str]
     warnings: list[str]
-    report: object | None  # ValidationReport of the source's graph, a BackgroundValidation, or None
 
 
-def _validate_triples(triples):
-    from rdflib import Graph
-
-    graph = Graph()
-    for triple in triples:
-        graph.add(triple)
-    return validate_source_graph(graph)
-
-
-def _validate_and_send(triples, connection) -> None:
-    try:
-        connection.send(("report", _validate_triples(triples)))
-    except BaseException as exc:  # the parent re-raises it
-        connection.send(("error", f"{type(exc).__name__}: {exc}"))
-    finally:
-        connection.close()
-
-
-class BackgroundValidation:
-    """SHACL validation of one source's triples in a forked child process, so that the second
-    core validates while this one stores the ontology and the graph and writes the outputs
-    (validation is a third of a one-source build). The child inherits the triples; only the
-    report comes back."""
-
-    def __init__(self, triples):
-        import multiprocessing
-        import warnings
-
-        context = multiprocessing.get_context("fork")
-        self._receive, send = context.Pipe(duplex=False)
-        self._process = context.Process(target=_validate_and_send, args=(triples, send), daemon=True)
-        with warnings.catch_warnings():
-            # Python 3.12+ warns about forking a process with threads (Oxigraph's); the child
-            # touches neither the store nor any lock of those threads, only rdflib and pySHACL.
-            warnings.simplefilter("ignore", DeprecationWarning)
-            self._process.start()
-        send.close()
-        self._report = None
-
-    @staticmethod
-    def available() -> bool:
-        import multiprocessing
-
-        return "fork" in multiprocessing.get_all_start_methods()
-
-    def result(self):
-        """The report, once the child has finished."""
-        if self._report is None:
-            try:
-                kind, value = self._receive.recv()
-            except EOFError:
-                kind, value = "error", f"the process ended with code {self._process.exitcode}"
-            finally:
-                self._process.join()
-                self._receive.close()
-            if kind != "report":
-                raise KGError(f"SHACL validation failed to run: {value}", fix="run `govkg validate` on the output")
-            self._report = value
-        return self._report
-
-
-def build_source(source: Source, validate: bool = True, background: bool = False) -> SourceResult:
-    """segment -> extract -> resolve -> to_rdf -> validate for one source, as N-Triples: the unit
-    of work of a store build, run in a worker process with ``--jobs``. With ``background`` (a
-    one-process build), validation runs in a forked child and ``report`` is its
-    :class:`BackgroundValidation`."""
+def build_source(source: Source) -> SourceResult:
+    """segment -> extract -> resolve -> to_rdf for one source, as N-Triples: the unit of work of
+    a store build, run in a worker process with ``--jobs``."""
 
     extractions = process_source(source)
     documents, types = [], {}
@@ -207,72 +142,74 @@ def build_source(source: Source, validate: bool = True, background: bool = False
     warnings = [w for x in extractions for w in x.warnings]
     triples = to_dataset([(source, extractions)], include_ontology=False, union=False).named[iris.document_graph(source.name)]
     del extractions  # a large source's extractions are not needed past this point
-    body = ntriples_bytes(triples)
-    if not validate:
-        report = None
-    elif background and BackgroundValidation.available():
-        report = BackgroundValidation(triples)
-    else:
-        report = _validate_triples(triples)
-    return SourceResult(source.name, source.sha256, body, documents, types, warnings, report)
+    return SourceResult(source.name, source.sha256, ntriples_bytes(triples), documents, types, warnings)
+
+
+# A batch of sources goes into the store in one bulk load (each load costs about 0.1-0.4 s
+# whatever its size) once it holds this much N-Triples or has waited this long: a build killed
+# midway loses at most the batch being gathered.
+BATCH_BYTES = 64_000_000
+BATCH_SECONDS = 30.0
 
 
 def stage_build_into_store(state: BuildState, *, jobs: int, validate: bool,
                            progress: Callable[[str], None] | None = None) -> None:
-    """Build every changed source and put its graph into the store as soon as it is ready, its
-    hash recorded only once the graph is complete (kg/store.py): memory stays bounded by one
-    source per process, and a build killed midway keeps every source already stored. With one
-    process, each source's validation runs in a forked child (:class:`BackgroundValidation`)
-    while this process stores it; :func:`stage_collect_reports` waits for the reports."""
-    import functools
+    """Build every changed source and put its graph into the store in batches
+    (:data:`BATCH_BYTES`, :data:`BATCH_SECONDS`), each source's hash recorded only once its
+    graph is stored (kg/store/graphstore.py): memory stays bounded by a batch and one source
+    per process, and a build killed midway keeps every batch already stored. Then, with
+    ``validate``, the shapes run once over what the store holds (:func:`stage_validate_store`)."""
     from concurrent.futures import ProcessPoolExecutor
 
-    work = functools.partial(build_source, validate=validate, background=jobs <= 1)
-    reports = state.reports
-    ontology_done = False
     pool = ProcessPoolExecutor(max_workers=jobs) if jobs > 1 else None
     started, total = time.monotonic(), len(state.sources)
+    ontology_written = state.store.ensure_ontology(vocabulary_ntriples)
+    batch: list[SourceResult] = []
+    batch_started, batch_bytes, done = time.monotonic(), 0, 0
+
+    def store_batch() -> None:
+        nonlocal batch, batch_bytes, batch_started, done
+        state.store.replace_graphs([(iris.document_graph(r.name), r.ntriples, r.name, r.sha256) for r in batch])
+        done += len(batch)
+        if progress:
+            elapsed = time.monotonic() - started
+            left = elapsed / done * (total - done)
+            progress(f"[{done}/{total}] stored {batch[-1].name}" + (f" and {len(batch) - 1} more" if len(batch) > 1 else "")
+                     + f" ({elapsed:.0f} s" + (f", about {left:.0f} s left)" if done < total else ")"))
+        batch, batch_bytes, batch_started = [], 0, time.monotonic()
+
     with state.store.union_loaded_at_end():  # the union graph gets them in one load at the end
         try:
-            results = pool.map(work, state.sources) if pool else map(work, state.sources)
-            for done, result in enumerate(results, start=1):
-                if not ontology_done:  # while the first source validates in the background
-                    state.store.ensure_ontology(vocabulary_ntriples)
-                    ontology_done = True
-                state.store.replace_graph(iris.document_graph(result.name), result.ntriples,
-                                          source_name=result.name, sha256=result.sha256)
+            results = pool.map(build_source, state.sources) if pool else map(build_source, state.sources)
+            for result in results:
                 state.documents.extend(result.documents)
                 for iri, type_ in result.entity_types.items():
                     state.entity_types.setdefault(iri, type_)
                 state.warnings.extend(result.warnings)
                 state.segments[result.name] = [None] * len(result.documents)
-                if result.report is not None:
-                    for earlier in reports:  # at most one source in the background at a time
-                        if isinstance(earlier, BackgroundValidation):
-                            earlier.result()
-                    reports.append(result.report)
-                if progress:
-                    elapsed = time.monotonic() - started
-                    left = elapsed / done * (total - done)
-                    progress(f"[{done}/{total}] stored {result.name} ({elapsed:.0f} s"
-                             + (f", about {left:.0f} s left)" if done < total else ")"))
+                batch.append(result)
+                batch_bytes += len(result.ntriples)
+                if batch_bytes >= BATCH_BYTES or time.monotonic() - batch_started >= BATCH_SECONDS:
+                    store_batch()
+            if batch:
+                store_batch()
         finally:
             if pool:
                 pool.shutdown()
-    if not ontology_done:
-        state.store.ensure_ontology(vocabulary_ntriples)
     state.store.flush()
+    if validate and state.sources:
+        everything = ontology_written or not state.unchanged
+        stage_validate_store(state, None if everything else [iris.document_graph(s.name) for s in state.sources])
 
 
-def stage_collect_reports(state: BuildState) -> None:
-    """The sources' validation reports as one (waiting for any still running in the background)."""
-
-    reports = [r.result() if isinstance(r, BackgroundValidation) else r for r in state.reports]
-    reports = [r for r in reports if r is not None]
-    if reports:
-        state.report = ValidationReport(conforms=all(r.conforms for r in reports),
-                                        violations=[v for r in reports for v in r.violations],
-                                        text="\n".join(r.text for r in reports if not r.conforms))
+def stage_validate_store(state: BuildState, focus_graphs: list[str] | None = None) -> None:
+    """The shapes, compiled into SPARQL, run once over the store's union graph; ``focus_graphs``:
+    only the nodes these graphs describe are checked (an incremental build's rebuilt sources)."""
+    try:
+        state.report = validate_store(state.store.oxigraph, focus_graphs=focus_graphs)
+    except (RuntimeError, OSError, SyntaxError, ValueError) as exc:  # what Oxigraph raises
+        raise KGError(f"SHACL validation failed to run: {type(exc).__name__}: {exc}",
+                      fix="run `govkg validate` on the output") from None
 
 
 def stage_resolve(state: BuildState) -> None:
@@ -286,16 +223,15 @@ def stage_to_rdf(state: BuildState) -> None:
 
 
 def stage_validate(state: BuildState) -> None:
-    """SHACL over what this build extracted (the vocabularies are checked by `govkg validate`
-    on a whole graph, and by the test suite), as a store build does per source."""
-    from rdflib import Graph
+    """SHACL over what this build extracted, with the ontology and vocabularies it points at:
+    the dataset loaded into an in-memory Oxigraph store and checked as a store build is."""
+    import pyoxigraph as ox
 
-    data = Graph()
-    for graph_iri, triples in state.dataset.named.items():
-        if graph_iri != ONTOLOGY_GRAPH:
-            for triple in triples:
-                data.add(triple)
-    state.report = validate_source_graph(data)
+    store = ox.Store()
+    store.bulk_load(b"".join(ntriples_in_graph(ntriples_bytes(triples), graph_iri)
+                             for graph_iri, triples in state.dataset.named.items()), format=ox.RdfFormat.N_QUADS)
+    materialise_union(store)
+    state.report = validate_store(store)
 
 
 def stage_serialize(state: BuildState, out_dir: Path | None, formats=DEFAULT_OUTPUTS) -> None:
@@ -304,13 +240,12 @@ def stage_serialize(state: BuildState, out_dir: Path | None, formats=DEFAULT_OUT
     if out_dir is None:
         return
     if state.store is not None:
-        payloads = store_outputs(state.store, formats)
+        written = store_outputs(state.store, out_dir, formats)  # streamed; all renamed once all are complete
     else:
-        payloads = memory_outputs(state.dataset.named, formats)
-    # Everything is serialised before any file is replaced, so an error leaves the old outputs.
-    for name, payload in payloads.items():
-        state.written.append(write_atomic(out_dir / name, payload))
-    for name in sorted(set(OUTPUT_FILES.values()) - set(payloads)):
+        # Everything is serialised before any file is replaced, so an error leaves the old outputs.
+        written = [write_atomic(out_dir / name, payload) for name, payload in memory_outputs(state.dataset.named, formats).items()]
+    state.written.extend(written)
+    for name in sorted(set(OUTPUT_FILES.values()) - {path.name for path in written}):
         stale = out_dir / name
         if stale.is_file():
             stale.unlink()
