@@ -202,8 +202,9 @@ class _Compiler:
     def vet(self, shape) -> None:
         """Raise for any SHACL construct of ``shape`` this module cannot translate."""
         used = {str(p)[len(SH):] for p in self.shapes.predicates(shape, None) if str(p).startswith(SH)}
-        for local in sorted(used - _DESCRIPTIVE - _CONSTRAINTS):
-            raise self.unsupported(shape, f"sh:{local}")
+        unknown = sorted(used - _DESCRIPTIVE - _CONSTRAINTS)
+        if unknown:
+            raise self.unsupported(shape, ", ".join(f"sh:{local}" for local in unknown))
         if "property" in used and self.one(shape, "path") is not None:
             raise self.unsupported(shape, "sh:property on a property shape")
         if "flags" in used and "pattern" not in used:

@@ -46,8 +46,9 @@ def hoist_property_shapes(shapes):
         hoisted.add(triple)
     for node_shape in set(shapes.subjects(sh.property, None)):
         targets = [(sh[t], o) for t in _TARGETS for o in shapes.objects(node_shape, sh[t])]
-        if not targets:
-            continue  # a shape used only through sh:node keeps its nesting
+        deactivated = shapes.value(node_shape, sh.deactivated)
+        if not targets or (deactivated is not None and deactivated.toPython() is True):
+            continue  # a shape used only through sh:node keeps its nesting; a deactivated one, its properties
         for prop in list(shapes.objects(node_shape, sh.property)):
             for predicate, target in targets:
                 hoisted.add((prop, predicate, target))
@@ -102,13 +103,12 @@ def validate_graph(graph, shapes=None) -> ValidationReport:
 def _run(graph, shapes) -> ValidationReport:
     from pyshacl import validate
     from rdflib import Namespace
-    from rdflib.namespace import RDF
 
     sh = Namespace("http://www.w3.org/ns/shacl#")
     conforms, results, text = validate(graph, shacl_graph=shapes, inference="none", advanced=False,
                                        allow_warnings=True)
     violations = []
-    for result in results.subjects(RDF.type, sh.ValidationResult):
+    for result in results.objects(None, sh.result):  # not the sh:detail results nested in them
         messages = {m.language: str(m) for m in results.objects(result, sh.resultMessage)}
         path = results.value(result, sh.resultPath)
         violations.append(Violation(
