@@ -54,6 +54,7 @@ class BuildState:
     # Filled by the streaming (store) build instead of extractions: per-document rows and entity types.
     documents: list[dict] = field(default_factory=list)
     entity_types: dict[str, str] = field(default_factory=dict)
+    validation: object | None = None  # concurrent.futures.Future of a ValidationReport, while it runs
 
 
 def stage_read(state: BuildState, progress: Callable[[str], None] | None = None) -> None:
@@ -158,7 +159,7 @@ def stage_build_into_store(state: BuildState, *, jobs: int, validate: bool,
     (:data:`BATCH_BYTES`, :data:`BATCH_SECONDS`), each source's hash recorded only once its
     graph is stored (kg/store/graphstore.py): memory stays bounded by a batch and one source
     per process, and a build killed midway keeps every batch already stored. Then, with
-    ``validate``, the shapes run once over what the store holds (:func:`stage_validate_store`)."""
+    ``validate``, the shapes start to run once over what the store holds (:func:`start_validation`)."""
     from concurrent.futures import ProcessPoolExecutor
 
     pool = ProcessPoolExecutor(max_workers=jobs) if jobs > 1 else None
@@ -199,17 +200,32 @@ def stage_build_into_store(state: BuildState, *, jobs: int, validate: bool,
     state.store.flush()
     if validate and state.sources:
         everything = ontology_written or not state.unchanged
-        stage_validate_store(state, None if everything else [iris.document_graph(s.name) for s in state.sources])
+        start_validation(state, None if everything else [iris.document_graph(s.name) for s in state.sources])
 
 
-def stage_validate_store(state: BuildState, focus_graphs: list[str] | None = None) -> None:
-    """The shapes, compiled into SPARQL, run once over the store's union graph; ``focus_graphs``:
-    only the nodes these graphs describe are checked (an incremental build's rebuilt sources)."""
+def start_validation(state: BuildState, focus_graphs: list[str] | None = None) -> None:
+    """The shapes, compiled into SPARQL, run once over the store's union graph, on a thread of
+    their own (Oxigraph evaluates queries without holding the GIL): they run while the output
+    files are written, and :func:`stage_collect_reports` waits for them. ``focus_graphs``: only
+    the nodes these graphs describe are checked (an incremental build's rebuilt sources)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    pool = ThreadPoolExecutor(max_workers=1)
+    state.validation = pool.submit(validate_store, state.store.oxigraph, focus_graphs=focus_graphs)
+    pool.shutdown(wait=False)  # the thread ends when the validation has
+
+
+def stage_collect_reports(state: BuildState) -> None:
+    """The report of the validation :func:`start_validation` started, once it has finished."""
+    if state.validation is None:
+        return
     try:
-        state.report = validate_store(state.store.oxigraph, focus_graphs=focus_graphs)
+        state.report = state.validation.result()
     except (RuntimeError, OSError, SyntaxError, ValueError) as exc:  # what Oxigraph raises
         raise KGError(f"SHACL validation failed to run: {type(exc).__name__}: {exc}",
                       fix="run `govkg validate` on the output") from None
+    finally:
+        state.validation = None
 
 
 def stage_resolve(state: BuildState) -> None:

@@ -201,16 +201,21 @@ def store_outputs(store, out_dir: str | Path, formats=DEFAULT_OUTPUTS) -> list[P
     of source hashes included, the derived union graph not), graph by graph in IRI order;
     Turtle and JSON-LD the union graph, every data statement once. The same content always
     gives the same bytes."""
+    from concurrent.futures import ThreadPoolExecutor
+
     writers = {"ttl": _write_turtle, "trig": _write_trig, "jsonld": _write_jsonld, "nq": _write_nquads}
     files = AtomicFiles()
     try:
-        for name in formats:
-            path = Path(out_dir) / OUTPUT_FILES[name]
-            temp = files.create(path)
-            try:
-                writers[name](store.oxigraph, temp)
-            except OSError as exc:
-                raise output_error(path, exc) from None
+        paths = [Path(out_dir) / OUTPUT_FILES[name] for name in formats]
+        temps = [files.create(path) for path in paths]
+        # One thread per file: Oxigraph dumps without holding the GIL, and reading the store
+        # (decoding every term) is most of the cost, so two files take little more than one.
+        with ThreadPoolExecutor(max_workers=len(formats)) as pool:
+            running = [pool.submit(writers[name], store.oxigraph, temp) for name, temp in zip(formats, temps)]
+        for path, future in zip(paths, running):
+            if isinstance(future.exception(), OSError):
+                raise output_error(path, future.exception()) from None
+            future.result()
         return files.commit()
     finally:
         files.discard()
