@@ -3,6 +3,7 @@ reference: the same results (focus, path, message, severity, as many of each) on
 build, on the sample build broken in the ways a build can go wrong, and on shapes written to
 use the SHACL Core constructs ontology/shapes.ttl does not use yet."""
 import collections
+import re
 
 import pytest
 from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
@@ -169,6 +170,7 @@ def test_constructs_beyond_todays_shapes_give_the_same_results_both_ways():
     ("sh:qualifiedMinCount, sh:qualifiedValueShape", "sh:property [ sh:path ex:p ; sh:qualifiedValueShape [ sh:class ex:C ] ; sh:qualifiedMinCount 1 ]"),
     ("sh:sparql", 'sh:sparql [ sh:select "SELECT $this WHERE { }" ]'),
     ("sh:languageIn", 'sh:property [ sh:path ex:p ; sh:languageIn ( "zh" ) ]'),
+    ("a blank node as a value (sh:class, sh:in, sh:hasValue …)", "sh:property [ sh:path ex:p ; sh:in ( [] ) ]"),
 ])
 def test_a_construct_the_compiler_cannot_translate_is_an_error_naming_it(construct, shape):
     from kg.core.errors import OntologyError
@@ -176,7 +178,7 @@ def test_a_construct_the_compiler_cannot_translate_is_an_error_naming_it(constru
 
     shapes = Graph().parse(data="@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <https://example.org/> .\n"
                                 f"ex:S a sh:NodeShape ; sh:targetClass ex:C ; {shape} .", format="turtle")
-    with pytest.raises(OntologyError, match=f"uses {construct}, which the build's SPARQL checks do not support"):
+    with pytest.raises(OntologyError, match=re.escape(f"uses {construct}, which the build's SPARQL checks do not support")):
         compile_shapes(shapes, source="shapes.ttl")
 
 

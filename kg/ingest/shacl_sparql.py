@@ -29,6 +29,7 @@ def _instance_of(node: str, cls: str, kind: str) -> str:
     that read every instance of the class once per node."""
     return f"{node} <{_RDF}type> {kind} . {kind} <{_RDFS}subClassOf>* {cls} ."
 
+
 # Datatypes whose lexical forms Oxigraph can check by casting: a literal of one that does not
 # cast is ill-formed, which pySHACL reports as a datatype violation too.
 _CASTABLE = {_XSD + name for name in ("integer", "decimal", "double", "float", "boolean", "date", "dateTime", "time", "gYear")}
@@ -67,20 +68,6 @@ def compile_shapes(shapes, *, source: str = "ontology/shapes.ttl") -> list[Check
     return _Compiler(shapes, source).checks()
 
 
-def _term(node) -> str:
-    """An rdflib term in SPARQL syntax."""
-    from rdflib import BNode, Literal, URIRef
-
-    if isinstance(node, URIRef):
-        return f"<{node}>"
-    if isinstance(node, Literal):
-        lexical = str(node).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
-        if node.language:
-            return f'"{lexical}"@{node.language}'
-        return f'"{lexical}"^^<{node.datatype or _XSD + "string"}>'
-    raise TypeError(f"{node!r} cannot be written in a query" + (" (a blank node)" if isinstance(node, BNode) else ""))
-
-
 def _absent(pattern: str, top: bool) -> str:
     """A filter keeping the solutions for which ``pattern`` has no match. In a check's own
     query (``top``) that is MINUS, which Oxigraph evaluates once, as an anti-join: FILTER NOT
@@ -97,6 +84,19 @@ class _Compiler:
         self.shapes, self.source, self.sh = shapes, source, Namespace(SH)
         self._names = itertools.count()
 
+    def term(self, shape, node) -> str:
+        """An rdflib IRI or literal of ``shape`` in SPARQL syntax."""
+        from rdflib import Literal, URIRef
+
+        if isinstance(node, URIRef):
+            return f"<{node}>"
+        if isinstance(node, Literal):
+            lexical = str(node).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
+            if node.language:
+                return f'"{lexical}"@{node.language}'
+            return f'"{lexical}"^^<{node.datatype or _XSD + "string"}>'
+        raise self.unsupported(shape, "a blank node as a value (sh:class, sh:in, sh:hasValue …)")
+
     def fresh(self) -> str:
         return f"?v{next(self._names)}"
 
@@ -108,7 +108,10 @@ class _Compiler:
     def name(self, shape) -> str:
         from rdflib import URIRef
 
-        return self.shapes.namespace_manager.normalizeUri(shape) if isinstance(shape, URIRef) else "(a blank node)"
+        if isinstance(shape, URIRef):
+            return self.shapes.namespace_manager.normalizeUri(shape)
+        path = self.one(shape, "path")
+        return f"[ sh:path {self.name(path) if isinstance(path, URIRef) else '…'} ]" if path is not None else "(a blank node)"
 
     def one(self, shape, local: str):
         return self.shapes.value(shape, self.sh[local])
@@ -147,14 +150,14 @@ class _Compiler:
         an instance of the class twice over; a check's SELECT DISTINCT makes it one result)."""
         from rdflib import RDF, RDFS, OWL
 
-        blocks = [_instance_of("?this", _term(c), "?class") for c in self.shapes.objects(shape, self.sh.targetClass)]
+        blocks = [_instance_of("?this", self.term(shape, c), "?class") for c in self.shapes.objects(shape, self.sh.targetClass)]
         if (shape, RDF.type, RDFS.Class) in self.shapes or (shape, RDF.type, OWL.Class) in self.shapes:
-            blocks.append(_instance_of("?this", _term(shape), "?class"))
-        nodes = [_term(n) for n in self.shapes.objects(shape, self.sh.targetNode)]
+            blocks.append(_instance_of("?this", self.term(shape, shape), "?class"))
+        nodes = [self.term(shape, n) for n in self.shapes.objects(shape, self.sh.targetNode)]
         if nodes:
             blocks.append(f"VALUES ?this {{ {' '.join(nodes)} }}")
-        blocks += [f"?this {_term(p)} [] ." for p in self.shapes.objects(shape, self.sh.targetSubjectsOf)]
-        blocks += [f"[] {_term(p)} ?this ." for p in self.shapes.objects(shape, self.sh.targetObjectsOf)]
+        blocks += [f"?this {self.term(shape, p)} [] ." for p in self.shapes.objects(shape, self.sh.targetSubjectsOf)]
+        blocks += [f"[] {self.term(shape, p)} ?this ." for p in self.shapes.objects(shape, self.sh.targetObjectsOf)]
         return blocks[0] if len(blocks) == 1 else " UNION ".join(f"{{ {block} }}" for block in blocks)
 
     def shape_checks(self, shape, target: str) -> list[Check]:
@@ -242,7 +245,7 @@ class _Compiler:
                            f"GROUP BY ?this (LCASE(lang(?node)) AS ?value) HAVING (COUNT(DISTINCT ?node) > 1) }} {target}"))
         has = self.one(shape, "hasValue")
         if has is not None:
-            result.append(("HasValueConstraintComponent", f"{target} MINUS {{ ?this {steps} {_term(has)} }}"))
+            result.append(("HasValueConstraintComponent", f"{target} MINUS {{ ?this {steps} {self.term(shape, has)} }}"))
         for local, operator in _PAIRS.items():
             for other_path in self.shapes.objects(shape, self.sh[local]):
                 result.append((f"{local[0].upper()}{local[1:]}ConstraintComponent",
@@ -274,7 +277,7 @@ class _Compiler:
                            f"LCASE(lang({a})) = LCASE(lang({b})))"))
         has = self.one(shape, "hasValue")
         if has is not None:
-            result.append(("HasValueConstraintComponent", f"FILTER NOT EXISTS {{ {focus} {steps} {_term(has)} }}"))
+            result.append(("HasValueConstraintComponent", f"FILTER NOT EXISTS {{ {focus} {steps} {self.term(shape, has)} }}"))
         for local, operator in _PAIRS.items():
             for other_path in self.shapes.objects(shape, self.sh[local]):
                 value, other = self.fresh(), self.fresh()
@@ -298,12 +301,12 @@ class _Compiler:
         """(component, filter) for the constraints that look at one value node ``v`` at a time."""
         tests = []
         for cls in self.shapes.objects(shape, self.sh["class"]):
-            tests.append(("ClassConstraintComponent", _absent(_instance_of(v, _term(cls), self.fresh()), top)))
+            tests.append(("ClassConstraintComponent", _absent(_instance_of(v, self.term(shape, cls), self.fresh()), top)))
         datatype = self.one(shape, "datatype")
         if datatype is not None:
-            wrong = f"!isLiteral({v}) || datatype({v}) != {_term(datatype)}"
+            wrong = f"!isLiteral({v}) || datatype({v}) != {self.term(shape, datatype)}"
             if str(datatype) in _CASTABLE:
-                wrong += f" || !COALESCE(isLiteral({_term(datatype)}(STR({v}))), false)"
+                wrong += f" || !COALESCE(isLiteral({self.term(shape, datatype)}(STR({v}))), false)"
             tests.append(("DatatypeConstraintComponent", f"FILTER({wrong})"))
         kind = self.one(shape, "nodeKind")
         if kind is not None:
@@ -313,8 +316,8 @@ class _Compiler:
             tests.append(("NodeKindConstraintComponent", f"FILTER(!{test.format(v=v)})"))
         flags = self.one(shape, "flags")
         for pattern in self.shapes.objects(shape, self.sh.pattern):
-            regex = _term(type(pattern)(str(pattern)))
-            extra = f", {_term(type(flags)(str(flags)))}" if flags is not None else ""
+            regex = self.term(shape, type(pattern)(str(pattern)))
+            extra = f", {self.term(shape, type(flags)(str(flags)))}" if flags is not None else ""
             tests.append(("PatternConstraintComponent", f"FILTER(isBlank({v}) || !REGEX(STR({v}), {regex}{extra}))"))
         for local, operator in (("minLength", "<"), ("maxLength", ">")):
             length = self.one(shape, local)
@@ -325,12 +328,12 @@ class _Compiler:
             bound = self.one(shape, local)
             if bound is not None:
                 tests.append((f"{local[0].upper()}{local[1:]}ConstraintComponent",
-                              f"FILTER(!COALESCE({v} {operator} {_term(bound)}, false))"))
+                              f"FILTER(!COALESCE({v} {operator} {self.term(shape, bound)}, false))"))
         if self.one(shape, "in") is not None:
-            allowed = " || ".join(f"sameTerm({v}, {_term(item)})" for item in self.items(shape, "in")) or "false"
+            allowed = " || ".join(f"sameTerm({v}, {self.term(shape, item)})" for item in self.items(shape, "in")) or "false"
             tests.append(("InConstraintComponent", f"FILTER(!({allowed}))"))
         if self.one(shape, "hasValue") is not None and self.one(shape, "path") is None:
-            tests.append(("HasValueConstraintComponent", f"FILTER(!sameTerm({v}, {_term(self.one(shape, 'hasValue'))}))"))
+            tests.append(("HasValueConstraintComponent", f"FILTER(!sameTerm({v}, {self.term(shape, self.one(shape, 'hasValue'))}))"))
         for node in self.shapes.objects(shape, self.sh.node):
             tests.append(("NodeConstraintComponent", f"FILTER EXISTS {{ {self.failure(node, v)} }}"))
         for local, join in (("or", " && "), ("and", " || ")):
