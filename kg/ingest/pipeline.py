@@ -166,17 +166,14 @@ def stage_build_into_store(state: BuildState, *, jobs: int, validate: bool,
     started, total = time.monotonic(), len(state.sources)
     ontology_written = state.store.ensure_ontology(vocabulary_ntriples)
     batch: list[SourceResult] = []
-    batch_started, batch_bytes, done = time.monotonic(), 0, 0
+    batch_started, batch_bytes, built, stored = time.monotonic(), 0, 0, 0
 
     def store_batch() -> None:
-        nonlocal batch, batch_bytes, batch_started, done
+        nonlocal batch, batch_bytes, batch_started, stored
         state.store.replace_graphs([(iris.document_graph(r.name), r.ntriples, r.name, r.sha256) for r in batch])
-        done += len(batch)
+        stored += len(batch)
         if progress:
-            elapsed = time.monotonic() - started
-            left = elapsed / done * (total - done)
-            progress(f"[{done}/{total}] stored {batch[-1].name}" + (f" and {len(batch) - 1} more" if len(batch) > 1 else "")
-                     + f" ({elapsed:.0f} s" + (f", about {left:.0f} s left)" if done < total else ")"))
+            progress(f"stored {len(batch)} source(s) in one batch ({stored}/{total} in the store)")
         batch, batch_bytes, batch_started = [], 0, time.monotonic()
 
     with state.store.union_loaded_at_end():  # the union graph gets them in one load at the end
@@ -190,6 +187,12 @@ def stage_build_into_store(state: BuildState, *, jobs: int, validate: bool,
                 state.segments[result.name] = [None] * len(result.documents)
                 batch.append(result)
                 batch_bytes += len(result.ntriples)
+                built += 1
+                if progress:
+                    elapsed = time.monotonic() - started
+                    left = elapsed / built * (total - built)
+                    progress(f"[{built}/{total}] built {result.name} ({elapsed:.0f} s"
+                             + (f", about {left:.0f} s left)" if built < total else ")"))
                 if batch_bytes >= BATCH_BYTES or time.monotonic() - batch_started >= BATCH_SECONDS:
                     store_batch()
             if batch:
