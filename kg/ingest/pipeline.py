@@ -18,6 +18,7 @@ from kg.ingest.validate import validate_store
 from kg.core import iris
 from kg.core.errors import KGError, SourceError
 from kg.core.model import Extraction, Segment, Source
+from kg.core.namespaces import ONTOLOGY_GRAPH
 from kg.core.text import normalize
 from kg.store.rdfio import (DEFAULT_OUTPUTS, OUTPUT_FILES, materialise_union, memory_outputs, ntriples_bytes,
                             ntriples_in_graph, store_outputs, write_atomic)
@@ -202,8 +203,10 @@ def stage_build_into_store(state: BuildState, *, jobs: int, validate: bool,
                 pool.shutdown()
     state.store.flush()
     if validate and state.sources:
-        everything = ontology_written or not state.unchanged
-        start_validation(state, None if everything else [iris.document_graph(s.name) for s in state.sources])
+        # What this build wrote: the rebuilt sources, and the ontology and vocabularies if they
+        # changed; when that is everything (a fresh store), the store is checked whole.
+        rebuilt = [iris.document_graph(s.name) for s in state.sources] + ([ONTOLOGY_GRAPH] if ontology_written else [])
+        start_validation(state, None if ontology_written and not state.unchanged else rebuilt)
 
 
 def start_validation(state: BuildState, focus_graphs: list[str] | None = None) -> None:
