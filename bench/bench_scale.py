@@ -4,6 +4,7 @@ the same text.
 
     pip install '.[bench]'
     python bench/bench_scale.py --sizes 10 100 1000 --jobs 2 --runs 3
+    python bench/bench_scale.py --sizes 200 1000 --runs 3 --baseline ../other-checkout
 
 For each N: generate the corpus (bench/gen_corpus.py, fixed seed), then time a fresh
 `govkg build DIR --out OUT --jobs J` (a new store; SHACL validation included) and sample the
@@ -53,13 +54,14 @@ def _tree_rss(pid: int, *, proportional: bool = False) -> int:
     return total
 
 
-def timed_build(corpus: Path, out: Path, jobs: int, validate: bool = True) -> dict:
+def timed_build(corpus: Path, out: Path, jobs: int, validate: bool = True, root: Path = ROOT) -> dict:
+    """One fresh build by the checkout at ``root`` (this one by default)."""
     shutil.rmtree(out, ignore_errors=True)
-    command = [sys.executable, str(ROOT / "cli.py"), "build", str(corpus), "--out", str(out), "--jobs", str(jobs)]
+    command = [sys.executable, str(root / "cli.py"), "build", str(corpus), "--out", str(out), "--jobs", str(jobs)]
     if not validate:
         command.append("--no-validate")
     start = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT)
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=root)
     peak = 0
     while process.poll() is None:
         peak = max(peak, _tree_rss(process.pid))
@@ -165,6 +167,8 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--runs", type=int, default=1, help="builds per size; the row gives their medians")
     parser.add_argument("--no-ceiling", action="store_true", help="skip Oxigraph's bulk load of the same quads")
+    parser.add_argument("--baseline", type=Path, help="a checkout of another commit: its builds alternate with this "
+                        "checkout's on the same corpus (the pairs see the same load), and its row is printed too")
     parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "govkg-bench")
     args = parser.parse_args()
     from bench.gen_corpus import generate
@@ -176,7 +180,14 @@ def main() -> None:
             shutil.rmtree(corpus, ignore_errors=True)
             generate(size, corpus)
         out = args.workdir / f"out-{size}"
-        row = median_row([timed_build(corpus, out, args.jobs) for _ in range(args.runs)])
+        runs, baseline_runs = [], []
+        for _ in range(args.runs):
+            if args.baseline:
+                baseline_runs.append(timed_build(corpus, args.workdir / f"baseline-out-{size}", args.jobs, root=args.baseline))
+            runs.append(timed_build(corpus, out, args.jobs))
+        if args.baseline:
+            print(json.dumps({"baseline": str(args.baseline), **median_row(baseline_runs)}, ensure_ascii=False), flush=True)
+        row = median_row(runs)
         row["statements"] = stored_statements(out / "store")
         row["statements_per_s"] = round(row["statements"] / row["seconds"])
         if not args.no_ceiling:
