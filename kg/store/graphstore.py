@@ -2,8 +2,8 @@
 ontology and vocabularies, and a metadata graph recording each source's content hash.
 
 A source's hash is recorded only once its graph is complete: new sources are bulk-loaded (a
-batch of them in one load) and then recorded; a changed one is replaced by one SPARQL update (drop, insert, record the hash),
-which Oxigraph runs as one transaction. A build killed midway leaves every recorded source
+batch of them in one load) and then recorded; a changed one is replaced by one SPARQL update
+(drop, insert, record the hash), which Oxigraph runs as one transaction. A build killed midway leaves every recorded source
 either as it was or as it became, never half-written; a new source caught mid-load is left
 unrecorded, so the next build replaces it.
 """
@@ -212,13 +212,13 @@ class GraphStore:
         if not new:
             return
         quads = b"".join(ntriples_in_graph(body, graph_iri) for graph_iri, body, *_ in new)
-        if self._pending_union is not None:  # the union gets them with the others when the block ends
-            for _, body, *_ in new:
-                self._pending_union.write(body)
-        else:
+        if self._pending_union is None:
             quads += b"".join(ntriples_in_graph(body, UNION_GRAPH) for _, body, *_ in new)
         if quads:
             self._store.bulk_load(quads, format=ox.RdfFormat.N_QUADS)
+        if self._pending_union is not None:  # the union gets them with the others when the block ends
+            for _, body, *_ in new:
+                self._pending_union.write(body)
         meta = f" <{META_GRAPH}> .\n"
         records = "".join(f"<{node}> <{_NAME}> \"{_escape(source_name)}\"{meta}<{node}> <{_SHA}> \"{sha256}\"{meta}"
                           f"<{node}> <{_GRAPH}> <{graph_iri}>{meta}" for graph_iri, _, node, source_name, sha256 in new if node)
