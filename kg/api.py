@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
-from kg.ingest.pipeline import (BuildState, document_row, stage_build_into_store, stage_extract,
+from kg.ingest.pipeline import (BuildState, document_row, stage_build_into_store, stage_collect_reports, stage_extract,
                                stage_extract_parallel, stage_read, stage_resolve, stage_segment, stage_serialize,
                                stage_to_rdf, stage_validate)
 from kg.ingest.readers import discover
@@ -158,6 +158,7 @@ def build(paths: list[str | Path] | None = None, options: BuildOptions | None = 
             raise BuildFailed(state.errors)
         stage_build_into_store(state, jobs=options.jobs, validate=options.validate, progress=progress)
         stage_serialize(state, Path(options.out_dir) if options.out_dir is not None else None, options.formats)
+        stage_collect_reports(state)
         state.store = None  # releases the store's lock (Oxigraph closes it when the object goes)
         counts = collections.Counter(state.entity_types.values())
         return BuildResult(state=state, counts=dict(sorted(counts.items())), per_document=state.documents,
