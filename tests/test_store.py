@@ -9,7 +9,6 @@ import time
 import pytest
 
 from conftest import DATA, ROOT
-from rdflib import Graph
 
 SAMPLE = DATA / "newsletter_2023_19.txt"
 
@@ -212,25 +211,93 @@ def test_a_store_written_under_the_earlier_graph_names_is_migrated(tmp_path):
     assert not list(store.oxigraph.quads_for_pattern(None, None, None, __import__("pyoxigraph").NamedNode(old_graph)))
 
 
-def test_streamed_outputs_hold_what_the_materialised_ones_hold(tmp_path, monkeypatch):
-    """Above a million quads the outputs are streamed from the store; forced here on the sample,
-    they hold the same statements as when the store is read at once."""
+def test_outputs_streamed_from_the_store_hold_what_the_store_holds(tmp_path):
+    """Every output file is streamed from the store into a temporary file: Turtle and JSON-LD
+    hold the union graph, TriG and N-Quads every other graph, quad for quad."""
+    import pyoxigraph as ox
     from rdflib import Dataset
 
-    import kg.store.rdfio as rdfio
+    from kg.core.namespaces import UNION_GRAPH
     from kg.store.graphstore import GraphStore
 
     formats = ("ttl", "trig", "jsonld", "nq")
-    _build([DATA], tmp_path / "out", validate=False)
-    store = GraphStore(tmp_path / "out" / "store", read_only=True)
-    at_once = rdfio.store_outputs(store, formats)
-    monkeypatch.setattr(rdfio, "_MATERIALISE_LIMIT", 0)
-    streamed = rdfio.store_outputs(store, formats)
-    assert list(streamed) == list(at_once) == ["govkg.ttl", "govkg.trig", "govkg.jsonld", "govkg.nq"]
-    for name, fmt in (("govkg.ttl", "turtle"), ("govkg.jsonld", "json-ld")):
-        assert set(Graph().parse(data=streamed[name], format=fmt)) == set(Graph().parse(data=at_once[name], format=fmt))
-    for name, fmt in (("govkg.trig", "trig"), ("govkg.nq", "nquads")):
-        a, b = Dataset(), Dataset()
-        a.parse(data=streamed[name], format=fmt)
-        b.parse(data=at_once[name], format=fmt)
-        assert set(a.quads()) == set(b.quads())
+    out = tmp_path / "out"
+    _build([DATA], out, validate=False, formats=formats)
+    store = GraphStore(out / "store", read_only=True).oxigraph
+    union = ox.NamedNode(UNION_GRAPH)
+    quads = {q for q in store if q.graph_name != union}
+    triples = {q.triple for q in store.quads_for_pattern(None, None, None, union)}
+    assert len(quads) > 10000 and len(triples) > 5000
+    for name, fmt in (("govkg.ttl", ox.RdfFormat.TURTLE), ("govkg.jsonld", ox.RdfFormat.JSON_LD)):
+        assert {q.triple for q in ox.parse(path=str(out / name), format=fmt)} == triples, name
+    for name, fmt in (("govkg.trig", ox.RdfFormat.TRIG), ("govkg.nq", ox.RdfFormat.N_QUADS)):
+        assert set(ox.parse(path=str(out / name), format=fmt)) == quads, name
+    dataset = Dataset()  # and another parser reads the TriG written graph by graph alike
+    dataset.parse(out / "govkg.trig", format="trig")
+    assert len(set(dataset.quads())) == len(quads)
+    assert not list(out.glob(".*tmp"))
+
+
+def test_an_output_that_fails_midway_leaves_every_earlier_output(tmp_path, monkeypatch):
+    """The files are renamed over the earlier ones only once all are written: a failure while
+    writing the second leaves the first one's earlier version too, and no temporary file."""
+    import errno
+
+    import kg.store.rdfio as rdfio
+    from kg.core.errors import OutputError
+
+    out = tmp_path / "out"
+    _build([DATA], out, validate=False)
+    before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+    assert set(before) == {"govkg.ttl", "govkg.trig"}
+
+    def full(store, path):
+        path.write_bytes(b"partial")
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(rdfio, "_write_trig", full)
+    src = _two_sources(tmp_path)
+    with pytest.raises(OutputError, match=r"govkg\.trig: the disk is full"):
+        _build([src], out, validate=False)
+    assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before
+    assert not list(out.glob(".*tmp"))
+
+
+def test_new_sources_are_stored_in_batches_and_a_failed_batch_keeps_the_earlier_ones(tmp_path, monkeypatch):
+    """New sources go into the store a batch at a time (one bulk load each, the hashes after);
+    the batch size does not change what is stored, and a build that fails in its second batch
+    keeps the first batch's sources, recorded, for the next build to skip."""
+    import kg.ingest.pipeline as pipeline
+    from kg.store.graphstore import GraphStore
+
+    src = tmp_path / "src"
+    src.mkdir()
+    for index in range(3):
+        shutil.copy(SAMPLE, src / f"doc{index}.txt")
+    lines: list[str] = []
+    _build([src], tmp_path / "one", validate=False, progress=lines.append)
+    assert [line for line in lines if "stored" in line] == ["stored 3 source(s) in one batch (3/3 in the store)"]
+
+    monkeypatch.setattr(pipeline, "BATCH_BYTES", 1)  # every source a batch of its own
+    lines.clear()
+    _build([src], tmp_path / "each", validate=False, progress=lines.append)
+    assert [line for line in lines if "stored" in line] == [f"stored 1 source(s) in one batch ({n}/3 in the store)"
+                                                            for n in (1, 2, 3)]
+    one, each = (GraphStore(tmp_path / name / "store", read_only=True) for name in ("one", "each"))
+    assert set(one.oxigraph) == set(each.oxigraph) and len(one.sources()) == 4  # and the ontology
+    del one, each
+
+    real, calls = GraphStore.replace_graphs, []
+
+    def fails_second(self, graphs):
+        calls.append(len(graphs))
+        if len(calls) == 3:  # the ontology, the first source, then this
+            raise OSError("killed")
+        return real(self, graphs)
+
+    monkeypatch.setattr(GraphStore, "replace_graphs", fails_second)
+    with pytest.raises(OSError, match="killed"):
+        _build([src], tmp_path / "failed", validate=False)
+    assert set(_stored(tmp_path / "failed" / "store")) == {"(ontology)", "doc0.txt"}
+    monkeypatch.setattr(GraphStore, "replace_graphs", real)
+    assert _build([src], tmp_path / "failed", validate=False).state.unchanged == ["doc0.txt"]

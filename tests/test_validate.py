@@ -1,5 +1,5 @@
 """SHACL validation: the hoisted shapes find what the shapes as written find, and a store build
-reports what its background validation found (or failed to do)."""
+reports what its validation on the store found (or failed to do)."""
 import pytest
 from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef
 
@@ -83,7 +83,7 @@ def _store_build(tmp_path, **options):
     return api.build([str(DATA)], out_dir=tmp_path / "out", store=tmp_path / "out" / "store", **options)
 
 
-def test_a_store_build_reports_the_violations_its_background_validation_found(tmp_path, monkeypatch):
+def test_a_store_build_reports_the_violations_its_validation_found(tmp_path, monkeypatch):
     import kg.ingest.to_rdf
 
     monkeypatch.setattr(kg.ingest.to_rdf, "_add_evidence", lambda graph, about, evidence: None)  # facts without evidence
@@ -97,10 +97,10 @@ def test_a_validation_that_cannot_run_is_an_error_not_a_pass(tmp_path, monkeypat
     import kg.ingest.pipeline
     from kg.core.errors import KGError
 
-    def broken(graph):
+    def broken(store, **options):
         raise RuntimeError("shapes unreadable")
 
-    monkeypatch.setattr(kg.ingest.pipeline, "validate_source_graph", broken)  # as the pipeline calls it
+    monkeypatch.setattr(kg.ingest.pipeline, "validate_store", broken)  # as the pipeline calls it
     with pytest.raises(KGError, match="shapes unreadable"):
         _store_build(tmp_path)
 

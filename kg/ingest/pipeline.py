@@ -17,15 +17,15 @@ from kg.ingest.readers import read_source
 from kg.ingest.resolve import resolve_extractions
 from kg.ingest.segment import split_documents
 from kg.ingest.to_rdf import to_dataset, vocabulary_ntriples
-from kg.ingest.validate import ValidationReport, validate_source_graph
+from kg.ingest.validate import validate_store
 from kg.core import iris
 from kg.core.errors import KGError, SourceError
 from kg.core.model import Extraction, Segment, Source
 from kg.core.namespaces import ONTOLOGY_GRAPH
 from kg.core.text import normalize
 from kg.store.dataset import DATASET_FILE, BuildRecord, dataset_description
-from kg.store.rdfio import (DEFAULT_OUTPUTS, OUTPUT_FILES, memory_outputs, ntriples_bytes, ntriples_in_graph, store_outputs,
-                            write_atomic)
+from kg.store.rdfio import (DEFAULT_OUTPUTS, OUTPUT_FILES, materialise_union, memory_outputs, ntriples_bytes,
+                            ntriples_in_graph, store_outputs, write_atomic)
 
 
 def document_row(source_name: str, extraction: Extraction) -> dict:
@@ -59,7 +59,7 @@ class BuildState:
     # Filled by the streaming (store) build instead of extractions: per-document rows and entity types.
     documents: list[dict] = field(default_factory=list)
     entity_types: dict[str, str] = field(default_factory=dict)
-    reports: list = field(default_factory=list)  # per source: ValidationReport or BackgroundValidation
+    validation: object | None = None  # concurrent.futures.Future of a ValidationReport, while it runs
     started: datetime.datetime = field(default_factory=lambda: datetime.datetime.now(datetime.timezone.utc))
 
 
@@ -134,75 +134,11 @@ class SourceResult:
     documents: list[dict]
     entity_types: dict[str, str]
     warnings: list[str]
-    report: object | None  # ValidationReport of the source's graph, a BackgroundValidation, or None
 
 
-def _validate_triples(triples):
-    from rdflib import Graph
-
-    graph = Graph()
-    for triple in triples:
-        graph.add(triple)
-    return validate_source_graph(graph)
-
-
-def _validate_and_send(triples, connection) -> None:
-    try:
-        connection.send(("report", _validate_triples(triples)))
-    except BaseException as exc:  # the parent re-raises it
-        connection.send(("error", f"{type(exc).__name__}: {exc}"))
-    finally:
-        connection.close()
-
-
-class BackgroundValidation:
-    """SHACL validation of one source's triples in a forked child process, so that the second
-    core validates while this one stores the ontology and the graph and writes the outputs
-    (validation is a third of a one-source build). The child inherits the triples; only the
-    report comes back."""
-
-    def __init__(self, triples):
-        import multiprocessing
-        import warnings
-
-        context = multiprocessing.get_context("fork")
-        self._receive, send = context.Pipe(duplex=False)
-        self._process = context.Process(target=_validate_and_send, args=(triples, send), daemon=True)
-        with warnings.catch_warnings():
-            # Python 3.12+ warns about forking a process with threads (Oxigraph's); the child
-            # touches neither the store nor any lock of those threads, only rdflib and pySHACL.
-            warnings.simplefilter("ignore", DeprecationWarning)
-            self._process.start()
-        send.close()
-        self._report = None
-
-    @staticmethod
-    def available() -> bool:
-        import multiprocessing
-
-        return "fork" in multiprocessing.get_all_start_methods()
-
-    def result(self):
-        """The report, once the child has finished."""
-        if self._report is None:
-            try:
-                kind, value = self._receive.recv()
-            except EOFError:
-                kind, value = "error", f"the process ended with code {self._process.exitcode}"
-            finally:
-                self._process.join()
-                self._receive.close()
-            if kind != "report":
-                raise KGError(f"SHACL validation failed to run: {value}", fix="run `govkg validate` on the output")
-            self._report = value
-        return self._report
-
-
-def build_source(source: Source, validate: bool = True, background: bool = False) -> SourceResult:
-    """segment -> extract -> resolve -> to_rdf -> validate for one source, as N-Triples: the unit
-    of work of a store build, run in a worker process with ``--jobs``. With ``background`` (a
-    one-process build), validation runs in a forked child and ``report`` is its
-    :class:`BackgroundValidation`."""
+def build_source(source: Source) -> SourceResult:
+    """segment -> extract -> resolve -> to_rdf for one source, as N-Triples: the unit of work of
+    a store build, run in a worker process with ``--jobs``."""
 
     extractions = process_source(source)
     documents, types = [], {}
@@ -216,38 +152,49 @@ def build_source(source: Source, validate: bool = True, background: bool = False
     # loaded and sharded once.
     triples = list(dict.fromkeys(triples))
     del extractions  # a large source's extractions are not needed past this point
-    body = ntriples_bytes(triples)
-    if not validate:
-        report = None
-    elif background and BackgroundValidation.available():
-        report = BackgroundValidation(triples)
-    else:
-        report = _validate_triples(triples)
-    return SourceResult(source.name, source.sha256, body, documents, types, warnings, report)
+    return SourceResult(source.name, source.sha256, ntriples_bytes(triples), documents, types, warnings)
+
+
+# A batch of sources goes into the store in one bulk load (each load costs about 0.1-0.4 s
+# whatever its size) once it holds this much N-Triples or has waited this long: a build killed
+# midway loses at most the batch being gathered.
+BATCH_BYTES = 64_000_000
+BATCH_SECONDS = 30.0
 
 
 def stage_build_into_store(state: BuildState, *, jobs: int, validate: bool, executor: str = "local",
                            scheduler: str | None = None, shards: Path | None = None,
                            progress: Callable[[str], None] | None = None) -> None:
     """Build every changed source with ``executor`` (:mod:`kg.ingest.executors`: this machine's
-    processes, or a dask cluster at ``scheduler``) and put its graph into the store as soon as
-    it is ready, its hash recorded only once the graph is complete (kg/store.py): memory stays
-    bounded by one source per process, and a build killed midway keeps every source already
-    stored. With one local process, each source's validation runs in a forked child
-    (:class:`BackgroundValidation`) while this process stores it; :func:`stage_collect_reports`
-    waits for the reports. A source whose work raised fails alone (``state.errors``). With
-    ``shards``, every source's graph is also written there as N-Quads (:func:`write_shard`)."""
-    import functools
-
+    processes, or a dask cluster at ``scheduler``) and put the graphs into the store in batches
+    (:data:`BATCH_BYTES`, :data:`BATCH_SECONDS`), each source's hash recorded only once its graph
+    is stored (kg/store/graphstore.py): memory stays bounded by a batch and one source per
+    process, and a build killed midway keeps every batch already stored. A source whose work
+    raised fails alone (``state.errors``). With ``shards``, every source's graph is also written
+    there as N-Quads (:func:`write_shard`). Then, with ``validate``, the shapes start to run once
+    over what the store holds (:func:`start_validation`)."""
     run = EXECUTORS[executor]
-    work = functools.partial(build_source, validate=validate, background=executor == "local" and jobs <= 1)
     paths = {path.name: path for path in state.paths}
-    reports = state.reports
-    ontology_done = False
-    built: dict[str, SourceResult] = {}
     started, total = time.monotonic(), len(state.sources)
+    built: dict[str, SourceResult] = {}
+    batch: list[SourceResult] = []
+    batch_started, batch_bytes, stored = time.monotonic(), 0, 0
+
+    def store_batch() -> None:
+        nonlocal batch, batch_bytes, batch_started, stored
+        state.store.replace_graphs([(iris.document_graph(r.name), r.ntriples, r.name, r.sha256) for r in batch])
+        for result in batch:
+            if shards is not None:
+                write_shard(shards, result.name, iris.document_graph(result.name), result.ntriples)
+            result.ntriples = b""  # stored: only the rows are kept
+        stored += len(batch)
+        if progress:
+            progress(f"stored {len(batch)} source(s) in one batch ({stored}/{total} in the store)")
+        batch, batch_bytes, batch_started = [], 0, time.monotonic()
+
     # The workers start (or fail in one line) before the store is touched, and stop after the union is loaded.
-    with run(work, state.sources, jobs=jobs, scheduler=scheduler) as results, state.store.union_loaded_at_end():
+    with run(build_source, state.sources, jobs=jobs, scheduler=scheduler) as results, state.store.union_loaded_at_end():
+        ontology_written = state.store.ensure_ontology(vocabulary_ntriples)
         for done, (source, result) in enumerate(results, start=1):
             if isinstance(result, SourceFailure):
                 state.errors.append(SourceError(paths.get(source.name, source.name), f"could not be built: {result.message}",
@@ -255,25 +202,18 @@ def stage_build_into_store(state: BuildState, *, jobs: int, validate: bool, exec
                 if progress:
                     progress(f"[{done}/{total}] failed {source.name}")
                 continue
-            if not ontology_done:  # while the first source validates in the background
-                state.store.ensure_ontology(vocabulary_ntriples)
-                ontology_done = True
-            graph = iris.document_graph(result.name)
-            state.store.replace_graph(graph, result.ntriples, source_name=result.name, sha256=result.sha256)
-            if shards is not None:
-                write_shard(shards, result.name, graph, result.ntriples)
-            result.ntriples = b""  # stored: only the rows are kept
             built[result.name] = result
-            if result.report is not None:
-                for earlier in reports:  # at most one source in the background at a time
-                    if isinstance(earlier, BackgroundValidation):
-                        earlier.result()
-                reports.append(result.report)
+            batch.append(result)
+            batch_bytes += len(result.ntriples)
             if progress:
                 elapsed = time.monotonic() - started
                 left = elapsed / done * (total - done)
-                progress(f"[{done}/{total}] stored {result.name} ({elapsed:.0f} s"
+                progress(f"[{done}/{total}] built {result.name} ({elapsed:.0f} s"
                          + (f", about {left:.0f} s left)" if done < total else ")"))
+            if batch_bytes >= BATCH_BYTES or time.monotonic() - batch_started >= BATCH_SECONDS:
+                store_batch()
+        if batch:
+            store_batch()
     for source in state.sources:  # in input order whatever order the results came in
         result = built.get(source.name)
         if result is None:
@@ -283,13 +223,16 @@ def stage_build_into_store(state: BuildState, *, jobs: int, validate: bool, exec
             state.entity_types.setdefault(iri, type_)
         state.warnings.extend(result.warnings)
         state.segments[result.name] = [None] * len(result.documents)
-    if not ontology_done:
-        state.store.ensure_ontology(vocabulary_ntriples)
     state.store.flush()
     if shards is not None:
         for name in state.unchanged:
             write_shard(shards, name, iris.document_graph(name), state.store.graph_ntriples(iris.document_graph(name)))
         write_shard(shards, "(ontology)", ONTOLOGY_GRAPH, state.store.graph_ntriples(ONTOLOGY_GRAPH))
+    if validate and built:
+        # What this build wrote: the rebuilt sources, and the ontology and vocabularies if they
+        # changed; when that is everything (a fresh store), the store is checked whole.
+        rebuilt = [iris.document_graph(name) for name in built] + ([ONTOLOGY_GRAPH] if ontology_written else [])
+        start_validation(state, None if ontology_written and not state.unchanged else rebuilt)
 
 
 def shard_path(shards: Path, source_name: str) -> Path:
@@ -303,15 +246,29 @@ def write_shard(shards: Path, source_name: str, graph_iri: str, ntriples: bytes)
     return write_atomic(shard_path(shards, source_name), ntriples_in_graph(ntriples, graph_iri))
 
 
-def stage_collect_reports(state: BuildState) -> None:
-    """The sources' validation reports as one (waiting for any still running in the background)."""
+def start_validation(state: BuildState, focus_graphs: list[str] | None = None) -> None:
+    """The shapes, compiled into SPARQL, run once over the store's union graph, on a thread of
+    their own (Oxigraph evaluates queries without holding the GIL): they run while the output
+    files are written, and :func:`stage_collect_reports` waits for them. ``focus_graphs``: only
+    the nodes these graphs describe are checked (an incremental build's rebuilt sources)."""
+    from concurrent.futures import ThreadPoolExecutor
 
-    reports = [r.result() if isinstance(r, BackgroundValidation) else r for r in state.reports]
-    reports = [r for r in reports if r is not None]
-    if reports:
-        state.report = ValidationReport(conforms=all(r.conforms for r in reports),
-                                        violations=[v for r in reports for v in r.violations],
-                                        text="\n".join(r.text for r in reports if not r.conforms))
+    pool = ThreadPoolExecutor(max_workers=1)
+    state.validation = pool.submit(validate_store, state.store.oxigraph, focus_graphs=focus_graphs)
+    pool.shutdown(wait=False)  # the thread ends when the validation has
+
+
+def stage_collect_reports(state: BuildState) -> None:
+    """The report of the validation :func:`start_validation` started, once it has finished."""
+    if state.validation is None:
+        return
+    try:
+        state.report = state.validation.result()
+    except (RuntimeError, OSError, SyntaxError, ValueError) as exc:  # what Oxigraph raises
+        raise KGError(f"SHACL validation failed to run: {type(exc).__name__}: {exc}",
+                      fix="run `govkg validate` on the output") from None
+    finally:
+        state.validation = None
 
 
 def stage_resolve(state: BuildState) -> None:
@@ -325,19 +282,18 @@ def stage_to_rdf(state: BuildState) -> None:
 
 
 def stage_validate(state: BuildState) -> None:
-    """SHACL over what this build extracted (the vocabularies are checked by `govkg validate`
-    on a whole graph, and by the test suite), as a store build does per source."""
-    from rdflib import Graph
+    """SHACL over what this build extracted, with the ontology and vocabularies it points at:
+    the dataset loaded into an in-memory Oxigraph store and checked as a store build is."""
+    import pyoxigraph as ox
 
-    data = Graph()
-    for graph_iri, triples in state.dataset.named.items():
-        if graph_iri != ONTOLOGY_GRAPH:
-            for triple in triples:
-                data.add(triple)
-    state.report = validate_source_graph(data)
+    store = ox.Store()
+    store.bulk_load(b"".join(ntriples_in_graph(ntriples_bytes(triples), graph_iri)
+                             for graph_iri, triples in state.dataset.named.items()), format=ox.RdfFormat.N_QUADS)
+    materialise_union(store)
+    state.report = validate_store(store)
 
 
-def _build_record(state: BuildState, payloads: dict[str, bytes]) -> BuildRecord:
+def _build_record(state: BuildState, written: list[Path]) -> BuildRecord:
     """What ``out/dataset.ttl`` says of this build: the sources the outputs were made from (all
     the store holds, or this build's), the statements of govkg.ttl and the files written."""
     if state.store is not None:
@@ -347,7 +303,7 @@ def _build_record(state: BuildState, payloads: dict[str, bytes]) -> BuildRecord:
         sources = {source.name: source.sha256 for source in state.sources}
         statements = len({triple for triples in state.dataset.named.values() for triple in triples})
     return BuildRecord(started=state.started, ended=datetime.datetime.now(datetime.timezone.utc), statements=statements,
-                       sources=sources, files={name: len(payload) for name, payload in payloads.items()})
+                       sources=sources, files={path.name: path.stat().st_size for path in written})
 
 
 def stage_serialize(state: BuildState, out_dir: Path | None, formats=DEFAULT_OUTPUTS) -> None:
@@ -356,14 +312,13 @@ def stage_serialize(state: BuildState, out_dir: Path | None, formats=DEFAULT_OUT
     if out_dir is None:
         return
     if state.store is not None:
-        payloads = store_outputs(state.store, formats)
+        written = store_outputs(state.store, out_dir, formats)  # streamed; all renamed once all are complete
     else:
-        payloads = memory_outputs(state.dataset.named, formats)
-    payloads[DATASET_FILE] = dataset_description(_build_record(state, payloads), kg.__version__)
-    # Everything is serialised before any file is replaced, so an error leaves the old outputs.
-    for name, payload in payloads.items():
-        state.written.append(write_atomic(out_dir / name, payload))
-    for name in sorted(set(OUTPUT_FILES.values()) - set(payloads)):
+        # Everything is serialised before any file is replaced, so an error leaves the old outputs.
+        written = [write_atomic(out_dir / name, payload) for name, payload in memory_outputs(state.dataset.named, formats).items()]
+    written.append(write_atomic(out_dir / DATASET_FILE, dataset_description(_build_record(state, written), kg.__version__)))
+    state.written.extend(written)
+    for name in sorted(set(OUTPUT_FILES.values()) - {path.name for path in written}):
         stale = out_dir / name
         if stale.is_file():
             stale.unlink()

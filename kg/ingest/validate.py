@@ -1,12 +1,14 @@
-"""The validate stage: SHACL shapes from ``ontology/shapes.ttl`` run by pySHACL."""
+"""The validate stage: SHACL shapes from ``ontology/shapes.ttl``, compiled into SPARQL and run
+by the store in a build (:func:`validate_store`), or run by pySHACL on a graph file
+(:func:`validate_graph`, `govkg validate`), the reference the compiled checks are tested against."""
 from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, field
-from kg.ingest.to_rdf import reference_triples
-from kg.core import iris
-from kg.core.ontology import ontology_graph, shapes_graph
-from kg.core.regions import COUNTRY_CODE, ancestors
+
+from kg.core.namespaces import UNION_GRAPH
+from kg.core.ontology import SHAPES_FILE, ontology_dir, shapes_graph
+from kg.ingest.shacl_sparql import Check, compile_shapes
 
 
 @dataclass
@@ -22,9 +24,6 @@ class ValidationReport:
     conforms: bool
     violations: list[Violation] = field(default_factory=list)
     text: str = ""
-
-
-_VOCABULARY_CLASSES = ("Initiative",)  # shapes over the vocabulary itself, checked once, not per source
 
 
 _TARGETS = ("targetClass", "targetNode", "targetSubjectsOf", "targetObjectsOf")
@@ -47,8 +46,9 @@ def hoist_property_shapes(shapes):
         hoisted.add(triple)
     for node_shape in set(shapes.subjects(sh.property, None)):
         targets = [(sh[t], o) for t in _TARGETS for o in shapes.objects(node_shape, sh[t])]
-        if not targets:
-            continue  # a shape used only through sh:node keeps its nesting
+        deactivated = shapes.value(node_shape, sh.deactivated)
+        if not targets or (deactivated is not None and deactivated.toPython() is True):
+            continue  # a shape used only through sh:node keeps its nesting; a deactivated one, its properties
         for prop in list(shapes.objects(node_shape, sh.property)):
             for predicate, target in targets:
                 hoisted.add((prop, predicate, target))
@@ -57,68 +57,58 @@ def hoist_property_shapes(shapes):
 
 
 @functools.lru_cache(maxsize=1)
-def _data_shapes():
-    """The shapes minus those that check the vocabularies (ontology/initiatives.ttl), hoisted."""
-    from rdflib import Graph, Namespace, URIRef
-
-    sh = Namespace("http://www.w3.org/ns/shacl#")
-    shapes = Graph()
-    for triple in shapes_graph():
-        shapes.add(triple)
-    for local in _VOCABULARY_CLASSES:
-        for shape in list(shapes.subjects(sh.targetClass, URIRef(iris.term(local)))):
-            shapes.remove((shape, None, None))
-    return hoist_property_shapes(shapes)
-
-
-@functools.lru_cache(maxsize=1)
 def _all_shapes():
     return hoist_property_shapes(shapes_graph())
 
 
-def validate_source_graph(graph) -> ValidationReport:
-    """Validate one source's graph on its own: the class hierarchy and the types of the
-    vocabulary terms it points at are added for ``sh:class``; the vocabularies themselves are
-    not re-validated for every source (their shapes run when the whole graph is validated)."""
-    from rdflib import RDF, RDFS
-
-    ontology = ontology_graph()
-    for triple in ontology.triples((None, RDFS.subClassOf, None)):
-        graph.add(triple)
-    referenced = set(graph.objects())
-    for triple in ontology.triples((None, RDF.type, None)):
-        if triple[0] in referenced:
-            graph.add(triple)
-    # The reference descriptions of the regions this graph points at, and of their parents.
-    from rdflib import URIRef
-
-    prefix = iris.region("")
-    regions = set()
-    for node in referenced | set(graph.subjects()):
-        code = str(node)[len(prefix):] if str(node).startswith(prefix) else None
-        if code:
-            regions |= {URIRef(iris.region(c)) for c in [code, *ancestors(code), COUNTRY_CODE]}
-    for triple in reference_triples():
-        if triple[0] in regions:
-            graph.add(triple)
-    return _run(graph, _data_shapes())
+@functools.lru_cache(maxsize=1)
+def _compiled_checks() -> tuple[Check, ...]:
+    return tuple(compile_shapes(shapes_graph(), source=str(ontology_dir() / SHAPES_FILE)))
 
 
-def validate_graph(graph) -> ValidationReport:
-    """Validate a graph that holds data and ontology (class hierarchy) together."""
-    return _run(graph, _all_shapes())
+def validate_store(store, *, graph: str = UNION_GRAPH, focus_graphs: list[str] | None = None,
+                   shapes=None) -> ValidationReport:
+    """Validate what an Oxigraph store holds in ``graph`` (by default the union of its data and
+    ontology graphs) in one pass: the shapes (an rdflib Graph; by default ontology/shapes.ttl)
+    compiled into SPARQL queries (:mod:`kg.ingest.shacl_sparql`), run by the store.
+    ``focus_graphs``: only nodes described in these named graphs are checked (the sources an
+    incremental build rewrote), their values still read from ``graph``. The same results as
+    pySHACL on that graph (:func:`validate_graph`; tests/test_shacl_sparql.py compares them)."""
+    import pyoxigraph as ox
+
+    checks = _compiled_checks() if shapes is None else compile_shapes(shapes, source="the shapes given")
+    restrict = ""
+    if focus_graphs is not None:
+        if not focus_graphs:
+            return ValidationReport(conforms=True)
+        names = " ".join(f"<{name}>" for name in focus_graphs)
+        restrict = f"{{ SELECT DISTINCT ?this WHERE {{ VALUES ?g {{ {names} }} GRAPH ?g {{ ?this ?p ?o }} }} }} "
+    violations = []
+    for check in checks:
+        for row in store.query(check.query(restrict), default_graph=ox.NamedNode(graph)):
+            violations.append(Violation(focus=row["this"].value, path=check.path, message=check.message,
+                                        severity=check.severity))
+    violations.sort(key=lambda v: (v.focus, v.path or "", v.message))
+    conforms = not any(v.severity == "Violation" for v in violations)
+    text = "\n".join(f"{v.severity}: {v.focus} {v.path or ''} {v.message}" for v in violations)
+    return ValidationReport(conforms=conforms, violations=violations, text=f"Conforms: {conforms}\n{text}".rstrip())
+
+
+def validate_graph(graph, shapes=None) -> ValidationReport:
+    """Validate a graph that holds data and ontology (class hierarchy) together with pySHACL,
+    against ``shapes`` (an rdflib Graph; by default ontology/shapes.ttl)."""
+    return _run(graph, _all_shapes() if shapes is None else hoist_property_shapes(shapes))
 
 
 def _run(graph, shapes) -> ValidationReport:
     from pyshacl import validate
     from rdflib import Namespace
-    from rdflib.namespace import RDF
 
     sh = Namespace("http://www.w3.org/ns/shacl#")
     conforms, results, text = validate(graph, shacl_graph=shapes, inference="none", advanced=False,
                                        allow_warnings=True)
     violations = []
-    for result in results.subjects(RDF.type, sh.ValidationResult):
+    for result in results.objects(None, sh.result):  # not the sh:detail results nested in them
         messages = {m.language: str(m) for m in results.objects(result, sh.resultMessage)}
         path = results.value(result, sh.resultPath)
         violations.append(Violation(

@@ -14,32 +14,68 @@ from kg.core.namespaces import META_GRAPH, PREFIXES, UNION_GRAPH, bind_prefixes
 from kg.store.jsonld import compact_jsonld
 
 
+class AtomicFiles:
+    """Files written through temporaries in their own directories, each renamed over its path
+    by :meth:`commit` (after all are complete and synced), so readers see the old files or the
+    new ones, never a partial one; :meth:`discard` removes whatever was not committed."""
+
+    def __init__(self):
+        self._pending: list[tuple[Path, Path]] = []
+
+    def create(self, path: str | Path) -> Path:
+        """An empty temporary file beside ``path``, to write the new content to."""
+        path = Path(path)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+            os.close(fd)
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(temp, 0o666 & ~umask)  # mkstemp makes 0600; outputs are ordinary files
+        except OSError as exc:
+            raise output_error(path, exc) from None
+        self._pending.append((path, Path(temp)))
+        return Path(temp)
+
+    def commit(self) -> list[Path]:
+        for path, temp in self._pending:
+            try:
+                fd = os.open(temp, os.O_RDONLY)
+                try:
+                    os.fsync(fd)
+                finally:
+                    os.close(fd)
+            except OSError as exc:
+                raise output_error(path, exc) from None
+        for index, (path, temp) in enumerate(self._pending):
+            try:
+                os.replace(temp, path)
+            except OSError as exc:
+                self._pending = self._pending[index:]
+                raise output_error(path, exc) from None
+        done, self._pending = [path for path, _ in self._pending], []
+        return done
+
+    def discard(self) -> None:
+        for _, temp in self._pending:
+            temp.unlink(missing_ok=True)
+        self._pending = []
+
+
 def write_atomic(path: str | Path, data: bytes | str) -> Path:
     """Write ``data`` to ``path`` through a temporary file in the same directory and
     ``os.replace``, so readers see the old file or the new one, never a partial one."""
     path = Path(path)
-    payload = data.encode("utf-8") if isinstance(data, str) else data
+    files = AtomicFiles()
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    except OSError as exc:
-        raise output_error(path, exc) from None
-    try:
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temp, 0o666 & ~umask)  # mkstemp makes 0600; outputs are ordinary files
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, path)
-    except OSError as exc:
-        Path(temp).unlink(missing_ok=True)
-        raise output_error(path, exc) from None
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-    return path
+        temp = files.create(path)
+        try:
+            temp.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+        except OSError as exc:
+            raise output_error(path, exc) from None
+        return files.commit()[0]
+    finally:
+        files.discard()
 
 
 def output_error(path: Path, error: OSError) -> OutputError:
@@ -150,40 +186,97 @@ def jsonld(triples) -> bytes:
     return compact_jsonld(_ox_triples(triples))
 
 
-# Quads (the union graph counted, which holds about as many again); a bigger store's outputs are
-# streamed, so memory stays flat.
-_MATERIALISE_LIMIT = 2_000_000
-
-
 # The files a build can write, by the name `govkg build --formats` takes; the default skips
 # JSON-LD (twice the Turtle's size and the slowest to write; ask for it when a tool needs it).
 OUTPUT_FILES = {"ttl": "govkg.ttl", "trig": "govkg.trig", "jsonld": "govkg.jsonld", "nq": "govkg.nq"}
 DEFAULT_OUTPUTS = ("ttl", "trig")
 
 
-def store_outputs(store, formats=DEFAULT_OUTPUTS) -> dict[str, bytes]:
-    """The output files of ``formats`` (keys of :data:`OUTPUT_FILES`) straight from a store, graph
-    by graph (deterministic for the same content). TriG and N-Quads hold every
-    named graph (the metadata graph of source hashes included); Turtle and JSON-LD the union of
-    the data graphs (a statement made by two sources may be written twice, which RDF reads as one).
+def store_outputs(store, out_dir: str | Path, formats=DEFAULT_OUTPUTS) -> list[Path]:
+    """Write the output files of ``formats`` (keys of :data:`OUTPUT_FILES`) in ``out_dir`` straight
+    from a store; returns their paths. Each is streamed by Oxigraph into a temporary file beside
+    it, so memory stays flat whatever the store's size (TriG and N-Quads hold one graph at a
+    time), and all are renamed over the earlier outputs only once every one is complete: an
+    error leaves those as they were. TriG and N-Quads hold every named graph (the metadata graph
+    of source hashes included, the derived union graph not), graph by graph in IRI order;
+    Turtle and JSON-LD the union graph, every data statement once. The same content always
+    gives the same bytes."""
+    from concurrent.futures import ThreadPoolExecutor
 
-    Up to ``_MATERIALISE_LIMIT`` quads (the union graph counted) the store is read once and the
-    files written from that; above it, nothing is held in memory: the TriG is
-    dumped on a second thread while the Turtle and JSON-LD are streamed from queries."""
+    writers = {"ttl": _write_turtle, "trig": _write_trig, "jsonld": _write_jsonld, "nq": _write_nquads}
+    files = AtomicFiles()
+    try:
+        paths = [Path(out_dir) / OUTPUT_FILES[name] for name in formats]
+        temps = [files.create(path) for path in paths]
+        # One thread per file: Oxigraph dumps without holding the GIL, and reading the store
+        # (decoding every term) is most of the cost, so two files take little more than one.
+        with ThreadPoolExecutor(max_workers=len(formats)) as pool:
+            running = [pool.submit(writers[name], store.oxigraph, temp) for name, temp in zip(formats, temps)]
+        for path, future in zip(paths, running):
+            if isinstance(future.exception(), OSError):
+                raise output_error(path, future.exception()) from None
+            future.result()
+        return files.commit()
+    finally:
+        files.discard()
+
+
+def _write_turtle(store, path: Path) -> None:
+    import pyoxigraph as ox
+
+    store.dump(str(path), format=ox.RdfFormat.TURTLE, from_graph=ox.NamedNode(UNION_GRAPH), prefixes=dict(PREFIXES))
+    with open(path, "r+b") as handle:  # the @prefix lines sorted in place: the same bytes, reordered
+        head = handle.read(1 << 16)
+        block = b"".join(line for line in head.splitlines(keepends=True) if line.startswith(b"@prefix "))
+        if head.startswith(block):
+            handle.seek(0)
+            handle.write(b"".join(sorted(block.splitlines(keepends=True))))
+
+
+def _write_jsonld(store, path: Path) -> None:
+    """Compact JSON-LD of the union graph, compacted in memory (records gather each subject's
+    statements): the one output whose memory grows with the graph."""
+    import pyoxigraph as ox
+
+    union = ox.NamedNode(UNION_GRAPH)
+    path.write_bytes(compact_jsonld(quad.triple for quad in store.quads_for_pattern(None, None, None, union)))
+
+
+def _written_graphs(store) -> list:
+    """The graphs an output of quads holds, in IRI order: all but the union graph (derived: the
+    other graphs say it all), the default graph first."""
+    import pyoxigraph as ox
+
+    named = sorted((g for g in store.named_graphs() if g.value != UNION_GRAPH), key=lambda g: g.value)
+    return [ox.DefaultGraph(), *named]
+
+
+def _write_trig(store, path: Path) -> None:
+    """TriG written graph by graph: each graph dumped by Oxigraph as Turtle (its @prefix lines
+    dropped: they are written once, sorted, at the top) inside the graph's braces."""
     import pyoxigraph as ox
 
     prefixes = dict(PREFIXES)
-    if len(store.oxigraph) > _MATERIALISE_LIMIT:
-        return _streamed_outputs(store, prefixes, formats)
-    dump = _written_nquads(store.oxigraph)
-    quads = list(ox.parse(dump, format=ox.RdfFormat.N_QUADS))
-    meta = ox.NamedNode(META_GRAPH)
-    triples = [quad.triple for quad in quads if quad.graph_name != meta]
-    writers = {"ttl": lambda: _sorted_prefixes(ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes)),
-               "trig": lambda: _sorted_prefixes(ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=prefixes)),
-               "jsonld": lambda: compact_jsonld(triples),
-               "nq": lambda: dump}
-    return {OUTPUT_FILES[name]: writers[name]() for name in formats}
+    with open(path, "wb") as out:
+        out.write(b"".join(sorted(f"@prefix {name}: <{iri}> .\n".encode() for name, iri in prefixes.items())))
+        for graph in _written_graphs(store):
+            body = store.dump(format=ox.RdfFormat.TURTLE, from_graph=graph, prefixes=prefixes)
+            lines = body.splitlines(keepends=True)
+            skip = next((i for i, line in enumerate(lines) if not line.startswith(b"@prefix ")), len(lines))
+            body = b"".join(lines[skip:])
+            if isinstance(graph, ox.DefaultGraph):
+                out.write(body)
+            elif body:
+                out.write(f"<{graph.value}> {{\n".encode() + body + b"}\n")
+
+
+def _write_nquads(store, path: Path) -> None:
+    import pyoxigraph as ox
+
+    with open(path, "wb") as out:
+        for graph in _written_graphs(store):
+            body = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph)
+            out.write(body if isinstance(graph, ox.DefaultGraph) else ntriples_in_graph(body, graph.value))
 
 
 _STATEMENT_END = re.compile(rb"[ \t]*\.[ \t]*(?:\r?\n|\Z)")
@@ -198,29 +291,6 @@ def ntriples_in_graph(ntriples: bytes, graph_iri: str) -> bytes:
     return _STATEMENT_END.sub(name, ntriples)
 
 
-def _written_nquads(store) -> bytes:
-    """The store as N-Quads, graph by graph (graphs in IRI order), but the union graph (derived:
-    the other graphs say it all), which is not even read; each graph dumped by Oxigraph."""
-    import pyoxigraph as ox
-
-    parts = [store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())]
-    for graph in sorted(store.named_graphs(), key=lambda g: g.value):
-        if graph.value != UNION_GRAPH:
-            parts.append(ntriples_in_graph(store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph), graph.value))
-    return b"".join(parts)
-
-
-def _written_quads(store):
-    """The store's quads graph by graph (graphs in IRI order), but the union graph (derived: the
-    other graphs say it all), which is not even read."""
-    import pyoxigraph as ox
-
-    yield from store.quads_for_pattern(None, None, None, ox.DefaultGraph())
-    for graph in sorted(store.named_graphs(), key=lambda g: g.value):
-        if graph.value != UNION_GRAPH:
-            yield from store.quads_for_pattern(None, None, None, graph)
-
-
 def memory_outputs(named: dict[str, list], formats=DEFAULT_OUTPUTS) -> dict[str, bytes]:
     """The output files of ``formats`` from an in-memory build's named graphs (sorted, so the
     same graphs always give the same bytes)."""
@@ -232,39 +302,6 @@ def memory_outputs(named: dict[str, list], formats=DEFAULT_OUTPUTS) -> dict[str,
                                            for iri in sorted(named) for t in sorted_ox_triples(named[iri])],
                                           format=ox.RdfFormat.N_QUADS)}
     return {OUTPUT_FILES[name]: writers[name]() for name in formats}
-
-
-def _streamed_outputs(store, prefixes: dict, formats) -> dict[str, bytes]:
-    import io
-    import threading
-
-    import pyoxigraph as ox
-
-    dumps = {name: io.BytesIO() for name in ("trig", "nq") if name in formats}
-    dumper = threading.Thread(target=lambda: [ox.serialize(_written_quads(store.oxigraph), buffer,
-                                                           format=ox.RdfFormat.TRIG if name == "trig" else ox.RdfFormat.N_QUADS,
-                                                           prefixes=prefixes if name == "trig" else None)
-                                              for name, buffer in dumps.items()])
-    dumper.start()
-
-    def triples(fmt):  # every data graph's statements: the union graph, dumped by Oxigraph
-        if has_union_graph(store.oxigraph):
-            return store.oxigraph.dump(format=fmt, from_graph=ox.NamedNode(UNION_GRAPH), prefixes=prefixes)
-        return ox.serialize(store.oxigraph.query(
-            f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g NOT IN (<{META_GRAPH}>, <{UNION_GRAPH}>)) }}"),
-            format=fmt, prefixes=prefixes)
-
-    payloads = {}
-    if "ttl" in formats:
-        payloads["ttl"] = _sorted_prefixes(triples(ox.RdfFormat.TURTLE))
-    if "jsonld" in formats:  # compacted in memory: records gather each subject's statements
-        payloads["jsonld"] = compact_jsonld(q.triple for q in ox.parse(triples(ox.RdfFormat.N_TRIPLES), format=ox.RdfFormat.N_TRIPLES))
-    dumper.join()
-    if "trig" in dumps:
-        payloads["trig"] = _sorted_prefixes(dumps["trig"].getvalue())
-    if "nq" in dumps:
-        payloads["nq"] = dumps["nq"].getvalue()
-    return {OUTPUT_FILES[name]: payloads[name] for name in formats}
 
 
 def has_union_graph(store) -> bool:
