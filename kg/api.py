@@ -20,7 +20,7 @@ from kg.ingest.pipeline import (BuildState, document_row, stage_build_into_store
 from kg.ingest.readers import discover
 from kg.ingest.stages import STAGES, Stage
 from kg.ingest.summary import build_summary, stage_dump
-from kg.ingest.validate import validate_graph
+from kg.ingest.validate import validate_graph, validate_store
 from kg.core.errors import BuildFailed, KGError, NotFoundError, SourceError
 from kg.evaluation.evaluate import evaluate_checksets, format_rows, group_totals, load_checkset
 from kg.evaluation.platform_fit import held_out_rows
@@ -334,9 +334,17 @@ def load_graph(path: str | Path | None = None) -> Graph:
     return load(Path(path or DEFAULT_OUT / "govkg.ttl"))
 
 
-def validate(graph_path: str | Path | None = None) -> ValidationReport:
-    """SHACL-validate a built graph against ``ontology/shapes.ttl``; returns a ValidationReport."""
+def validate(graph_path: str | Path | None = None, *, store: str | Path | None = None) -> ValidationReport:
+    """SHACL-validate a built graph against ``ontology/shapes.ttl``; returns a ValidationReport.
 
+    A graph file (default out/govkg.ttl) is checked by pySHACL; a build's ``store`` by the
+    shapes compiled into SPARQL, run on its union graph in one pass (what a build runs), so a
+    store of any size is checked without copying it into Python."""
+
+    if store is not None:
+        if not GraphStore.exists(Path(store)):
+            raise KGError(f"{store}: no store here", fix="run `govkg build` first, or give the graph file")
+        return validate_store(GraphStore(store, read_only=True).oxigraph)
     return validate_graph(load_graph(graph_path))
 
 

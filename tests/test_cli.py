@@ -136,6 +136,28 @@ def test_validate_conforming_graph_exits_0(runner, built):
     assert result.exit_code == 0 and result.stdout.strip() == "conforms"
 
 
+def test_validate_a_store_with_the_compiled_shapes(runner, built, tmp_path):
+    result = runner.invoke(main, ["validate", "--store", str(built / "store")])
+    assert result.exit_code == 0 and result.stdout.strip() == "conforms"
+    import pyoxigraph as ox
+    import shutil
+
+    broken = tmp_path / "store"
+    shutil.copytree(built / "store", broken)
+    store = ox.Store(str(broken))
+    platform = next(iter(store.query("SELECT ?p WHERE { GRAPH ?g { ?p a <https://w3id.org/govkg/ns#Platform> } } LIMIT 1")))["p"]
+    store.update(f"DELETE WHERE {{ GRAPH ?g {{ <{platform.value}> <http://www.w3.org/2000/01/rdf-schema#label> ?l }} }}")
+    del store
+    result = runner.invoke(main, ["validate", "--store", str(broken), "--format", "json"])
+    assert result.exit_code == 1
+    import json
+    found = json.loads(result.stdout)
+    assert not found["conforms"] and any(v["focus"] == platform.value and v["path"].endswith("label")
+                                         for v in found["violations"])
+    missing = runner.invoke(main, ["validate", "--store", str(tmp_path / "none")])
+    assert missing.exit_code == 3 and "no store here" in missing.stderr
+
+
 def test_validate_nonconforming_graph_exits_1(runner, tmp_path):
     bad = tmp_path / "bad.ttl"
     bad.write_text("""@prefix gk: <https://w3id.org/govkg/ns#> . @prefix owl: <http://www.w3.org/2002/07/owl#> .

@@ -185,8 +185,10 @@ def remove(names, store_dir):
 @main.command()
 @click.argument("graph", required=False, type=click.Path(dir_okay=False))
 @click.option("--graph", "graph_path", type=click.Path(dir_okay=False), help="The graph file (the same as GRAPH).")
+@click.option("--store", "store", type=click.Path(file_okay=False),
+              help="A build's store instead: its union graph checked by the shapes compiled into SPARQL.")
 @format_option("text", "json", what="the violations")
-def validate(graph, graph_path, fmt):
+def validate(graph, graph_path, store, fmt):
     """Validate a built graph against the SHACL shapes (default: out/govkg.ttl).
 
     Exit 1 when the graph does not conform.
@@ -194,9 +196,10 @@ def validate(graph, graph_path, fmt):
     \b
     Example:
       govkg validate out/govkg.ttl
+      govkg validate --store out/store
     """
 
-    report = api.validate(graph_path or graph)
+    report = api.validate(graph_path or graph, store=store)
     if fmt == "json":
         click.echo(json.dumps({"conforms": report.conforms, "violations": [v.__dict__ for v in report.violations]},
                               ensure_ascii=False, indent=1))
