@@ -249,7 +249,7 @@ def test_an_output_that_fails_midway_leaves_every_earlier_output(tmp_path, monke
     out = tmp_path / "out"
     _build([DATA], out, validate=False)
     before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
-    assert set(before) == {"govkg.ttl", "govkg.trig"}
+    assert set(before) == {"govkg.ttl", "govkg.trig", "dataset.ttl"}
 
     def full(store, path):
         path.write_bytes(b"partial")
