@@ -20,7 +20,6 @@ import argparse
 import json
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -29,7 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.bench_scale import _tree_rss  # noqa: E402
+from bench.bench_scale import timed_command  # noqa: E402
 
 BUILDS = {"serial (--jobs 1)": ["--jobs", "1"], "pool (--jobs 2)": ["--jobs", "2"],
           "dask (--executor dask --jobs 2)": ["--executor", "dask", "--jobs", "2"]}
@@ -38,15 +37,7 @@ BUILDS = {"serial (--jobs 1)": ["--jobs", "1"], "pool (--jobs 2)": ["--jobs", "2
 def timed_build(corpus: Path, out: Path, extra: list[str]) -> dict:
     shutil.rmtree(out, ignore_errors=True)
     command = [sys.executable, str(ROOT / "cli.py"), "build", str(corpus), "--out", str(out), *extra]
-    start = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT)
-    peak = 0
-    while process.poll() is None:
-        peak = max(peak, _tree_rss(process.pid))
-        time.sleep(0.1)
-    elapsed = time.perf_counter() - start
-    if process.returncode not in (0, 1):  # 1: some documents have no target, which is no failure
-        raise SystemExit(process.stderr.read().decode())
+    elapsed, peak = timed_command(command, cwd=ROOT)
     return {"seconds": round(elapsed, 1), "peak_rss_mb": round(peak / 1e6)}
 
 

@@ -54,14 +54,11 @@ def _tree_rss(pid: int, *, proportional: bool = False) -> int:
     return total
 
 
-def timed_build(corpus: Path, out: Path, jobs: int, validate: bool = True, root: Path = ROOT) -> dict:
-    """One fresh build by the checkout at ``root`` (this one by default)."""
-    shutil.rmtree(out, ignore_errors=True)
-    command = [sys.executable, str(root / "cli.py"), "build", str(corpus), "--out", str(out), "--jobs", str(jobs)]
-    if not validate:
-        command.append("--no-validate")
+def timed_command(command: list[str], *, cwd: Path) -> tuple[float, int]:
+    """Run a build command; its wall time and the peak memory of its process tree (bytes).
+    Exit 1 (some documents without a target) is no failure; any other is, with its stderr."""
     start = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=root)
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=cwd)
     peak = 0
     while process.poll() is None:
         peak = max(peak, _tree_rss(process.pid))
@@ -69,6 +66,16 @@ def timed_build(corpus: Path, out: Path, jobs: int, validate: bool = True, root:
     elapsed = time.perf_counter() - start
     if process.returncode not in (0, 1):
         raise SystemExit(process.stderr.read().decode())
+    return elapsed, peak
+
+
+def timed_build(corpus: Path, out: Path, jobs: int, validate: bool = True, root: Path = ROOT) -> dict:
+    """One fresh build by the checkout at ``root`` (this one by default)."""
+    shutil.rmtree(out, ignore_errors=True)
+    command = [sys.executable, str(root / "cli.py"), "build", str(corpus), "--out", str(out), "--jobs", str(jobs)]
+    if not validate:
+        command.append("--no-validate")
+    elapsed, peak = timed_command(command, cwd=root)
     size = sum(p.stat().st_size for p in corpus.glob("*.txt"))
     count = len(list(corpus.glob("*.txt")))
     return {"documents": count, "mb": round(size / 1e6, 2), "seconds": round(elapsed, 1),
