@@ -47,7 +47,7 @@ def synthetic_graph(nodes: int = 2000, *, seed: int = 2023):
     from kg.core import iris
     from kg.core.model import Entity, Evidence, Ref, Relation
     from kg.core.ontology import divisions, initiatives, ontology_graph
-    from kg.ingest.to_rdf import add_entity, add_relation
+    from kg.ingest.to_rdf import RdflibSink, add_entity, add_relation
     from kg.core.namespaces import bind_prefixes
 
     rng = random.Random(seed)
@@ -57,6 +57,7 @@ def synthetic_graph(nodes: int = 2000, *, seed: int = 2023):
     graph = Graph()
     bind_prefixes(graph)
     graph += ontology_graph()
+    sink = RdflibSink(graph)  # to_rdf makes pyoxigraph triples
     offset = [0]
 
     def evidence(document: str, text: str) -> Evidence:
@@ -76,7 +77,7 @@ def synthetic_graph(nodes: int = 2000, *, seed: int = 2023):
         entity.add("gk:divisionCode", code)
         if division.parent:
             entity.add("schema:containedInPlace", Ref(iris.region(division.parent)))
-        add_entity(graph, entity)
+        add_entity(sink, entity)
         regions.append((entity.iri, division.name))
     concepts = sorted(initiatives())[:count["initiative"]]
     labels = {iri: c.label for iri, c in initiatives().items()}
@@ -88,10 +89,10 @@ def synthetic_graph(nodes: int = 2000, *, seed: int = 2023):
         entity = Entity(iri=iri, type="ImplementationScheme", label=title)
         entity.add("dcterms:title", title)
         entity.add("gk:governsRegion", Ref(region))
-        add_entity(graph, entity)
+        add_entity(sink, entity)
         documents.append((iri, region, name))
         for concept in rng.sample(concepts, min(len(concepts), 30)):
-            add_relation(graph, Relation(region, "gk:adopts", concept,
+            add_relation(sink, Relation(region, "gk:adopts", concept,
                                          [evidence(iri, f"{name}全面推进{labels[concept]}，加快数字政府建设。")]))
 
     def scoped(kind: str, type_: str, number: int, label_of) -> list[tuple[str, str, str]]:
@@ -103,7 +104,7 @@ def synthetic_graph(nodes: int = 2000, *, seed: int = 2023):
             entity = Entity(iri=iri, type=type_, label=label, evidence=[evidence(document, f"依托{label}，提升{name}治理能力。")])
             entity.add("gk:inRegion", Ref(region))
             entity.add("gk:statedIn", Ref(document))
-            add_entity(graph, entity)
+            add_entity(sink, entity)
             made.append((iri, document, name))
         return made
 
@@ -112,7 +113,7 @@ def synthetic_graph(nodes: int = 2000, *, seed: int = 2023):
                        lambda name, i: f"{name}{kinds[i % len(kinds)]}{i}号")
     for iri, document, name in platforms:
         for concept in rng.sample(concepts, 2):
-            add_relation(graph, Relation(iri, "gk:serves", concept,
+            add_relation(sink, Relation(iri, "gk:serves", concept,
                                          [evidence(document, f"{name}平台支撑{labels[concept]}。")]))
     units = ("大数据局", "政务服务中心", "发展改革委", "公安局", "卫生健康委", "教育局", "财政局", "网信办")
     departments = scoped("department", "Department", count["department"],
@@ -126,10 +127,10 @@ def synthetic_graph(nodes: int = 2000, *, seed: int = 2023):
         entity.add("dcterms:isPartOf", Ref(document))
         entity.add("gk:inRegion", Ref(region))
         entity.add("gk:taskNumber", str(index + 1))
-        add_entity(graph, entity)
+        add_entity(sink, entity)
         for role, unit in [("gk:leadUnit", rng.choice(departments))] + [("gk:supportUnit", d) for d in rng.sample(departments, rng.randint(0, 2))]:
-            add_relation(graph, Relation(iri, role, unit[0], [evidence(document, f"（{unit[2]}牵头，各部门按职责分工负责）")]))
-        add_relation(graph, Relation(iri, "gk:concerns", rng.choice(platforms)[0], [evidence(document, f"{title}。")]))
+            add_relation(sink, Relation(iri, role, unit[0], [evidence(document, f"（{unit[2]}牵头，各部门按职责分工负责）")]))
+        add_relation(sink, Relation(iri, "gk:concerns", rng.choice(platforms)[0], [evidence(document, f"{title}。")]))
     return graph
 
 
@@ -142,12 +143,13 @@ def synthetic_regions_graph(regions: int = 300, *, seed: int = 2023):
     from kg.core.model import Evidence, Relation
     from kg.core.namespaces import bind_prefixes
     from kg.core.ontology import divisions, initiatives, ontology_graph
-    from kg.ingest.to_rdf import add_relation, reference_triples
+    from kg.ingest.to_rdf import RdflibSink, add_relation, reference_triples
 
     rng = random.Random(seed)
     graph = Graph()
     bind_prefixes(graph)
     graph += ontology_graph()
+    sink = RdflibSink(graph)  # to_rdf makes pyoxigraph triples
     for triple in reference_triples():  # the divisions' types, names and codes, as a store holds them
         graph.add(triple)
     all_divisions = divisions()
@@ -171,7 +173,7 @@ def synthetic_regions_graph(regions: int = 300, *, seed: int = 2023):
                 evidence = Evidence(document=document, source=SOURCE, section="三、主要任务", start=offset,
                                     end=offset + len(quote), quote=quote)
                 offset += len(quote) + 1
-                add_relation(graph, Relation(region, "gk:adopts", concept, [evidence]))
+                add_relation(sink, Relation(region, "gk:adopts", concept, [evidence]))
     return graph
 
 

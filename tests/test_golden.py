@@ -14,13 +14,14 @@ CASES = sorted(p.stem for p in GOLDEN.glob("*.txt"))
 def _build(name: str, tmp_path: Path) -> Graph:
     from kg import api
     from kg.core.namespaces import ONTOLOGY_GRAPH
+    from kg.store.rdfio import rdflib_triples
 
     result = api.build([GOLDEN / f"{name}.txt"], out_dir=None)
     assert result.conforms, result.state.report.text
     graph = Graph()
     for graph_iri, triples in result.state.dataset.named.items():
         if graph_iri != ONTOLOGY_GRAPH:
-            for triple in triples:
+            for triple in rdflib_triples(triples):
                 graph.add(triple)
     # Round-trip through Turtle so lexical forms (95 vs 95.0 for decimals) compare equal.
     return Graph().parse(data=graph.serialize(format="longturtle"), format="turtle")

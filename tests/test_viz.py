@@ -281,12 +281,13 @@ PAYLOAD = """<script>window.pwned=1</script><img src=x onerror="window.pwned=1">
 def xss_graph() -> Graph:
     from kg.core.model import Entity, Evidence, Ref, Relation
     from kg.core.ontology import ontology_graph
-    from kg.ingest.to_rdf import add_entity, add_relation
+    from kg.ingest.to_rdf import RdflibSink, add_entity, add_relation
     from kg.core.namespaces import bind_prefixes
 
     graph = Graph()
     bind_prefixes(graph)
     graph += ontology_graph()
+    sink = RdflibSink(graph)  # to_rdf makes pyoxigraph triples
     document = iris.document("xss.txt", 0)
     quote = f"依托平台{PAYLOAD}推进一网通办。"
 
@@ -294,15 +295,15 @@ def xss_graph() -> Graph:
         return Evidence(document=document, source="xss.txt", section=f"一、任务 › {PAYLOAD}", start=start,
                         end=start + len(quote), quote=quote)
 
-    add_entity(graph, Entity(iri=document, type="ImplementationScheme", label=f"方案{PAYLOAD}",
+    add_entity(sink, Entity(iri=document, type="ImplementationScheme", label=f"方案{PAYLOAD}",
                              props={"gk:governsRegion": [Ref(QINGDAO)]}))
-    add_entity(graph, Entity(iri=QINGDAO, type="City", label="青岛市", aliases=["青岛"]))
+    add_entity(sink, Entity(iri=QINGDAO, type="City", label="青岛市", aliases=["青岛"]))
     platform = iris.platform("370200", PAYLOAD)
-    add_entity(graph, Entity(iri=platform, type="Platform", label=f"平台{PAYLOAD}", aliases=[PAYLOAD],
+    add_entity(sink, Entity(iri=platform, type="Platform", label=f"平台{PAYLOAD}", aliases=[PAYLOAD],
                              props={"gk:inRegion": [Ref(QINGDAO)], "gk:statedIn": [Ref(document)]},
                              evidence=[evidence(10)]))
-    add_relation(graph, Relation(platform, "gk:serves", ONE_NETWORK, [evidence(100)]))
-    add_relation(graph, Relation(QINGDAO, "gk:adopts", ONE_NETWORK, [evidence(200)]))
+    add_relation(sink, Relation(platform, "gk:serves", ONE_NETWORK, [evidence(100)]))
+    add_relation(sink, Relation(QINGDAO, "gk:adopts", ONE_NETWORK, [evidence(200)]))
     return graph
 
 

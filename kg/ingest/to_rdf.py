@@ -1,7 +1,9 @@
-"""The to_rdf stage: extractions -> an rdflib Dataset, one named graph per source file.
+"""The to_rdf stage: extractions -> one named graph per source file, as pyoxigraph triples.
 
-Literal datatypes come from the ontology (``rdfs:range`` of each gk: property), so the
-mapping from Python values to RDF is not restated here.
+Terms are built as pyoxigraph terms directly (an rdflib Literal costs ten times as much to make,
+and every statement of a build passes through here); :func:`to_dataset` converts to rdflib only
+for the in-memory build's graph. Literal datatypes come from the ontology (``rdfs:range`` of
+each gk: property), so the mapping from Python values to RDF is not restated here.
 """
 from __future__ import annotations
 
@@ -16,12 +18,13 @@ from kg.core.namespaces import ONTOLOGY_GRAPH, PREFIXES, bind_prefixes, expand
 from kg.core.ontology import ontology_graph
 from kg.core.ontology import TURTLE_FILES, divisions, ontology_dir
 from kg.core.regions import COUNTRY_CODE, short_forms
-from kg.store.rdfio import ntriples
+from kg.store.rdfio import ntriples, ox_term, rdflib_triples
 
 # Properties whose values are Chinese prose and so carry @zh; every other string is plain.
 _TEXT_IN_CHINESE = {"http://purl.org/dc/terms/title", "http://www.w3.org/2000/01/rdf-schema#label",
                     "http://www.w3.org/2004/02/skos/core#prefLabel", "http://www.w3.org/2004/02/skos/core#altLabel"}
 DIVISIONS_DATASET = "https://w3id.org/govkg/dataset/divisions"
+_XSD = "http://www.w3.org/2001/XMLSchema#"
 
 
 @functools.lru_cache(maxsize=None)
@@ -32,36 +35,60 @@ def _range_of(predicate: str) -> str | None:
     return str(value) if value is not None else None
 
 
+@functools.lru_cache(maxsize=None)
+def node(iri: str):
+    """The pyoxigraph named node of an IRI (the vocabulary's few hundred are made once)."""
+    import pyoxigraph as ox
+
+    return ox.NamedNode(iri)
+
+
 def _literal(predicate: str, value):
-    from rdflib import XSD, Literal
+    import pyoxigraph as ox
 
     datatype = _range_of(predicate)
-    if datatype == str(XSD.gYear):
-        return Literal(f"{int(value):04d}", datatype=XSD.gYear)
+    if datatype == _XSD + "gYear":
+        return ox.Literal(f"{int(value):04d}", datatype=node(_XSD + "gYear"))
     if isinstance(value, bool):
-        return Literal(value)
-    if isinstance(value, (datetime.date,)):
-        return Literal(value.isoformat(), datatype=XSD.date)
-    if isinstance(value, decimal.Decimal) or datatype == str(XSD.decimal):
-        return Literal(decimal.Decimal(str(value)).normalize(), datatype=XSD.decimal) if not isinstance(value, str) else Literal(value, datatype=XSD.decimal)
+        return ox.Literal("true" if value else "false", datatype=node(_XSD + "boolean"))
+    if isinstance(value, datetime.date):
+        return ox.Literal(value.isoformat(), datatype=node(_XSD + "date"))
+    if isinstance(value, decimal.Decimal) or datatype == _XSD + "decimal":
+        from rdflib import XSD, Literal  # rdflib's canonical decimal lexical form (95.0 -> 95), as before
+
+        return ox_term(Literal(decimal.Decimal(str(value)).normalize(), datatype=XSD.decimal)
+                       if not isinstance(value, str) else Literal(value, datatype=XSD.decimal))
     if isinstance(value, int):
-        return Literal(value, datatype=XSD.integer)
+        return ox.Literal(str(value), datatype=node(_XSD + "integer"))
     if predicate in _TEXT_IN_CHINESE:
-        return Literal(str(value), lang="zh")
-    return Literal(str(value))
+        return ox.Literal(str(value), language="zh")
+    return ox.Literal(str(value))
+
+
+def _integer(value: int):
+    import pyoxigraph as ox
+
+    return ox.Literal(str(value), datatype=node(_XSD + "integer"))
 
 
 @functools.lru_cache(maxsize=1)
-def _evidence_terms() -> dict:
-    from rdflib import RDF, URIRef
-
-    oa = PREFIXES["oa"]
-    names = {"evidence": iris.term("evidence"), "Evidence": iris.term("Evidence"), "inDocument": iris.term("inDocument"),
-             "sourceFile": iris.term("sourceFile"), "sectionPath": iris.term("sectionPath")}
+def _terms() -> dict:
+    oa, rdf, rdfs, skos = PREFIXES["oa"], PREFIXES["rdf"], PREFIXES["rdfs"], PREFIXES["skos"]
+    names = {name: iris.term(name) for name in ("evidence", "Evidence", "inDocument", "sourceFile", "sectionPath",
+                                                  "Assertion", "SourceFile", "path", "sha256", "encoding",
+                                                  "NewsletterIssue")}
     names.update({name: oa + name for name in ("Annotation", "SpecificResource", "TextPositionSelector", "TextQuoteSelector",
                                                "hasBody", "hasTarget", "hasSource", "hasSelector", "motivatedBy", "identifying",
                                                "start", "end", "exact")})
-    return {"type": RDF.type, **{name: URIRef(iri) for name, iri in names.items()}}
+    names.update(type=rdf + "type", subject=rdf + "subject", predicate=rdf + "predicate", object=rdf + "object",
+                 label=rdfs + "label", altLabel=skos + "altLabel")
+    return {name: node(iri) for name, iri in names.items()}
+
+
+def _triple(s, p, o):
+    import pyoxigraph as ox
+
+    return ox.Triple(s, p, o)
 
 
 def _add_evidence(graph, about, evidence: Evidence) -> None:
@@ -71,95 +98,106 @@ def _add_evidence(graph, about, evidence: Evidence) -> None:
     an ``oa:SpecificResource``: the source file (whose text the offsets count in) narrowed by a
     position selector (``oa:start``/``oa:end``) and a quote selector (``oa:exact``). A passage
     supporting several facts is one annotation with several bodies."""
-    from rdflib import XSD, Literal, URIRef
+    import pyoxigraph as ox
 
-    terms, a = _evidence_terms(), _evidence_terms()["type"]
+    t, triple, add = _terms(), ox.Triple, graph.add
     iri = iris.evidence(evidence.document, evidence.start, evidence.end)
-    node, source = URIRef(iri), URIRef(iris.source(evidence.source))
-    target, position, quote = URIRef(iris.evidence_target(iri)), URIRef(iris.evidence_position(iri)), URIRef(iris.evidence_quote(iri))
-    graph.add((about, terms["evidence"], node))
-    graph.add((node, terms["hasBody"], about))
-    graph.add((node, a, terms["Evidence"]))
-    graph.add((node, a, terms["Annotation"]))  # stated, not left to inference, so annotation tools find it
-    graph.add((node, terms["motivatedBy"], terms["identifying"]))
-    graph.add((node, terms["inDocument"], URIRef(evidence.document)))
-    graph.add((node, terms["sourceFile"], source))
+    annotation = ox.NamedNode(iri)
+    add(triple(about, t["evidence"], annotation))
+    add(triple(annotation, t["hasBody"], about))
+    described = getattr(graph, "annotations", None)  # a sink remembers the passages it has described
+    if described is not None:
+        if iri in described:
+            return
+        described.add(iri)
+    source = node(iris.source(evidence.source))
+    target = ox.NamedNode(iris.evidence_target(iri))
+    position, quote = ox.NamedNode(iris.evidence_position(iri)), ox.NamedNode(iris.evidence_quote(iri))
+    add(triple(annotation, t["type"], t["Evidence"]))
+    add(triple(annotation, t["type"], t["Annotation"]))  # stated, not left to inference, so annotation tools find it
+    add(triple(annotation, t["motivatedBy"], t["identifying"]))
+    add(triple(annotation, t["inDocument"], node(evidence.document)))
+    add(triple(annotation, t["sourceFile"], source))
     if evidence.section:
-        graph.add((node, terms["sectionPath"], Literal(evidence.section)))
-    graph.add((node, terms["hasTarget"], target))
-    graph.add((target, a, terms["SpecificResource"]))
-    graph.add((target, terms["hasSource"], source))
-    graph.add((target, terms["hasSelector"], position))
-    graph.add((target, terms["hasSelector"], quote))
-    graph.add((position, a, terms["TextPositionSelector"]))
-    graph.add((position, terms["start"], Literal(evidence.start, datatype=XSD.integer)))
-    graph.add((position, terms["end"], Literal(evidence.end, datatype=XSD.integer)))
-    graph.add((quote, a, terms["TextQuoteSelector"]))
-    graph.add((quote, terms["exact"], Literal(evidence.quote)))
+        add(triple(annotation, t["sectionPath"], ox.Literal(evidence.section)))
+    add(triple(annotation, t["hasTarget"], target))
+    add(triple(target, t["type"], t["SpecificResource"]))
+    add(triple(target, t["hasSource"], source))
+    add(triple(target, t["hasSelector"], position))
+    add(triple(target, t["hasSelector"], quote))
+    add(triple(position, t["type"], t["TextPositionSelector"]))
+    add(triple(position, t["start"], _integer(evidence.start)))
+    add(triple(position, t["end"], _integer(evidence.end)))
+    add(triple(quote, t["type"], t["TextQuoteSelector"]))
+    add(triple(quote, t["exact"], ox.Literal(evidence.quote)))
 
 
 def add_entity(graph, entity: Entity) -> None:
-    from rdflib import RDF, RDFS, Literal, URIRef
-    from rdflib.namespace import SKOS
+    import pyoxigraph as ox
 
-    subject = URIRef(entity.iri)
+    t = _terms()
+    subject = ox.NamedNode(entity.iri)
     if entity.type in REGION_TYPES:  # described once in the reference data; only the evidence is the source's
         for evidence in entity.evidence:
             _add_evidence(graph, subject, evidence)
         return
-    graph.add((subject, RDF.type, URIRef(iris.term(entity.type))))
+    graph.add(_triple(subject, t["type"], node(iris.term(entity.type))))
     if entity.label:
-        graph.add((subject, RDFS.label, Literal(entity.label, lang="zh")))
+        graph.add(_triple(subject, t["label"], ox.Literal(entity.label, language="zh")))
     if entity.label_en:
-        graph.add((subject, RDFS.label, Literal(entity.label_en, lang="en")))
+        graph.add(_triple(subject, t["label"], ox.Literal(entity.label_en, language="en")))
     for alias in entity.aliases:
-        graph.add((subject, SKOS.altLabel, Literal(alias, lang="zh")))
+        graph.add(_triple(subject, t["altLabel"], ox.Literal(alias, language="zh")))
     for curie, values in entity.props.items():
         predicate = expand(curie)
         for value in values:
-            obj = URIRef(value.iri) if isinstance(value, Ref) else _literal(predicate, value)
-            graph.add((subject, URIRef(predicate), obj))
+            obj = ox.NamedNode(value.iri) if isinstance(value, Ref) else _literal(predicate, value)
+            graph.add(_triple(subject, node(predicate), obj))
     for evidence in entity.evidence:
         _add_evidence(graph, subject, evidence)
 
 
 def add_relation(graph, relation: Relation) -> None:
-    from rdflib import RDF, URIRef
+    import pyoxigraph as ox
 
-    subject, predicate, obj = URIRef(relation.subject), URIRef(expand(relation.predicate)), URIRef(relation.object)
-    graph.add((subject, predicate, obj))
-    node = URIRef(iris.assertion(relation.subject, str(predicate), relation.object))
-    graph.add((node, RDF.type, URIRef(iris.term("Assertion"))))
-    graph.add((node, RDF.subject, subject))
-    graph.add((node, RDF.predicate, predicate))
-    graph.add((node, RDF.object, obj))
+    t = _terms()
+    predicate_iri = expand(relation.predicate)
+    subject, predicate, obj = ox.NamedNode(relation.subject), node(predicate_iri), ox.NamedNode(relation.object)
+    graph.add(_triple(subject, predicate, obj))
+    assertion = ox.NamedNode(iris.assertion(relation.subject, predicate_iri, relation.object))
+    graph.add(_triple(assertion, t["type"], t["Assertion"]))
+    graph.add(_triple(assertion, t["subject"], subject))
+    graph.add(_triple(assertion, t["predicate"], predicate))
+    graph.add(_triple(assertion, t["object"], obj))
     for evidence in relation.evidence:
-        _add_evidence(graph, node, evidence)
+        _add_evidence(graph, assertion, evidence)
 
 
 def add_source(graph, source: Source) -> None:
-    from rdflib import RDF, RDFS, Literal, URIRef
+    import pyoxigraph as ox
 
-    node = URIRef(iris.source(source.name))
-    graph.add((node, RDF.type, URIRef(iris.term("SourceFile"))))
-    graph.add((node, RDFS.label, Literal(source.name)))
-    graph.add((node, URIRef(iris.term("path")), Literal(source.name)))
-    graph.add((node, URIRef(iris.term("sha256")), Literal(source.sha256)))
-    graph.add((node, URIRef(iris.term("encoding")), Literal(source.encoding)))
-    graph.add((node, URIRef(expand("dcterms:format")), Literal(source.format)))
+    t = _terms()
+    subject = node(iris.source(source.name))
+    graph.add(_triple(subject, t["type"], t["SourceFile"]))
+    graph.add(_triple(subject, t["label"], ox.Literal(source.name)))
+    graph.add(_triple(subject, t["path"], ox.Literal(source.name)))
+    graph.add(_triple(subject, t["sha256"], ox.Literal(source.sha256)))
+    graph.add(_triple(subject, t["encoding"], ox.Literal(source.encoding)))
+    graph.add(_triple(subject, node(expand("dcterms:format")), ox.Literal(source.format)))
 
 
 def add_issue(graph, issue: IssueInfo, source: Source) -> None:
-    from rdflib import RDF, RDFS, XSD, Literal, URIRef
+    import pyoxigraph as ox
 
-    node = URIRef(iris.issue(issue.title, issue.number, issue.date))
-    graph.add((node, RDF.type, URIRef(iris.term("NewsletterIssue"))))
+    t = _terms()
+    subject = ox.NamedNode(iris.issue(issue.title, issue.number, issue.date))
+    graph.add(_triple(subject, t["type"], t["NewsletterIssue"]))
     label = f"{issue.title} {issue.number}" + (f"（{issue.total}）" if issue.total else "")
-    graph.add((node, RDFS.label, Literal(label, lang="zh")))
-    graph.add((node, URIRef(expand("dcterms:title")), Literal(issue.title, lang="zh")))
-    graph.add((node, URIRef(expand("dcterms:date")), Literal(issue.date, datatype=XSD.date)))
-    graph.add((node, URIRef(expand("schema:issueNumber")), Literal(issue.number)))
-    graph.add((node, URIRef(iris.term("sourceFile")), URIRef(iris.source(source.name))))
+    graph.add(_triple(subject, t["label"], ox.Literal(label, language="zh")))
+    graph.add(_triple(subject, node(expand("dcterms:title")), ox.Literal(issue.title, language="zh")))
+    graph.add(_triple(subject, node(expand("dcterms:date")), ox.Literal(str(issue.date), datatype=node(_XSD + "date"))))
+    graph.add(_triple(subject, node(expand("schema:issueNumber")), ox.Literal(str(issue.number))))
+    graph.add(_triple(subject, t["sourceFile"], node(iris.source(source.name))))
 
 
 REGION_TYPES = ("Country", "Province", "City", "District")
@@ -233,17 +271,26 @@ def vocabulary_ntriples() -> str:
 
 
 class _Sink:
-    """Collects one named graph's triples while adding them to the union graph (one rdflib
-    add per triple; the named graphs are only needed for TriG output)."""
+    """Collects one named graph's triples, each passage's annotation described once however
+    many facts it supports (:func:`_add_evidence`)."""
 
-    def __init__(self, union):
-        self.union = union
+    def __init__(self):
         self.triples: list = []
+        self.annotations: set[str] = set()
 
     def add(self, triple) -> None:
         self.triples.append(triple)
-        if self.union is not None:
-            self.union.add(triple)
+
+
+class RdflibSink:
+    """Adds what :func:`add_entity` and :func:`add_relation` make to an rdflib Graph (for a
+    graph built by hand, as tests and benchmarks do)."""
+
+    def __init__(self, graph):
+        self.graph = graph
+
+    def add(self, triple) -> None:
+        self.graph.add(next(rdflib_triples([triple])))
 
 
 @dataclass
@@ -252,7 +299,7 @@ class BuiltGraph:
     validation; ``named`` maps each named graph's IRI to its triples, for TriG and stores."""
 
     graph: object
-    named: dict[str, list]
+    named: dict[str, list]  # pyoxigraph triples (the ontology's graph: rdflib ones)
 
 
 def to_dataset(built: list[tuple[Source, list[Extraction]]], *, include_ontology: bool = True,
@@ -266,9 +313,12 @@ def to_dataset(built: list[tuple[Source, list[Extraction]]], *, include_ontology
         bind_prefixes(graph)
     named: dict[str, list] = {}
     for source, extractions in built:
-        sink = _Sink(graph)
+        sink = _Sink()
         source_graph(sink, source, extractions)
         named[iris.document_graph(source.name)] = sink.triples
+        if graph is not None:
+            for triple in rdflib_triples(sink.triples):
+                graph.add(triple)
     if include_ontology:
         ontology = vocabulary_triples()
         for triple in ontology if graph is not None else ():

@@ -4,6 +4,7 @@ never leaves half a file)."""
 from __future__ import annotations
 
 import errno
+import functools
 import os
 import re
 import tempfile
@@ -109,6 +110,39 @@ def ox_term(term):
     raise TypeError(f"not an RDF term: {term!r}")
 
 
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+@functools.lru_cache(maxsize=200_000)
+def rdflib_term(term):
+    """An Oxigraph term as an rdflib term (the results' common currency); None stays None."""
+    import pyoxigraph as ox
+    from rdflib import BNode, Literal, URIRef
+
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    if term.datatype.value == _XSD_STRING:  # RDF 1.1: a plain literal is an xsd:string
+        return Literal(term.value)
+    return Literal(term.value, datatype=URIRef(term.datatype.value))
+
+
+def rdflib_triples(triples):
+    """rdflib triples for pyoxigraph (or rdflib) ones, in the same order."""
+    import pyoxigraph as ox
+
+    for triple in triples:
+        if type(triple) is ox.Triple:
+            yield rdflib_term(triple.subject), rdflib_term(triple.predicate), rdflib_term(triple.object)
+        else:
+            yield triple
+
+
 def _ox_triples(triples):
     """Oxigraph triples for rdflib (or pyoxigraph) ones, in the same order. This runs for every
     statement of a build: IRIs are converted once each, and plain rdflib terms (URIRef and
@@ -130,7 +164,8 @@ def _ox_triples(triples):
             return literal(term)
         return ox_term(term)
 
-    return (triple_of(convert(s), convert(p), convert(o)) for s, p, o in triples)
+    return (triple if type(triple) is triple_of else triple_of(convert(triple[0]), convert(triple[1]), convert(triple[2]))
+            for triple in triples)
 
 
 def sorted_ox_triples(triples) -> list:

@@ -15,29 +15,9 @@ import weakref
 from typing import Iterator
 
 from kg.core.namespaces import INTERNAL_GRAPHS, UNION_GRAPH, bind_prefixes
-from kg.store.rdfio import has_union_graph, materialise_union, ox_term
+from kg.store.rdfio import has_union_graph, materialise_union, ox_term, rdflib_term
 
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _ANSWERS_KEPT = 200_000  # patterns whose answers a view keeps (then it starts afresh)
-
-
-@functools.lru_cache(maxsize=200_000)
-def rdflib_term(term):
-    """An Oxigraph term as an rdflib term (the results' common currency); None stays None."""
-    import pyoxigraph as ox
-    from rdflib import BNode, Literal, URIRef
-
-    if term is None:
-        return None
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if term.language:
-        return Literal(term.value, lang=term.language)
-    if term.datatype.value == _XSD_STRING:  # RDF 1.1: a plain literal is an xsd:string
-        return Literal(term.value)
-    return Literal(term.value, datatype=URIRef(term.datatype.value))
 
 
 @functools.lru_cache(maxsize=100_000)
