@@ -301,3 +301,29 @@ def test_new_sources_are_stored_in_batches_and_a_failed_batch_keeps_the_earlier_
     assert set(_stored(tmp_path / "failed" / "store")) == {"(ontology)", "doc0.txt"}
     monkeypatch.setattr(GraphStore, "replace_graphs", real)
     assert _build([src], tmp_path / "failed", validate=False).state.unchanged == ["doc0.txt"]
+
+
+def test_a_pool_build_keeps_only_a_few_sources_in_flight_and_their_order():
+    """The local executor hands the workers a bounded window of sources, not all at once: when
+    the store loads more slowly than the workers build, results must not pile up in memory."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from kg.core.model import Source
+    from kg.ingest.executors import _in_order
+
+    started, lock = [], threading.Lock()
+
+    def work(source):
+        with lock:
+            started.append(source.name)
+        return source.name.upper()
+
+    sources = [Source(name=f"s{i}.txt", text="", encoding="utf-8", sha256="", format="txt") for i in range(50)]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        results = _in_order(pool, work, sources, window=4)
+        first = next(results)
+        pool.submit(lambda: None).result()  # let the pool run what it was given
+        assert len(started) <= 5  # the window, and the one submitted after the first result
+        rest = list(results)
+    assert [first, *rest] == [(s, s.name.upper()) for s in sources]
