@@ -353,6 +353,25 @@ def _document_of(view: _View, node, kind: _Kind, documents: set) -> str | None:
     return str(found[0]) if found else None
 
 
+def entity_types(graph) -> dict[str, str]:
+    """IRI -> type (class local name) of every entity the ``entities`` table has a row for,
+    without the rest of the row (three queries)."""
+    return {str(node): type_ for node, (type_, _) in _entity_types(_View(graph)).items()}
+
+
+def entity_names(graph, iri: str) -> dict:
+    """The naming columns of one entity's row: ``label``, ``label_en`` and ``aliases``, as
+    :func:`entity_rows` gives them."""
+    return _names(_View(graph), _View(graph).uri(iri))
+
+
+def _names(view: _View, node) -> dict:
+    label = view.label(node)
+    label_en = view.label(node, "en")
+    aliases = {str(v) for v in view.objects(node, SKOS + "altLabel")} - {label, label_en, None}
+    return {"label": label, "label_en": label_en, "aliases": sorted(aliases)}
+
+
 def entity_rows(graph) -> list[dict]:
     """The ``entities`` table of ``graph``, sorted by ``id``."""
     view = _View(graph)
@@ -362,11 +381,8 @@ def entity_rows(graph) -> list[dict]:
     for node, (type_, kind_name) in types.items():
         kind = KINDS[kind_name]
         row = dict.fromkeys(ENTITY_COLUMNS)
-        label = view.label(node)
-        label_en = view.label(node, "en")
-        aliases = {str(v) for v in view.objects(node, SKOS + "altLabel")} - {label, label_en, None}
         in_region = view.first(node, iris.term("inRegion"))
-        row.update(id=str(node), type=type_, label=label, label_en=label_en, aliases=sorted(aliases),
+        row.update(id=str(node), type=type_, **_names(view, node),
                    region=view.label(in_region) if in_region is not None else None,
                    document=_document_of(view, node, kind, documents))
         kind.fill(view, node, row)
