@@ -304,16 +304,22 @@ def _union_columns() -> tuple[str, ...]:
 ENTITY_COLUMNS = _union_columns()
 
 
-# The typed nodes (evidence and assertions, most of the graph, left out), the initiatives some
-# region adopts or some document mentions, and the regions the documents speak of with the
-# regions containing them: three scans in the engine instead of one lookup per node.
-_TYPED_NODES = """SELECT ?node ?class WHERE { ?node a ?class .
-  FILTER(isIRI(?node) && STRSTARTS(STR(?class), STR(gk:)) && ?class NOT IN (gk:Evidence, gk:Assertion)) }"""
+# The nodes of the classes exported (each class looked up in the index, not every rdf:type of
+# the graph, which is mostly evidence and annotations), the initiatives some region adopts or
+# some document mentions, and the regions the documents speak of (each once) with the regions
+# containing them: three queries instead of one lookup per node.
+_TYPED_NODES = """SELECT ?node ?class WHERE { VALUES ?class { %s } ?node a ?class . FILTER(isIRI(?node)) }"""
 _USED_INITIATIVES = "SELECT DISTINCT ?i WHERE { ?x gk:adopts|gk:mentionsInitiative ?i }"
 _SPOKEN_OF_REGIONS = """SELECT DISTINCT ?up WHERE {
-  { ?x gk:mentionsRegion|gk:governsRegion|gk:inRegion ?r } UNION { ?r gk:adopts ?x }
-  UNION { VALUES ?class { %s } ?r a ?class ; gk:evidence ?e }
+  { SELECT DISTINCT ?r WHERE { { ?x gk:mentionsRegion|gk:governsRegion|gk:inRegion ?r } UNION { ?r gk:adopts ?x }
+    UNION { VALUES ?class { %s } ?r a ?class ; gk:evidence ?e } } }
   ?r schema:containedInPlace* ?up }"""
+
+
+def _exported_classes() -> str:
+    """The classes whose nodes the entities table has rows for, as a VALUES list."""
+    names = {k for k in KINDS if k not in ("Region", "Document")} | region_types() | document_types()
+    return " ".join(f"<{iris.term(name)}>" for name in sorted(names))
 
 
 def _entity_types(view: _View) -> dict:
@@ -321,7 +327,7 @@ def _entity_types(view: _View) -> dict:
     from rdflib import URIRef
 
     candidates: dict = {}
-    for node, cls in run_query(view.graph, _TYPED_NODES).rows:
+    for node, cls in run_query(view.graph, _TYPED_NODES % _exported_classes()).rows:
         kind = _kind_of_type(_local(cls))
         if kind is not None:
             candidates.setdefault(node, set()).add((_local(cls), kind))

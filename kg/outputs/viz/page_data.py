@@ -66,7 +66,7 @@ def _short(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
-EVIDENCE_SHOWN = 25  # passages a node's panel lists; past them it says there are more
+EVIDENCE_SHOWN = 10  # passages a node's panel lists; past them it says there are more
 _VALUES_CHUNK = 2000  # IRIs per VALUES block
 
 # A node's passages, its adoptions' first: the first EVIDENCE_SHOWN + 1 the store gives (the
