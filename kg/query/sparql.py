@@ -19,7 +19,7 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import re
-from typing import Callable, Mapping, Protocol
+from typing import Callable, Iterator, Mapping, Protocol
 
 from kg.core.errors import QueryError, QueryLimitError
 from kg.core.namespaces import PREFIXES, UNION_GRAPH
@@ -138,6 +138,20 @@ def _oxigraph_run(store, query_text: str, prefixes: Mapping[str, str], substitut
                 store.reopen()
                 continue
             raise QueryError(f"the query failed while running: {exc}") from None
+
+
+def iter_rows(graph, query_text: str) -> Iterator[tuple]:
+    """The rows of a SELECT query on a local graph or store (rdflib terms) one at a time, as
+    Oxigraph gives them: nothing is held but the current row, however many there are. For the
+    library's own queries (no ORDER BY handling, no limits)."""
+    store = oxigraph_store(graph)
+    try:
+        result = store.query(query_text, prefixes=dict(PREFIXES), **_default_graph(store))
+    except SyntaxError as exc:
+        raise _oxigraph_syntax_error(query_text, exc) from None
+    names = [variable.value for variable in result.variables]
+    for solution in result:
+        yield tuple(rdflib_term(solution[name]) for name in names)
 
 
 def _default_graph(store) -> dict:
