@@ -11,6 +11,7 @@ from rdflib import Graph
 from kg.outputs import export
 from kg.query import tables
 from kg.core.errors import KGError
+from kg.store.rdfio import AtomicFiles
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "export_fixture.ttl"
 # The text the fixture's evidence offsets refer to (see the comment at the top of the fixture).
@@ -139,8 +140,12 @@ def test_json_and_csv_hold_the_same_rows(fixture_graph, tmp_path):
     in_memory = tables.tables(fixture_graph)
     for json_path, csv_path in zip(json_paths, csv_paths):
         as_json = json.loads(json_path.read_text(encoding="utf-8"))
-        assert as_json == in_memory[json_path.stem]
+        # Entities sorted by id; relations and evidence streamed in the store's order.
+        assert sorted(as_json, key=json.dumps) == sorted(in_memory[json_path.stem], key=json.dumps)
+        assert len(as_json) == len(in_memory[json_path.stem])
         assert export.read_table(csv_path) == as_json
+    assert json.loads(json_paths[0].read_text(encoding="utf-8")) == in_memory["entities"]
+    assert json_paths[0].read_text(encoding="utf-8") == json.dumps(in_memory["entities"], ensure_ascii=False, indent=1) + "\n"
     assert json.loads(json_paths[0].read_text(encoding="utf-8")) == EXPECTED_ENTITIES
     assert csv_paths[0].read_bytes().startswith(b"\xef\xbb\xbf")  # the BOM Excel needs to read UTF-8
     with open(csv_paths[0], encoding="utf-8-sig", newline="") as handle:
@@ -155,17 +160,22 @@ def test_json_and_csv_hold_the_same_rows(fixture_graph, tmp_path):
 
 
 @pytest.mark.parametrize("fmt", ["json", "csv"])
-def test_every_file_goes_through_write_atomic(fixture_graph, tmp_path, monkeypatch, fmt):
-    written = []
-    real = export.write_atomic
+def test_every_file_is_written_beside_and_replaced_at_the_end(fixture_graph, tmp_path, monkeypatch, fmt):
+    created, seen_at_commit = [], []
 
-    def recording(path, data):
-        written.append(Path(path).name)
-        return real(path, data)
+    class Recording(AtomicFiles):
+        def create(self, path):
+            created.append(Path(path).name)
+            return super().create(path)
 
-    monkeypatch.setattr(export, "write_atomic", recording)
-    export.export_tables(fixture_graph, out_dir=tmp_path, fmt=fmt)
-    assert written == [f"entities.{fmt}", f"relations.{fmt}", f"evidence.{fmt}"]
+        def commit(self):
+            seen_at_commit.append(sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith(".")))
+            return super().commit()
+
+    monkeypatch.setattr(export, "AtomicFiles", Recording)
+    paths = export.export_tables(fixture_graph, out_dir=tmp_path, fmt=fmt)
+    assert created == [p.name for p in paths] == [f"entities.{fmt}", f"relations.{fmt}", f"evidence.{fmt}"]
+    assert seen_at_commit == [[]]  # nothing replaced before every table was written
 
 
 @pytest.mark.parametrize("fmt", ["json", "csv"])
@@ -174,10 +184,10 @@ def test_a_failing_export_leaves_the_old_files(fixture_graph, tmp_path, monkeypa
     before = {p.name: p.read_bytes() for p in paths}
     real = export.TABLE_WRITERS[fmt]
 
-    def failing(rows, columns):
+    def failing(handle, rows, columns):
         if columns == tables.EVIDENCE_COLUMNS:
             raise RuntimeError("disk full")
-        return real([{**r, "label": "changed"} for r in rows], columns)
+        return real(handle, [{**r, "label": "changed"} for r in rows], columns)
 
     monkeypatch.setitem(export.TABLE_WRITERS, fmt, failing)
     with pytest.raises(RuntimeError):

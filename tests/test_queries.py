@@ -12,7 +12,7 @@ from rdflib.query import Result
 
 from conftest import DATA
 from kg.core import iris
-from kg.query import named, results, sparql
+from kg.query import named, ordering, results, sparql
 from kg.core.errors import NotFoundError, QueryError
 
 QUERIES = named.list_queries()
@@ -302,3 +302,51 @@ def test_a_broken_graph_file_is_one_error_naming_its_line(tmp_path):
     broken.write_text('@prefix a: <http://a/> .\na:x a:y a:z .\na:x a:y "unterminated .\n', encoding="utf-8")
     with pytest.raises(SourceError, match=r"broken.ttl:3: not a valid turtle graph"):
         open_target(broken)
+
+
+# ---------------------------------------------------------------- ORDER BY on the decoded rows
+
+def _ordered_by_oxigraph(graph, text: str) -> tuple:
+    from kg.core.namespaces import PREFIXES
+    from kg.store.view import oxigraph_store
+
+    return sparql._oxigraph_run(oxigraph_store(graph), text, PREFIXES, None, None).rows
+
+
+def test_every_named_query_is_ordered_as_oxigraph_orders_it(sample_graph):
+    for query in named.list_queries():
+        text = named.named_query(query.name, {}, graph=sample_graph)
+        assert ordering.split_final_order(text) is not None, query.name  # each ends in a plain ORDER BY
+        assert sparql.run_query(sample_graph, text).rows == _ordered_by_oxigraph(sample_graph, text), query.name
+
+
+def test_order_by_of_every_kind_of_column_matches_oxigraph():
+    from rdflib import BNode
+    from rdflib.namespace import XSD
+
+    ex = "http://example.org/"
+    graph = Graph()
+    values = {
+        "iri": [URIRef(ex + n) for n in ("b", "a10", "a2", "Z")],
+        "text": [Literal(t) for t in ("青岛", "b", "B", "a", "")],
+        "zh": [Literal(t, lang="zh") for t in ("青岛", "济南", "北京")],
+        "int": [Literal(n) for n in (10, 2, -3, 2)],
+        "date": [Literal(d, datatype=XSD.date) for d in ("2024-01-02", "2023-12-31", "2024-01-02")],
+        "mixed": [Literal("x"), Literal(3), URIRef(ex + "m")],
+        "langs": [Literal("a", lang="en"), Literal("b", lang="zh"), Literal("c")],
+        "blank": [BNode("b1"), URIRef(ex + "q"), Literal("t")],
+    }
+    for column, items in values.items():
+        for n, value in enumerate(items):
+            graph.add((URIRef(f"{ex}row{column}{n}"), URIRef(ex + column), value))
+            graph.add((URIRef(f"{ex}row{column}{n}"), URIRef(ex + "n"), Literal(n % 2)))
+    for column in values:
+        for keys in ("?v", "DESC(?v)", "?n DESC(?v)", "DESC(?n) ?v ?s"):
+            text = f"SELECT ?s ?v ?n WHERE {{ ?s <{ex}{column}> ?v OPTIONAL {{ ?s <{ex}n> ?n }} }} ORDER BY {keys}"
+            assert sparql.run_query(graph, text).rows == _ordered_by_oxigraph(graph, text), (column, keys)
+        unordered, keys = ordering.split_final_order(text)
+        rows = sparql.run_query(graph, unordered)
+        sorted_here = ordering.sorted_rows(rows.rows, rows.variables, keys)
+        assert (sorted_here is not None) == (column not in ("mixed", "langs", "blank")), column  # else Oxigraph sorts
+    text = f"SELECT ?s WHERE {{ ?s <{ex}int> ?v }} ORDER BY ?v"  # a key that is not projected: Oxigraph sorts
+    assert sparql.run_query(graph, text).rows == _ordered_by_oxigraph(graph, text)

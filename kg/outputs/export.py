@@ -15,9 +15,10 @@ import csv
 import io
 import json
 import re
+import textwrap
 import unicodedata
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterable, Iterator
 
 from kg.core.errors import KGError
 from kg.outputs.formats import TableFormat
@@ -28,16 +29,24 @@ from kg.query.tables import (
     NUMBER_COLUMNS,
     TABLE_COLUMNS,
     TABLES,
+    entity_rows,
+    streamed_evidence_rows,
+    streamed_relation_rows,
     tables,
 )
-from kg.store.rdfio import load_graph, write_atomic
+from kg.store.rdfio import AtomicFiles, load_graph, output_error, write_atomic
 
 # ---------------------------------------------------------------- writing and reading tables
 
 
-def _json_bytes(rows: list[dict], columns: tuple[str, ...]) -> bytes:
-    ordered = [{c: row.get(c) for c in columns} for row in rows]
-    return (json.dumps(ordered, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+def _write_json(handle, rows: Iterable[dict], columns: tuple[str, ...]) -> None:
+    """A JSON list of objects, row by row: the same text as ``json.dumps(rows, indent=1)``."""
+    separator = "\n"
+    for row in rows:
+        text = json.dumps({c: row.get(c) for c in columns}, ensure_ascii=False, indent=1)
+        handle.write((("[" if separator == "\n" else "") + separator + textwrap.indent(text, " ")).encode("utf-8"))
+        separator = ",\n"
+    handle.write(b"[]\n" if separator == "\n" else b"\n]\n")
 
 
 def _cell(value) -> str:
@@ -48,26 +57,34 @@ def _cell(value) -> str:
     return str(value)
 
 
+def _write_csv_rows(handle, rows: Iterable[dict], columns: tuple[str, ...] | None) -> None:
+    writer = csv.writer(handle, lineterminator="\n")
+    if columns:
+        writer.writerow(columns)
+    for row in rows:
+        writer.writerow([_cell(row.get(c)) for c in columns])
+
+
 def csv_text(rows: list[dict], columns: tuple[str, ...] | None = None) -> str:
     """Rows as CSV text: a header (``columns``, or the first row's keys), RFC 4180 quoting, ``\\n``
     line ends; None is an empty cell, a list a JSON array."""
     columns = columns if columns is not None else tuple(rows[0]) if rows else ()
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    if columns:
-        writer.writerow(columns)
-    for row in rows:
-        writer.writerow([_cell(row.get(c)) for c in columns])
+    _write_csv_rows(buffer, rows, columns)
     return buffer.getvalue()
 
 
-def _csv_bytes(rows: list[dict], columns: tuple[str, ...]) -> bytes:
-    return csv_text(rows, columns).encode("utf-8-sig")  # with the byte-order mark
+def _write_csv(handle, rows: Iterable[dict], columns: tuple[str, ...]) -> None:
+    text = io.TextIOWrapper(handle, encoding="utf-8-sig", newline="")  # with the byte-order mark
+    _write_csv_rows(text, rows, columns)
+    text.flush()
+    text.detach()
 
 
-TABLE_WRITERS: dict[str, Callable[[list[dict], tuple[str, ...]], bytes]] = {
-    TableFormat.JSON.value: _json_bytes,
-    TableFormat.CSV.value: _csv_bytes,
+# Format -> writer of a table's rows (an iterable, written as it is read) to a binary file.
+TABLE_WRITERS: dict[str, Callable[..., None]] = {
+    TableFormat.JSON.value: _write_json,
+    TableFormat.CSV.value: _write_csv,
 }
 
 
@@ -183,16 +200,46 @@ def _format(fmt: str | TableFormat) -> TableFormat:
         raise KGError(f"unknown table format '{fmt}'", fix="choose one of: " + ", ".join(f.value for f in TableFormat)) from None
 
 
+def _streamed_tables(graph) -> Iterator[tuple[str, Iterable[dict]]]:
+    """Each table's rows as the export writes them: the entities sorted by ``id``; relations and
+    evidence (most of the rows) streamed in the order the store gives them, so memory does not
+    grow with them (:func:`kg.query.tables.relation_rows` and ``evidence_rows`` sort them)."""
+    entities = entity_rows(graph)
+    about = {row["id"] for row in entities}
+    yield "entities", entities
+    del entities
+
+    def relations():
+        for row in streamed_relation_rows(graph):
+            about.add(row["id"])
+            yield row
+
+    yield "relations", relations()
+    yield "evidence", streamed_evidence_rows(graph, about=about)
+
+
 def export_tables(graph, *, out_dir: str | Path, fmt: str | TableFormat = TableFormat.JSON) -> list[Path]:
     """Write ``entities``, ``relations`` and ``evidence`` into ``out_dir``: a ``.json`` or
-    ``.csv`` file each, or one workbook ``tables.xlsx``; returns the paths written. Everything
-    is serialised before any file is replaced, and each file is replaced atomically."""
+    ``.csv`` file each, written row by row as the store gives them (entities sorted by ``id``,
+    relations and evidence in the store's order), or one workbook ``tables.xlsx``; returns the
+    paths written. Every file is complete before any is replaced, each atomically."""
     fmt = _format(fmt)
     if fmt is TableFormat.XLSX:
         return [write_atomic(Path(out_dir) / XLSX_FILE, _xlsx_bytes(tables(graph)))]
     writer = TABLE_WRITERS[fmt.value]
-    payloads = {name: writer(rows, TABLE_COLUMNS[name]) for name, rows in tables(graph).items()}
-    return [write_atomic(Path(out_dir) / f"{name}.{fmt.value}", payloads[name]) for name in TABLES]
+    files = AtomicFiles()
+    try:
+        for name, rows in _streamed_tables(graph):
+            path = Path(out_dir) / f"{name}.{fmt.value}"
+            temp = files.create(path)
+            try:
+                with open(temp, "wb") as handle:
+                    writer(handle, rows, TABLE_COLUMNS[name])
+            except OSError as exc:
+                raise output_error(path, exc) from None
+        return files.commit()
+    finally:
+        files.discard()
 
 
 def export(graph_or_path, *, out_dir: str | Path, fmt: str | TableFormat = TableFormat.JSON) -> list[Path]:

@@ -25,14 +25,14 @@ import functools
 import re
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 
 from kg.core import iris
 from kg.core.namespaces import DCTERMS, RDFS, SCHEMA, SKOS
 from kg.core.ontology import ontology_graph
 from kg.query.evidence import DOCUMENT_PATH, END_PATH, QUOTE_PATH, START_PATH
 from kg.query.lookup import curie
-from kg.query.sparql import run_query
+from kg.query.sparql import iter_rows, run_query
 
 TABLES = ("entities", "relations", "evidence")
 
@@ -67,6 +67,7 @@ class _View:
 
         self.graph = graph
         self.uri = URIRef
+        self._labels: dict[tuple, str | None] = {}
 
     def objects(self, subject, predicate: str) -> list:
         return sorted(self.graph.objects(subject, self.uri(predicate)), key=lambda v: natural_key(str(v)))
@@ -85,11 +86,18 @@ class _View:
         return values
 
     def label(self, node, lang: str = "zh") -> str | None:
-        """``rdfs:label`` in ``lang``, else ``skos:prefLabel`` in ``lang``, else an untagged one."""
+        """``rdfs:label`` in ``lang``, else ``skos:prefLabel`` in ``lang``, else an untagged one
+        (looked up once per node: the relations table names each region thousands of times)."""
         from rdflib import Literal
 
         if isinstance(node, Literal):
             return str(node)
+        key = (node, lang)
+        if key not in self._labels:
+            self._labels[key] = self._label(node, lang)
+        return self._labels[key]
+
+    def _label(self, node, lang: str) -> str | None:
         untagged = None
         for predicate in (RDFS + "label", SKOS + "prefLabel"):
             values = self._vocabulary_objects(node, predicate)
@@ -304,16 +312,22 @@ def _union_columns() -> tuple[str, ...]:
 ENTITY_COLUMNS = _union_columns()
 
 
-# The typed nodes (evidence and assertions, most of the graph, left out), the initiatives some
-# region adopts or some document mentions, and the regions the documents speak of with the
-# regions containing them: three scans in the engine instead of one lookup per node.
-_TYPED_NODES = """SELECT ?node ?class WHERE { ?node a ?class .
-  FILTER(isIRI(?node) && STRSTARTS(STR(?class), STR(gk:)) && ?class NOT IN (gk:Evidence, gk:Assertion)) }"""
+# The nodes of the classes exported (each class looked up in the index, not every rdf:type of
+# the graph, which is mostly evidence and annotations), the initiatives some region adopts or
+# some document mentions, and the regions the documents speak of (each once) with the regions
+# containing them: three queries instead of one lookup per node.
+_TYPED_NODES = """SELECT ?node ?class WHERE { VALUES ?class { %s } ?node a ?class . FILTER(isIRI(?node)) }"""
 _USED_INITIATIVES = "SELECT DISTINCT ?i WHERE { ?x gk:adopts|gk:mentionsInitiative ?i }"
 _SPOKEN_OF_REGIONS = """SELECT DISTINCT ?up WHERE {
-  { ?x gk:mentionsRegion|gk:governsRegion|gk:inRegion ?r } UNION { ?r gk:adopts ?x }
-  UNION { VALUES ?class { %s } ?r a ?class ; gk:evidence ?e }
+  { SELECT DISTINCT ?r WHERE { { ?x gk:mentionsRegion|gk:governsRegion|gk:inRegion ?r } UNION { ?r gk:adopts ?x }
+    UNION { VALUES ?class { %s } ?r a ?class ; gk:evidence ?e } } }
   ?r schema:containedInPlace* ?up }"""
+
+
+def _exported_classes() -> str:
+    """The classes whose nodes the entities table has rows for, as a VALUES list."""
+    names = {k for k in KINDS if k not in ("Region", "Document")} | region_types() | document_types()
+    return " ".join(f"<{iris.term(name)}>" for name in sorted(names))
 
 
 def _entity_types(view: _View) -> dict:
@@ -321,7 +335,7 @@ def _entity_types(view: _View) -> dict:
     from rdflib import URIRef
 
     candidates: dict = {}
-    for node, cls in run_query(view.graph, _TYPED_NODES).rows:
+    for node, cls in run_query(view.graph, _TYPED_NODES % _exported_classes()).rows:
         kind = _kind_of_type(_local(cls))
         if kind is not None:
             candidates.setdefault(node, set()).add((_local(cls), kind))
@@ -353,6 +367,25 @@ def _document_of(view: _View, node, kind: _Kind, documents: set) -> str | None:
     return str(found[0]) if found else None
 
 
+def entity_types(graph) -> dict[str, str]:
+    """IRI -> type (class local name) of every entity the ``entities`` table has a row for,
+    without the rest of the row (three queries)."""
+    return {str(node): type_ for node, (type_, _) in _entity_types(_View(graph)).items()}
+
+
+def entity_names(graph, iri: str) -> dict:
+    """The naming columns of one entity's row: ``label``, ``label_en`` and ``aliases``, as
+    :func:`entity_rows` gives them."""
+    return _names(_View(graph), _View(graph).uri(iri))
+
+
+def _names(view: _View, node) -> dict:
+    label = view.label(node)
+    label_en = view.label(node, "en")
+    aliases = {str(v) for v in view.objects(node, SKOS + "altLabel")} - {label, label_en, None}
+    return {"label": label, "label_en": label_en, "aliases": sorted(aliases)}
+
+
 def entity_rows(graph) -> list[dict]:
     """The ``entities`` table of ``graph``, sorted by ``id``."""
     view = _View(graph)
@@ -362,11 +395,8 @@ def entity_rows(graph) -> list[dict]:
     for node, (type_, kind_name) in types.items():
         kind = KINDS[kind_name]
         row = dict.fromkeys(ENTITY_COLUMNS)
-        label = view.label(node)
-        label_en = view.label(node, "en")
-        aliases = {str(v) for v in view.objects(node, SKOS + "altLabel")} - {label, label_en, None}
         in_region = view.first(node, iris.term("inRegion"))
-        row.update(id=str(node), type=type_, label=label, label_en=label_en, aliases=sorted(aliases),
+        row.update(id=str(node), type=type_, **_names(view, node),
                    region=view.label(in_region) if in_region is not None else None,
                    document=_document_of(view, node, kind, documents))
         kind.fill(view, node, row)
@@ -380,8 +410,17 @@ _ASSERTIONS = """SELECT ?assertion ?subject ?predicate ?object WHERE {
 _EVIDENCE = f"""SELECT ?about ?evidence ?document ?start ?end ?source ?section ?exact WHERE {{
   ?about gk:evidence ?evidence .
   OPTIONAL {{ ?evidence {DOCUMENT_PATH} ?document }} OPTIONAL {{ ?evidence {START_PATH} ?start }}
-  OPTIONAL {{ ?evidence {END_PATH} ?end }} OPTIONAL {{ ?evidence gk:sourceFile ?source }}
+  OPTIONAL {{ ?evidence {END_PATH} ?end }} OPTIONAL {{ ?evidence gk:sourceFile/gk:path ?source }}
   OPTIONAL {{ ?evidence gk:sectionPath ?section }} OPTIONAL {{ ?evidence {QUOTE_PATH} ?exact }} }}"""
+
+
+def _merge_first(best: list, values) -> None:
+    """Keep in ``best`` the first value in natural order of each cell (what :meth:`_View.first` picks)."""
+    for index, value in enumerate(values):
+        if value is None or value == best[index]:
+            continue
+        if best[index] is None or natural_key(str(value)) < natural_key(str(best[index])):
+            best[index] = value
 
 
 def _first_values(rows, key_width: int) -> dict[tuple, list]:
@@ -390,11 +429,22 @@ def _first_values(rows, key_width: int) -> dict[tuple, list]:
     grouped: dict[tuple, list] = {}
     for row in rows:
         key, values = tuple(row[:key_width]), row[key_width:]
-        best = grouped.setdefault(key, [None] * len(values))
-        for index, value in enumerate(values):
-            if value is not None and (best[index] is None or natural_key(str(value)) < natural_key(str(best[index]))):
-                best[index] = value
+        _merge_first(grouped.setdefault(key, [None] * len(values)), values)
     return grouped
+
+
+def _runs_first_values(rows, key_width: int) -> Iterator[tuple[tuple, list]]:
+    """:func:`_first_values` over runs of rows with the same key, as they come: the store gives
+    a subject's optional values one after the other, so nothing is held but the current run."""
+    key, best = None, None
+    for row in rows:
+        if tuple(row[:key_width]) != key:
+            if key is not None:
+                yield key, best
+            key, best = tuple(row[:key_width]), [None] * (len(row) - key_width)
+        _merge_first(best, row[key_width:])
+    if key is not None:
+        yield key, best
 
 
 def assertions(graph) -> list[tuple]:
@@ -402,14 +452,35 @@ def assertions(graph) -> list[tuple]:
     return [(node, *values) for (node,), values in _first_values(run_query(graph, _ASSERTIONS).rows, 1).items()]
 
 
+def _relation_row(view: _View, node, subject, predicate, obj) -> dict:
+    return {"id": str(node), "subject": str(subject), "subject_label": view.label(subject) or None,
+            "predicate": curie(str(predicate)), "object": str(obj), "object_label": view.label(obj) or None}
+
+
 def relation_rows(graph) -> list[dict]:
     """The ``relations`` table: one row per ``gk:Assertion``, sorted by subject, predicate, object."""
     view = _View(graph)
-    rows = []
-    for node, subject, predicate, obj in assertions(graph):
-        rows.append({"id": str(node), "subject": str(subject), "subject_label": view.label(subject) or None,
-                     "predicate": curie(str(predicate)), "object": str(obj), "object_label": view.label(obj) or None})
+    rows = [_relation_row(view, *assertion) for assertion in assertions(graph)]
     return sorted(rows, key=lambda r: (natural_key(r["subject"]), r["predicate"], natural_key(r["object"]), r["id"]))
+
+
+def streamed_relation_rows(graph) -> Iterator[dict]:
+    """The rows of :func:`relation_rows` one at a time, in the order the store gives them."""
+    view = _View(graph)
+    for (node,), values in _runs_first_values(iter_rows(graph, _ASSERTIONS), 1):
+        yield _relation_row(view, node, *values)
+
+
+def _evidence_row(subject, document, start, end, path, section, exact) -> dict:
+    return {
+        "about": str(subject),
+        "document": str(document) if document is not None else None,
+        "start": int(start) if start is not None else None,
+        "end": int(end) if end is not None else None,
+        "quote": str(exact) if exact is not None else None,
+        "section": str(section) if section is not None else None,
+        "source": str(path) if path is not None else None,
+    }
 
 
 def evidence_rows(graph, *, about: Iterable[str] | None = None) -> list[dict]:
@@ -419,20 +490,16 @@ def evidence_rows(graph, *, about: Iterable[str] | None = None) -> list[dict]:
         about = [r["id"] for r in entity_rows(graph)] + [r["id"] for r in relation_rows(graph)]
     wanted = set(about)
     found = _first_values((row for row in run_query(graph, _EVIDENCE).rows if str(row[0]) in wanted), 2)
-    view, rows = _View(graph), []
-    for (subject, _), (document, start, end, source, section, exact) in found.items():
-        path = view.first(source, iris.term("path")) if source is not None else None
-        rows.append({
-            "about": str(subject),
-            "document": str(document) if document is not None else None,
-            "start": int(start) if start is not None else None,
-            "end": int(end) if end is not None else None,
-            "quote": str(exact) if exact is not None else None,
-            "section": str(section) if section is not None else None,
-            "source": str(path) if path is not None else None,
-        })
+    rows = [_evidence_row(subject, *values) for (subject, _), values in found.items()]
     return sorted(rows, key=lambda r: (natural_key(r["about"]), natural_key(r["document"] or ""),
                                        r["start"] or 0, r["end"] or 0))
+
+
+def streamed_evidence_rows(graph, *, about: set[str]) -> Iterator[dict]:
+    """The rows of :func:`evidence_rows` about ``about`` one at a time, in the order the store gives them."""
+    rows = (row for row in iter_rows(graph, _EVIDENCE) if str(row[0]) in about)
+    for (subject, _), values in _runs_first_values(rows, 2):
+        yield _evidence_row(subject, *values)
 
 
 def tables(graph) -> dict[str, list[dict]]:

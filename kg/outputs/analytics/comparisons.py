@@ -120,6 +120,55 @@ def _idf(weights: dict[str, float], a: set[str], b: set[str]) -> float:
 
 
 DRIVERS_SHOWN = 3
+_SCORE_SLACK = 1e-9  # far above the rounding of the matrix products (~1e-15), far below any gap that matters
+_BLOCK_ROWS = 256  # regions scored at a time against all others (a block of scores: 256 x N floats)
+
+
+def _candidate_pairs(regions: list[Named], adopted, kinds, weights, *, by: str, alpha: float, top: int | None):
+    """The pairs of regions that can be among the ``top`` by ``by`` (every pair when ``top`` is
+    None or covers them): all pairs are scored at once with matrix products (numpy), and only
+    those within a rounding slack of the ``top``-th score are scored again exactly, one by one,
+    as before. The pairs come in :func:`itertools.combinations` order."""
+    count = len(regions)
+    if top is None or top >= count * (count - 1) // 2:
+        return itertools.combinations(regions, 2)
+    import numpy as np
+
+    initiatives = {i: n for n, i in enumerate(sorted({i for found in adopted.values() for i in found}))}
+    matrix = np.zeros((count, len(initiatives)))
+    for row, region in enumerate(regions):
+        matrix[row, [initiatives[i] for i in adopted[region.iri]]] = 1.0
+    rarity = np.array([weights[i] for i in initiatives])
+    sizes, weighted_sizes = matrix.sum(axis=1), matrix @ rarity
+    kind_names = sorted({k for counts in kinds.values() for k in counts})
+    kind_counts = np.array([[kinds.get(r.iri, {}).get(k, 0) for k in kind_names] for r in regions], dtype=float).reshape(count, len(kind_names))
+
+    def block_scores(start: int):
+        rows = slice(start, min(start + _BLOCK_ROWS, count))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            shared = matrix[rows] @ matrix.T
+            union = sizes[rows, None] + sizes[None, :] - shared
+            jaccard = np.where(union > 0, shared / union, 0.0)
+            if by == "jaccard":
+                scores = jaccard
+            elif by == "idf":
+                common = (matrix[rows] * rarity) @ matrix.T
+                total = weighted_sizes[rows, None] + weighted_sizes[None, :] - common
+                scores = np.where(total > 0, common / total, 0.0)
+            else:
+                low = np.minimum(kind_counts[rows, None, :], kind_counts[None, :, :]).sum(axis=2)
+                high = np.maximum(kind_counts[rows, None, :], kind_counts[None, :, :]).sum(axis=2)
+                scores = np.where(high > 0, alpha * jaccard + (1 - alpha) * np.where(high > 0, low / high, 0.0), jaccard)
+        scores[np.arange(scores.shape[0])[:, None] + start >= np.arange(count)[None, :]] = -np.inf  # pairs a < b only
+        return scores
+
+    best = np.concatenate([np.sort(block_scores(start), axis=None)[-top:] for start in range(0, count, _BLOCK_ROWS)])
+    floor = np.sort(best)[-top] - 2 * _SCORE_SLACK
+    chosen = []
+    for start in range(0, count, _BLOCK_ROWS):
+        rows, columns = np.nonzero(block_scores(start) >= floor)
+        chosen.extend(zip((rows + start).tolist(), columns.tolist()))
+    return [(regions[a], regions[b]) for a, b in sorted(chosen)]
 
 
 def similar(graph, *, top: int | None = 10, by: str = "idf", alpha: float = 0.5) -> SimilarPairs:
@@ -141,7 +190,7 @@ def similar(graph, *, top: int | None = 10, by: str = "idf", alpha: float = 0.5)
     weights = _rarity(adopted)
     describe = _Describer(graph)
     pairs = []
-    for a, b in itertools.combinations(regions, 2):
+    for a, b in _candidate_pairs(regions, adopted, kinds, weights, by=by, alpha=alpha, top=top):
         jaccard, weighted = _scores(adopted, kinds, a.iri, b.iri, alpha)
         pairs.append(SimilarPair(a=a, b=b, jaccard=jaccard, weighted=weighted,
                                  shared=len(adopted[a.iri] & adopted[b.iri]),

@@ -6,39 +6,52 @@ import functools
 from kg.core import iris
 from kg.outputs.viz.model import CONTAINED_IN, IN_REGION, VizNode
 from kg.query.lookup import label_of
-from kg.query.tables import document_types, entity_rows, region_types
+from kg.query.tables import document_types, entity_names, entity_types, natural_key, region_types
 
 # ---------------------------------------------------------------- reading the graph
 
 
 class GraphIndex:
-    """Entities (the rows of :func:`kg.query.tables.entity_rows`) and the links between them."""
+    """The entities (those :func:`kg.query.tables.entity_rows` has a row for) with their types,
+    and the links between them; names are read only for the nodes a page shows."""
 
     def __init__(self, graph):
         from rdflib import URIRef
 
         self.graph = graph
         self.uri = URIRef
-        self.rows = {row["id"]: row for row in entity_rows(graph)}
+        self.types = entity_types(graph)
+        self._names: dict[str, dict] = {}
         self.region_types = region_types()
         self.document_types = document_types()
 
     def type(self, iri: str) -> str:
-        return self.rows[iri]["type"]
+        return self.types[iri]
 
     def is_region(self, iri: str) -> bool:
-        return iri in self.rows and self.type(iri) in self.region_types
+        return iri in self.types and self.type(iri) in self.region_types
 
     def is_document(self, iri: str) -> bool:
-        return iri in self.rows and self.type(iri) in self.document_types
+        return iri in self.types and self.type(iri) in self.document_types
 
     def is_(self, iri: str, type_: str) -> bool:
-        return iri in self.rows and self.type(iri) == type_
+        return iri in self.types and self.type(iri) == type_
+
+    def names(self, iri: str) -> dict:
+        """``label``, ``label_en`` and ``aliases`` of an entity, as its row in the entities table has them."""
+        if iri not in self._names:
+            self._names[iri] = entity_names(self.graph, iri)
+        return self._names[iri]
+
+    def code(self, iri: str) -> str | None:
+        """A region's division code (the entities table's ``code``)."""
+        codes = sorted(self.graph.objects(self.uri(iri), self.uri(iris.term("divisionCode"))), key=lambda v: natural_key(str(v)))
+        return str(codes[0]) if codes and self.is_region(iri) else None
 
     def pairs(self, predicate: str) -> list[tuple[str, str]]:
         """(subject, object) of ``predicate`` where both are entities, sorted."""
         found = {(str(s), str(o)) for s, o in self.graph.subject_objects(self.uri(predicate))}
-        return sorted((s, o) for s, o in found if s in self.rows and o in self.rows)
+        return sorted((s, o) for s, o in found if s in self.types and o in self.types)
 
     def region_of(self, iri: str) -> str | None:
         if self.is_region(iri):
@@ -63,12 +76,12 @@ class GraphIndex:
         return False
 
     def label(self, iri: str) -> str:
-        if iri in self.rows:
-            return self.rows[iri]["label"] or iri
+        if iri in self.types:
+            return self.names(iri)["label"] or iri
 
         return label_of(self.graph, self.uri(iri))
 
     def node(self, iri: str) -> VizNode:
-        row = self.rows[iri]
-        return VizNode(iri=iri, type=row["type"], label=row["label"] or iri, label_en=row["label_en"],
-                       aliases=tuple(row["aliases"] or ()), region=self.region_of(iri))
+        names = self.names(iri)
+        return VizNode(iri=iri, type=self.types[iri], label=names["label"] or iri, label_en=names["label_en"],
+                       aliases=tuple(names["aliases"] or ()), region=self.region_of(iri))

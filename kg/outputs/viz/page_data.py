@@ -10,7 +10,7 @@ from kg.core import iris
 from kg.core.ontology import class_label, class_styles, ontology_graph
 from kg.outputs.viz.index import GraphIndex
 from kg.outputs.viz.layout import DEFAULT_SIZE, WEAK_MODULARITY, communities, layout_positions
-from kg.query.evidence import passage
+from kg.query.evidence import DOCUMENT_PATH, QUOTE_PATH, START_PATH
 from kg.outputs.viz.model import (
     _DEFAULT_STYLE,
     _LABEL_INSIDE,
@@ -25,7 +25,7 @@ from kg.outputs.viz.model import (
     VizNode,
 )
 from kg.query.lookup import curie
-from kg.query.tables import assertions
+from kg.query.sparql import run_query
 
 # ---------------------------------------------------------------- page data
 
@@ -53,6 +53,7 @@ def _font_color(background: str) -> str:
     return "#ffffff" if 0.299 * r + 0.587 * g + 0.114 * b < 140 else "#1a1a1a"
 
 
+@functools.lru_cache(maxsize=None)
 def _predicate_labels(iri: str) -> dict[str, str]:
     from rdflib import RDFS, URIRef
 
@@ -65,59 +66,93 @@ def _short(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
-class _Quotes:
-    """Evidence of nodes: their own (``gk:evidence``) and that of assertions about them."""
+EVIDENCE_SHOWN = 10  # passages a node's panel lists; past them it says there are more
+_VALUES_CHUNK = 2000  # IRIs per VALUES block
 
-    def __init__(self, index: GraphIndex):
+# A node's passages, its adoptions' first: the first EVIDENCE_SHOWN + 1 the store gives (the
+# store stops there), so a node stated in thousands of documents costs no more than any other.
+_NODE_EVIDENCE = """SELECT ?evidence ?predicate ?other ?subject WHERE {
+  { ?assertion rdf:subject <%(node)s> ; rdf:predicate gk:adopts ; rdf:object ?other ; a gk:Assertion ; gk:evidence ?evidence .
+    BIND(gk:adopts AS ?predicate) BIND(true AS ?subject) }
+  UNION { <%(node)s> gk:evidence ?evidence }
+  UNION { ?assertion rdf:subject <%(node)s> ; rdf:predicate ?predicate ; rdf:object ?other ; a gk:Assertion ; gk:evidence ?evidence .
+    FILTER(?predicate != gk:adopts) BIND(true AS ?subject) }
+  UNION { ?assertion rdf:object <%(node)s> ; rdf:predicate ?predicate ; rdf:subject ?other ; a gk:Assertion ; gk:evidence ?evidence .
+    BIND(false AS ?subject) }
+} LIMIT %(limit)d"""
+_PASSAGES = f"""SELECT ?evidence ?document ?start ?section ?quote WHERE {{ VALUES ?evidence {{ %s }}
+  OPTIONAL {{ ?evidence {DOCUMENT_PATH} ?document }} OPTIONAL {{ ?evidence {START_PATH} ?start }}
+  OPTIONAL {{ ?evidence gk:sectionPath ?section }} OPTIONAL {{ ?evidence {QUOTE_PATH} ?quote }} }}"""
+
+
+def _smallest(found, value):
+    """What ``graph.value`` picks of several values: the smallest as text."""
+    return value if found is None or (value is not None and str(value) < str(found)) else found
+
+
+class _Quotes:
+    """Evidence of the page's nodes: their own (``gk:evidence``) and that of assertions about
+    them. A node lists at most :data:`EVIDENCE_SHOWN` passages, those saying it adopts
+    something first, then in document order, and says when there are more (``govkg show``
+    lists them all); only the listed passages are read."""
+
+    def __init__(self, index: GraphIndex, nodes: list[str]):
         self.index = index
-        self.about: dict[str, list[tuple[object, str, str, bool]]] = collections.defaultdict(list)
-        for node, s, p, o in assertions(index.graph):
-            self.about[str(s)].append((node, str(p), str(o), True))
-            self.about[str(o)].append((node, str(p), str(s), False))
         self.rows: list[list] = []  # [document index, section, quote]
         self.documents: list[str] = []
-        self._row_of: dict = {}
         self._document_of: dict[str, int] = {}
+        self._row_of: dict = {}
+        labels: dict[str, str] = {}
+        found: dict[str, dict] = {}  # node -> evidence -> [abouts, adopts]
+        self.more: set[str] = set()  # nodes with passages beyond those listed
+        for node in nodes:
+            entries = found[node] = {}
+            rows = run_query(index.graph, _NODE_EVIDENCE % {"node": node, "limit": EVIDENCE_SHOWN + 1}).rows
+            if len(rows) > EVIDENCE_SHOWN:
+                self.more.add(node)
+            for evidence, predicate, other, is_subject in rows:
+                about = ""
+                if predicate is not None:
+                    name = _predicate_labels(str(predicate))["zh"]
+                    if str(other) not in labels:
+                        labels[str(other)] = index.label(str(other))
+                    about = f"{name} → {labels[str(other)]}" if is_subject.toPython() else f"← {name} {labels[str(other)]}"
+                entry = entries.setdefault(evidence, [[], False])
+                if about not in entry[0]:
+                    entry[0].append(about)
+                entry[1] = entry[1] or (is_subject is not None and is_subject.toPython() and str(predicate) == ADOPTS)
+        wanted = sorted({str(e) for entries in found.values() for e in entries})
+        passages: dict = {}
+        for at in range(0, len(wanted), _VALUES_CHUNK):
+            values = " ".join(f"<{e}>" for e in wanted[at:at + _VALUES_CHUNK])
+            for evidence, *values_found in run_query(index.graph, _PASSAGES % values).rows:
+                known = passages.get(evidence, (None,) * 4)
+                passages[evidence] = tuple(_smallest(k, v) for k, v in zip(known, values_found))
+        self._passages = passages
+        self._shown = {}
+        for node, entries in found.items():
+            ranked = sorted(entries.items(), key=lambda item: (not item[1][1], *self._position(item[0]), str(item[0])))
+            self._shown[node] = ranked[:EVIDENCE_SHOWN]
 
-    def _row(self, evidence) -> tuple[int, tuple]:
+    def _position(self, evidence) -> tuple[str, int]:
+        document, start, _, _ = self._passages.get(evidence, (None,) * 4)
+        return str(document or ""), int(start or 0)
+
+    def _row(self, evidence) -> int:
         if evidence not in self._row_of:
-            graph, uri = self.index.graph, self.index.uri
-            found = passage(graph, evidence)
-            document = found.document
+            document, _, section, quote = self._passages.get(evidence, (None,) * 4)
             doc_key = str(document) if document is not None else ""
             if doc_key not in self._document_of:
                 self._document_of[doc_key] = len(self.documents)
                 self.documents.append(self.index.label(doc_key) if doc_key else "")
-            self._row_of[evidence] = (len(self.rows), (doc_key, found.start or 0))
-            self.rows.append([self._document_of[doc_key], str(graph.value(evidence, uri(iris.term("sectionPath"))) or ""),
-                              found.quote or ""])
+            self._row_of[evidence] = len(self.rows)
+            self.rows.append([self._document_of[doc_key], str(section or ""), str(quote or "")])
         return self._row_of[evidence]
 
     def of(self, iri: str) -> list[list]:
         """[[evidence row, [what it says about the node, …], adopts], …]: the quotes saying the
         node adopts something first (``adopts`` true), then the rest, each in document order."""
-        evidence_p = self.index.uri(iris.term("evidence"))
-        abouts: dict[int, list[str]] = {}
-        order: dict[int, tuple] = {}
-        adoptions: set[int] = set()
-
-        def add(evidence, about: str, adopts: bool = False) -> None:
-            row, key = self._row(evidence)
-            order[row] = key
-            if adopts:
-                adoptions.add(row)
-            if about not in abouts.setdefault(row, []):
-                abouts[row].append(about)
-
-        for evidence in self.index.graph.objects(self.index.uri(iri), evidence_p):
-            add(evidence, "")
-        for assertion, predicate, other, is_subject in self.about.get(iri, ()):
-            name = _predicate_labels(predicate)["zh"]
-            about = f"{name} → {self.index.label(other)}" if is_subject else f"← {name} {self.index.label(other)}"
-            for evidence in self.index.graph.objects(assertion, evidence_p):
-                add(evidence, about, is_subject and predicate == ADOPTS)
-        ranked = sorted(abouts, key=lambda r: (r not in adoptions, order[r], r))
-        return [[row, sorted(abouts[row]), row in adoptions] for row in ranked]
+        return [[self._row(evidence), sorted(abouts), adopts] for evidence, (abouts, adopts) in self._shown.get(iri, ())]
 
 
 def _vis_options(view: ViewGraph) -> dict:
@@ -164,7 +199,7 @@ def _legend(view: ViewGraph, groups: dict[str, int], modularity: float | None) -
 def build_page_data(index: GraphIndex, view: ViewGraph) -> dict:
     """Everything the page's script needs, as plain JSON-able data."""
 
-    quotes = _Quotes(index)
+    quotes = _Quotes(index, list(view.nodes))
     positions = layout_positions(view)
     groups, modularity = communities(view) if view.by_community else ({}, None)
     if len(set(groups.values())) < 2:
@@ -188,10 +223,11 @@ def build_page_data(index: GraphIndex, view: ViewGraph) -> dict:
                       if group is not None else None,
                       "x": positions[node.iri][0], "y": positions[node.iri][1],
                       "quote": _short(first, _QUOTE_TIP) if first else None, "evidence": evidence,
+                      "evidence_more": node.iri in quotes.more,
                       "search": sorted({node.label, *(node.aliases), *([node.label_en] if node.label_en else [])})})
     predicates = sorted({e.predicate for e in view.edges})
     position = {p: i for i, p in enumerate(predicates)}
-    region_order = sorted(regions, key=lambda r: (index.rows.get(r, {}).get("code") or "~", regions[r]))
+    region_order = sorted(regions, key=lambda r: (index.code(r) or "~", regions[r]))
     return {
         "view": view.view,
         "total": view.total,

@@ -77,7 +77,7 @@ def _unshared(keep: set[str], edges: list[VizEdge]) -> set[str]:
 
 
 def _platforms(index: GraphIndex) -> tuple[set[str], list[VizEdge]]:
-    platforms = {iri for iri in index.rows if index.is_(iri, "Platform")}
+    platforms = {iri for iri in index.types if index.is_(iri, "Platform")}
     edges = [VizEdge(p, r, IN_REGION) for p, r in index.pairs(IN_REGION) if p in platforms and index.is_region(r)]
     edges += [VizEdge(p, i, SERVES) for p, i in index.pairs(SERVES) if p in platforms and index.is_(i, "Initiative")]
     return platforms | {e.target for e in edges}, edges
@@ -96,8 +96,8 @@ def _full(index: GraphIndex) -> tuple[set[str], list[VizEdge]]:
 
     links = {(str(s), str(p), str(o)) for s, p, o in index.graph
              if isinstance(o, URIRef) and s != o and str(p) != RDF + "type"}
-    edges = [VizEdge(s, o, p) for s, p, o in sorted(links) if s in index.rows and o in index.rows]
-    return set(index.rows), edges
+    edges = [VizEdge(s, o, p) for s, p, o in sorted(links) if s in index.types and o in index.types]
+    return set(index.types), edges
 
 
 VIEWS: dict[str, _ViewSpec] = {
