@@ -7,9 +7,10 @@ import re
 from kg.core import iris
 from kg.core.model import Extraction, Ref
 from kg.core.ontology import divisions, initiatives
-from kg.core.regions import COUNTRY_CODE, find_regions
+from kg.core.regions import COUNTRY_CODE
 from kg.ingest.extract.registry import register_extractor
 from kg.ingest.extract.context import Collector, DocContext, add_evidence
+from kg.ingest.extract.matching import LongestMatcher, find_regions
 
 REFERENCE_DATA = "https://w3id.org/govkg/dataset/divisions"
 
@@ -52,26 +53,23 @@ def extract_regions(context: DocContext, extraction: Extraction) -> None:
 
 
 @functools.lru_cache(maxsize=1)
-def _initiative_automaton():
-    import ahocorasick
-
-    automaton = ahocorasick.Automaton()
+def _initiative_matcher() -> LongestMatcher:
     concepts = initiatives()
     groups = {c.broader for c in concepts.values() if c.broader}
+    labels: dict[str, str] = {}
     for concept in concepts.values():
         if concept.iri in groups:  # group concepts (政务服务 …) name fields, not initiatives
             continue
         for label in concept.labels:
             if len(label) >= 2:
-                automaton.add_word(label, (label, concept.iri))
-    automaton.make_automaton()
-    return automaton
+                labels[label] = concept.iri
+    return LongestMatcher(labels)
 
 
 @functools.lru_cache(maxsize=8192)  # the initiatives and tasks extractors read the same sentences
 def find_initiatives(text: str) -> tuple[tuple[int, int, str, str], ...]:
     """``(start, end, surface, concept IRI)`` of initiative labels in ``text``, longest first."""
-    return tuple([(end - len(label) + 1, end + 1, label, iri) for end, (label, iri) in _initiative_automaton().iter_long(text)])
+    return _initiative_matcher().find(text)
 
 
 _CITED_TITLE = re.compile(r"《[^》]*》")

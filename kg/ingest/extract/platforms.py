@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from kg.core import iris
 from kg.core.model import Extraction, Ref
 from kg.core.ontology import divisions, initiatives, platform_kind_cues
-from kg.core.regions import COUNTRY_CODE, ancestors, find_regions
+from kg.core.regions import COUNTRY_CODE, ancestors
+from kg.ingest.extract.matching import find_regions
 from kg.ingest.extract.registry import register_extractor
 from kg.ingest.extract.context import Collector, DocContext, add_evidence
 from kg.ingest.extract.mentions import find_initiatives, region_entity
