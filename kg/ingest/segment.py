@@ -27,6 +27,8 @@ HEADING_PATTERNS: tuple[tuple[int, re.Pattern], ...] = (
     (4, re.compile(r"^（\d{1,3}）")),
     (5, re.compile(r"^[①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳]")),
 )
+# All heading patterns in one, tried in the same order: group i + 1 is HEADING_PATTERNS[i].
+_ANY_HEADING = re.compile("|".join(f"({pattern.pattern})" for _, pattern in HEADING_PATTERNS))
 _SOURCE_LINE = re.compile(r"^（来源：\s*(?P<who>[^）]{2,80})）$")
 _EDITOR_NOTE = re.compile(r"^编者按[：:]?")
 _ISSUE_LINE = re.compile(r"(?P<y>\d{4})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日\s*(?P<no>第\s*\d+\s*期)(?:\s*(?P<total>总第\s*\d+\s*期))?")
@@ -62,11 +64,8 @@ def heading_level(text: str) -> tuple[int, str] | None:
     >>> heading_level("2023年新型融合领域") is None
     True
     """
-    for level, pattern in HEADING_PATTERNS:
-        match = pattern.match(text)
-        if match:
-            return level, match.group().strip()
-    return None
+    match = _ANY_HEADING.match(text)
+    return (HEADING_PATTERNS[match.lastindex - 1][0], match.group().strip()) if match else None
 
 
 def is_title_like(text: str) -> bool:

@@ -93,6 +93,11 @@ def looks_like_work(title: str) -> bool:
 
 def find_citations(text: str) -> list[Citation]:
     """Cited titles (each with the document number that follows it) and lone document numbers."""
+    return list(_citations(text))
+
+
+@functools.lru_cache(maxsize=8192)  # per sentence, read again by other documents
+def _citations(text: str) -> tuple[Citation, ...]:
     found, taken = [], []
     for match in TITLE.finditer(text):
         number_match = _NUMBER_IN_BRACKETS.match(text, match.end())
@@ -103,11 +108,11 @@ def find_citations(text: str) -> list[Citation]:
             continue
         number = normalize_number(number_match["number"]) if number_match else None
         found.append(Citation(match.start(), end, title, number))
-    for match in DOC_NUMBER.finditer(text):
+    for match in DOC_NUMBER.finditer(text) if "号" in text else ():  # the scan is slow; a number ends in 号
         if not any(a <= match.start() < b for a, b in taken):
             issuer = _BEFORE_ISSUER.sub("", match["org"]) or match["org"]
             found.append(Citation(match.end("org") - len(issuer), match.end(), None, normalize_number(match.group())))
-    return sorted(found, key=lambda c: c.start)
+    return tuple(sorted(found, key=lambda c: c.start))
 
 
 def _own_titles(context: DocContext, extraction: Extraction) -> set[str]:

@@ -144,10 +144,16 @@ def _marked_leads(units: list[Unit]) -> list[Unit]:
     return result
 
 
+# The note patterns in the order they claim text, each with the characters it cannot match without.
+_NOTE_PATTERNS = ((_LABELLED_NOTE, "：:"), (_VERB_NOTE, "（"), (_BARE_NOTE, "：:"))
+
+
 def responsibility_notes(text: str) -> list[Note]:
     """Responsibility notes in a stretch of clean text."""
     notes, taken = [], []
-    for pattern in (_LABELLED_NOTE, _VERB_NOTE, _BARE_NOTE):
+    for pattern, needed in _NOTE_PATTERNS:
+        if not any(ch in text for ch in needed):
+            continue  # most sentences hold no note; the scans are not free
         for match in pattern.finditer(text):
             if any(s < match.end() and match.start() < e for s, e in taken):
                 continue
@@ -159,16 +165,40 @@ def responsibility_notes(text: str) -> list[Note]:
     return sorted(notes, key=lambda n: n.start)
 
 
+@functools.lru_cache(maxsize=8192)  # per sentence, read again by other documents
+def _sentence_notes(text: str) -> tuple[Note, ...]:
+    return tuple(responsibility_notes(text))
+
+
+_UNIT_END = re.compile(_ORG_END + r"$")
+_GENERIC_UNIT_END = re.compile(r"(政府|部门|单位|企业|协会|机构|组织)（?[^（）]*）?$")
+_SCOPE_START = re.compile(_SCOPE)
+_RUNNING_NAME_END = re.compile(_RUNNING_END + "$")
+
+
 def _looks_like_unit(name: str) -> bool:
-    return bool(re.search(_ORG_END + r"$", name) or re.search(r"(政府|部门|单位|企业|协会|机构|组织)（?[^（）]*）?$", name)
-                or re.match(_SCOPE, name))
+    return bool(_UNIT_END.search(name) or _GENERIC_UNIT_END.search(name) or _SCOPE_START.match(name))
 
 
 def running_text_departments(text: str, known: frozenset[str] = frozenset()) -> list[tuple[int, int, str]]:
     """Organisation names in running text: ``(start, end, name)``. A name must start a word
     (after punctuation, a verb or a preposition) and carry a government scope; names already
     seen in responsibility notes (``known``) are found wherever they occur."""
+    found = list(_running_names(text))
+    pattern = _known_pattern(known)
+    if pattern is not None:
+        for match in pattern.finditer(text):
+            if not any(s <= match.start() < e for s, e, _ in found):
+                found.append((match.start(), match.end(), match.group()))
+    return sorted(found)
 
+
+_RUNNING_TAIL = re.compile(rf"[\u4e00-\u9fff]{{0,14}}?{_RUNNING_END}(?![\u4e00-\u9fff]{{0,1}}(?:长|员|主任|书记|人|会议|成员|机制|副))")
+
+
+@functools.lru_cache(maxsize=8192)  # per sentence, read again by other documents
+def _running_names(text: str) -> tuple[tuple[int, int, str], ...]:
+    """Scoped organisation names in ``text`` (a scope word or a division name, then an organisation word)."""
     found = []
     for match in _RUNNING.finditer(text):
         name = match.group()
@@ -181,18 +211,12 @@ def running_text_departments(text: str, known: frozenset[str] = frozenset()) -> 
             continue
         found.append((match.start(), match.end(), name))
     for region in find_regions(text):
-        tail = re.match(rf"[\u4e00-\u9fff]{{0,14}}?{_RUNNING_END}(?![\u4e00-\u9fff]{{0,1}}(?:长|员|主任|书记|人|会议|成员|机制|副))",
-                        text[region.end:])
+        tail = _RUNNING_TAIL.match(text[region.end:])
         if tail and not any(s <= region.start < e for s, e, _ in found) and not _inside_title(text, region.start):
             name = text[region.start:region.end + tail.end()]
             if not _NOT_ORGS.search(name[len(region.surface):]) and not VERB_PATTERN.search(_BODY_BUILDING.sub("", name), 1):
                 found.append((region.start, region.end + tail.end(), name))
-    pattern = _known_pattern(known)
-    if pattern is not None:
-        for match in pattern.finditer(text):
-            if not any(s <= match.start() < e for s, e, _ in found):
-                found.append((match.start(), match.end(), match.group()))
-    return sorted(found)
+    return tuple(found)
 
 
 @functools.lru_cache(maxsize=64)
@@ -237,15 +261,14 @@ def department_entity(collect: Collector, context: DocContext, name: str):
 def extract_departments(context: DocContext, extraction: Extraction) -> None:
     collect = Collector(extraction)
     text = context.norm.text
-    notes = {}
-    for sentence in context.body_sentences():
-        notes[sentence] = responsibility_notes(text[sentence.norm_start:sentence.norm_end])
-    known = frozenset(u.name for found in notes.values() for n in found for u in n.units
-                      if re.search(_RUNNING_END + "$", u.name) or u.name.endswith("中心"))
-    for sentence in context.body_sentences():
+    sentences = context.body_sentences()
+    notes = [_sentence_notes(text[sentence.norm_start:sentence.norm_end]) for sentence in sentences]
+    known = frozenset(u.name for found in notes for n in found for u in n.units
+                      if _RUNNING_NAME_END.search(u.name) or u.name.endswith("中心"))
+    for sentence, sentence_notes in zip(sentences, notes):
         clean = text[sentence.norm_start:sentence.norm_end]
         spans = []
-        for note in notes[sentence]:
+        for note in sentence_notes:
             spans.append((note.start, note.end))
             for unit in note.units:
                 entity = department_entity(collect, context, unit.name)

@@ -131,6 +131,7 @@ def comparator_after(text: str) -> tuple[str, str] | None:
 _LEADING_YEAR = re.compile(r"^(?:19|20)\d{2}\s*年(?:主要)?")
 
 
+@functools.lru_cache(maxsize=1024)  # a document's sentences share a few section paths
 def in_baseline_section(section: tuple[str, ...]) -> bool:
     """Whether a heading of the section path begins with a ``gk:baseline`` cue (发展现状 …)."""
     cues = cue_words(iris.term("baseline"))
@@ -164,6 +165,11 @@ def find_quantities(text: str) -> list[Quantity]:
     >>> (q.low, q.high, q.unit, q.comparator)
     (Decimal('2'), Decimal('3'), '个', None)
     """
+    return list(_quantities(text))
+
+
+@functools.lru_cache(maxsize=8192)  # per sentence, read again by other documents
+def _quantities(text: str) -> tuple[Quantity, ...]:
     titles = [m.span() for m in _TITLE.finditer(text)]
     found = []
     for match in QUANTITY.finditer(text):
@@ -191,7 +197,7 @@ def find_quantities(text: str) -> list[Quantity]:
         found.append(Quantity(start=start, end=end, number_start=match.start(),
                               low=low, high=parse_decimal(high) if high is not None else None,
                               unit=match["unit"], comparator=comparator))
-    return found
+    return tuple(found)
 
 
 # ---------------------------------------------------------------- target years and past results
@@ -269,6 +275,7 @@ def reports_past_result(sentence: str, period_start: int | None = None) -> bool:
 _STATED_YEAR = re.compile(r"(?<!\d)(?P<year>(?:19|20)\d{2})\s*年")
 
 
+@functools.lru_cache(maxsize=8192)  # per sentence, read again by other documents
 def past_tense(sentence: str, period_start: int | None, *, policy: bool) -> bool:
     """Whether the figures of a sentence are results, not targets.
 

@@ -17,6 +17,9 @@ REFERENCE_DATA = "https://w3id.org/govkg/dataset/divisions"
 
 def region_entity(collect: Collector, code: str):
     """The Region entity for a code, with its parents (from the divisions data) up to the country."""
+    made = collect.get(iris.region(code))
+    if made is not None and "prov:wasDerivedFrom" in made.props:
+        return made  # made by an earlier call, with its parents
     table = divisions()
     if code == COUNTRY_CODE:
         entity = collect.entity(iris.region(code), "Country", label="中国", label_en="China")

@@ -20,10 +20,9 @@ from kg.core import iris
 from kg.core.model import Extraction, Ref
 from kg.core.ontology import divisions, initiatives, platform_kind_cues
 from kg.core.regions import COUNTRY_CODE, ancestors
-from kg.ingest.extract.matching import find_regions
 from kg.ingest.extract.registry import register_extractor
 from kg.ingest.extract.context import Collector, DocContext, add_evidence
-from kg.ingest.extract.mentions import find_initiatives, region_entity
+from kg.ingest.extract.mentions import find_initiatives, find_regions, region_entity
 from kg.ingest.extract.platform_links import COORDINATED, served_initiatives
 from kg.ingest.extract.platform_scorer import CandidateContext, current_model, features, in_use, merge_features, quantity_before
 
@@ -123,6 +122,7 @@ def _strong_cues() -> tuple[str, ...]:
     return tuple(word for word, _, _ in _cue_table() if word not in weak)
 
 
+@functools.lru_cache(maxsize=8192)
 def kind_of(name: str, following: str = "") -> str:
     """Platform-kind IRI for a name (and the cue word that follows a quoted brand)."""
     best = None
@@ -414,7 +414,8 @@ def _phrases(text: str) -> list[PlatformMention]:
     return sorted(found, key=lambda m: (-(m.end - m.start), m.start))
 
 
-def find_platforms(text: str) -> list[PlatformMention]:
+@functools.lru_cache(maxsize=8192)  # per sentence, read again by other documents
+def find_platforms(text: str) -> tuple[PlatformMention, ...]:
     """Platform mentions in one sentence of clean text; brands win over overlapping phrases."""
     phrases = _phrases(text)
     # A bare quoted name inside a longer name is that name's part: 完善“金城通”协同办公平台.
@@ -426,9 +427,10 @@ def find_platforms(text: str) -> list[PlatformMention]:
             continue
         mentions.append(mention)
         taken.append((mention.start, mention.end))
-    return sorted(mentions, key=lambda m: m.start)
+    return tuple(sorted(mentions, key=lambda m: m.start))
 
 
+@functools.lru_cache(maxsize=8192)
 def canonical_key(name: str, region_names: tuple[str, ...] = ()) -> str:
     """Key under which spellings of one platform merge: no quotes, spaces or leading scope.
 
@@ -475,6 +477,7 @@ class Candidate:
     features: dict
 
 
+@functools.lru_cache(maxsize=8192)
 def _kind_word(name: str) -> str:
     return next((word for word, _, _ in _cue_table() if name.endswith(word)), "")
 

@@ -73,7 +73,7 @@ def parse_deadlines(text: str, *, plan_year: int | None = None) -> list[Deadline
             return
         # Extend over the cue that makes it a deadline (前, 之前, 完成).
         cue = _DEADLINE_CUE.match(text, end)
-        labelled = bool(_TIME_LABEL.search(text, 0, start))
+        labelled = _time_labelled(text, start)
         if (date is not None and not cue and not labelled and not text[start:end].endswith("前") and "到" not in text[start:end]
                 and not re.search(r"(于|在|到|至|截至)$", text[max(0, start - 2):start])):
             return
@@ -89,7 +89,7 @@ def parse_deadlines(text: str, *, plan_year: int | None = None) -> list[Deadline
     for match in _MONTH_END.finditer(text):
         add(_last_day(int(match["y"]), int(match["m"])), match.start(), match.end())
     for match in _MONTH.finditer(text):  # 完成时间：2025年6月 → the end of that month, after a time label only
-        if _TIME_LABEL.search(text, 0, match.start()):
+        if _time_labelled(text, match.start()):
             add(_last_day(int(match["y"]), int(match["m"])), match.start(), match.end())
     for match in _YEAR_END.finditer(text):
         add(datetime.date(int(match["y"]), 12, 31), match.start(), match.end())
@@ -106,6 +106,15 @@ def parse_deadlines(text: str, *, plan_year: int | None = None) -> list[Deadline
             taken.append((match.start(), match.end()))
             found.append(Deadline(None, match.group(), match.start(), match.end()))
     return sorted(found, key=lambda d: d.start)
+
+
+def _time_labelled(text: str, position: int) -> bool:
+    """Whether a time label (完成时限：) ends right before ``position``. The label's pattern ends in
+    ``$``, so a search scans the whole text before; the last few characters decide it."""
+    window = max(0, position - 40)
+    if len(text[window:position].rstrip()) < 8:  # the label may start before the window
+        window = 0
+    return bool(_TIME_LABEL.search(text, window, position))
 
 
 def task_number(heading: Heading) -> str:
@@ -173,7 +182,10 @@ def table_rows(context: DocContext) -> list[TableRow]:
     segment = context.segment
     rows, columns = [], None
     for paragraph in paragraphs(norm, norm.to_clean(segment.start), norm.to_clean(segment.end)):
-        cells = [c.strip() for c in _CELL_BREAK.split(norm.quote(paragraph.start, paragraph.end).strip()) if c.strip()]
+        row = norm.quote(paragraph.start, paragraph.end)
+        if columns is None and not _LEAD_COLUMN.search(row):
+            continue  # no table open and no header here (a header names a unit column)
+        cells = [c.strip() for c in _CELL_BREAK.split(row.strip()) if c.strip()]
         if len(cells) >= 3 and any(_TASK_COLUMN.search(c) for c in cells) and any(_LEAD_COLUMN.search(c) for c in cells) \
                 and all(len(c) <= 12 for c in cells):
             columns = {"task": next(i for i, c in enumerate(cells) if _TASK_COLUMN.search(c)),
@@ -235,6 +247,9 @@ def extract_tasks(context: DocContext, extraction: Extraction) -> None:
     norm = context.norm
     headings = segment.headings
     plan_year = extraction.document.first("gk:periodStart")
+    # (start, platform IRI, evidence) of the platforms this document states, in the order they were found
+    platform_evidence = [(evidence.start, entity.iri, evidence) for entity in extraction.entities if entity.type == "Platform"
+                         for evidence in entity.evidence if evidence.document == context.iri]
     for heading, ancestors, index, in_task_section in task_headings(headings, genre=context.genre):
         following = next((h for h in headings[index + 1:] if h.level <= heading.level), None)
         end = following.start if following is not None else (
@@ -270,11 +285,9 @@ def extract_tasks(context: DocContext, extraction: Extraction) -> None:
                 task.add("gk:deadline", deadline.date)
             task.add("gk:deadlineText", deadline.text)
             add_evidence(task, context.evidence(c_start + deadline.start, c_start + deadline.end, section))
-        for entity in list(extraction.entities):  # platforms stated inside the task's text
-            if entity.type == "Platform":
-                for evidence in entity.evidence:
-                    if evidence.document == context.iri and heading.start <= evidence.start < end:
-                        collect.relate(task.iri, "gk:concerns", entity.iri, evidence)
+        for start, platform, evidence in platform_evidence:  # platforms stated inside the task's text
+            if heading.start <= start < end:
+                collect.relate(task.iri, "gk:concerns", platform, evidence)
         for start, stop, _label, initiative in find_initiatives(body):
             collect.relate(task.iri, "gk:concerns", initiative, context.evidence(c_start + start, c_start + stop, section))
     _table_tasks(context, collect, plan_year)
