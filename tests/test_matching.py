@@ -1,8 +1,10 @@
 import random
+import re
 
 import pytest
 
 from kg.core import regions
+from kg.core.text import CueWords, search_before
 from kg.ingest.extract.matching import LongestMatcher, find_region_names, find_regions
 
 
@@ -33,3 +35,30 @@ def test_region_names_match_the_core_finder_on_overlapping_names():
         assert list(find_region_names(text)) == regions.find_region_names(text)
         for context in (None, "370000", "220000"):
             assert find_regions(text, context=context) == regions.find_regions(text, context=context)
+
+
+def test_cue_words_give_the_first_word_in_list_order_as_a_loop_does():
+    words = ("平台", "政务服务平台", "台", "服务", "政务", "云平台", "云")
+    cues = CueWords(words)
+    rng = random.Random(3)
+    alphabet = "政务服云平台系统"
+    for _ in range(3000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 8)))
+        position = rng.randint(0, len(text))
+        assert cues.starting(text, position) == next((w for w in words if text.startswith(w, position)), None)
+        assert cues.ending(text) == next((w for w in words if text.endswith(w)), None)
+        assert (text in cues) == (text in words)
+    assert cues.starting("政务服务平台") == "政务服务平台"  # before 政务 in the list
+    assert cues.ending("政务服务平台") == "平台"  # the first in the list, not the longest
+
+
+def test_search_before_finds_what_a_search_of_the_whole_text_finds():
+    pattern = re.compile(r"(?:完成时限|时限|第)[:：]?\s*$")
+    rng = random.Random(5)
+    pieces = ["完成", "时限", "第", "：", " ", "\n", "任务", "2025年"] + [" " * 30]
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
+        for end in range(len(text) + 1):
+            whole = pattern.search(text, 0, end)
+            found = search_before(pattern, text, end, longest=5)
+            assert (found and found.span()) == (whole and whole.span()), (text, end)

@@ -194,3 +194,55 @@ def normalize(original: str) -> NormText:
         new_map.extend(mapping[previous:])
         clean, mapping = "".join(out), new_map
     return NormText(original=original, text=clean, _map=mapping)
+
+
+def search_before(pattern: re.Pattern, text: str, end: int, *, longest: int) -> re.Match | None:
+    """``pattern.search(text, 0, end)`` for a pattern that ends in ``\\s*$`` and whose words are at
+    most ``longest`` characters: a match ends at the last character before the trailing
+    whitespace, so only the characters before it are searched, not the whole text.
+
+    >>> search_before(re.compile(r"(?:完成时限|时限)[:：]\\s*$"), "任务一。完成时限： 2025年", 10, longest=5).group()
+    '完成时限： '
+    """
+    start = max(0, end - longest - 16)
+    if len(text[start:end].rstrip()) < longest:
+        start = 0  # the trailing whitespace is long: the match may start further back
+    return pattern.search(text, start, end)
+
+
+class CueWords:
+    """An ordered list of cue words, compiled: the first of them (in list order, as a loop over
+    the list finds it) that a text has at a position or ends with, and membership.
+
+    >>> cues = CueWords(("平台", "政务服务平台", "台"))
+    >>> cues.starting("建设政务服务平台", 2), cues.ending("建设政务服务平台"), "台" in cues
+    ('政务服务平台', '平台', True)
+    """
+
+    def __init__(self, words: tuple[str, ...]):
+        self.words = words
+        self._rank: dict[str, int] = {}
+        for rank, word in enumerate(words):
+            self._rank.setdefault(word, rank)
+        self._lengths = sorted({len(word) for word in words})
+        # Alternatives are tried in order at one position, so the first word that matches there wins.
+        self._pattern = re.compile("|".join(map(re.escape, words))) if words else None
+
+    def __contains__(self, word: str) -> bool:
+        return word in self._rank
+
+    def starting(self, text: str, position: int = 0) -> str | None:
+        """The first word ``text`` has at ``position``."""
+        match = self._pattern.match(text, position) if self._pattern else None
+        return match.group() if match else None
+
+    def ending(self, text: str) -> str | None:
+        """The first word ``text`` ends with."""
+        found = None
+        for length in self._lengths:
+            if length > len(text):
+                break
+            rank = self._rank.get(text[len(text) - length:])
+            if rank is not None and (found is None or rank < found):
+                found = rank
+        return None if found is None else self.words[found]

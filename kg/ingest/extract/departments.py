@@ -144,15 +144,17 @@ def _marked_leads(units: list[Unit]) -> list[Unit]:
     return result
 
 
-# The note patterns in the order they claim text, each with the characters it cannot match without.
-_NOTE_PATTERNS = ((_LABELLED_NOTE, "：:"), (_VERB_NOTE, "（"), (_BARE_NOTE, "：:"))
+# The note patterns in the order they claim text, each with what it cannot match without (a quick test).
+_LABEL_FIELD = re.compile(rf"{_LABEL}[:：]")
+_NOTE_PATTERNS = ((_LABELLED_NOTE, _LABEL_FIELD), (_VERB_NOTE, re.compile("牵头|负责|配合|参与|具体实施")),
+                  (_BARE_NOTE, _LABEL_FIELD))
 
 
 def responsibility_notes(text: str) -> list[Note]:
     """Responsibility notes in a stretch of clean text."""
     notes, taken = [], []
     for pattern, needed in _NOTE_PATTERNS:
-        if not any(ch in text for ch in needed):
+        if not needed.search(text):
             continue  # most sentences hold no note; the scans are not free
         for match in pattern.finditer(text):
             if any(s < match.end() and match.start() < e for s, e in taken):
@@ -193,6 +195,7 @@ def running_text_departments(text: str, known: frozenset[str] = frozenset()) -> 
     return sorted(found)
 
 
+_ORGANISATION_CHAR = re.compile("[局委厅室组班府]")  # one in each word of _RUNNING_END
 _RUNNING_TAIL = re.compile(rf"[\u4e00-\u9fff]{{0,14}}?{_RUNNING_END}(?![\u4e00-\u9fff]{{0,1}}(?:长|员|主任|书记|人|会议|成员|机制|副))")
 
 
@@ -200,6 +203,8 @@ _RUNNING_TAIL = re.compile(rf"[\u4e00-\u9fff]{{0,14}}?{_RUNNING_END}(?![\u4e00-\
 def _running_names(text: str) -> tuple[tuple[int, int, str], ...]:
     """Scoped organisation names in ``text`` (a scope word or a division name, then an organisation word)."""
     found = []
+    if "国务院" not in text and not _ORGANISATION_CHAR.search(text):
+        return ()  # every organisation word holds one of these characters
     for match in _RUNNING.finditer(text):
         name = match.group()
         before = text[max(0, match.start() - 4):match.start()]

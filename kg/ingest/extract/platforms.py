@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from kg.core import iris
 from kg.core.model import Extraction, Ref
-from kg.core.ontology import divisions, initiatives, platform_kind_cues
+from kg.core.ontology import divisions, initiatives, platform_kind_cues, platform_kind_words
 from kg.core.regions import COUNTRY_CODE, ancestors
 from kg.ingest.extract.registry import register_extractor
 from kg.ingest.extract.context import Collector, DocContext, add_evidence
@@ -141,9 +141,9 @@ def _initiative_labels() -> frozenset[str]:
 
 
 def _cue_after(text: str, position: int) -> str | None:
-    for word, _, _ in _cue_table():
-        if text.startswith(word, position):
-            return word
+    cue = platform_kind_words().starting(text, position)
+    if cue is not None:
+        return cue
     for word in ("应用程序", "移动应用", "平台", "系统", "门户"):
         if text.startswith(word, position):
             return word
@@ -189,7 +189,7 @@ def _quoted_brands(text: str) -> list[PlatformMention]:
             flags.add("market")  # industry platforms in quotes: “双创”平台
         if _NETWORK_TECHNOLOGY.search(inner) and not _GOVERNMENT_DOMAIN.search(inner):
             continue  # network technologies in quotes: “千兆”网络
-        if any(inner == word for word, _, _ in _cue_table()):
+        if inner in platform_kind_words():
             continue  # a kind word alone (“掌上办”) names nothing
         described = None if after else _DESCRIBED.match(text, match.end())
         if described and (_NOT_AN_END.match(text, described.start(2)) or VERB_PATTERN.search(described.group(1))
@@ -477,9 +477,8 @@ class Candidate:
     features: dict
 
 
-@functools.lru_cache(maxsize=8192)
 def _kind_word(name: str) -> str:
-    return next((word for word, _, _ in _cue_table() if name.endswith(word)), "")
+    return platform_kind_words().ending(name) or ""
 
 
 _COMPANY_IN_CLAUSE = re.compile(r"企业|公司|集团|厂商|运营商|高校|院所")

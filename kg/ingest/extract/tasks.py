@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from kg.core import iris
 from kg.core.model import Extraction, Heading, Ref
+from kg.core.text import search_before
 from kg.ingest.extract.registry import register_extractor
 from kg.ingest.extract.context import Collector, DocContext, add_evidence
 from kg.ingest.extract.departments import department_entity, responsibility_notes
@@ -34,9 +35,10 @@ REVIEW_SECTION = re.compile(r"回顾|过去(?:一|五|的一)年|工作总结|�
 _DATE = re.compile(r"(?P<y>20\d{2})年(?P<m>1[0-2]|0?[1-9])月(?P<d>3[01]|[12]\d|0?[1-9])日")
 _MONTH_END = re.compile(r"(?P<y>20\d{2})年(?P<m>1[0-2]|0?[1-9])月(?:底|末)")
 _YEAR_END = re.compile(r"(?P<y>20\d{2})年(?:底|年底|末|年末)")
-_BY_YEAR = re.compile(r"(?:力争|争取|确保)?到(?P<y>20\d{2})年(?![底末\d])")  # 力争到2025年: by the end of 2025
+# 力争到2025年: by the end of 2025. (Each branch starts with a literal, so the scan skips to them.)
+_BY_YEAR = re.compile(r"(?:力争到|争取到|确保到|到)(?P<y>20\d{2})年(?![底末\d])")
 _HALF = re.compile(r"(?P<y>20\d{2})年(?P<h>上|下)半年")
-_BARE_YEAR_END = re.compile(r"(?<![年\d])(?:今年|年)(?:底|末)(?:前|之前)")
+_BARE_YEAR_END = re.compile(r"(?:今年(?<![年\d]今年)|年(?<![年\d]年))(?:底|末)(?:前|之前)")
 _RECURRING = re.compile(r"每(?:年|季度|半年|月|周|日|天)(?:[^，。；]{0,16}?\d{1,2}日(?:前|之前))?|次月\d{1,2}日(?:前|之前)")
 _DEADLINE_CUE = re.compile(r"(?:前|之前|以前|完成|底前|截止)")
 _TIME_LABEL = re.compile(r"(?:完成时间|完成时限|时间节点|时限要求|时限|截止时间|完成期限)[:：]\s*$")
@@ -109,12 +111,8 @@ def parse_deadlines(text: str, *, plan_year: int | None = None) -> list[Deadline
 
 
 def _time_labelled(text: str, position: int) -> bool:
-    """Whether a time label (完成时限：) ends right before ``position``. The label's pattern ends in
-    ``$``, so a search scans the whole text before; the last few characters decide it."""
-    window = max(0, position - 40)
-    if len(text[window:position].rstrip()) < 8:  # the label may start before the window
-        window = 0
-    return bool(_TIME_LABEL.search(text, window, position))
+    """Whether a time label (完成时限：) ends right before ``position``."""
+    return bool(search_before(_TIME_LABEL, text, position, longest=5))
 
 
 def task_number(heading: Heading) -> str:
