@@ -92,18 +92,18 @@ def _fix_quotes(text: str) -> str:
     return "\n".join(out)
 
 
-def _spaces_near_cjk(text: str) -> list[tuple[int, int]]:
-    """Spans of runs of spaces next to Chinese text or at the start of a line."""
+def _dropped_spaces(text: str) -> list[tuple[int, int]]:
+    """Spans of runs of spaces next to Chinese text, at the start of a line or at its end."""
     spans = []
     for match in _SPACES.finditer(text):
         start, end = match.span()
-        if start == 0 or text[start - 1] == "\n" or _CJK_CHAR.match(text, start - 1) or _CJK_CHAR.match(text, end):
+        if (start == 0 or text[start - 1] == "\n" or _CJK_CHAR.match(text, start - 1) or _CJK_CHAR.match(text, end)
+                or text.startswith("\n", end)):
             spans.append((start, end))
     return spans
 
 
 _LINE_BREAK = re.compile(r"\n[\n ]*")
-_SPACES_BEFORE_BREAK = re.compile(r" +(?=\n)")
 _TABLE_CELL_GAP = re.compile(r"\S[ \t]+(?=\S)")
 _CLAUSE_PUNCT = re.compile("[，、；。]")
 _WORD_START = re.compile(rf"[{_CJK}{_CJK_PUNCT}\w]")
@@ -121,11 +121,11 @@ def _broken_line_breaks(text: str) -> list[tuple[int, int]]:
             continue
         following_end = text.find("\n", match.end())
         following = text[match.end(): following_end if following_end >= 0 else len(text)]
-        table_row = len(_TABLE_CELL_GAP.findall(previous)) >= 2  # cells of a table row: one row per line
-        if (not table_row and _CLAUSE_PUNCT.search(previous) and previous[-1] not in _TERMINAL
+        if (_CLAUSE_PUNCT.search(previous) and previous[-1] not in _TERMINAL
                 and following and line_start > 0
                 and not _HEADING_START.match(following) and not _DOC_NUMBER_LINE.match(following.strip())
-                and _WORD_START.match(following)):
+                and _WORD_START.match(following)
+                and len(_TABLE_CELL_GAP.findall(previous)) < 2):  # cells of a table row: one row per line
             spans.append((match.start(), match.end()))
     return spans
 
@@ -163,8 +163,7 @@ def normalize(original: str) -> NormText:
     text = _PUNCT_IN_CJK.sub(_full_width_punct, text)
     text = _fix_quotes(text)
     # Deletions: collect ranges, then rebuild with the map.
-    deletions = _spaces_near_cjk(text)
-    deletions += [(m.start(), m.end()) for m in _SPACES_BEFORE_BREAK.finditer(text)]
+    deletions = _dropped_spaces(text)
     deletions += _broken_line_breaks(text)
     deletions.sort()
     pieces: list[str] = []

@@ -17,7 +17,7 @@ from kg.core import iris
 from kg.core.model import Extraction
 from kg.core.ontology import genre_cues
 from kg.ingest.extract.registry import register_extractor
-from kg.ingest.extract.context import Collector, DocContext, add_evidence
+from kg.ingest.extract.context import Collector, DocContext, add_evidence, has_room
 from kg.ingest.extract.goals import cue_words
 
 # Title quotes as exported: 《》, single angle quotes 〈〉, ASCII << >> and «» (in any mix).
@@ -31,6 +31,7 @@ _NUMBER_IN_BRACKETS = re.compile(
     r"\s*[（(]\s*(?P<number>[^（）()]*?[〔\[［(（【]\s*\d{4}\s*[〕\]］)）】]\s*\d{1,5}\s*号)\s*[)）]?")
 _TRAILING_BRACKETS = re.compile(r"\s*[（(][^（）()]*[)）]\s*$")
 _ABBREVIATION = re.compile(r"(?:以下简称|简称|下称)\s*$")
+_NUMBER_SIGN = re.compile("号")  # every document number ends in it
 _SPACES_IN_CJK = re.compile(r"(?<=[^\x00-\x7f])\s+|\s+(?=[^\x00-\x7f])")
 
 
@@ -134,6 +135,8 @@ def is_header_line(text: str, citation: Citation) -> bool:
 def extract_citations(context: DocContext, extraction: Extraction) -> None:
     collect = Collector(extraction)
     text = context.norm.text
+    if not (context.body_holds(TITLE) or context.body_holds(_NUMBER_SIGN)):
+        return  # no sentence holds a title or a document number
     own_titles = _own_titles(context, extraction)
     own_number = extraction.document.first("gk:documentNumber")
     for sentence in context.body_sentences():
@@ -149,6 +152,7 @@ def extract_citations(context: DocContext, extraction: Extraction) -> None:
                 cited.add("dcterms:title", citation.title)
             if citation.number and cited.first("gk:documentNumber") is None:
                 cited.add("gk:documentNumber", citation.number)
-            add_evidence(cited, context.evidence(sentence.norm_start + citation.start,
-                                                 sentence.norm_start + citation.end, sentence.section))
+            if has_room(cited, context.iri):
+                add_evidence(cited, context.evidence(sentence.norm_start + citation.start,
+                                                     sentence.norm_start + citation.end, sentence.section))
             collect.relate(context.iri, "dcterms:references", cited.iri, context.sentence_evidence(sentence))

@@ -34,6 +34,13 @@ class DocContext:
     def body_sentences(self) -> list[Sentence]:
         return self.segment.sentences
 
+    def body_holds(self, pattern) -> bool:
+        """Whether ``pattern`` matches in the clean text the sentences span: when it does not, no
+        sentence holds a match, and an extractor that needs one can skip them all."""
+        sentences = self.segment.sentences
+        return bool(sentences) and pattern.search(self.norm.text, sentences[0].norm_start,
+                                                  sentences[-1].norm_end) is not None
+
     def evidence(self, start: int, end: int, section: tuple[str, ...] = ()) -> Evidence:
         """Evidence for the clean span ``[start, end)``."""
         o_start, o_end = self.norm.span(start, end)
@@ -49,13 +56,18 @@ class DocContext:
         return evidence
 
 
-def add_evidence(target: Entity | Relation, evidence: Evidence) -> None:
+def has_room(target: Entity | Relation, document: str) -> bool:
+    """Whether :func:`add_evidence` would still take evidence of ``document`` for ``target`` (so
+    that evidence it would drop is not made)."""
     existing = target.evidence
-    if len(existing) >= MAX_EVIDENCE_PER_FACT and sum(
-            e.document == evidence.document for e in existing) >= MAX_EVIDENCE_PER_FACT:
-        return  # the common case for a fact stated again and again: no comparison of quotes
-    if evidence not in existing:
-        existing.append(evidence)
+    return len(existing) < MAX_EVIDENCE_PER_FACT or sum(
+        e.document == document for e in existing) < MAX_EVIDENCE_PER_FACT
+
+
+def add_evidence(target: Entity | Relation, evidence: Evidence) -> None:
+    # Room first: a fact stated again and again is full, and then no quotes are compared.
+    if has_room(target, evidence.document) and evidence not in target.evidence:
+        target.evidence.append(evidence)
 
 
 class Collector:

@@ -22,7 +22,7 @@ from kg.core.ontology import divisions
 from kg.core.regions import COUNTRY_CODE
 from kg.ingest.extract.matching import find_regions
 from kg.ingest.extract.registry import register_extractor
-from kg.ingest.extract.context import Collector, DocContext, add_evidence
+from kg.ingest.extract.context import Collector, DocContext, add_evidence, has_room
 from kg.ingest.extract.mentions import region_entity
 from kg.ingest.extract.platforms import LEFT_BOUNDARY, VERB_PATTERN
 from kg.core.model import Evidence
@@ -277,8 +277,9 @@ def extract_departments(context: DocContext, extraction: Extraction) -> None:
             spans.append((note.start, note.end))
             for unit in note.units:
                 entity = department_entity(collect, context, unit.name)
-                add_evidence(entity, context.evidence(sentence.norm_start + note.start, sentence.norm_start + note.end,
-                                                      sentence.section))
+                if has_room(entity, context.iri):
+                    add_evidence(entity, context.evidence(sentence.norm_start + note.start,
+                                                          sentence.norm_start + note.end, sentence.section))
         for start, end, name in running_text_departments(clean, known):
             if any(s <= start < e for s, e in spans):
                 continue

@@ -9,7 +9,7 @@ from kg.core.model import Extraction, Ref
 from kg.core.ontology import divisions, initiatives
 from kg.core.regions import COUNTRY_CODE
 from kg.ingest.extract.registry import register_extractor
-from kg.ingest.extract.context import Collector, DocContext, add_evidence
+from kg.ingest.extract.context import Collector, DocContext, add_evidence, has_room
 from kg.ingest.extract.matching import LongestMatcher, find_regions
 
 REFERENCE_DATA = "https://w3id.org/govkg/dataset/divisions"
@@ -50,8 +50,9 @@ def extract_regions(context: DocContext, extraction: Extraction) -> None:
             entity = region_entity(collect, match.code)
             if match.surface != entity.label and match.surface not in entity.aliases:
                 entity.aliases.append(match.surface)
-            evidence = context.evidence(sentence.norm_start + match.start, sentence.norm_start + match.end, sentence.section)
-            add_evidence(entity, evidence)
+            if has_room(entity, context.iri):
+                add_evidence(entity, context.evidence(sentence.norm_start + match.start, sentence.norm_start + match.end,
+                                                      sentence.section))
             collect.relate(context.iri, "gk:mentionsRegion", entity.iri, context.sentence_evidence(sentence))
 
 
@@ -69,9 +70,14 @@ def _initiative_matcher() -> LongestMatcher:
     return LongestMatcher(labels)
 
 
-@functools.lru_cache(maxsize=8192)  # the initiatives and tasks extractors read the same sentences
+@functools.lru_cache(maxsize=8192)  # the initiatives and platforms extractors read the same sentences
 def find_initiatives(text: str) -> tuple[tuple[int, int, str, str], ...]:
     """``(start, end, surface, concept IRI)`` of initiative labels in ``text``, longest first."""
+    return initiatives_in(text)
+
+
+def initiatives_in(text: str) -> tuple[tuple[int, int, str, str], ...]:
+    """:func:`find_initiatives`, not cached: for long passages read once (a task's text)."""
     return _initiative_matcher().find(text)
 
 
@@ -84,6 +90,7 @@ _OWN_TITLE = re.compile(r"(?:出台|制定|修订|编制|起草|开展|推进|�
 _INSIDE_A_NAME = re.compile(r"^[\u4e00-\u9fffA-Za-z0-9]{0,6}?(?:产业园|园区|项目|基地|超算中心|创新中心|研究院|实验室|小镇|文旅城|工厂|铜箔)")
 
 
+@functools.lru_cache(maxsize=8192)  # per sentence, read again by other documents
 def passing_mention(sentence: str, start: int, end: int) -> bool:
     """Whether an initiative label stands in the sentence without the document committing to it:
     inside a cited title (落实《…构建数据基础制度…》; but 推动出台《X数据条例》 is its own), in a

@@ -536,7 +536,7 @@ def extract_platforms(context: DocContext, extraction: Extraction) -> None:
     text = context.norm.text
     model = current_model()
     brands: dict[str, str] = {}  # key of "brand+suffix" -> key of brand, so “X”平台 and X merge
-    seen_keys: list[str] = []
+    seen_keys: dict[str, None] = {}  # in the order first seen (a list of repeats is slow to search)
     by_sentence: dict[int, list[Candidate]] = {}
     candidates = platform_candidates(context)
     accepted_keys = decided_keys(candidates, model)
@@ -570,7 +570,7 @@ def extract_platforms(context: DocContext, extraction: Extraction) -> None:
                 key = canonical_key(mention.name, region_names)
             if len(key) >= 6:  # an abbreviation after the full name: 统一公共缴费平台 … 公共缴费平台
                 key = next((k for k in seen_keys if k.endswith(key) and k != key), key)
-            seen_keys.append(key)
+            seen_keys.setdefault(key)
             if mention.branded:
                 for suffix in _BRAND_SUFFIXES:
                     if key.endswith(suffix) and len(key) > len(suffix) + 1:

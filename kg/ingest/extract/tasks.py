@@ -8,8 +8,10 @@ are kept as text.
 """
 from __future__ import annotations
 
+import bisect
 import calendar
 import datetime
+import functools
 import re
 from dataclasses import dataclass
 
@@ -17,9 +19,9 @@ from kg.core import iris
 from kg.core.model import Extraction, Heading, Ref
 from kg.core.text import search_before
 from kg.ingest.extract.registry import register_extractor
-from kg.ingest.extract.context import Collector, DocContext, add_evidence
+from kg.ingest.extract.context import Collector, DocContext, add_evidence, has_room
 from kg.ingest.extract.departments import department_entity, responsibility_notes
-from kg.ingest.extract.mentions import find_initiatives
+from kg.ingest.extract.mentions import initiatives_in
 from kg.ingest.segment import paragraphs
 
 # Top-level sections whose items are context, not tasks.
@@ -27,6 +29,7 @@ NON_TASK_SECTIONS = ("总体要求", "指导思想", "基本原则", "发展现�
                      "工作安排", "附则", "总则", "工作目标", "主要目标", "发展目标", "实施步骤", "进度安排", "职责分工",
                      "监督管理", "法律责任", "组织保障", "保障机制", "工作原则", "基本情况", "背景",
                      "考评方式", "考核方式", "考评程序", "考核程序", "结果运用", "评分办法", "计分方法", "考核组织")
+_NON_TASK_SECTION = re.compile("|".join(map(re.escape, NON_TASK_SECTIONS)))
 # Genres that state provisions, not a list of tasks: an item is a task there only with a note or deadline.
 PROVISION_GENRES = ("Regulation", "Article", "Notice", "Decision", "Speech")
 # The review of past work in a report (一、2023年工作回顾, 过去五年工作回顾): results, not tasks or goals.
@@ -117,7 +120,12 @@ def _time_labelled(text: str, position: int) -> bool:
 
 def task_number(heading: Heading) -> str:
     """The number as printed, without its brackets and dot: "12." → "12", "（三）" → "三"."""
-    return re.sub(r"[（）().．、第章节条\s]", "", heading.number)
+    return _bare_number(heading.number)
+
+
+@functools.lru_cache(maxsize=1024)
+def _bare_number(number: str) -> str:
+    return re.sub(r"[（）().．、第章节条\s]", "", number)
 
 
 def task_headings(headings: list[Heading], *, genre: str = "Plan") -> list[tuple[Heading, tuple[Heading, ...], int, bool]]:
@@ -146,7 +154,7 @@ def task_headings(headings: list[Heading], *, genre: str = "Plan") -> list[tuple
             continue
         if heading.level < 2 or not is_leaf:
             continue
-        in_task_section = plan_like and not any(cue in a.title for a in (top, *ancestors) for cue in NON_TASK_SECTIONS)
+        in_task_section = plan_like and not any(_NON_TASK_SECTION.search(a.title) for a in (top, *ancestors))
         result.append((heading, ancestors, index, in_task_section))
     return result
 
@@ -245,15 +253,19 @@ def extract_tasks(context: DocContext, extraction: Extraction) -> None:
     norm = context.norm
     headings = segment.headings
     plan_year = extraction.document.first("gk:periodStart")
-    # (start, platform IRI, evidence) of the platforms this document states, in the order they were found
+    # (start, platform IRI, evidence) of the platforms this document states, in the order they were found,
+    # and their indexes by start, to find those inside a task's text
     platform_evidence = [(evidence.start, entity.iri, evidence) for entity in extraction.entities if entity.type == "Platform"
                          for evidence in entity.evidence if evidence.document == context.iri]
+    by_start = sorted(range(len(platform_evidence)), key=lambda i: platform_evidence[i][0])
+    starts = [platform_evidence[i][0] for i in by_start]
     for heading, ancestors, index, in_task_section in task_headings(headings, genre=context.genre):
-        following = next((h for h in headings[index + 1:] if h.level <= heading.level), None)
-        end = following.start if following is not None else (
-            segment.source_line_span[0] if segment.source_line_span else segment.end)
         if context.genre != "WorkReport" and index + 1 < len(headings):
             end = headings[index + 1].start
+        else:  # a work report's item runs to the next heading of its level
+            following = next((h for h in headings[index + 1:] if h.level <= heading.level), None)
+            end = following.start if following is not None else (
+                segment.source_line_span[0] if segment.source_line_span else segment.end)
         c_start, c_end = norm.to_clean(heading.start), norm.to_clean(end)
         body = norm.text[c_start:c_end].rstrip()
         notes = responsibility_notes(body)
@@ -283,9 +295,12 @@ def extract_tasks(context: DocContext, extraction: Extraction) -> None:
                 task.add("gk:deadline", deadline.date)
             task.add("gk:deadlineText", deadline.text)
             add_evidence(task, context.evidence(c_start + deadline.start, c_start + deadline.end, section))
-        for start, platform, evidence in platform_evidence:  # platforms stated inside the task's text
-            if heading.start <= start < end:
-                collect.relate(task.iri, "gk:concerns", platform, evidence)
-        for start, stop, _label, initiative in find_initiatives(body):
-            collect.relate(task.iri, "gk:concerns", initiative, context.evidence(c_start + start, c_start + stop, section))
+        inside = by_start[bisect.bisect_left(starts, heading.start):bisect.bisect_left(starts, end)]
+        for found in sorted(inside):  # platforms stated inside the task's text, in the order found
+            _, platform, evidence = platform_evidence[found]
+            collect.relate(task.iri, "gk:concerns", platform, evidence)
+        for start, stop, _label, initiative in initiatives_in(body):
+            relation = collect.relate(task.iri, "gk:concerns", initiative)
+            if has_room(relation, context.iri):
+                add_evidence(relation, context.evidence(c_start + start, c_start + stop, section))
     _table_tasks(context, collect, plan_year)
