@@ -144,17 +144,18 @@ def _marked_leads(units: list[Unit]) -> list[Unit]:
     return result
 
 
-# The note patterns in the order they claim text, each with what it cannot match without (a quick test).
+# The note patterns in the order they claim text, each with what it cannot match without: characters
+# (tested first, they are cheap to look for) and a pattern.
 _LABEL_FIELD = re.compile(rf"{_LABEL}[:：]")
-_NOTE_PATTERNS = ((_LABELLED_NOTE, _LABEL_FIELD), (_VERB_NOTE, re.compile("牵头|负责|配合|参与|具体实施")),
-                  (_BARE_NOTE, _LABEL_FIELD))
+_NOTE_PATTERNS = ((_LABELLED_NOTE, "：:", _LABEL_FIELD), (_VERB_NOTE, "（", re.compile("牵头|负责|配合|参与|具体实施")),
+                  (_BARE_NOTE, "：:", _LABEL_FIELD))
 
 
 def responsibility_notes(text: str) -> list[Note]:
     """Responsibility notes in a stretch of clean text."""
     notes, taken = [], []
-    for pattern, needed in _NOTE_PATTERNS:
-        if not needed.search(text):
+    for pattern, characters, needed in _NOTE_PATTERNS:
+        if not any(ch in text for ch in characters) or not needed.search(text):
             continue  # most sentences hold no note; the scans are not free
         for match in pattern.finditer(text):
             if any(s < match.end() and match.start() < e for s, e in taken):

@@ -45,6 +45,7 @@ _BARE_YEAR_END = re.compile(r"(?:今年(?<![年\d]今年)|年(?<![年\d]年))(?:
 _RECURRING = re.compile(r"每(?:年|季度|半年|月|周|日|天)(?:[^，。；]{0,16}?\d{1,2}日(?:前|之前))?|次月\d{1,2}日(?:前|之前)")
 _DEADLINE_CUE = re.compile(r"(?:前|之前|以前|完成|底前|截止)")
 _TIME_LABEL = re.compile(r"(?:完成时间|完成时限|时间节点|时限要求|时限|截止时间|完成期限)[:：]\s*$")
+_YEAR_MENTION = re.compile(r"20\d{2}年")
 _MONTH = re.compile(r"(?P<y>20\d{2})年(?P<m>1[0-2]|0?[1-9])月(?![\d底末])")
 
 
@@ -86,23 +87,24 @@ def parse_deadlines(text: str, *, plan_year: int | None = None) -> list[Deadline
         taken.append((start, end))
         found.append(Deadline(date, text[start:end], start, end))
 
-    for match in _DATE.finditer(text):
-        try:
-            add(datetime.date(int(match["y"]), int(match["m"]), int(match["d"])), match.start(), match.end())
-        except ValueError:
-            continue
-    for match in _MONTH_END.finditer(text):
-        add(_last_day(int(match["y"]), int(match["m"])), match.start(), match.end())
-    for match in _MONTH.finditer(text):  # 完成时间：2025年6月 → the end of that month, after a time label only
-        if _time_labelled(text, match.start()):
+    if _YEAR_MENTION.search(text):  # every dated pattern holds a year (2025年); many texts hold none
+        for match in _DATE.finditer(text):
+            try:
+                add(datetime.date(int(match["y"]), int(match["m"]), int(match["d"])), match.start(), match.end())
+            except ValueError:
+                continue
+        for match in _MONTH_END.finditer(text):
             add(_last_day(int(match["y"]), int(match["m"])), match.start(), match.end())
-    for match in _YEAR_END.finditer(text):
-        add(datetime.date(int(match["y"]), 12, 31), match.start(), match.end())
-    for match in _BY_YEAR.finditer(text):
-        add(datetime.date(int(match["y"]), 12, 31), match.start(), match.end())
-    for match in _HALF.finditer(text):
-        year = int(match["y"])
-        add(datetime.date(year, 6, 30) if match["h"] == "上" else datetime.date(year, 12, 31), match.start(), match.end())
+        for match in _MONTH.finditer(text):  # 完成时间：2025年6月 → the end of that month, after a time label only
+            if _time_labelled(text, match.start()):
+                add(_last_day(int(match["y"]), int(match["m"])), match.start(), match.end())
+        for match in _YEAR_END.finditer(text):
+            add(datetime.date(int(match["y"]), 12, 31), match.start(), match.end())
+        for match in _BY_YEAR.finditer(text):
+            add(datetime.date(int(match["y"]), 12, 31), match.start(), match.end())
+        for match in _HALF.finditer(text):
+            year = int(match["y"])
+            add(datetime.date(year, 6, 30) if match["h"] == "上" else datetime.date(year, 12, 31), match.start(), match.end())
     if plan_year:
         for match in _BARE_YEAR_END.finditer(text):
             add(datetime.date(plan_year, 12, 31), match.start(), match.end())
@@ -188,9 +190,9 @@ def table_rows(context: DocContext) -> list[TableRow]:
     segment = context.segment
     rows, columns = [], None
     for paragraph in paragraphs(norm, norm.to_clean(segment.start), norm.to_clean(segment.end)):
+        if columns is None and not _LEAD_COLUMN.search(paragraph.text):
+            continue  # no table open and no header here (a header names a unit column; cleaning keeps its words)
         row = norm.quote(paragraph.start, paragraph.end)
-        if columns is None and not _LEAD_COLUMN.search(row):
-            continue  # no table open and no header here (a header names a unit column)
         cells = [c.strip() for c in _CELL_BREAK.split(row.strip()) if c.strip()]
         if len(cells) >= 3 and any(_TASK_COLUMN.search(c) for c in cells) and any(_LEAD_COLUMN.search(c) for c in cells) \
                 and all(len(c) <= 12 for c in cells):
