@@ -34,6 +34,8 @@ _EDITOR_NOTE = re.compile(r"^编者按[：:]?")
 _ISSUE_LINE = re.compile(r"(?P<y>\d{4})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日\s*(?P<no>第\s*\d+\s*期)(?:\s*(?P<total>总第\s*\d+\s*期))?")
 _SENTENCE_END = re.compile(r"[。！？]+[”’）〕】」》]*(?:[〔（][^〔〕（）。]{0,120}?(?:牵头|负责|单位|配合|参与)[^〔〕（）]{0,80}[〕）])?")
 _TITLE_STOP = "。；！？：，"
+_LINE = re.compile(r"[^\n]+")
+_TITLE_END = re.compile(r"[。；]")
 
 
 @dataclass(frozen=True)
@@ -46,7 +48,7 @@ class Paragraph:
 def paragraphs(norm: NormText, start: int = 0, end: int | None = None) -> list[Paragraph]:
     end = len(norm.text) if end is None else end
     result = []
-    for match in re.finditer(r"[^\n]+", norm.text[start:end]):
+    for match in _LINE.finditer(norm.text[start:end]):
         stripped = match.group().strip()
         if stripped:
             offset = start + match.start() + (len(match.group()) - len(match.group().lstrip()))
@@ -203,7 +205,7 @@ def structure(norm: NormText, start: int, end: int) -> tuple[list[Heading], list
         if found:
             level, number = found
             rest = para.text[len(number):].lstrip()
-            title = re.split(r"[。；]", rest, maxsplit=1)[0][:40] if rest else ""
+            title = _TITLE_END.split(rest, maxsplit=1)[0][:40] if rest else ""
             while stack and stack[-1][0] >= level:
                 stack.pop()
             label = f"{number}{title}"

@@ -49,6 +49,8 @@ _RUNNING_END = (r"(?:人民政府办公厅|人民政府办公室|人民政府|�
 _RUNNING = re.compile(rf"国务院办公厅|国务院|(?:国家|省|市|县|州|盟|县（市）|区（市）)[\u4e00-\u9fff]{{0,14}}?{_RUNNING_END}(?![\u4e00-\u9fff]{{0,1}}(?:长|员|主任|书记|人|会议|成员|机制|副))")
 _NOT_ORGS = re.compile(r"(关于|的|对接|实行|布局|运行|纷纷|加大|首个|第一|影响|一体化|互联|合作|标准|各地|市场|区块|县域|区域|市民|省内|"
                        r"市内|省外|国家级|全国性|政策|行动|企业|两级|三级|四级|统一|协同|共建|工作部署|要求|(?:全局|格局|布局|大局|当局)$)")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+_LEADING_PREPOSITION = re.compile(r"^(?:由|请|会同|联合)")
 _BODY_BUILDING = re.compile(r"(?:建设|推进)(?=(?:工作)?(?:领导小组|专家委员会|工作专班|推进小组|小组))")
 
 
@@ -91,8 +93,8 @@ def _units(body: str, offset: int, role: str) -> list[Unit]:
         name = part.strip()
         while _ROLE_WORDS.search(name):
             name = _ROLE_WORDS.sub("", name).strip()
-        name = re.sub(r"^(?:由|请|会同|联合)", "", name)
-        if 2 <= len(name) <= 30 and re.search(r"[\u4e00-\u9fff]", name) and name not in ("单位", "部门", "机构", "企业"):
+        name = _LEADING_PREPOSITION.sub("", name)
+        if 2 <= len(name) <= 30 and _HAN.search(name) and name not in ("单位", "部门", "机构", "企业"):
             start = offset + body.find(name, index)
             units.append(Unit(name, start, start + len(name), role))
     return units
@@ -209,7 +211,7 @@ def _running_names(text: str) -> tuple[tuple[int, int, str], ...]:
     for match in _RUNNING.finditer(text):
         name = match.group()
         before = text[max(0, match.start() - 4):match.start()]
-        starts_word = not before or not re.match(r"[\u4e00-\u9fff]", before[-1]) or any(
+        starts_word = not before or not _HAN.match(before[-1]) or any(
             before.endswith(m.group()) for m in LEFT_BOUNDARY.finditer(before))
         if not starts_word or _NOT_ORGS.search(name) or len(name) < 3 or VERB_PATTERN.search(_BODY_BUILDING.sub("", name), 1):
             continue
