@@ -157,9 +157,12 @@ def normalize(original: str) -> NormText:
     >>> original[s:e]
     '皖事通"'
     """
-    text = original
-    for char in set(_WIDTH_CHAR.findall(original)):  # str.translate looks up every character; few need it
-        text = text.replace(char, chr(_WIDTH[ord(char)]))  # no replacement is itself replaced
+    if original.isascii():  # str.translate is fast on ASCII text only
+        text = original.translate(_WIDTH)
+    else:  # elsewhere it looks up every character, and few need it
+        text = original
+        for char in set(_WIDTH_CHAR.findall(original)):
+            text = text.replace(char, chr(_WIDTH[ord(char)]))  # no replacement is itself replaced
     text = _PUNCT_IN_CJK.sub(_full_width_punct, text)
     text = _fix_quotes(text)
     # Deletions: collect ranges, then rebuild with the map.
