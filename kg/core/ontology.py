@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kg.core.errors import OntologyError
+from kg.core.text import CueWords
 
 # The ontology first (ontology_dir() looks for it), then its concept schemes, one file each.
 ONTOLOGY_FILE = "govkg.ttl"
@@ -133,6 +134,12 @@ def document_genres() -> dict[str, str]:
 @functools.lru_cache(maxsize=1)
 def platform_kind_cues() -> tuple[Cue, ...]:
     return _cues("nameCue", as_local=False)
+
+
+@functools.lru_cache(maxsize=1)
+def platform_kind_words() -> CueWords:
+    """The kind words of :func:`platform_kind_cues` in their order, compiled for lookups."""
+    return CueWords(tuple(c.word for c in platform_kind_cues()))
 
 
 @functools.lru_cache(maxsize=1)

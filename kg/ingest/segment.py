@@ -27,11 +27,15 @@ HEADING_PATTERNS: tuple[tuple[int, re.Pattern], ...] = (
     (4, re.compile(r"^（\d{1,3}）")),
     (5, re.compile(r"^[①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳]")),
 )
+# All heading patterns in one, tried in the same order: group i + 1 is HEADING_PATTERNS[i].
+_ANY_HEADING = re.compile("|".join(f"({pattern.pattern})" for _, pattern in HEADING_PATTERNS))
 _SOURCE_LINE = re.compile(r"^（来源：\s*(?P<who>[^）]{2,80})）$")
 _EDITOR_NOTE = re.compile(r"^编者按[：:]?")
 _ISSUE_LINE = re.compile(r"(?P<y>\d{4})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日\s*(?P<no>第\s*\d+\s*期)(?:\s*(?P<total>总第\s*\d+\s*期))?")
 _SENTENCE_END = re.compile(r"[。！？]+[”’）〕】」》]*(?:[〔（][^〔〕（）。]{0,120}?(?:牵头|负责|单位|配合|参与)[^〔〕（）]{0,80}[〕）])?")
 _TITLE_STOP = "。；！？：，"
+_LINE = re.compile(r"[^\n]+")
+_TITLE_END = re.compile(r"[。；]")
 
 
 @dataclass(frozen=True)
@@ -44,7 +48,7 @@ class Paragraph:
 def paragraphs(norm: NormText, start: int = 0, end: int | None = None) -> list[Paragraph]:
     end = len(norm.text) if end is None else end
     result = []
-    for match in re.finditer(r"[^\n]+", norm.text[start:end]):
+    for match in _LINE.finditer(norm.text[start:end]):
         stripped = match.group().strip()
         if stripped:
             offset = start + match.start() + (len(match.group()) - len(match.group().lstrip()))
@@ -62,11 +66,8 @@ def heading_level(text: str) -> tuple[int, str] | None:
     >>> heading_level("2023年新型融合领域") is None
     True
     """
-    for level, pattern in HEADING_PATTERNS:
-        match = pattern.match(text)
-        if match:
-            return level, match.group().strip()
-    return None
+    match = _ANY_HEADING.match(text)
+    return (HEADING_PATTERNS[match.lastindex - 1][0], match.group().strip()) if match else None
 
 
 def is_title_like(text: str) -> bool:
@@ -204,7 +205,7 @@ def structure(norm: NormText, start: int, end: int) -> tuple[list[Heading], list
         if found:
             level, number = found
             rest = para.text[len(number):].lstrip()
-            title = re.split(r"[。；]", rest, maxsplit=1)[0][:40] if rest else ""
+            title = _TITLE_END.split(rest, maxsplit=1)[0][:40] if rest else ""
             while stack and stack[-1][0] >= level:
                 stack.pop()
             label = f"{number}{title}"

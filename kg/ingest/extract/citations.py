@@ -17,7 +17,7 @@ from kg.core import iris
 from kg.core.model import Extraction
 from kg.core.ontology import genre_cues
 from kg.ingest.extract.registry import register_extractor
-from kg.ingest.extract.context import Collector, DocContext, add_evidence
+from kg.ingest.extract.context import Collector, DocContext, add_evidence, has_room
 from kg.ingest.extract.goals import cue_words
 
 # Title quotes as exported: 《》, single angle quotes 〈〉, ASCII << >> and «» (in any mix).
@@ -31,6 +31,7 @@ _NUMBER_IN_BRACKETS = re.compile(
     r"\s*[（(]\s*(?P<number>[^（）()]*?[〔\[［(（【]\s*\d{4}\s*[〕\]］)）】]\s*\d{1,5}\s*号)\s*[)）]?")
 _TRAILING_BRACKETS = re.compile(r"\s*[（(][^（）()]*[)）]\s*$")
 _ABBREVIATION = re.compile(r"(?:以下简称|简称|下称)\s*$")
+_NUMBER_SIGN = re.compile("号")  # every document number ends in it
 _SPACES_IN_CJK = re.compile(r"(?<=[^\x00-\x7f])\s+|\s+(?=[^\x00-\x7f])")
 
 
@@ -93,6 +94,11 @@ def looks_like_work(title: str) -> bool:
 
 def find_citations(text: str) -> list[Citation]:
     """Cited titles (each with the document number that follows it) and lone document numbers."""
+    return list(_citations(text))
+
+
+@functools.lru_cache(maxsize=8192)  # per sentence, read again by other documents
+def _citations(text: str) -> tuple[Citation, ...]:
     found, taken = [], []
     for match in TITLE.finditer(text):
         number_match = _NUMBER_IN_BRACKETS.match(text, match.end())
@@ -103,11 +109,11 @@ def find_citations(text: str) -> list[Citation]:
             continue
         number = normalize_number(number_match["number"]) if number_match else None
         found.append(Citation(match.start(), end, title, number))
-    for match in DOC_NUMBER.finditer(text):
+    for match in DOC_NUMBER.finditer(text) if "号" in text else ():  # the scan is slow; a number ends in 号
         if not any(a <= match.start() < b for a, b in taken):
             issuer = _BEFORE_ISSUER.sub("", match["org"]) or match["org"]
             found.append(Citation(match.end("org") - len(issuer), match.end(), None, normalize_number(match.group())))
-    return sorted(found, key=lambda c: c.start)
+    return tuple(sorted(found, key=lambda c: c.start))
 
 
 def _own_titles(context: DocContext, extraction: Extraction) -> set[str]:
@@ -129,6 +135,8 @@ def is_header_line(text: str, citation: Citation) -> bool:
 def extract_citations(context: DocContext, extraction: Extraction) -> None:
     collect = Collector(extraction)
     text = context.norm.text
+    if not (context.body_holds(TITLE) or context.body_holds(_NUMBER_SIGN)):
+        return  # no sentence holds a title or a document number
     own_titles = _own_titles(context, extraction)
     own_number = extraction.document.first("gk:documentNumber")
     for sentence in context.body_sentences():
@@ -144,6 +152,7 @@ def extract_citations(context: DocContext, extraction: Extraction) -> None:
                 cited.add("dcterms:title", citation.title)
             if citation.number and cited.first("gk:documentNumber") is None:
                 cited.add("gk:documentNumber", citation.number)
-            add_evidence(cited, context.evidence(sentence.norm_start + citation.start,
-                                                 sentence.norm_start + citation.end, sentence.section))
+            if has_room(cited, context.iri):
+                add_evidence(cited, context.evidence(sentence.norm_start + citation.start,
+                                                     sentence.norm_start + citation.end, sentence.section))
             collect.relate(context.iri, "dcterms:references", cited.iri, context.sentence_evidence(sentence))

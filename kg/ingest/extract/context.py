@@ -1,7 +1,7 @@
 """What every extractor of one document needs: its IRI, region, sentences, and evidence."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from kg.core import iris
 from kg.core.model import Entity, Evidence, Relation, Segment, Sentence
@@ -17,6 +17,7 @@ class DocContext:
     genre: str
     region_code: str | None
     review_end: int | None = None  # normalised offset where a work report's review of the past year ends
+    _sentence_evidence: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def is_policy(self) -> bool:
@@ -33,6 +34,13 @@ class DocContext:
     def body_sentences(self) -> list[Sentence]:
         return self.segment.sentences
 
+    def body_holds(self, pattern) -> bool:
+        """Whether ``pattern`` matches in the clean text the sentences span: when it does not, no
+        sentence holds a match, and an extractor that needs one can skip them all."""
+        sentences = self.segment.sentences
+        return bool(sentences) and pattern.search(self.norm.text, sentences[0].norm_start,
+                                                  sentences[-1].norm_end) is not None
+
     def evidence(self, start: int, end: int, section: tuple[str, ...] = ()) -> Evidence:
         """Evidence for the clean span ``[start, end)``."""
         o_start, o_end = self.norm.span(start, end)
@@ -40,14 +48,25 @@ class DocContext:
                         start=o_start, end=o_end, quote=self.segment.source.text[o_start:o_end])
 
     def sentence_evidence(self, sentence: Sentence) -> Evidence:
-        return Evidence(document=self.iri, source=self.segment.source.name, section=section_label(sentence.section),
-                        start=sentence.start, end=sentence.end,
-                        quote=self.segment.source.text[sentence.start:sentence.end])
+        evidence = self._sentence_evidence.get(sentence)  # several facts of each sentence quote it
+        if evidence is None:
+            evidence = self._sentence_evidence[sentence] = Evidence(
+                document=self.iri, source=self.segment.source.name, section=section_label(sentence.section),
+                start=sentence.start, end=sentence.end, quote=self.segment.source.text[sentence.start:sentence.end])
+        return evidence
+
+
+def has_room(target: Entity | Relation, document: str) -> bool:
+    """Whether :func:`add_evidence` would still take evidence of ``document`` for ``target`` (so
+    that evidence it would drop is not made)."""
+    existing = target.evidence
+    return len(existing) < MAX_EVIDENCE_PER_FACT or sum(
+        e.document == document for e in existing) < MAX_EVIDENCE_PER_FACT
 
 
 def add_evidence(target: Entity | Relation, evidence: Evidence) -> None:
-    same_document = [e for e in target.evidence if e.document == evidence.document]
-    if evidence not in target.evidence and len(same_document) < MAX_EVIDENCE_PER_FACT:
+    # Room first: a fact stated again and again is full, and then no quotes are compared.
+    if has_room(target, evidence.document) and evidence not in target.evidence:
         target.evidence.append(evidence)
 
 
@@ -58,6 +77,9 @@ class Collector:
         self.extraction = extraction
         self._entities = {e.iri: e for e in extraction.entities}
         self._relations = {(r.subject, r.predicate, r.object): r for r in extraction.relations}
+
+    def get(self, iri: str) -> Entity | None:
+        return self._entities.get(iri)
 
     def entity(self, iri: str, type_: str, **fields) -> Entity:
         entity = self._entities.get(iri)

@@ -19,9 +19,10 @@ from dataclasses import dataclass
 from kg.core import iris
 from kg.core.model import Extraction, Ref
 from kg.core.ontology import divisions
-from kg.core.regions import COUNTRY_CODE, find_regions
+from kg.core.regions import COUNTRY_CODE
+from kg.ingest.extract.matching import find_regions
 from kg.ingest.extract.registry import register_extractor
-from kg.ingest.extract.context import Collector, DocContext, add_evidence
+from kg.ingest.extract.context import Collector, DocContext, add_evidence, has_room
 from kg.ingest.extract.mentions import region_entity
 from kg.ingest.extract.platforms import LEFT_BOUNDARY, VERB_PATTERN
 from kg.core.model import Evidence
@@ -48,6 +49,8 @@ _RUNNING_END = (r"(?:人民政府办公厅|人民政府办公室|人民政府|�
 _RUNNING = re.compile(rf"国务院办公厅|国务院|(?:国家|省|市|县|州|盟|县（市）|区（市）)[\u4e00-\u9fff]{{0,14}}?{_RUNNING_END}(?![\u4e00-\u9fff]{{0,1}}(?:长|员|主任|书记|人|会议|成员|机制|副))")
 _NOT_ORGS = re.compile(r"(关于|的|对接|实行|布局|运行|纷纷|加大|首个|第一|影响|一体化|互联|合作|标准|各地|市场|区块|县域|区域|市民|省内|"
                        r"市内|省外|国家级|全国性|政策|行动|企业|两级|三级|四级|统一|协同|共建|工作部署|要求|(?:全局|格局|布局|大局|当局)$)")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+_LEADING_PREPOSITION = re.compile(r"^(?:由|请|会同|联合)")
 _BODY_BUILDING = re.compile(r"(?:建设|推进)(?=(?:工作)?(?:领导小组|专家委员会|工作专班|推进小组|小组))")
 
 
@@ -90,8 +93,8 @@ def _units(body: str, offset: int, role: str) -> list[Unit]:
         name = part.strip()
         while _ROLE_WORDS.search(name):
             name = _ROLE_WORDS.sub("", name).strip()
-        name = re.sub(r"^(?:由|请|会同|联合)", "", name)
-        if 2 <= len(name) <= 30 and re.search(r"[\u4e00-\u9fff]", name) and name not in ("单位", "部门", "机构", "企业"):
+        name = _LEADING_PREPOSITION.sub("", name)
+        if 2 <= len(name) <= 30 and _HAN.search(name) and name not in ("单位", "部门", "机构", "企业"):
             start = offset + body.find(name, index)
             units.append(Unit(name, start, start + len(name), role))
     return units
@@ -143,10 +146,19 @@ def _marked_leads(units: list[Unit]) -> list[Unit]:
     return result
 
 
+# The note patterns in the order they claim text, each with what it cannot match without: characters
+# (tested first, they are cheap to look for) and a pattern.
+_LABEL_FIELD = re.compile(rf"{_LABEL}[:：]")
+_NOTE_PATTERNS = ((_LABELLED_NOTE, "：:", _LABEL_FIELD), (_VERB_NOTE, "（", re.compile("牵头|负责|配合|参与|具体实施")),
+                  (_BARE_NOTE, "：:", _LABEL_FIELD))
+
+
 def responsibility_notes(text: str) -> list[Note]:
     """Responsibility notes in a stretch of clean text."""
     notes, taken = [], []
-    for pattern in (_LABELLED_NOTE, _VERB_NOTE, _BARE_NOTE):
+    for pattern, characters, needed in _NOTE_PATTERNS:
+        if not any(ch in text for ch in characters) or not needed.search(text):
+            continue  # most sentences hold no note; the scans are not free
         for match in pattern.finditer(text):
             if any(s < match.end() and match.start() < e for s, e in taken):
                 continue
@@ -158,21 +170,48 @@ def responsibility_notes(text: str) -> list[Note]:
     return sorted(notes, key=lambda n: n.start)
 
 
+@functools.lru_cache(maxsize=8192)  # per sentence, read again by other documents
+def _sentence_notes(text: str) -> tuple[Note, ...]:
+    return tuple(responsibility_notes(text))
+
+
+_UNIT_END = re.compile(_ORG_END + r"$")
+_GENERIC_UNIT_END = re.compile(r"(政府|部门|单位|企业|协会|机构|组织)（?[^（）]*）?$")
+_SCOPE_START = re.compile(_SCOPE)
+_RUNNING_NAME_END = re.compile(_RUNNING_END + "$")
+
+
 def _looks_like_unit(name: str) -> bool:
-    return bool(re.search(_ORG_END + r"$", name) or re.search(r"(政府|部门|单位|企业|协会|机构|组织)（?[^（）]*）?$", name)
-                or re.match(_SCOPE, name))
+    return bool(_UNIT_END.search(name) or _GENERIC_UNIT_END.search(name) or _SCOPE_START.match(name))
 
 
 def running_text_departments(text: str, known: frozenset[str] = frozenset()) -> list[tuple[int, int, str]]:
     """Organisation names in running text: ``(start, end, name)``. A name must start a word
     (after punctuation, a verb or a preposition) and carry a government scope; names already
     seen in responsibility notes (``known``) are found wherever they occur."""
+    found = list(_running_names(text))
+    pattern = _known_pattern(known)
+    if pattern is not None:
+        for match in pattern.finditer(text):
+            if not any(s <= match.start() < e for s, e, _ in found):
+                found.append((match.start(), match.end(), match.group()))
+    return sorted(found)
 
+
+_ORGANISATION_CHAR = re.compile("[局委厅室组班府]")  # one in each word of _RUNNING_END
+_RUNNING_TAIL = re.compile(rf"[\u4e00-\u9fff]{{0,14}}?{_RUNNING_END}(?![\u4e00-\u9fff]{{0,1}}(?:长|员|主任|书记|人|会议|成员|机制|副))")
+
+
+@functools.lru_cache(maxsize=8192)  # per sentence, read again by other documents
+def _running_names(text: str) -> tuple[tuple[int, int, str], ...]:
+    """Scoped organisation names in ``text`` (a scope word or a division name, then an organisation word)."""
     found = []
+    if "国务院" not in text and not _ORGANISATION_CHAR.search(text):
+        return ()  # every organisation word holds one of these characters
     for match in _RUNNING.finditer(text):
         name = match.group()
         before = text[max(0, match.start() - 4):match.start()]
-        starts_word = not before or not re.match(r"[\u4e00-\u9fff]", before[-1]) or any(
+        starts_word = not before or not _HAN.match(before[-1]) or any(
             before.endswith(m.group()) for m in LEFT_BOUNDARY.finditer(before))
         if not starts_word or _NOT_ORGS.search(name) or len(name) < 3 or VERB_PATTERN.search(_BODY_BUILDING.sub("", name), 1):
             continue
@@ -180,18 +219,12 @@ def running_text_departments(text: str, known: frozenset[str] = frozenset()) -> 
             continue
         found.append((match.start(), match.end(), name))
     for region in find_regions(text):
-        tail = re.match(rf"[\u4e00-\u9fff]{{0,14}}?{_RUNNING_END}(?![\u4e00-\u9fff]{{0,1}}(?:长|员|主任|书记|人|会议|成员|机制|副))",
-                        text[region.end:])
+        tail = _RUNNING_TAIL.match(text[region.end:])
         if tail and not any(s <= region.start < e for s, e, _ in found) and not _inside_title(text, region.start):
             name = text[region.start:region.end + tail.end()]
             if not _NOT_ORGS.search(name[len(region.surface):]) and not VERB_PATTERN.search(_BODY_BUILDING.sub("", name), 1):
                 found.append((region.start, region.end + tail.end(), name))
-    pattern = _known_pattern(known)
-    if pattern is not None:
-        for match in pattern.finditer(text):
-            if not any(s <= match.start() < e for s, e, _ in found):
-                found.append((match.start(), match.end(), match.group()))
-    return sorted(found)
+    return tuple(found)
 
 
 @functools.lru_cache(maxsize=64)
@@ -236,20 +269,20 @@ def department_entity(collect: Collector, context: DocContext, name: str):
 def extract_departments(context: DocContext, extraction: Extraction) -> None:
     collect = Collector(extraction)
     text = context.norm.text
-    notes = {}
-    for sentence in context.body_sentences():
-        notes[sentence] = responsibility_notes(text[sentence.norm_start:sentence.norm_end])
-    known = frozenset(u.name for found in notes.values() for n in found for u in n.units
-                      if re.search(_RUNNING_END + "$", u.name) or u.name.endswith("中心"))
-    for sentence in context.body_sentences():
+    sentences = context.body_sentences()
+    notes = [_sentence_notes(text[sentence.norm_start:sentence.norm_end]) for sentence in sentences]
+    known = frozenset(u.name for found in notes for n in found for u in n.units
+                      if _RUNNING_NAME_END.search(u.name) or u.name.endswith("中心"))
+    for sentence, sentence_notes in zip(sentences, notes):
         clean = text[sentence.norm_start:sentence.norm_end]
         spans = []
-        for note in notes[sentence]:
+        for note in sentence_notes:
             spans.append((note.start, note.end))
             for unit in note.units:
                 entity = department_entity(collect, context, unit.name)
-                add_evidence(entity, context.evidence(sentence.norm_start + note.start, sentence.norm_start + note.end,
-                                                      sentence.section))
+                if has_room(entity, context.iri):
+                    add_evidence(entity, context.evidence(sentence.norm_start + note.start,
+                                                          sentence.norm_start + note.end, sentence.section))
         for start, end, name in running_text_departments(clean, known):
             if any(s <= start < e for s, e in spans):
                 continue

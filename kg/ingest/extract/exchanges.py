@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from kg.core import iris
 from kg.core.model import Extraction, Ref
 from kg.core.ontology import initiatives
-from kg.core.regions import COUNTRY_CODE, find_regions
+from kg.core.regions import COUNTRY_CODE
+from kg.ingest.extract.matching import find_regions
 from kg.ingest.extract.registry import register_extractor
 from kg.ingest.extract.context import Collector, DocContext, add_evidence
 from kg.ingest.extract.goals import cue_words, in_baseline_section
@@ -102,6 +103,11 @@ def find_exchanges(text: str, *, context: str | None = None) -> list[ExchangeMen
     >>> [(m.name, m.status.rsplit("#")[-1]) for m in find_exchanges("谋划建立哈尔滨市大数据交易中心。")]
     [('哈尔滨市大数据交易中心', 'planned')]
     """
+    return list(_exchanges(text, context))
+
+
+@functools.lru_cache(maxsize=8192)  # per sentence, read again by other documents
+def _exchanges(text: str, context: str | None) -> tuple[ExchangeMention, ...]:
     titles = [m.span() for m in _TITLE.finditer(text)]
     found = []
     for match in _suffix_pattern().finditer(text):
@@ -112,7 +118,7 @@ def find_exchanges(text: str, *, context: str | None = None) -> list[ExchangeMen
         start = match.start() - len(prefix)
         found.append(ExchangeMention(start, match.end(), text[start:match.end()],
                                      status_of(text[:start], text[match.end():])))
-    return found
+    return tuple(found)
 
 
 def name_key(name: str) -> str:
@@ -136,6 +142,8 @@ def extract_exchanges(context: DocContext, extraction: Extraction) -> None:
     collect = Collector(extraction)
     text = context.norm.text
     initiative = data_trading_initiative()
+    if not context.body_holds(_suffix_pattern()):
+        return  # no sentence names an exchange
     for sentence in context.body_sentences():
         sentence_text = text[sentence.norm_start:sentence.norm_end]
         for mention in find_exchanges(sentence_text, context=context.region_code):

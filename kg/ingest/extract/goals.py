@@ -9,6 +9,7 @@ values of the ``gk:Comparator`` concepts in ``ontology/govkg.ttl``.
 """
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from decimal import Decimal
 from kg.core import iris
 from kg.core.model import Extraction, Ref, Sentence
 from kg.core.ontology import ontology_graph, text_cues
+from kg.core.text import CueWords, search_before
 from kg.ingest.segment import heading_level
 from kg.ingest.extract.registry import register_extractor
 from kg.ingest.extract.context import Collector, DocContext, add_evidence
@@ -45,6 +47,7 @@ RANGE_DASH = "至到~～—–－-"
 QUANTITY = re.compile(
     rf"(?<![\d.A-Za-z])(?P<low>{NUMBER})(?:\s*%?\s*[{RANGE_DASH}]\s*(?P<high>{NUMBER}))?"
     rf"\s*(?P<approx>多|余)?\s*(?P<unit>{UNIT})(?![A-Za-z])")
+_DIGIT = re.compile(r"\d")
 # A number so introduced is an ordinal, a rate's base or a reference, never a target.
 _NOT_BEFORE = re.compile(r"(?:第|每|前|附件|附表|图|表)\s*$")
 # A count of days, months ... is a time limit (10个工作日内), not a target.
@@ -116,21 +119,33 @@ def has_cue(text: str, *targets: str) -> bool:
     return bool(pattern and pattern.search(text))
 
 
+@functools.lru_cache(maxsize=1)
+def _comparator_words() -> tuple[CueWords, dict[str, str]]:
+    """The comparator words compiled in their order, and the IRI of each word's first cue."""
+    iri_of: dict[str, str] = {}
+    for word, iri in comparator_cues():
+        iri_of.setdefault(word, iri)
+    return CueWords(tuple(word for word, _ in comparator_cues())), iri_of
+
+
 def comparator_before(text: str) -> tuple[str, str] | None:
-    """``(cue, IRI)`` when ``text`` ends with a comparator word."""
-    stripped = text.rstrip()
-    return next(((w, iri) for w, iri in comparator_cues() if stripped.endswith(w)), None)
+    """``(cue, IRI)`` when ``text`` ends with a comparator word (the first such in cue order)."""
+    words, iri_of = _comparator_words()
+    word = words.ending(text.rstrip())
+    return None if word is None else (word, iri_of[word])
 
 
 def comparator_after(text: str) -> tuple[str, str] | None:
-    """``(cue, IRI)`` when ``text`` starts with a comparator word."""
-    stripped = text.lstrip()
-    return next(((w, iri) for w, iri in comparator_cues() if stripped.startswith(w)), None)
+    """``(cue, IRI)`` when ``text`` starts with a comparator word (the first such in cue order)."""
+    words, iri_of = _comparator_words()
+    word = words.starting(text.lstrip())
+    return None if word is None else (word, iri_of[word])
 
 
 _LEADING_YEAR = re.compile(r"^(?:19|20)\d{2}\s*年(?:主要)?")
 
 
+@functools.lru_cache(maxsize=1024)  # a document's sentences share a few section paths
 def in_baseline_section(section: tuple[str, ...]) -> bool:
     """Whether a heading of the section path begins with a ``gk:baseline`` cue (发展现状 …)."""
     cues = cue_words(iris.term("baseline"))
@@ -164,11 +179,18 @@ def find_quantities(text: str) -> list[Quantity]:
     >>> (q.low, q.high, q.unit, q.comparator)
     (Decimal('2'), Decimal('3'), '个', None)
     """
+    return list(_quantities(text))
+
+
+@functools.lru_cache(maxsize=8192)  # per sentence, read again by other documents
+def _quantities(text: str) -> tuple[Quantity, ...]:
+    if not _DIGIT.search(text):
+        return ()  # every quantity starts with a digit; the pattern's lookbehind slows its scan
     titles = [m.span() for m in _TITLE.finditer(text)]
     found = []
     for match in QUANTITY.finditer(text):
         before, after = text[:match.start()], text[match.end():]
-        if _NOT_BEFORE.search(before) or _DURATION_AFTER.match(after):
+        if search_before(_NOT_BEFORE, text, match.start(), longest=2) or _DURATION_AFTER.match(after):
             continue
         if any(a < match.start() < b for a, b in titles):
             continue
@@ -191,7 +213,7 @@ def find_quantities(text: str) -> list[Quantity]:
         found.append(Quantity(start=start, end=end, number_start=match.start(),
                               low=low, high=parse_decimal(high) if high is not None else None,
                               unit=match["unit"], comparator=comparator))
-    return found
+    return tuple(found)
 
 
 # ---------------------------------------------------------------- target years and past results
@@ -208,32 +230,76 @@ def target_years(text: str) -> list[tuple[int, int]]:
     >>> [year for _, year in target_years("到2025年，建成…；2024年底前完成；截至2022年底；2023至2026年；到“十三五”末")]
     [2025, 2024, 2020]
     """
+    return _target_years(text, len(text))
+
+
+_NUMBER_OR_CUTOFF_BEFORE = re.compile(r"[\d截]$")
+
+
+def _target_years(text: str, end: int) -> list[tuple[int, int]]:
+    """:func:`target_years` of ``text[:end]``."""
     found = []
-    for match in _TARGET_YEAR.finditer(text):
-        pre, post = match["pre"], match["post"]
-        before = text[:match.start()]
-        if pre in ("到", "至") and not re.search(r"[\d截]$", before):
-            found.append((match.start(), int(match["year"])))
-        elif post and not before.endswith("截"):
-            found.append((match.start(), int(match["year"])))
-    for match in _FIVE_YEAR_PLAN_END.finditer(text):
-        found.append((match.start(), five_year_plan_end(match["n"])))
+    for pattern, (starts, ends, counts, phrases) in zip((_TARGET_YEAR, _FIVE_YEAR_PLAN_END), _year_phrases(text)):
+        # The patterns look neither behind nor ahead, so a match in the whole text that ends by
+        # ``end`` is found in ``text[:end]`` too, and so is everything before it, and where the
+        # whole text has no match ``text[:end]`` has none. Only from a match that ``end`` cuts (it
+        # may match shorter there) is ``text[:end]`` scanned again.
+        kept = bisect.bisect_right(ends, end)
+        found += phrases[:counts[kept]]
+        if kept < len(starts) and starts[kept] < end:
+            found += [phrase for match in pattern.finditer(text, starts[kept], end)
+                      if (phrase := _year_phrase(text, match)) is not None]
     return sorted(found)
 
 
-def target_year_before(text: str) -> int | None:
-    """The nearest target year stated in ``text`` (the text before a number) that still holds
-    there: 到2026年 holds for its whole paragraph, a deadline (2024年底前) only to the end of
-    its sentence.
+@functools.lru_cache(maxsize=64)  # each goal of a paragraph looks back over the same paragraph
+def _year_phrases(text: str) -> tuple[tuple[list[int], list[int], list[int], list[tuple[int, int]]], ...]:
+    """For each year pattern: the starts and ends of its matches in ``text``, how many of the first
+    i matches set a target year, and ``(position, year)`` of those."""
+    result = []
+    for pattern in (_TARGET_YEAR, _FIVE_YEAR_PLAN_END):
+        starts, ends, counts, phrases = [], [], [0], []
+        for match in pattern.finditer(text):
+            phrase = _year_phrase(text, match)
+            if phrase is not None:
+                phrases.append(phrase)
+            starts.append(match.start())
+            ends.append(match.end())
+            counts.append(len(phrases))
+        result.append((starts, ends, counts, phrases))
+    return tuple(result)
+
+
+def _year_phrase(text: str, match: re.Match) -> tuple[int, int] | None:
+    """``(position, year)`` when a match of a year pattern sets a target year."""
+    start = match.start()
+    if match.re is _FIVE_YEAR_PLAN_END:
+        return start, five_year_plan_end(match["n"])
+    pre, post = match["pre"], match["post"]
+    if pre in ("到", "至") and not _NUMBER_OR_CUTOFF_BEFORE.search(text, max(0, start - 2), start):
+        return start, int(match["year"])
+    if post and not text.endswith("截", 0, start):
+        return start, int(match["year"])
+    return None
+
+
+_SENTENCE_BREAK = re.compile(r"[。；;]")
+
+
+def target_year_before(text: str, end: int | None = None) -> int | None:
+    """The nearest target year stated in ``text[:end]`` (the text before a number) that still
+    holds there: 到2026年 holds for its whole paragraph, a deadline (2024年底前) only to the end
+    of its sentence.
 
     >>> target_year_before("到2026年，建成A。2024年底前，实现B。培育")
     2026
     >>> target_year_before("到2026年，建成A。2024年底前，实现")
     2024
     """
-    for position, year in reversed(target_years(text)):
-        deadline = not re.match(r"[到至]", text[position:])
-        if deadline and re.search(r"[。；;]", text[position:]):
+    end = len(text) if end is None else end
+    for position, year in reversed(_target_years(text, end)):
+        deadline = text[position] not in "到至"
+        if deadline and _SENTENCE_BREAK.search(text, position, end):
             continue  # a deadline stated in an earlier sentence
         return year
     return None
@@ -269,6 +335,7 @@ def reports_past_result(sentence: str, period_start: int | None = None) -> bool:
 _STATED_YEAR = re.compile(r"(?<!\d)(?P<year>(?:19|20)\d{2})\s*年")
 
 
+@functools.lru_cache(maxsize=8192)  # per sentence, read again by other documents
 def past_tense(sentence: str, period_start: int | None, *, policy: bool) -> bool:
     """Whether the figures of a sentence are results, not targets.
 
@@ -424,17 +491,19 @@ def extract_goals(context: DocContext, extraction: Extraction) -> None:
     default_year = single_year(period_start, extraction.document.first("gk:periodEnd"))
     for sentence in context.body_sentences():
         sentence_text = text[sentence.norm_start:sentence.norm_end]
+        quantities = find_quantities(sentence_text)  # first: most sentences hold none, and the tests below are pure
+        if not quantities:
+            continue
         if in_baseline_section(sentence.section) or past_tense(sentence_text, period_start, policy=context.is_policy):
             continue
         if (context.review_end is not None and sentence.norm_start < context.review_end
                 and not any(year >= (period_start or 0) for _, year in target_years(sentence_text))):
             continue  # a work report's review of last year: results, unless it names a target year
-        quantities = find_quantities(sentence_text)
-        if not quantities:
-            continue
         paragraph_start = _paragraph_start(text, sentence.norm_start)
+        paragraph_end = text.find("\n", sentence.norm_start)
+        paragraph = text[paragraph_start:paragraph_end if paragraph_end >= 0 else len(text)]
         for quantity, indicator in zip(quantities, indicators(sentence_text, quantities)):
             if not indicator:
                 continue
-            year = target_year_before(text[paragraph_start:sentence.norm_start + quantity.number_start])
+            year = target_year_before(paragraph, sentence.norm_start + quantity.number_start - paragraph_start)
             _goal(context, collect, sentence, quantity, indicator, year if year is not None else default_year)

@@ -7,15 +7,19 @@ import re
 from kg.core import iris
 from kg.core.model import Extraction, Ref
 from kg.core.ontology import divisions, initiatives
-from kg.core.regions import COUNTRY_CODE, find_regions
+from kg.core.regions import COUNTRY_CODE
 from kg.ingest.extract.registry import register_extractor
-from kg.ingest.extract.context import Collector, DocContext, add_evidence
+from kg.ingest.extract.context import Collector, DocContext, add_evidence, has_room
+from kg.ingest.extract.matching import LongestMatcher, find_regions
 
 REFERENCE_DATA = "https://w3id.org/govkg/dataset/divisions"
 
 
 def region_entity(collect: Collector, code: str):
     """The Region entity for a code, with its parents (from the divisions data) up to the country."""
+    made = collect.get(iris.region(code))
+    if made is not None and "prov:wasDerivedFrom" in made.props:
+        return made  # made by an earlier call, with its parents
     table = divisions()
     if code == COUNTRY_CODE:
         entity = collect.entity(iris.region(code), "Country", label="中国", label_en="China")
@@ -46,32 +50,35 @@ def extract_regions(context: DocContext, extraction: Extraction) -> None:
             entity = region_entity(collect, match.code)
             if match.surface != entity.label and match.surface not in entity.aliases:
                 entity.aliases.append(match.surface)
-            evidence = context.evidence(sentence.norm_start + match.start, sentence.norm_start + match.end, sentence.section)
-            add_evidence(entity, evidence)
+            if has_room(entity, context.iri):
+                add_evidence(entity, context.evidence(sentence.norm_start + match.start, sentence.norm_start + match.end,
+                                                      sentence.section))
             collect.relate(context.iri, "gk:mentionsRegion", entity.iri, context.sentence_evidence(sentence))
 
 
 @functools.lru_cache(maxsize=1)
-def _initiative_automaton():
-    import ahocorasick
-
-    automaton = ahocorasick.Automaton()
+def _initiative_matcher() -> LongestMatcher:
     concepts = initiatives()
     groups = {c.broader for c in concepts.values() if c.broader}
+    labels: dict[str, str] = {}
     for concept in concepts.values():
         if concept.iri in groups:  # group concepts (政务服务 …) name fields, not initiatives
             continue
         for label in concept.labels:
             if len(label) >= 2:
-                automaton.add_word(label, (label, concept.iri))
-    automaton.make_automaton()
-    return automaton
+                labels[label] = concept.iri
+    return LongestMatcher(labels)
 
 
-@functools.lru_cache(maxsize=8192)  # the initiatives and tasks extractors read the same sentences
+@functools.lru_cache(maxsize=8192)  # the initiatives and platforms extractors read the same sentences
 def find_initiatives(text: str) -> tuple[tuple[int, int, str, str], ...]:
     """``(start, end, surface, concept IRI)`` of initiative labels in ``text``, longest first."""
-    return tuple([(end - len(label) + 1, end + 1, label, iri) for end, (label, iri) in _initiative_automaton().iter_long(text)])
+    return initiatives_in(text)
+
+
+def initiatives_in(text: str) -> tuple[tuple[int, int, str, str], ...]:
+    """:func:`find_initiatives`, not cached: for long passages read once (a task's text)."""
+    return _initiative_matcher().find(text)
 
 
 _CITED_TITLE = re.compile(r"《[^》]*》")
@@ -83,6 +90,7 @@ _OWN_TITLE = re.compile(r"(?:出台|制定|修订|编制|起草|开展|推进|�
 _INSIDE_A_NAME = re.compile(r"^[\u4e00-\u9fffA-Za-z0-9]{0,6}?(?:产业园|园区|项目|基地|超算中心|创新中心|研究院|实验室|小镇|文旅城|工厂|铜箔)")
 
 
+@functools.lru_cache(maxsize=8192)  # per sentence, read again by other documents
 def passing_mention(sentence: str, start: int, end: int) -> bool:
     """Whether an initiative label stands in the sentence without the document committing to it:
     inside a cited title (落实《…构建数据基础制度…》; but 推动出台《X数据条例》 is its own), in a

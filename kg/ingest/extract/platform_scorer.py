@@ -151,6 +151,7 @@ _IN_USE = re.compile(r"用户|注册|下载|访问量|浏览量|日活|月活|�
                      r"扫码|在线办理|网上办理|办理群众诉求|[万亿]次|[万亿]人次|[万亿]件")
 
 
+@functools.lru_cache(maxsize=8192)  # asked for every candidate of a sentence
 def in_use(sentence: str) -> bool:
     return bool(_IN_USE.search(sentence))
 

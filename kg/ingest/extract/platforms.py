@@ -18,11 +18,11 @@ from dataclasses import dataclass
 
 from kg.core import iris
 from kg.core.model import Extraction, Ref
-from kg.core.ontology import divisions, initiatives, platform_kind_cues
-from kg.core.regions import COUNTRY_CODE, ancestors, find_regions
+from kg.core.ontology import divisions, initiatives, platform_kind_cues, platform_kind_words
+from kg.core.regions import COUNTRY_CODE, ancestors
 from kg.ingest.extract.registry import register_extractor
 from kg.ingest.extract.context import Collector, DocContext, add_evidence
-from kg.ingest.extract.mentions import find_initiatives, region_entity
+from kg.ingest.extract.mentions import find_initiatives, find_regions, region_entity
 from kg.ingest.extract.platform_links import COORDINATED, served_initiatives
 from kg.ingest.extract.platform_scorer import CandidateContext, current_model, features, in_use, merge_features, quantity_before
 
@@ -122,6 +122,7 @@ def _strong_cues() -> tuple[str, ...]:
     return tuple(word for word, _, _ in _cue_table() if word not in weak)
 
 
+@functools.lru_cache(maxsize=8192)
 def kind_of(name: str, following: str = "") -> str:
     """Platform-kind IRI for a name (and the cue word that follows a quoted brand)."""
     best = None
@@ -140,9 +141,9 @@ def _initiative_labels() -> frozenset[str]:
 
 
 def _cue_after(text: str, position: int) -> str | None:
-    for word, _, _ in _cue_table():
-        if text.startswith(word, position):
-            return word
+    cue = platform_kind_words().starting(text, position)
+    if cue is not None:
+        return cue
     for word in ("应用程序", "移动应用", "平台", "系统", "门户"):
         if text.startswith(word, position):
             return word
@@ -188,7 +189,7 @@ def _quoted_brands(text: str) -> list[PlatformMention]:
             flags.add("market")  # industry platforms in quotes: “双创”平台
         if _NETWORK_TECHNOLOGY.search(inner) and not _GOVERNMENT_DOMAIN.search(inner):
             continue  # network technologies in quotes: “千兆”网络
-        if any(inner == word for word, _, _ in _cue_table()):
+        if inner in platform_kind_words():
             continue  # a kind word alone (“掌上办”) names nothing
         described = None if after else _DESCRIBED.match(text, match.end())
         if described and (_NOT_AN_END.match(text, described.start(2)) or VERB_PATTERN.search(described.group(1))
@@ -413,7 +414,8 @@ def _phrases(text: str) -> list[PlatformMention]:
     return sorted(found, key=lambda m: (-(m.end - m.start), m.start))
 
 
-def find_platforms(text: str) -> list[PlatformMention]:
+@functools.lru_cache(maxsize=8192)  # per sentence, read again by other documents
+def find_platforms(text: str) -> tuple[PlatformMention, ...]:
     """Platform mentions in one sentence of clean text; brands win over overlapping phrases."""
     phrases = _phrases(text)
     # A bare quoted name inside a longer name is that name's part: 完善“金城通”协同办公平台.
@@ -425,9 +427,10 @@ def find_platforms(text: str) -> list[PlatformMention]:
             continue
         mentions.append(mention)
         taken.append((mention.start, mention.end))
-    return sorted(mentions, key=lambda m: m.start)
+    return tuple(sorted(mentions, key=lambda m: m.start))
 
 
+@functools.lru_cache(maxsize=8192)
 def canonical_key(name: str, region_names: tuple[str, ...] = ()) -> str:
     """Key under which spellings of one platform merge: no quotes, spaces or leading scope.
 
@@ -475,7 +478,7 @@ class Candidate:
 
 
 def _kind_word(name: str) -> str:
-    return next((word for word, _, _ in _cue_table() if name.endswith(word)), "")
+    return platform_kind_words().ending(name) or ""
 
 
 _COMPANY_IN_CLAUSE = re.compile(r"企业|公司|集团|厂商|运营商|高校|院所")
@@ -533,7 +536,7 @@ def extract_platforms(context: DocContext, extraction: Extraction) -> None:
     text = context.norm.text
     model = current_model()
     brands: dict[str, str] = {}  # key of "brand+suffix" -> key of brand, so “X”平台 and X merge
-    seen_keys: list[str] = []
+    seen_keys: dict[str, None] = {}  # in the order first seen (a list of repeats is slow to search)
     by_sentence: dict[int, list[Candidate]] = {}
     candidates = platform_candidates(context)
     accepted_keys = decided_keys(candidates, model)
@@ -567,7 +570,7 @@ def extract_platforms(context: DocContext, extraction: Extraction) -> None:
                 key = canonical_key(mention.name, region_names)
             if len(key) >= 6:  # an abbreviation after the full name: 统一公共缴费平台 … 公共缴费平台
                 key = next((k for k in seen_keys if k.endswith(key) and k != key), key)
-            seen_keys.append(key)
+            seen_keys.setdefault(key)
             if mention.branded:
                 for suffix in _BRAND_SUFFIXES:
                     if key.endswith(suffix) and len(key) > len(suffix) + 1:

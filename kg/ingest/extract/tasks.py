@@ -8,17 +8,20 @@ are kept as text.
 """
 from __future__ import annotations
 
+import bisect
 import calendar
 import datetime
+import functools
 import re
 from dataclasses import dataclass
 
 from kg.core import iris
 from kg.core.model import Extraction, Heading, Ref
+from kg.core.text import search_before
 from kg.ingest.extract.registry import register_extractor
-from kg.ingest.extract.context import Collector, DocContext, add_evidence
+from kg.ingest.extract.context import Collector, DocContext, add_evidence, has_room
 from kg.ingest.extract.departments import department_entity, responsibility_notes
-from kg.ingest.extract.mentions import find_initiatives
+from kg.ingest.extract.mentions import initiatives_in
 from kg.ingest.segment import paragraphs
 
 # Top-level sections whose items are context, not tasks.
@@ -26,6 +29,7 @@ NON_TASK_SECTIONS = ("总体要求", "指导思想", "基本原则", "发展现�
                      "工作安排", "附则", "总则", "工作目标", "主要目标", "发展目标", "实施步骤", "进度安排", "职责分工",
                      "监督管理", "法律责任", "组织保障", "保障机制", "工作原则", "基本情况", "背景",
                      "考评方式", "考核方式", "考评程序", "考核程序", "结果运用", "评分办法", "计分方法", "考核组织")
+_NON_TASK_SECTION = re.compile("|".join(map(re.escape, NON_TASK_SECTIONS)))
 # Genres that state provisions, not a list of tasks: an item is a task there only with a note or deadline.
 PROVISION_GENRES = ("Regulation", "Article", "Notice", "Decision", "Speech")
 # The review of past work in a report (一、2023年工作回顾, 过去五年工作回顾): results, not tasks or goals.
@@ -34,12 +38,14 @@ REVIEW_SECTION = re.compile(r"回顾|过去(?:一|五|的一)年|工作总结|�
 _DATE = re.compile(r"(?P<y>20\d{2})年(?P<m>1[0-2]|0?[1-9])月(?P<d>3[01]|[12]\d|0?[1-9])日")
 _MONTH_END = re.compile(r"(?P<y>20\d{2})年(?P<m>1[0-2]|0?[1-9])月(?:底|末)")
 _YEAR_END = re.compile(r"(?P<y>20\d{2})年(?:底|年底|末|年末)")
-_BY_YEAR = re.compile(r"(?:力争|争取|确保)?到(?P<y>20\d{2})年(?![底末\d])")  # 力争到2025年: by the end of 2025
+# 力争到2025年: by the end of 2025. (Each branch starts with a literal, so the scan skips to them.)
+_BY_YEAR = re.compile(r"(?:力争到|争取到|确保到|到)(?P<y>20\d{2})年(?![底末\d])")
 _HALF = re.compile(r"(?P<y>20\d{2})年(?P<h>上|下)半年")
-_BARE_YEAR_END = re.compile(r"(?<![年\d])(?:今年|年)(?:底|末)(?:前|之前)")
+_BARE_YEAR_END = re.compile(r"(?:今年(?<![年\d]今年)|年(?<![年\d]年))(?:底|末)(?:前|之前)")
 _RECURRING = re.compile(r"每(?:年|季度|半年|月|周|日|天)(?:[^，。；]{0,16}?\d{1,2}日(?:前|之前))?|次月\d{1,2}日(?:前|之前)")
 _DEADLINE_CUE = re.compile(r"(?:前|之前|以前|完成|底前|截止)")
 _TIME_LABEL = re.compile(r"(?:完成时间|完成时限|时间节点|时限要求|时限|截止时间|完成期限)[:：]\s*$")
+_YEAR_MENTION = re.compile(r"20\d{2}年")
 _MONTH = re.compile(r"(?P<y>20\d{2})年(?P<m>1[0-2]|0?[1-9])月(?![\d底末])")
 
 
@@ -73,7 +79,7 @@ def parse_deadlines(text: str, *, plan_year: int | None = None) -> list[Deadline
             return
         # Extend over the cue that makes it a deadline (前, 之前, 完成).
         cue = _DEADLINE_CUE.match(text, end)
-        labelled = bool(_TIME_LABEL.search(text, 0, start))
+        labelled = _time_labelled(text, start)
         if (date is not None and not cue and not labelled and not text[start:end].endswith("前") and "到" not in text[start:end]
                 and not re.search(r"(于|在|到|至|截至)$", text[max(0, start - 2):start])):
             return
@@ -81,23 +87,24 @@ def parse_deadlines(text: str, *, plan_year: int | None = None) -> list[Deadline
         taken.append((start, end))
         found.append(Deadline(date, text[start:end], start, end))
 
-    for match in _DATE.finditer(text):
-        try:
-            add(datetime.date(int(match["y"]), int(match["m"]), int(match["d"])), match.start(), match.end())
-        except ValueError:
-            continue
-    for match in _MONTH_END.finditer(text):
-        add(_last_day(int(match["y"]), int(match["m"])), match.start(), match.end())
-    for match in _MONTH.finditer(text):  # 完成时间：2025年6月 → the end of that month, after a time label only
-        if _TIME_LABEL.search(text, 0, match.start()):
+    if _YEAR_MENTION.search(text):  # every dated pattern holds a year (2025年); many texts hold none
+        for match in _DATE.finditer(text):
+            try:
+                add(datetime.date(int(match["y"]), int(match["m"]), int(match["d"])), match.start(), match.end())
+            except ValueError:
+                continue
+        for match in _MONTH_END.finditer(text):
             add(_last_day(int(match["y"]), int(match["m"])), match.start(), match.end())
-    for match in _YEAR_END.finditer(text):
-        add(datetime.date(int(match["y"]), 12, 31), match.start(), match.end())
-    for match in _BY_YEAR.finditer(text):
-        add(datetime.date(int(match["y"]), 12, 31), match.start(), match.end())
-    for match in _HALF.finditer(text):
-        year = int(match["y"])
-        add(datetime.date(year, 6, 30) if match["h"] == "上" else datetime.date(year, 12, 31), match.start(), match.end())
+        for match in _MONTH.finditer(text):  # 完成时间：2025年6月 → the end of that month, after a time label only
+            if _time_labelled(text, match.start()):
+                add(_last_day(int(match["y"]), int(match["m"])), match.start(), match.end())
+        for match in _YEAR_END.finditer(text):
+            add(datetime.date(int(match["y"]), 12, 31), match.start(), match.end())
+        for match in _BY_YEAR.finditer(text):
+            add(datetime.date(int(match["y"]), 12, 31), match.start(), match.end())
+        for match in _HALF.finditer(text):
+            year = int(match["y"])
+            add(datetime.date(year, 6, 30) if match["h"] == "上" else datetime.date(year, 12, 31), match.start(), match.end())
     if plan_year:
         for match in _BARE_YEAR_END.finditer(text):
             add(datetime.date(plan_year, 12, 31), match.start(), match.end())
@@ -108,9 +115,19 @@ def parse_deadlines(text: str, *, plan_year: int | None = None) -> list[Deadline
     return sorted(found, key=lambda d: d.start)
 
 
+def _time_labelled(text: str, position: int) -> bool:
+    """Whether a time label (完成时限：) ends right before ``position``."""
+    return bool(search_before(_TIME_LABEL, text, position, longest=5))
+
+
 def task_number(heading: Heading) -> str:
     """The number as printed, without its brackets and dot: "12." → "12", "（三）" → "三"."""
-    return re.sub(r"[（）().．、第章节条\s]", "", heading.number)
+    return _bare_number(heading.number)
+
+
+@functools.lru_cache(maxsize=1024)
+def _bare_number(number: str) -> str:
+    return re.sub(r"[（）().．、第章节条\s]", "", number)
 
 
 def task_headings(headings: list[Heading], *, genre: str = "Plan") -> list[tuple[Heading, tuple[Heading, ...], int, bool]]:
@@ -139,7 +156,7 @@ def task_headings(headings: list[Heading], *, genre: str = "Plan") -> list[tuple
             continue
         if heading.level < 2 or not is_leaf:
             continue
-        in_task_section = plan_like and not any(cue in a.title for a in (top, *ancestors) for cue in NON_TASK_SECTIONS)
+        in_task_section = plan_like and not any(_NON_TASK_SECTION.search(a.title) for a in (top, *ancestors))
         result.append((heading, ancestors, index, in_task_section))
     return result
 
@@ -173,7 +190,10 @@ def table_rows(context: DocContext) -> list[TableRow]:
     segment = context.segment
     rows, columns = [], None
     for paragraph in paragraphs(norm, norm.to_clean(segment.start), norm.to_clean(segment.end)):
-        cells = [c.strip() for c in _CELL_BREAK.split(norm.quote(paragraph.start, paragraph.end).strip()) if c.strip()]
+        if columns is None and not _LEAD_COLUMN.search(paragraph.text):
+            continue  # no table open and no header here (a header names a unit column; cleaning keeps its words)
+        row = norm.quote(paragraph.start, paragraph.end)
+        cells = [c.strip() for c in _CELL_BREAK.split(row.strip()) if c.strip()]
         if len(cells) >= 3 and any(_TASK_COLUMN.search(c) for c in cells) and any(_LEAD_COLUMN.search(c) for c in cells) \
                 and all(len(c) <= 12 for c in cells):
             columns = {"task": next(i for i, c in enumerate(cells) if _TASK_COLUMN.search(c)),
@@ -235,12 +255,19 @@ def extract_tasks(context: DocContext, extraction: Extraction) -> None:
     norm = context.norm
     headings = segment.headings
     plan_year = extraction.document.first("gk:periodStart")
+    # (start, platform IRI, evidence) of the platforms this document states, in the order they were found,
+    # and their indexes by start, to find those inside a task's text
+    platform_evidence = [(evidence.start, entity.iri, evidence) for entity in extraction.entities if entity.type == "Platform"
+                         for evidence in entity.evidence if evidence.document == context.iri]
+    by_start = sorted(range(len(platform_evidence)), key=lambda i: platform_evidence[i][0])
+    starts = [platform_evidence[i][0] for i in by_start]
     for heading, ancestors, index, in_task_section in task_headings(headings, genre=context.genre):
-        following = next((h for h in headings[index + 1:] if h.level <= heading.level), None)
-        end = following.start if following is not None else (
-            segment.source_line_span[0] if segment.source_line_span else segment.end)
         if context.genre != "WorkReport" and index + 1 < len(headings):
             end = headings[index + 1].start
+        else:  # a work report's item runs to the next heading of its level
+            following = next((h for h in headings[index + 1:] if h.level <= heading.level), None)
+            end = following.start if following is not None else (
+                segment.source_line_span[0] if segment.source_line_span else segment.end)
         c_start, c_end = norm.to_clean(heading.start), norm.to_clean(end)
         body = norm.text[c_start:c_end].rstrip()
         notes = responsibility_notes(body)
@@ -270,11 +297,12 @@ def extract_tasks(context: DocContext, extraction: Extraction) -> None:
                 task.add("gk:deadline", deadline.date)
             task.add("gk:deadlineText", deadline.text)
             add_evidence(task, context.evidence(c_start + deadline.start, c_start + deadline.end, section))
-        for entity in list(extraction.entities):  # platforms stated inside the task's text
-            if entity.type == "Platform":
-                for evidence in entity.evidence:
-                    if evidence.document == context.iri and heading.start <= evidence.start < end:
-                        collect.relate(task.iri, "gk:concerns", entity.iri, evidence)
-        for start, stop, _label, initiative in find_initiatives(body):
-            collect.relate(task.iri, "gk:concerns", initiative, context.evidence(c_start + start, c_start + stop, section))
+        inside = by_start[bisect.bisect_left(starts, heading.start):bisect.bisect_left(starts, end)]
+        for found in sorted(inside):  # platforms stated inside the task's text, in the order found
+            _, platform, evidence = platform_evidence[found]
+            collect.relate(task.iri, "gk:concerns", platform, evidence)
+        for start, stop, _label, initiative in initiatives_in(body):
+            relation = collect.relate(task.iri, "gk:concerns", initiative)
+            if has_room(relation, context.iri):
+                add_evidence(relation, context.evidence(c_start + start, c_start + stop, section))
     _table_tasks(context, collect, plan_year)
