@@ -80,14 +80,10 @@ def name_index() -> dict[str, tuple[str, ...]]:
 
 
 @functools.lru_cache(maxsize=1)
-def _automaton():
-    import ahocorasick
+def _division_names():
+    from kg.core.matching import LongestMatcher
 
-    automaton = ahocorasick.Automaton()
-    for name, codes in name_index().items():
-        automaton.add_word(name, (name, codes))
-    automaton.make_automaton()
-    return automaton
+    return LongestMatcher(name_index())
 
 
 def ancestors(code: str) -> list[str]:
@@ -125,18 +121,18 @@ def find_regions(text: str, *, context: str | None = None) -> list[RegionMatch]:
 @functools.lru_cache(maxsize=8192)  # several extractors look at the same sentence
 def _find_regions(text: str, context: str | None) -> tuple[RegionMatch, ...]:
     matches = []
-    for end_index, (name, codes) in _automaton().iter_long(text):
-        start = end_index - len(name) + 1
+    for start, end, name, codes in find_region_names(text):
         code = choose(codes, context=context)
         if code is not None:
-            matches.append(RegionMatch(start, end_index + 1, name, code))
+            matches.append(RegionMatch(start, end, name, code))
     return tuple(matches)
 
 
-def find_region_names(text: str) -> list[tuple[int, int, str, tuple[str, ...]]]:
+@functools.lru_cache(maxsize=8192)
+def find_region_names(text: str) -> tuple[tuple[int, int, str, tuple[str, ...]], ...]:
     """``(start, end, surface, codes)`` of every division name in ``text``, longest match first,
     with every code the name may denote (吉林 → 吉林省 and 吉林市), most senior first."""
-    return [(end - len(name) + 1, end + 1, name, codes) for end, (name, codes) in _automaton().iter_long(text)]
+    return _division_names().find(text)
 
 
 LEVEL_OF_WORD = {"省": "province", "自治区": "province", "市": "prefecture", "州": "prefecture", "盟": "prefecture",

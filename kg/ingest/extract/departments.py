@@ -19,8 +19,7 @@ from dataclasses import dataclass
 from kg.core import iris
 from kg.core.model import Extraction, Ref
 from kg.core.ontology import divisions
-from kg.core.regions import COUNTRY_CODE
-from kg.ingest.extract.matching import find_regions
+from kg.core.regions import COUNTRY_CODE, find_regions
 from kg.ingest.extract.registry import register_extractor
 from kg.ingest.extract.context import Collector, DocContext, add_evidence, has_room
 from kg.ingest.extract.mentions import region_entity

@@ -17,8 +17,7 @@ import re
 from dataclasses import dataclass
 
 from kg.core.ontology import body_cues, divisions
-from kg.core.regions import COUNTRY_ALIASES, LEVEL_OF_WORD, fits_level, resolve_name
-from kg.ingest.extract.matching import find_region_names
+from kg.core.regions import COUNTRY_ALIASES, LEVEL_OF_WORD, find_region_names, fits_level, resolve_name
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,7 @@ from dataclasses import dataclass
 from kg.core import iris
 from kg.core.model import Extraction, Ref
 from kg.core.ontology import initiatives
-from kg.core.regions import COUNTRY_CODE
-from kg.ingest.extract.matching import find_regions
+from kg.core.regions import COUNTRY_CODE, find_regions
 from kg.ingest.extract.registry import register_extractor
 from kg.ingest.extract.context import Collector, DocContext, add_evidence
 from kg.ingest.extract.goals import cue_words, in_baseline_section

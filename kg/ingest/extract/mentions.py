@@ -7,10 +7,10 @@ import re
 from kg.core import iris
 from kg.core.model import Extraction, Ref
 from kg.core.ontology import divisions, initiatives
-from kg.core.regions import COUNTRY_CODE
 from kg.ingest.extract.registry import register_extractor
 from kg.ingest.extract.context import Collector, DocContext, add_evidence, has_room
-from kg.ingest.extract.matching import LongestMatcher, find_regions
+from kg.core.matching import LongestMatcher
+from kg.core.regions import COUNTRY_CODE, find_regions
 
 REFERENCE_DATA = "https://w3id.org/govkg/dataset/divisions"
 
