@@ -71,7 +71,7 @@ _PHRASE_CUES = ("通信网络", "感知网络", "观测网络", "监测网络", 
 BUILD_VERBS = ("建设", "建立", "构建", "搭建", "打造", "完善", "升级", "重构", "优化", "依托", "建成", "上线", "整合建设",
                "升级完善", "迭代升级", "推广应用", "拓展", "接入", "对接", "探索建设", "统筹建设", "加快建设", "用好", "发挥")
 # Slogans and formulas in quotes are initiatives, not brands: 一张网, 一朵云, 5G+车联网, 智能+.
-_SLOGAN = re.compile(r"一[张朵个片套本网屏]|\+|＋|^[一二三四五六七八九十]\w?[一二三四五六七八九十两]|^一(?:平台|中心|号|窗|门|端|库)$|^[一二三四五六七八九十两]+[链网云码库]$|"
+_SLOGAN = re.compile(r"一[张朵个片套本网屏]|\+|＋|^[一二三四五六七八九十]\w?[一二三四五六七八九十两]|^一(?:平台|中心|号|窗|门|端|库)$|^[一二三四五六七八九十两]+[链网云码库]$|式$|"
                      # modes of handling affairs: 网上办, 掌上办, 就近办, 跨省通办 (initiatives, not apps)
                      r"^(?:网上|掌上|指尖|智能|马上|就近|跨省|跨域|全程|不见面|自助|集成|一次|秒|免申|帮|代|全城|全省|全市)(?:通)?办(?:理)?$")
 # Market-side platforms (industry, enterprises, trade) are not government platforms unless a
@@ -203,8 +203,10 @@ def _quoted_brands(text: str) -> list[PlatformMention]:
             found.append(PlatformMention(match.start(), match.end(), inner, text[match.start():match.end()],
                                          kind_of(inner, listed), True, frozenset(flags | {"listed"})))
             continue
-        released = _VERSION.match(text, match.end()) or text.endswith("上线", 0, match.start())
+        released = _VERSION.match(text, match.end()) or text.endswith("上线", 0, match.start()) or \
+            re.match(_LISTED_NAMES + r"(?:正式)?(?:上线|迭代|升级|投用|启用)", text[match.end():])  # “X”“Y”迭代升级
         ends_in_kind = inner.endswith(_brand_endings()) and not _not_a_word_end(inner, len(inner) - 1, len(inner))
+        numbered = bool(_SERVICE_NUMBER.search(inner))  # “12345·X首发”: a hotline's brand
         if len(inner) > 20 and not ends_in_kind:
             continue
         if inner in _initiative_labels() and not ends_in_kind:
@@ -216,7 +218,7 @@ def _quoted_brands(text: str) -> list[PlatformMention]:
             continue
         # A quoted name whose 功能 (functions) are improved is a system: 优化“X”功能.
         has_functions = text.startswith("功能", match.end()) and inner not in _initiative_labels()
-        if not (after or described or before or ends_in_kind or has_functions or released):
+        if not (after or described or before or ends_in_kind or has_functions or released or numbered):
             # a bare quoted name: a candidate only as the object of a verb of using or building
             # a system (接入“X”, 登录“X”, 上线“X”); the scorer decides, slogans are common here
             verb = _BRAND_VERB.search(text, max(0, match.start() - 6), match.start())
@@ -230,7 +232,7 @@ def _quoted_brands(text: str) -> list[PlatformMention]:
         if after in ("品牌", "服务品牌"):
             flags.add("brand-word")
         end = described.end() if described else match.end() + (len(after) if after else 0)
-        kind = kind_of(inner, after or (described and described.group(2)) or before or "")
+        kind = kind_of(inner, after or (described and described.group(2)) or before or ("热线" if numbered else ""))
         name = inner + after if after and _SERVICE_NUMBER.fullmatch(inner) else inner  # “12345”热线 is 12345热线
         found.append(PlatformMention(match.start(), end, name, text[match.start():end], kind, True, frozenset(flags)))
     return found
@@ -479,6 +481,7 @@ def _kind_word(name: str) -> str:
     return next((word for word, _, _ in _cue_table() if name.endswith(word)), "")
 
 
+_LISTED_NAMES = r"(?:[、和及与]?“[^“”]{1,12}”)*"  # “A”“B”迭代升级: what follows a list is said of each
 _COMPANY_IN_CLAUSE = re.compile(r"企业|公司|集团|厂商|运营商|高校|院所|大学|学院|研究院|科研机构")
 
 
@@ -504,7 +507,7 @@ def platform_candidates(context: DocContext) -> list[Candidate]:
             company_subject=bool(_COMPANY_SUBJECT.search(clean, 0, mention.start)),
             company_in_clause=bool(_COMPANY_IN_CLAUSE.search(clean, clause_start, mention.start)),
             build_verb_before=bool(VERB_PATTERN.search(clean, clause_start, mention.start)),
-            acted_after=bool(re.match(_ACTED_AFTER, clean[mention.end:])),
+            acted_after=bool(re.match(_LISTED_NAMES + _ACTED_AFTER, clean[mention.end:])),
             quantity_before=quantity_before(clean, mention.start),
             repeated=counts[canonical_key(mention.name)] > 1, used=in_use(clean),
             cues=sentence_cues(clean, mention.start, mention.end, clause_start))
