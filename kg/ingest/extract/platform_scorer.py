@@ -42,10 +42,10 @@ WORD_CLASSES = {
     # a government serving enterprises: 惠企, 涉企, 企业综合服务 (not companies' own platforms)
     "enterprise-service": r"惠企|涉企|政企|企业服务|企业综合服务|企业家|营商|助企|服务企业|为企|企业.{0,4}服务|企业诉求",
     # research, innovation, talent, exchange
-    "innovation": r"研发|创新|孵化|实验|研究|博士后|技术|开源|竞赛|宣介|宣传|展示|交流|合作|双创|智库|科创|成果转化",
+    "innovation": r"研发|创新|孵化|实验|研究|博士后|技术|开源|竞赛|宣介|宣传|展示|交流|合作|友城|友好城市|双创|智库|科创|成果转化",
     # physical infrastructure and facilities
     "physical": r"电力|能源|原油|储备|储气|储油|储库|管网|港口|码头|铁路|粮库|粮食|燃气|水库|车站|场站|机场|电网|热力|矿山|仓储|油气|工厂|"
-                r"森林|道路|桥梁|园区|种质|种子|装备|(?<!香)港",
+                r"森林|道路|桥梁|园区|种质|种子|装备|(?<!香)港|栽培|种植|养殖|灌溉",
     # praise and size words that make a category: 高水平开放平台, 重大合作平台
     "quality": r"高水平|高质量|重大|新型|知名|综合性|第三方|一流|国家级|省级以上|重要|各类|多元|专业|大型|全媒体|首个|示范",
     # development words

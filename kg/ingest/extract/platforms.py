@@ -24,8 +24,7 @@ from kg.ingest.extract.registry import register_extractor
 from kg.ingest.extract.context import Collector, DocContext, add_evidence
 from kg.ingest.extract.mentions import find_initiatives, region_entity
 from kg.ingest.extract.platform_links import COORDINATED, served_initiatives
-from kg.ingest.extract.platform_scorer import CandidateContext, current_model, features, in_use, merge_features, quantity_before, \
-    sentence_cues
+from kg.ingest.extract.platform_scorer import CandidateContext, current_model, features, in_use, merge_features, quantity_before, sentence_cues
 
 # Words that end a platform name on its left: verbs of building and using, prepositions,
 # quantities. Grammar of the language, not names of things.
@@ -67,11 +66,8 @@ _NOT_AN_END = re.compile(r"(?:平台(?:企业|经济|型|化|公司|优势)|系�
                          r"链(?:条|长|主|式)|网络(?:安全|化|强国|空间|攻击|设施|和信息|与信息)|库存|热线电话)")
 _PHRASE_CUES = ("通信网络", "感知网络", "观测网络", "监测网络", "算力网络", "传输网络", "骨干网络", "承载网络", "视频网",
                 "库", "云")
-# Verbs after which a noun phrase ending in a kind word names a concrete platform.
-BUILD_VERBS = ("建设", "建立", "构建", "搭建", "打造", "完善", "升级", "重构", "优化", "依托", "建成", "上线", "整合建设",
-               "升级完善", "迭代升级", "推广应用", "拓展", "接入", "对接", "探索建设", "统筹建设", "加快建设", "用好", "发挥")
 # Slogans and formulas in quotes are initiatives, not brands: 一张网, 一朵云, 5G+车联网, 智能+.
-_SLOGAN = re.compile(r"一[张朵个片套本网屏]|\+|＋|^[一二三四五六七八九十]\w?[一二三四五六七八九十两]|^一(?:平台|中心|号|窗|门|端|库)$|^[一二三四五六七八九十两]+[链网云码库]$|式$|"
+_SLOGAN = re.compile(r"一[张朵个片套本网屏]|\+|＋|^[一二三四五六七八九十]\w?[一二三四五六七八九十两]|^一(?:平台|中心|号|窗|门|端|库)$|^[一二三四五六七八九十两]+[链网云码库]$|式$|^一.事$|"
                      # modes of handling affairs: 网上办, 掌上办, 就近办, 跨省通办 (initiatives, not apps)
                      r"^(?:网上|掌上|指尖|智能|马上|就近|跨省|跨域|全程|不见面|自助|集成|一次|秒|免申|帮|代|全城|全省|全市)(?:通)?办(?:理)?$")
 # Market-side platforms (industry, enterprises, trade) are not government platforms unless a
@@ -195,9 +191,11 @@ def _quoted_brands(text: str) -> list[PlatformMention]:
         if described and (_NOT_AN_END.match(text, described.start(2)) or VERB_PATTERN.search(described.group(1))
                           or not _BRAND_FORM.search(inner)):
             described = None  # “两小”创业通平台: a slogan inside a descriptive name, not a brand
-        if described:  # “X”企业综合服务平台: a brand and what it is
+        if described:  # “X”企业综合服务平台: a brand and what it is (“X”产业互联网平台: a firm's)
             flags.add("described" if not _MARKET.search(described.group(1)) else "market")
         before = _cue_before(text, match.start())
+        if before and _MARKET.search(text, max(0, match.start() - 12), match.start()):  # 工业互联网平台“X”: a firm's
+            flags.add("market")
         listed = None if after or described else _list_cue(text, match.end())
         if listed and not (inner in _initiative_labels() or _SLOGAN.search(inner)):
             found.append(PlatformMention(match.start(), match.end(), inner, text[match.start():match.end()],
@@ -301,7 +299,9 @@ def _acted_on(text: str, start: int, end: int) -> bool:
     return bool(VERB_PATTERN.search(text, clause_start, start)) or bool(re.match(_ACTED_AFTER, text[end:]))
 
 
-# What follows a system's name when the sentence is about it: 建设, 功能, 建成投用, 上线运行 …
+# What follows a system's name when the sentence is about it: 建设, 功能, 建成投用, 上线运行 …; after a
+# list of quoted names it is said of each (“A”“B”迭代升级).
+_LISTED_NAMES = r"(?:[、和及与]?“[^“”]{1,12}”)*"
 _ACTED_AFTER = r"(?:建设|功能|及其|及移动端|(?:正式|全面|顺利)?(?:建成|投用|投入|上线|运行|启用|试点|迭代|升级)|二期|三期|[一二三]期工程)"
 
 
@@ -481,7 +481,6 @@ def _kind_word(name: str) -> str:
     return next((word for word, _, _ in _cue_table() if name.endswith(word)), "")
 
 
-_LISTED_NAMES = r"(?:[、和及与]?“[^“”]{1,12}”)*"  # “A”“B”迭代升级: what follows a list is said of each
 _COMPANY_IN_CLAUSE = re.compile(r"企业|公司|集团|厂商|运营商|高校|院所|大学|学院|研究院|科研机构")
 
 
@@ -568,6 +567,8 @@ def extract_platforms(context: DocContext, extraction: Extraction) -> None:
                 key = canonical_key(brand.group(1), region_names)  # “X通”协同办公平台 is X通
             elif mention.start in aliases_of:
                 key = canonical_key(aliases_of[mention.start], region_names)
+            elif mention.kind.endswith("/hotline") and _SERVICE_NUMBER.search(mention.name):  # 12345便民热线, “某某·12345”
+                key = _SERVICE_NUMBER.search(mention.name).group() + "热线"  # one hotline, however written
             else:
                 key = canonical_key(mention.name, region_names)
             if len(key) >= 6:  # an abbreviation after the full name: 统一公共缴费平台 … 公共缴费平台
