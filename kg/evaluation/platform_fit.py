@@ -4,7 +4,9 @@ Every candidate the rules find in an annotated source is a training row: its fea
 (:mod:`kg.ingest.extract.platform_scorer`) and a label, 1 when its name or spelling is a platform the
 annotators list for that source, 0 when it is not, left out when it matches an item they marked
 optional. A logistic regression (scikit-learn, L2, lbfgs: deterministic for the same rows) is
-fitted on all rows; the decision threshold is the one with the best F1 on the training rows.
+fitted on all rows; the decision threshold is the one with the best F1 on rows each scored by a
+regression fitted without their source (the threshold that fits the training rows best swung
+from one held-out source to the next).
 
 :func:`held_out_rows` scores the extractor on each source with a model fitted on the *other*
 sources only (leave-one-source-out: the bundled sample is one source of four policy documents,
