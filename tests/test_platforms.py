@@ -197,3 +197,59 @@ def test_a_platform_belongs_to_the_governing_documents_region_not_to_a_place_wor
 ])
 def test_service_numbers_described_brands_halls_and_slogans(sentence, expected):
     assert names(sentence) == expected
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    # a numeral and a kind character in quotes is a count; storage depots and warehouses are no databases or clouds
+    ("深化“四链”融合互促。", []),
+    ("推进320万方原油商储库建设。", []),
+    ("建设国际农产品云仓基地。", []),
+    # a quoted 窗口 is a portal; 要害 is one word, not 要 + 害…
+    ("丰富国际贸易“单一窗口”功能。", [("单一窗口", "portal")]),
+    ("加强要害信息系统安全保障。", [("要害信息系统", "system")]),
+    # a service number inside a quoted brand makes it a hotline's brand
+    ("充分发挥“12345·某市首发”作用。", [("12345·某市首发", "hotline")]),
+    # a system's life said after a list of quoted names is said of each
+    ("推动“甲事通”“乙政通”迭代升级。", [("甲事通", "other"), ("乙政通", "other")]),
+    # a mode (…式) or a slogan of the 一件事 kind in quotes is no brand: the descriptive name is
+    ("建好矛盾纠纷多元化解“一站式”平台。", [("矛盾纠纷多元化解“一站式”平台", "system")]),
+    ("推动“一件事”向“一类事”迭代。", []),
+])
+def test_counts_depots_windows_numbered_and_listed_brands(sentence, expected):
+    assert names(sentence) == expected
+
+
+def test_a_quoted_metaphor_ending_in_a_storage_word_is_only_a_bare_name():
+    (mention,) = find_platforms("加快建设“森林粮库”。")
+    assert "bare-brand" in mention.flags
+
+
+def test_a_hotline_and_its_numbered_brand_are_one_platform():
+    assert len(decided("优化12345政务服务便民热线，打造“某民办·12345更好热线”服务品牌。")) == 1
+
+
+@pytest.mark.parametrize("sentence, name, cues", [
+    ("全省政务服务便民热线工作现场会在我市召开。", "全省政务服务便民热线", {"modifies-noun"}),
+    ("在数字政府平台新建特色专区。", "数字政府平台", {"means-before"}),
+    ("启动文化遗产标本库、民族文化基因库等文化大数据公共平台建设。", "文化大数据公共平台", {"after-list"}),
+    ("搭建内容制作、分发公共服务平台。", "分发公共服务平台", {"fragment"}),
+    ("构建政企直通车、“帮企云”平台。", "“帮企云”平台", set()),          # a quoted brand is no fragment
+    ("培育一批综合性服务平台。", "综合性服务平台", {"cultivate", "distributive"}),
+    ("探索建设重点行业和领域数据流通平台。", "重点行业和领域数据流通平台", {"category-name"}),
+    ("某公司获评国家级示范平台。", "国家级示范平台", {"honour"}),
+])
+def test_cues_of_the_words_around_a_candidate(sentence, name, cues):
+    from kg.ingest.extract.platform_scorer import sentence_cues
+
+    start = sentence.index(name)
+    clause_start = max(sentence.rfind(ch, 0, start) for ch in "，。；：！？") + 1
+    assert sentence_cues(sentence, start, start + len(name), clause_start) == cues
+
+
+def test_bare_mentions_do_not_drag_down_a_brand_named_with_its_kind_word():
+    from kg.ingest.extract.platform_scorer import merge_features
+
+    named = {"branded": 1.0, "kind:system": 1.0}
+    bare = {"branded": 1.0, "kind:other": 1.0, "flag:bare-brand": 1.0, "used": 1.0}
+    assert merge_features([named, bare]) == {"branded": 1.0, "kind:system": 1.0, "used": 1.0}
+    assert merge_features([bare]) == bare

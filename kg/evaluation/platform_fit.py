@@ -4,7 +4,9 @@ Every candidate the rules find in an annotated source is a training row: its fea
 (:mod:`kg.ingest.extract.platform_scorer`) and a label, 1 when its name or spelling is a platform the
 annotators list for that source, 0 when it is not, left out when it matches an item they marked
 optional. A logistic regression (scikit-learn, L2, lbfgs: deterministic for the same rows) is
-fitted on all rows; the decision threshold is the one with the best F1 on the training rows.
+fitted on all rows; the decision threshold is the one with the best F1 on rows each scored by a
+regression fitted without their source (the threshold that fits the training rows best swung
+from one held-out source to the next).
 
 :func:`held_out_rows` scores the extractor on each source with a model fitted on the *other*
 sources only (leave-one-source-out: the bundled sample is one source of four policy documents,
@@ -34,6 +36,7 @@ from kg.store.rdfio import write_atomic
 
 C = 1.0  # inverse L2 strength; the features are few and binary, so the default holds
 WEIGHT_POWER = 0.5  # how far toward equal weight per source (0: per candidate, 1: per source)
+FOLDS = 100  # folds of sources for choosing the threshold (more than there are sources: one each)
 THRESHOLDS = tuple(round(0.30 + 0.05 * i, 2) for i in range(9))  # 0.30 … 0.70
 
 
@@ -85,7 +88,7 @@ def fit(examples: Sequence[Example]) -> dict:
         import sklearn
     except ImportError:
         raise KGError("fitting the platform scorer needs scikit-learn", fix="pip install 'govkg[fit]'") from None
-    vectorizer = DictVectorizer(sort=True)
+    vectorizer = DictVectorizer(sort=True, sparse=False)
     matrix = vectorizer.fit_transform([e.features for e in examples])
     labels = [e.label for e in examples]
     # Each source weighs alike whatever its length (the sample's four plans hold a third of the
@@ -96,15 +99,7 @@ def fit(examples: Sequence[Example]) -> dict:
     weights = [(len(examples) / len(per_source) / per_source[e.source]) ** WEIGHT_POWER for e in examples]
     regression = LogisticRegression(C=C, solver="lbfgs", max_iter=2000)
     regression.fit(matrix, labels, sample_weight=weights)
-    probabilities = regression.predict_proba(matrix)[:, 1]
-
-    def f1(threshold: float) -> float:
-        tp = sum(1 for p, y in zip(probabilities, labels) if p >= threshold and y)
-        fp = sum(1 for p, y in zip(probabilities, labels) if p >= threshold and not y)
-        fn = sum(1 for p, y in zip(probabilities, labels) if p < threshold and y)
-        return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
-
-    threshold = max(THRESHOLDS, key=lambda t: (f1(t), -abs(t - 0.5)))
+    threshold = _threshold(matrix, labels, weights, [e.source for e in examples])
     names = list(vectorizer.get_feature_names_out())
     return {
         "about": "Logistic regression deciding platform candidates; refit with python tools/fit_platform_scorer.py",
@@ -113,6 +108,40 @@ def fit(examples: Sequence[Example]) -> dict:
         "threshold": threshold, "intercept": round(float(regression.intercept_[0]), 6),
         "features": names, "weights": [round(float(w), 6) for w in regression.coef_[0]],
     }
+
+
+def _out_of_fold(matrix, labels: list[int], weights: list[float], sources: list[str]) -> list[float]:
+    """Each row's probability from a regression fitted without its source's fold (sources
+    dealt in turn, in name order, to FOLDS folds)."""
+    from sklearn.linear_model import LogisticRegression
+
+    fold_of = {source: i % FOLDS for i, source in enumerate(sorted(set(sources)))}
+    probabilities = [0.0] * len(labels)
+    for fold in range(FOLDS):
+        inside = [i for i, s in enumerate(sources) if fold_of[s] != fold]
+        outside = [i for i, s in enumerate(sources) if fold_of[s] == fold]
+        if not outside or len({labels[i] for i in inside}) < 2:
+            continue
+        regression = LogisticRegression(C=C, solver="lbfgs", max_iter=2000)
+        regression.fit(matrix[inside], [labels[i] for i in inside], sample_weight=[weights[i] for i in inside])
+        for i, p in zip(outside, regression.predict_proba(matrix[outside])[:, 1]):
+            probabilities[i] = float(p)
+    return probabilities
+
+
+def _threshold(matrix, labels: list[int], weights: list[float], sources: list[str]) -> float:
+    """The decision threshold with the best F1 on rows scored by regressions that did not see
+    their source (:func:`_out_of_fold`), each row weighted as in the fit: the threshold that
+    holds on unseen documents, not the one that fits the training rows best."""
+    probabilities = _out_of_fold(matrix, labels, weights, sources)
+
+    def f1(threshold: float) -> float:
+        tp = sum(w for p, y, w in zip(probabilities, labels, weights) if p >= threshold and y)
+        fp = sum(w for p, y, w in zip(probabilities, labels, weights) if p >= threshold and not y)
+        fn = sum(w for p, y, w in zip(probabilities, labels, weights) if p < threshold and y)
+        return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+
+    return max(THRESHOLDS, key=lambda t: (round(f1(t), 9), -abs(t - 0.5)))
 
 
 def _resolve(paths: Sequence[Path], search_dirs: Sequence[Path]) -> list[tuple[Path, Path]]:

@@ -30,15 +30,22 @@ WORD_CLASSES = {
     # what information systems are about
     "information": r"信息|数据|数字|智慧|智能|政务|网上|电子|在线|监管|监测|指挥|调度|共享|交换|开放|感知|监督|执法|审批|"
                    r"办|通|码|云|治理|预警|应急|统一|一体化|公共服务|便民|热线|服务|管理|征信|信用|档案|地理|空间",
+    # the fields of public service and administration a government's own systems serve
+    "public-service": r"健康|医疗|医保|养老|就业|社保|社会保障|教育|民政|救助|信访|公安|警务|消防|城管|住房|公积金|不动产|"
+                      r"税务|司法|法律|审判|检察|审计|统计|气象|水利|自然资源|国土|规划|生态环境|环境|交通|市民|居民|群众|"
+                      r"社区|基层|网格|诉求|政策|办事|政务|行政|机关",
     # markets, industries, companies, trade
-    "market": r"工业|产业|经济|商务|贸易|招商|交易|金融|物流|电商|商贸|消费|市场|营销|广告|商城|双跨|供应链|品牌",
+    "market": r"工业|产业|经济|商务|贸易|招商|交易|金融|物流|电商|商贸|消费|市场|营销|广告|商城|双跨|供应链|品牌|培育",
+    # industries and their products: a sector's platform serves firms, not the public
+    "industry": r"生物|医药|药|细胞|种质|化工|材料|芯片|集成电路|半导体|汽车|新能源|光伏|锂电|纺织|服装|家电|家具|冶金|钢铁|黄金|"
+                r"有色|农产品|食品|制造|软件|算力|低代码",
     # a government serving enterprises: 惠企, 涉企, 企业综合服务 (not companies' own platforms)
     "enterprise-service": r"惠企|涉企|政企|企业服务|企业综合服务|企业家|营商|助企|服务企业|为企|企业.{0,4}服务|企业诉求",
     # research, innovation, talent, exchange
-    "innovation": r"研发|创新|孵化|实验|研究|博士后|人才|技术|开源|竞赛|宣介|宣传|展示|交流|合作|培训|就业|双创|智库|科创|成果转化",
+    "innovation": r"研发|创新|孵化|实验|研究|博士后|技术|开源|竞赛|宣介|宣传|展示|交流|合作|友城|友好城市|双创|智库|科创|成果转化",
     # physical infrastructure and facilities
     "physical": r"电力|能源|原油|储备|储气|储油|储库|管网|港口|码头|铁路|粮库|粮食|燃气|水库|车站|场站|机场|电网|热力|矿山|仓储|油气|工厂|"
-                r"森林|道路|桥梁|园区",
+                r"森林|道路|桥梁|园区|种质|种子|装备|(?<!香)港|栽培|种植|养殖|灌溉",
     # praise and size words that make a category: 高水平开放平台, 重大合作平台
     "quality": r"高水平|高质量|重大|新型|知名|综合性|第三方|一流|国家级|省级以上|重要|各类|多元|专业|大型|全媒体|首个|示范",
     # development words
@@ -70,6 +77,7 @@ class CandidateContext:
     quantity_before: bool  # a count or a plural scope stands right before it (三大平台, 一批…)
     repeated: bool  # the document names it in more than one sentence
     used: bool = False  # its sentence speaks of a service in use: users, downloads, cases handled, 上线, 迭代
+    cues: frozenset = frozenset()  # what the words around it say (:func:`sentence_cues`)
 
 
 def stem_of(name: str, kind_word: str) -> str:
@@ -132,18 +140,58 @@ def features(*, name: str, kind: str, branded: bool, flags: frozenset, kind_word
                        ("used", context.used)):
         if value:
             found[key] = 1.0
+    for cue in context.cues:
+        found[f"cue:{cue}"] = 1.0
     del found["bias-free"]
     return found
 
 
 def merge_features(per_mention: list[dict[str, float]]) -> dict[str, float]:
     """The features of one platform named several times in a document: each the largest of its
-    mentions (a brand quoted once with its kind word is a brand everywhere)."""
+    mentions (a brand quoted once with its kind word is a brand everywhere). Its bare quoted
+    mentions (提升“X”经济) say nothing more once one mention has the kind word (“X”创业通平台)."""
     merged: dict[str, float] = {}
     for values in per_mention:
         for key, value in values.items():
             merged[key] = max(merged.get(key, 0.0), value)
+    named = [values for values in per_mention if "flag:bare-brand" not in values]
+    if named:
+        for key in ("flag:bare-brand", "kind:other"):
+            if not any(key in values for values in named):
+                merged.pop(key, None)
     return merged
+
+
+# What the words around a candidate say of it, by class of word (grammar, not names):
+_MODIFIED_HEAD = re.compile(r"(?:工作|会议|现场会|大会|论坛|体系|工程|行动|计划|企业|基地|码头|园区|联盟|大赛|项目|产业)")
+_MEANS_BEFORE = ("在", "通过", "依托", "利用", "借助", "基于", "依靠", "登录", "接入", "经由")
+_CULTIVATE = re.compile(r"培育|引进|招引|扶持|孵化|引育|集聚|招商|鼓励")
+_DISTRIBUTIVE = re.compile(r"分行业|分领域|分区域|各行业|各领域|各地|一批|多个|若干|各类|重点行业|重点领域|行业和领域")
+_NAME_END = re.compile(r"(?:平台|系统|APP|中心|网|库|云|链|码|热线|门户|网站|大脑|”)$")
+_HONOUR = re.compile(r"获评|荣获|评为|入选|获批|认定为|授予")
+
+
+def sentence_cues(sentence: str, start: int, end: int, clause_start: int) -> frozenset[str]:
+    """Cues of the words around a candidate at ``sentence[start:end]``: it modifies a noun
+    that follows (…热线工作现场会, …平台体系: the thing named is the event or the system of
+    platforms); a preposition of means or place governs it (在…平台新建, 依托…); it closes a
+    list (A、B等…平台: the category of the items); its clause speaks of cultivating industry
+    (培育…平台), of many (分行业, 一批) or of an honour won (获评…平台)."""
+    found = set()
+    if _MODIFIED_HEAD.match(sentence, end):
+        found.add("modifies-noun")
+    if sentence.endswith(_MEANS_BEFORE, 0, start):
+        found.add("means-before")
+    if sentence.endswith("等", 0, start):
+        found.add("after-list")
+    if sentence.endswith("、", 0, start) and not sentence.startswith("“", start) and not _NAME_END.search(sentence, clause_start, start - 1):
+        found.add("fragment")  # 内容制作、分发…平台: the second half of a coordination, not a name
+    if _DISTRIBUTIVE.match(sentence, start) or sentence.startswith(("行业", "产业", "领域"), start):
+        found.add("category-name")  # 重点行业和领域…平台, 行业数字化服务平台
+    for cue, pattern in (("cultivate", _CULTIVATE), ("distributive", _DISTRIBUTIVE), ("honour", _HONOUR)):
+        if pattern.search(sentence, clause_start, start):
+            found.add(cue)
+    return frozenset(found)
 
 
 # Words of a digital service in use: its users, downloads, visits, cases handled, releases.

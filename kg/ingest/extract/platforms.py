@@ -24,7 +24,7 @@ from kg.ingest.extract.registry import register_extractor
 from kg.ingest.extract.context import Collector, DocContext, add_evidence
 from kg.ingest.extract.mentions import find_initiatives, find_regions, region_entity
 from kg.ingest.extract.platform_links import COORDINATED, served_initiatives
-from kg.ingest.extract.platform_scorer import CandidateContext, current_model, features, in_use, merge_features, quantity_before
+from kg.ingest.extract.platform_scorer import CandidateContext, current_model, features, in_use, merge_features, quantity_before, sentence_cues
 
 # Words that end a platform name on its left: verbs of building and using, prepositions,
 # quantities. Grammar of the language, not names of things.
@@ -41,7 +41,7 @@ LEFT_BOUNDARIES = (
     "省内", "及其", "以及", "并与", "并", "将", "把", "在", "为", "以", "向", "从", "由", "对", "等", "的", "是", "有", "到", "至", "让", "使", "可", "要",
 )
 # Two-character words that contain a one-character boundary but are content words (在线, 协同 …).
-CONTENT_WORDS = ("在线", "协同", "有害", "共同", "同步", "等级", "有声", "有效", "可视", "可信", "要素", "对象", "对外", "以上",
+CONTENT_WORDS = ("在线", "协同", "有害", "要害", "共同", "同步", "等级", "有声", "有效", "可视", "可信", "要素", "对象", "对外", "以上",
                  "为民", "为企", "并联", "及时", "将来", "的士", "从业", "由来", "向导", "到期", "至上", "使用", "不可")
 LEFT_BOUNDARY = re.compile("|".join(sorted(map(re.escape, LEFT_BOUNDARIES), key=len, reverse=True)))
 CONJUNCTIONS = ("及", "和", "与", "或", "and")  # inside names unless a name ends right before them
@@ -62,15 +62,12 @@ _GENERIC_MODIFIERS = re.compile(r"^(?:政务|政府|业务|行业|部门|信息|
 _COMPANY = re.compile(r"公司|集团|有限|股份|企业自建|平台企业|中国电信|中国移动|中国联通|中国广电|运营商")
 _MAX_NAME = 32
 # A kind word followed by these is part of a longer word (平台企业, 系统性, 云计算), not a name's end.
-_NOT_AN_END = re.compile(r"(?:平台(?:企业|经济|型|化|公司|优势)|系统(?:性|化|工程|观念|思维|集成商|筹)|[水仓车金智题文书国入出建和]库|网站群|云(?:计算|服务|端|上|化|原生)|"
+_NOT_AN_END = re.compile(r"(?:平台(?:企业|经济|型|化|公司|优势)|系统(?:性|化|工程|观念|思维|集成商|筹)|[水仓车金智题文书国入出建和储粮]库|网站群|云(?:计算|服务|端|上|化|原生)|"
                          r"链(?:条|长|主|式)|网络(?:安全|化|强国|空间|攻击|设施|和信息|与信息)|库存|热线电话)")
 _PHRASE_CUES = ("通信网络", "感知网络", "观测网络", "监测网络", "算力网络", "传输网络", "骨干网络", "承载网络", "视频网",
                 "库", "云")
-# Verbs after which a noun phrase ending in a kind word names a concrete platform.
-BUILD_VERBS = ("建设", "建立", "构建", "搭建", "打造", "完善", "升级", "重构", "优化", "依托", "建成", "上线", "整合建设",
-               "升级完善", "迭代升级", "推广应用", "拓展", "接入", "对接", "探索建设", "统筹建设", "加快建设", "用好", "发挥")
 # Slogans and formulas in quotes are initiatives, not brands: 一张网, 一朵云, 5G+车联网, 智能+.
-_SLOGAN = re.compile(r"一[张朵个片套本网屏]|\+|＋|^[一二三四五六七八九十]\w?[一二三四五六七八九十两]|^一(?:平台|中心|号|窗|门|端|库)$|"
+_SLOGAN = re.compile(r"一[张朵个片套本网屏]|\+|＋|^[一二三四五六七八九十]\w?[一二三四五六七八九十两]|^一(?:平台|中心|号|窗|门|端|库)$|^[一二三四五六七八九十两]+[链网云码库]$|式$|^一.事$|"
                      # modes of handling affairs: 网上办, 掌上办, 就近办, 跨省通办 (initiatives, not apps)
                      r"^(?:网上|掌上|指尖|智能|马上|就近|跨省|跨域|全程|不见面|自助|集成|一次|秒|免申|帮|代|全城|全省|全市)(?:通)?办(?:理)?$")
 # Market-side platforms (industry, enterprises, trade) are not government platforms unless a
@@ -118,7 +115,7 @@ def _cue_table() -> tuple[tuple[str, str, int], ...]:
 @functools.lru_cache(maxsize=1)
 def _strong_cues() -> tuple[str, ...]:
     """Kind words that end a name (longest first); 应用/中心/品牌 only follow quoted brands."""
-    weak = {"应用", "中心", "品牌", "服务品牌", "网络", "云", "链", "码"}
+    weak = {"应用", "中心", "品牌", "服务品牌", "网络", "云", "链", "码", "窗口"}
     return tuple(word for word, _, _ in _cue_table() if word not in weak)
 
 
@@ -195,16 +192,20 @@ def _quoted_brands(text: str) -> list[PlatformMention]:
         if described and (_NOT_AN_END.match(text, described.start(2)) or VERB_PATTERN.search(described.group(1))
                           or not _BRAND_FORM.search(inner)):
             described = None  # “两小”创业通平台: a slogan inside a descriptive name, not a brand
-        if described:  # “X”企业综合服务平台: a brand and what it is
-            flags.add("described")
+        if described:  # “X”企业综合服务平台: a brand and what it is (“X”产业互联网平台: a firm's)
+            flags.add("described" if not _MARKET.search(described.group(1)) else "market")
         before = _cue_before(text, match.start())
+        if before and _MARKET.search(text, max(0, match.start() - 12), match.start()):  # 工业互联网平台“X”: a firm's
+            flags.add("market")
         listed = None if after or described else _list_cue(text, match.end())
         if listed and not (inner in _initiative_labels() or _SLOGAN.search(inner)):
             found.append(PlatformMention(match.start(), match.end(), inner, text[match.start():match.end()],
                                          kind_of(inner, listed), True, frozenset(flags | {"listed"})))
             continue
-        released = _VERSION.match(text, match.end()) or text.endswith("上线", 0, match.start())
-        ends_in_kind = inner.endswith(_brand_endings())
+        released = _VERSION.match(text, match.end()) or text.endswith("上线", 0, match.start()) or \
+            re.match(_LISTED_NAMES + r"(?:正式)?(?:上线|迭代|升级|投用|启用)", text[match.end():])  # “X”“Y”迭代升级
+        ends_in_kind = inner.endswith(_brand_endings()) and not _not_a_word_end(inner, len(inner) - 1, len(inner))
+        numbered = bool(_SERVICE_NUMBER.search(inner))  # “12345·X首发”: a hotline's brand
         if len(inner) > 20 and not ends_in_kind:
             continue
         if inner in _initiative_labels() and not ends_in_kind:
@@ -216,7 +217,7 @@ def _quoted_brands(text: str) -> list[PlatformMention]:
             continue
         # A quoted name whose 功能 (functions) are improved is a system: 优化“X”功能.
         has_functions = text.startswith("功能", match.end()) and inner not in _initiative_labels()
-        if not (after or described or before or ends_in_kind or has_functions or released):
+        if not (after or described or before or ends_in_kind or has_functions or released or numbered):
             # a bare quoted name: a candidate only as the object of a verb of using or building
             # a system (接入“X”, 登录“X”, 上线“X”); the scorer decides, slogans are common here
             verb = _BRAND_VERB.search(text, max(0, match.start() - 6), match.start())
@@ -230,7 +231,7 @@ def _quoted_brands(text: str) -> list[PlatformMention]:
         if after in ("品牌", "服务品牌"):
             flags.add("brand-word")
         end = described.end() if described else match.end() + (len(after) if after else 0)
-        kind = kind_of(inner, after or (described and described.group(2)) or before or "")
+        kind = kind_of(inner, after or (described and described.group(2)) or before or ("热线" if numbered else ""))
         name = inner + after if after and _SERVICE_NUMBER.fullmatch(inner) else inner  # “12345”热线 is 12345热线
         found.append(PlatformMention(match.start(), end, name, text[match.start():end], kind, True, frozenset(flags)))
     return found
@@ -299,7 +300,9 @@ def _acted_on(text: str, start: int, end: int) -> bool:
     return bool(VERB_PATTERN.search(text, clause_start, start)) or bool(re.match(_ACTED_AFTER, text[end:]))
 
 
-# What follows a system's name when the sentence is about it: 建设, 功能, 建成投用, 上线运行 …
+# What follows a system's name when the sentence is about it: 建设, 功能, 建成投用, 上线运行 …; after a
+# list of quoted names it is said of each (“A”“B”迭代升级).
+_LISTED_NAMES = r"(?:[、和及与]?“[^“”]{1,12}”)*"
 _ACTED_AFTER = r"(?:建设|功能|及其|及移动端|(?:正式|全面|顺利)?(?:建成|投用|投入|上线|运行|启用|试点|迭代|升级)|二期|三期|[一二三]期工程)"
 
 
@@ -340,11 +343,11 @@ def _not_a_word_end(text: str, start: int, end: int) -> bool:
     cue = text[start:end]
     if cue.endswith("网") and after and after in "上络格点民站页速关购店红":
         return True
-    if cue.endswith("云") and (after and after in "网链边端上直展游课" or before == "上"):
+    if cue.endswith("云") and (after and after in "网链边端上直展游课仓" or before == "上"):
         return True
     if cue.endswith("办") and after and after in "理事结好成":
         return True  # 掌上办理: a verb, not the 掌上办 app
-    return cue == "库" and bool(before) and before in "水仓车金智题文书国入出建和"
+    return cue == "库" and bool(before) and before in "水仓车金智题文书国入出建和储粮"
 
 
 def _phrases(text: str) -> list[PlatformMention]:
@@ -481,7 +484,7 @@ def _kind_word(name: str) -> str:
     return platform_kind_words().ending(name) or ""
 
 
-_COMPANY_IN_CLAUSE = re.compile(r"企业|公司|集团|厂商|运营商|高校|院所")
+_COMPANY_IN_CLAUSE = re.compile(r"企业|公司|集团|厂商|运营商|高校|院所|大学|学院|研究院|科研机构")
 
 
 def platform_candidates(context: DocContext) -> list[Candidate]:
@@ -506,9 +509,10 @@ def platform_candidates(context: DocContext) -> list[Candidate]:
             company_subject=bool(_COMPANY_SUBJECT.search(clean, 0, mention.start)),
             company_in_clause=bool(_COMPANY_IN_CLAUSE.search(clean, clause_start, mention.start)),
             build_verb_before=bool(VERB_PATTERN.search(clean, clause_start, mention.start)),
-            acted_after=bool(re.match(_ACTED_AFTER, clean[mention.end:])),
+            acted_after=bool(re.match(_LISTED_NAMES + _ACTED_AFTER, clean[mention.end:])),
             quantity_before=quantity_before(clean, mention.start),
-            repeated=counts[canonical_key(mention.name)] > 1, used=in_use(clean))
+            repeated=counts[canonical_key(mention.name)] > 1, used=in_use(clean),
+            cues=sentence_cues(clean, mention.start, mention.end, clause_start))
         values = features(name=mention.name, kind=mention.kind, branded=mention.branded, flags=mention.flags,
                           kind_word=_kind_word(mention.name), context=situation,
                           region_in_name=bool(find_regions(mention.name)))
@@ -566,6 +570,8 @@ def extract_platforms(context: DocContext, extraction: Extraction) -> None:
                 key = canonical_key(brand.group(1), region_names)  # “X通”协同办公平台 is X通
             elif mention.start in aliases_of:
                 key = canonical_key(aliases_of[mention.start], region_names)
+            elif mention.kind.endswith("/hotline") and _SERVICE_NUMBER.search(mention.name):  # 12345便民热线, “某某·12345”
+                key = _SERVICE_NUMBER.search(mention.name).group() + "热线"  # one hotline, however written
             else:
                 key = canonical_key(mention.name, region_names)
             if len(key) >= 6:  # an abbreviation after the full name: 统一公共缴费平台 … 公共缴费平台
