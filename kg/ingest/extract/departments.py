@@ -23,7 +23,7 @@ from kg.core.regions import COUNTRY_CODE, find_regions
 from kg.ingest.extract.registry import register_extractor
 from kg.ingest.extract.context import Collector, DocContext, add_evidence, has_room
 from kg.ingest.extract.mentions import region_entity
-from kg.ingest.extract.platforms import LEFT_BOUNDARY, VERB_PATTERN
+from kg.ingest.extract.left_boundaries import LEFT_BOUNDARY, VERB_PATTERN
 from kg.core.model import Evidence
 
 _ORG_END = (r"(?:人民政府办公厅|人民政府办公室|人民政府|政府办公厅|政府办公室|政府|办公厅|办公室|管理委员会|委员会|管委会|领导小组办公室|"

@@ -22,29 +22,11 @@ from kg.core.ontology import divisions, initiatives, platform_kind_cues, platfor
 from kg.core.regions import COUNTRY_CODE, ancestors
 from kg.ingest.extract.registry import register_extractor
 from kg.ingest.extract.context import Collector, DocContext, add_evidence
+from kg.ingest.extract.left_boundaries import CONJUNCTIONS, CONTENT_WORDS, LEFT_BOUNDARY, VERB_PATTERN
 from kg.ingest.extract.mentions import find_initiatives, find_regions, region_entity
 from kg.ingest.extract.platform_links import COORDINATED, served_initiatives
 from kg.ingest.extract.platform_scorer import CandidateContext, current_model, features, in_use, merge_features, quantity_before, sentence_cues
 
-# Words that end a platform name on its left: verbs of building and using, prepositions,
-# quantities. Grammar of the language, not names of things.
-LEFT_BOUNDARIES = (
-    "建设", "建立", "构建", "搭建", "打造", "完善", "升级", "重构", "优化", "依托", "推进", "推动", "加快", "加强",
-    "拓展", "提升", "整合", "对接", "接入", "融合", "推广应用", "创新应用", "深化应用", "融合应用", "推广", "实现",
-    "通过", "利用", "基于", "围绕", "发挥", "用好", "统筹", "深化", "探索", "开展", "形成", "强化", "扩展", "上线",
-    "开发", "部署", "迁移", "集成", "联通", "打通", "汇聚", "归集", "依据", "按照", "结合", "参照", "启动",
-    "纳入", "运用", "应用好", "建成", "建好", "丰富", "规范", "改造", "扩容", "覆盖", "贯通", "连通",
-    "延伸", "复用", "使用", "提高", "加大", "推行", "落实", "做好", "做强", "做优", "谋划", "布局", "设立", "组建", "成立",
-    "全面", "持续", "积极", "逐步", "进一步", "重点支持", "重点发展", "支持", "聚焦", "加速", "迭代", "健全", "筹建", "深入", "有序", "大力", "着力",
-    "继续", "推出", "调整", "完成", "关于", "新建", "改建", "上线运行", "投用", "投入运行", "投入使用", "入选", "放大",
-    "提档升级", "运营好", "优化提升", "集成提升", "搭建用好", "入驻", "登录", "注册", "组网运行", "编制", "共建", "不得", "禁止", "本辖区", "辖区内", "本地区", "本级", "依法", "充分", "全力", "加紧", "率先", "首个", "多个", "一批", "一系列",
-    "省内", "及其", "以及", "并与", "并", "将", "把", "在", "为", "以", "向", "从", "由", "对", "等", "的", "是", "有", "到", "至", "让", "使", "可", "要",
-)
-# Two-character words that contain a one-character boundary but are content words (在线, 协同 …).
-CONTENT_WORDS = ("在线", "协同", "有害", "要害", "共同", "同步", "等级", "有声", "有效", "可视", "可信", "要素", "对象", "对外", "以上",
-                 "为民", "为企", "并联", "及时", "将来", "的士", "从业", "由来", "向导", "到期", "至上", "使用", "不可")
-LEFT_BOUNDARY = re.compile("|".join(sorted(map(re.escape, LEFT_BOUNDARIES), key=len, reverse=True)))
-CONJUNCTIONS = ("及", "和", "与", "或", "and")  # inside names unless a name ends right before them
 _QUANTITY = re.compile(r"[\d一二三四五六七八九十百千两]+多?[个级家项类]")
 _CLAUSE_BREAK = re.compile(r"[，。；：！？、,;:（）()〔〕【】《》\s]|——")
 _QUOTED = re.compile(r"“([^“”\n]{1,32})”")
@@ -285,12 +267,6 @@ def _boundaries(text: str, cue_start: int) -> tuple[int, str]:
                 or re.match(r"\d{3,}|“", text[position + len(conjunction):])):  # …与12345热线, …和“X”平台
             start, word_at_start = max(start, position + len(conjunction)), conjunction
     return start, word_at_start
-
-
-_ADVERBS = {"全面", "持续", "积极", "逐步", "进一步", "深入", "有序", "大力", "着力", "继续", "充分", "全力",
-            "加紧", "率先", "依法", "首个", "多个", "一批", "一系列"}
-VERB_PATTERN = re.compile("|".join(sorted((re.escape(w) for w in LEFT_BOUNDARIES if len(w) >= 2 and w not in _ADVERBS),
-                                   key=len, reverse=True)))
 
 
 def _acted_on(text: str, start: int, end: int) -> bool:
