@@ -85,12 +85,6 @@ def _terms() -> dict:
     return {name: node(iri) for name, iri in names.items()}
 
 
-def _triple(s, p, o):
-    import pyoxigraph as ox
-
-    return ox.Triple(s, p, o)
-
-
 def _add_evidence(graph, about, evidence: Evidence) -> None:
     """The passage as a W3C Web Annotation: the annotation (``gk:Evidence``, an
     ``oa:Annotation``) has the fact as its body (``oa:hasBody``; the fact points back with
@@ -135,24 +129,24 @@ def _add_evidence(graph, about, evidence: Evidence) -> None:
 def add_entity(graph, entity: Entity) -> None:
     import pyoxigraph as ox
 
-    t = _terms()
+    t, triple = _terms(), ox.Triple
     subject = ox.NamedNode(entity.iri)
     if entity.type in REGION_TYPES:  # described once in the reference data; only the evidence is the source's
         for evidence in entity.evidence:
             _add_evidence(graph, subject, evidence)
         return
-    graph.add(_triple(subject, t["type"], node(iris.term(entity.type))))
+    graph.add(triple(subject, t["type"], node(iris.term(entity.type))))
     if entity.label:
-        graph.add(_triple(subject, t["label"], ox.Literal(entity.label, language="zh")))
+        graph.add(triple(subject, t["label"], ox.Literal(entity.label, language="zh")))
     if entity.label_en:
-        graph.add(_triple(subject, t["label"], ox.Literal(entity.label_en, language="en")))
+        graph.add(triple(subject, t["label"], ox.Literal(entity.label_en, language="en")))
     for alias in entity.aliases:
-        graph.add(_triple(subject, t["altLabel"], ox.Literal(alias, language="zh")))
+        graph.add(triple(subject, t["altLabel"], ox.Literal(alias, language="zh")))
     for curie, values in entity.props.items():
         predicate = expand(curie)
         for value in values:
             obj = ox.NamedNode(value.iri) if isinstance(value, Ref) else _literal(predicate, value)
-            graph.add(_triple(subject, node(predicate), obj))
+            graph.add(triple(subject, node(predicate), obj))
     for evidence in entity.evidence:
         _add_evidence(graph, subject, evidence)
 
@@ -160,15 +154,15 @@ def add_entity(graph, entity: Entity) -> None:
 def add_relation(graph, relation: Relation) -> None:
     import pyoxigraph as ox
 
-    t = _terms()
+    t, triple = _terms(), ox.Triple
     predicate_iri = expand(relation.predicate)
     subject, predicate, obj = ox.NamedNode(relation.subject), node(predicate_iri), ox.NamedNode(relation.object)
-    graph.add(_triple(subject, predicate, obj))
+    graph.add(triple(subject, predicate, obj))
     assertion = ox.NamedNode(iris.assertion(relation.subject, predicate_iri, relation.object))
-    graph.add(_triple(assertion, t["type"], t["Assertion"]))
-    graph.add(_triple(assertion, t["subject"], subject))
-    graph.add(_triple(assertion, t["predicate"], predicate))
-    graph.add(_triple(assertion, t["object"], obj))
+    graph.add(triple(assertion, t["type"], t["Assertion"]))
+    graph.add(triple(assertion, t["subject"], subject))
+    graph.add(triple(assertion, t["predicate"], predicate))
+    graph.add(triple(assertion, t["object"], obj))
     for evidence in relation.evidence:
         _add_evidence(graph, assertion, evidence)
 
@@ -176,28 +170,28 @@ def add_relation(graph, relation: Relation) -> None:
 def add_source(graph, source: Source) -> None:
     import pyoxigraph as ox
 
-    t = _terms()
+    t, triple = _terms(), ox.Triple
     subject = node(iris.source(source.name))
-    graph.add(_triple(subject, t["type"], t["SourceFile"]))
-    graph.add(_triple(subject, t["label"], ox.Literal(source.name)))
-    graph.add(_triple(subject, t["path"], ox.Literal(source.name)))
-    graph.add(_triple(subject, t["sha256"], ox.Literal(source.sha256)))
-    graph.add(_triple(subject, t["encoding"], ox.Literal(source.encoding)))
-    graph.add(_triple(subject, node(expand("dcterms:format")), ox.Literal(source.format)))
+    graph.add(triple(subject, t["type"], t["SourceFile"]))
+    graph.add(triple(subject, t["label"], ox.Literal(source.name)))
+    graph.add(triple(subject, t["path"], ox.Literal(source.name)))
+    graph.add(triple(subject, t["sha256"], ox.Literal(source.sha256)))
+    graph.add(triple(subject, t["encoding"], ox.Literal(source.encoding)))
+    graph.add(triple(subject, node(expand("dcterms:format")), ox.Literal(source.format)))
 
 
 def add_issue(graph, issue: IssueInfo, source: Source) -> None:
     import pyoxigraph as ox
 
-    t = _terms()
+    t, triple = _terms(), ox.Triple
     subject = ox.NamedNode(iris.issue(issue.title, issue.number, issue.date))
-    graph.add(_triple(subject, t["type"], t["NewsletterIssue"]))
+    graph.add(triple(subject, t["type"], t["NewsletterIssue"]))
     label = f"{issue.title} {issue.number}" + (f"（{issue.total}）" if issue.total else "")
-    graph.add(_triple(subject, t["label"], ox.Literal(label, language="zh")))
-    graph.add(_triple(subject, node(expand("dcterms:title")), ox.Literal(issue.title, language="zh")))
-    graph.add(_triple(subject, node(expand("dcterms:date")), ox.Literal(str(issue.date), datatype=node(_XSD + "date"))))
-    graph.add(_triple(subject, node(expand("schema:issueNumber")), ox.Literal(str(issue.number))))
-    graph.add(_triple(subject, t["sourceFile"], node(iris.source(source.name))))
+    graph.add(triple(subject, t["label"], ox.Literal(label, language="zh")))
+    graph.add(triple(subject, node(expand("dcterms:title")), ox.Literal(issue.title, language="zh")))
+    graph.add(triple(subject, node(expand("dcterms:date")), ox.Literal(str(issue.date), datatype=node(_XSD + "date"))))
+    graph.add(triple(subject, node(expand("schema:issueNumber")), ox.Literal(str(issue.number))))
+    graph.add(triple(subject, t["sourceFile"], node(iris.source(source.name))))
 
 
 REGION_TYPES = ("Country", "Province", "City", "District")
