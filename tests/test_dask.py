@@ -59,7 +59,8 @@ def test_a_dask_build_gives_the_serial_build_s_graph(builds, corpus):
     serial, distributed = builds
     assert serial.exit_code == distributed.exit_code == 3, distributed.stderr  # 3: the two bad files
     ours, theirs = _named_graphs(corpus / "serial" / "store"), _named_graphs(corpus / "dask" / "store")
-    assert len(ours) == GENERATED + 1 and sorted(ours) == sorted(theirs)  # every source's graph and the ontology's
+    # every source's graph, the evidence graph and the ontology's
+    assert len(ours) == GENERATED + 2 and sorted(ours) == sorted(theirs)
     for iri, graph in ours.items():
         assert len(graph) > 0 and isomorphic(graph, theirs[iri]), iri
     # The same summary, whatever order the workers finished in (only the output directory differs).

@@ -36,7 +36,7 @@ def _both(graph: Graph, shapes: Graph | None = None):
     """(compiled, pySHACL) results on ``graph``, each a multiset."""
     from kg.ingest.validate import validate_graph, validate_store
 
-    compiled = validate_store(_in_store(graph), graph=DATA_GRAPH, shapes=shapes)
+    compiled = validate_store(_in_store(graph), graphs=(DATA_GRAPH,), shapes=shapes)
     reference = validate_graph(graph, shapes)
     assert compiled.conforms == reference.conforms
     return _results(compiled), _results(reference)
@@ -44,18 +44,21 @@ def _both(graph: Graph, shapes: Graph | None = None):
 
 @pytest.fixture(scope="module")
 def sample_union(tmp_path_factory) -> Graph:
-    """The union graph of a store build of data/ (data and ontology), as rdflib."""
+    """The union graph and the evidence graph of a store build of data/ (data, passages and
+    ontology), as rdflib."""
     import pyoxigraph as ox
 
     from kg import api
-    from kg.core.namespaces import UNION_GRAPH
+    from kg.core.namespaces import QUERY_GRAPHS
     from kg.store.graphstore import GraphStore
 
     out = tmp_path_factory.mktemp("sample")
     api.build([str(DATA)], out_dir=None, store=out / "store", validate=False)
-    dump = GraphStore(out / "store", read_only=True).oxigraph.dump(format=ox.RdfFormat.N_TRIPLES,
-                                                                    from_graph=ox.NamedNode(UNION_GRAPH))
-    return Graph().parse(data=dump, format="nt")
+    store = GraphStore(out / "store", read_only=True).oxigraph
+    graph = Graph()
+    for name in QUERY_GRAPHS:
+        graph.parse(data=store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(name)), format="nt")
+    return graph
 
 
 def test_the_sample_build_gives_the_same_results_both_ways(sample_union):
@@ -214,3 +217,39 @@ def test_an_incremental_build_checks_only_what_its_rebuilt_sources_describe(tmp_
     store = GraphStore(out / "store", read_only=True).oxigraph
     rebuilt = {q.subject.value for q in store.quads_for_pattern(None, None, None, ox.NamedNode(iris.document_graph("b.txt")))}
     assert {v.focus for v in result.state.report.violations} <= rebuilt
+
+
+def test_an_incremental_build_checks_the_passages_of_its_rebuilt_sources(tmp_path, monkeypatch):
+    """The passages live in the evidence graph, not in a source's graph: a rebuilt source whose
+    passages lack their quotes is reported on its annotations, and only on its own."""
+    import shutil
+
+    import kg.ingest.to_rdf
+    from kg import api
+    from kg.core import iris
+
+    src, out = tmp_path / "src", tmp_path / "out"
+    src.mkdir()
+    shutil.copy(DATA / "newsletter_2023_19.txt", src / "a.txt")
+    (src / "b.txt").write_text("成都市数字政府建设实施方案（2024—2026年）\n\n一、重点任务\n\n1.推进一网通办。建设市一体化政务服务平台。"
+                               "〔牵头单位：市政务服务局〕\n", encoding="utf-8")
+    assert api.build([str(src)], out_dir=None, store=out / "store").conforms
+    (src / "b.txt").write_text((src / "b.txt").read_text(encoding="utf-8") + "2.建设数据共享交换平台。\n", encoding="utf-8")
+    real = kg.ingest.to_rdf._add_evidence
+
+    class WithoutQuotes:
+        def __init__(self, sink):
+            self.sink, self.annotations = sink, sink.annotations
+
+        def add(self, triple):
+            self.sink.add(triple)
+
+        def add_evidence(self, triple):
+            if not triple.predicate.value.endswith("#exact"):
+                self.sink.add_evidence(triple)
+
+    monkeypatch.setattr(kg.ingest.to_rdf, "_add_evidence", lambda graph, about, evidence: real(WithoutQuotes(graph), about, evidence))
+    result = api.build([str(src)], out_dir=None, store=out / "store")
+    assert result.state.unchanged == ["a.txt"] and not result.conforms
+    focus = {v.focus for v in result.state.report.violations if "quote selector" in v.message}
+    assert focus and all(f.startswith(iris.EVIDENCE + iris.file_key("b.txt") + "/") for f in focus)

@@ -213,21 +213,29 @@ def test_a_store_written_under_the_earlier_graph_names_is_migrated(tmp_path):
 
 def test_outputs_streamed_from_the_store_hold_what_the_store_holds(tmp_path):
     """Every output file is streamed from the store into a temporary file: Turtle and JSON-LD
-    hold the union graph, TriG and N-Quads every other graph, quad for quad."""
+    hold the union graph and the evidence graph, TriG and N-Quads every other graph, quad for
+    quad. The passages are stored once, in the evidence graph: in no source's graph, not in the
+    union."""
     import pyoxigraph as ox
     from rdflib import Dataset
 
-    from kg.core.namespaces import UNION_GRAPH
+    from kg.core import iris
+    from kg.core.namespaces import EVIDENCE_GRAPH, UNION_GRAPH
     from kg.store.graphstore import GraphStore
 
     formats = ("ttl", "trig", "jsonld", "nq")
     out = tmp_path / "out"
     _build([DATA], out, validate=False, formats=formats)
     store = GraphStore(out / "store", read_only=True).oxigraph
-    union = ox.NamedNode(UNION_GRAPH)
+    union, evidence = ox.NamedNode(UNION_GRAPH), ox.NamedNode(EVIDENCE_GRAPH)
     quads = {q for q in store if q.graph_name != union}
-    triples = {q.triple for q in store.quads_for_pattern(None, None, None, union)}
-    assert len(quads) > 10000 and len(triples) > 5000
+    passages = {q.triple for q in store.quads_for_pattern(None, None, None, evidence)}
+    facts = {q.triple for q in store.quads_for_pattern(None, None, None, union)}
+    assert len(quads) > 10000 and len(facts) > 5000 and len(passages) > 5000 and not facts & passages
+    about_passages = {q for q in store if q.graph_name != evidence and (q.subject.value.startswith(iris.EVIDENCE) or
+                                                                        q.object.value.startswith(iris.EVIDENCE))}
+    assert not about_passages
+    triples = facts | passages
     for name, fmt in (("govkg.ttl", ox.RdfFormat.TURTLE), ("govkg.jsonld", ox.RdfFormat.JSON_LD)):
         assert {q.triple for q in ox.parse(path=str(out / name), format=fmt)} == triples, name
     for name, fmt in (("govkg.trig", ox.RdfFormat.TRIG), ("govkg.nq", ox.RdfFormat.N_QUADS)):
@@ -235,7 +243,7 @@ def test_outputs_streamed_from_the_store_hold_what_the_store_holds(tmp_path):
     dataset = Dataset()  # and another parser reads the TriG written graph by graph alike
     dataset.parse(out / "govkg.trig", format="trig")
     assert len(set(dataset.quads())) == len(quads)
-    assert not list(out.glob(".*tmp"))
+    assert not list(out.glob(".*tmp")) and not list(out.glob(".dump-*"))
 
 
 def test_an_output_that_fails_midway_leaves_every_earlier_output(tmp_path, monkeypatch):

@@ -43,6 +43,70 @@ def test_the_union_graph_follows_every_write(tmp_path):
     assert store.named_graphs() == []  # neither the union graph nor the set-aside graph is a data graph
 
 
+def _passage(source_name: str, fact: str, at: int) -> str:
+    """A passage of ``source_name`` supporting ``fact`` (an annotation, its target and a quote
+    selector), as to_rdf writes it for the evidence graph."""
+    from kg.core.namespaces import OA
+
+    annotation = iris.EVIDENCE + f"{iris.file_key(source_name)}/0/{at}-{at + 2}"
+    target, quote, source = annotation + "/target", annotation + "/quote", iris.source(source_name)
+    return (f"<{EX}{fact}> <{iris.NS}evidence> <{annotation}> .\n<{annotation}> <{OA}hasBody> <{EX}{fact}> .\n"
+            f"<{annotation}> <{iris.NS}sourceFile> <{source}> .\n<{annotation}> <{OA}hasTarget> <{target}> .\n"
+            f"<{target}> <{OA}hasSource> <{source}> .\n<{target}> <{OA}hasSelector> <{quote}> .\n"
+            f"<{quote}> <{OA}exact> \"{fact}\" .\n")
+
+
+def _graph(store: GraphStore, name: str) -> set[tuple[str, str, str]]:
+    return {(q.subject.value, q.predicate.value, q.object.value)
+            for q in store.oxigraph.quads_for_pattern(None, None, None, ox.NamedNode(name))}
+
+
+def test_passages_are_stored_once_and_leave_with_their_source(tmp_path):
+    """A source's passages go to the evidence graph (not its own graph, not the union); queries
+    and the view read them there; replacing or removing the source takes exactly its passages."""
+    from kg.core.namespaces import EVIDENCE_GRAPH
+
+    store = GraphStore(tmp_path / "store")
+    store.replace_graph(EX + "g/a", _nt(("r", "adopts", "x")), source_name="a.txt", sha256="1",
+                        evidence=_passage("a.txt", "r", 10) + _passage("a.txt", "r", 20))
+    store.replace_graph(EX + "g/b", _nt(("r", "adopts", "x")), source_name="b.txt", sha256="2",
+                        evidence=_passage("b.txt", "r", 10))
+    assert len(_graph(store, EVIDENCE_GRAPH)) == 21 and _union(store) == {(EX + "r", EX + "adopts", EX + "x")}
+    assert _graph(store, EX + "g/a") == {(EX + "r", EX + "adopts", EX + "x")}
+    quotes = f"SELECT ?a WHERE {{ <{EX}r> <{iris.NS}evidence> ?a }}"
+    assert len(run_query(store.oxigraph, quotes).rows) == 3
+    assert len(list(GraphView(store.oxigraph).objects(URIRef(EX + "r"), URIRef(iris.NS + "evidence")))) == 3
+
+    store.replace_graph(EX + "g/a", _nt(("r", "adopts", "x")), source_name="a.txt", sha256="3",
+                        evidence=_passage("a.txt", "r", 30))  # a's passages at 10 and 20 go, b's stays
+    assert {row[0].rsplit("/", 1)[-1] for row in run_query(store.oxigraph, quotes).rows} == {"10-12", "30-32"}
+    assert len(_graph(store, EVIDENCE_GRAPH)) == 14
+    assert store.evidence_ntriples("a.txt").count(b"\n") == 7
+    assert store.remove_source("b.txt") and store.remove_source("a.txt")
+    assert _graph(store, EVIDENCE_GRAPH) == set() and _union(store) == set()
+
+
+def test_a_store_of_the_first_layout_moves_its_passages_to_the_evidence_graph(tmp_path):
+    """Passages kept in the sources' graphs and the union (stores before the evidence graph)
+    move to the evidence graph when the store is opened for writing; read-only, such a store
+    answers the same."""
+    from kg.core.namespaces import EVIDENCE_GRAPH, UNION_GRAPH
+
+    raw = ox.Store(str(tmp_path / "store"))
+    data = (_nt(("r", "adopts", "x")) + _passage("a.txt", "r", 10)).encode()
+    for graph in (EX + "g/a", UNION_GRAPH):
+        raw.bulk_load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(graph))
+    del raw
+    quotes = f"SELECT ?q WHERE {{ <{EX}r> <{iris.NS}evidence>/<http://www.w3.org/ns/oa#hasTarget>/<http://www.w3.org/ns/oa#hasSelector>/<http://www.w3.org/ns/oa#exact> ?q }}"
+    before = GraphStore(tmp_path / "store", read_only=True).oxigraph
+    assert [str(row[0]) for row in run_query(before, quotes).rows] == ["r"]
+    del before
+    store = GraphStore(tmp_path / "store")
+    assert len(_graph(store, EVIDENCE_GRAPH)) == 7
+    assert _union(store) == _graph(store, EX + "g/a") == {(EX + "r", EX + "adopts", EX + "x")}
+    assert [str(row[0]) for row in run_query(store.oxigraph, quotes).rows] == ["r"]
+
+
 def test_a_fact_many_sources_state_is_one_row(tmp_path):
     store = GraphStore(tmp_path / "store")
     for n in range(5):

@@ -13,6 +13,7 @@ NS = BASE + "ns#"
 INITIATIVE = BASE + "initiative/"
 PLATFORM_KIND = BASE + "platform-kind/"
 GRAPH = BASE + "graph/"
+EVIDENCE = BASE + "evidence/"  # every passage's annotation, target and selectors are under it
 
 
 def _digest(*parts: str, size: int = 10) -> str:
@@ -112,7 +113,7 @@ def goal(document_iri: str, start: int, end: int) -> str:
 def evidence(document_iri: str, start: int, end: int) -> str:
     """The evidence of a passage: a Web Annotation (``oa:Annotation``), one per passage
     whatever the facts it supports."""
-    return f"{BASE}evidence/{_doc_local(document_iri)}/{start}-{end}"
+    return f"{EVIDENCE}{_doc_local(document_iri)}/{start}-{end}"
 
 
 def evidence_target(evidence_iri: str) -> str:

@@ -34,6 +34,14 @@ META_GRAPH = iris.GRAPH + "meta"
 # matches once. Derived, like META_GRAPH never written to the output files.
 UNION_GRAPH = iris.GRAPH + "union"
 INTERNAL_GRAPHS = frozenset({META_GRAPH, UNION_GRAPH})
+# Every source's passages (the Web Annotations, their targets and selectors, and the facts'
+# gk:evidence links to them), kept apart from the sources' graphs and the union: no two sources
+# share a passage, so it is stored once instead of in a source's graph and again in the union.
+# A data graph, written to the output files.
+EVIDENCE_GRAPH = iris.GRAPH + "evidence"
+# What a local query's default graph is made of: the union and the evidence (disjoint, so each
+# statement is matched once).
+QUERY_GRAPHS = (UNION_GRAPH, EVIDENCE_GRAPH)
 
 # The W3C and schema.org namespaces by name, for code that builds IRIs as text.
 RDF, RDFS, XSD, SKOS = PREFIXES["rdf"], PREFIXES["rdfs"], PREFIXES["xsd"], PREFIXES["skos"]

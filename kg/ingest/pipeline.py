@@ -21,9 +21,10 @@ from kg.ingest.validate import validate_store
 from kg.core import iris
 from kg.core.errors import KGError, SourceError
 from kg.core.model import Extraction, Segment, Source
-from kg.core.namespaces import ONTOLOGY_GRAPH
+from kg.core.namespaces import EVIDENCE_GRAPH, ONTOLOGY_GRAPH
 from kg.core.text import normalize
 from kg.store.dataset import DATASET_FILE, BuildRecord, dataset_description
+from kg.store.graphstore import SourceGraph
 from kg.store.rdfio import (DEFAULT_OUTPUTS, OUTPUT_FILES, materialise_union, memory_outputs, ntriples_bytes,
                             ntriples_in_graph, store_outputs, write_atomic)
 
@@ -131,6 +132,7 @@ class SourceResult:
     name: str
     sha256: str
     ntriples: bytes  # the source's named graph, N-Triples in UTF-8
+    evidence: bytes  # its passages, for the evidence graph (kg.core.namespaces.EVIDENCE_GRAPH)
     documents: list[dict]
     entity_types: dict[str, str]
     warnings: list[str]
@@ -147,12 +149,14 @@ def build_source(source: Source) -> SourceResult:
         for entity in [extraction.document, *extraction.entities]:
             types.setdefault(entity.iri, entity.type)
     warnings = [w for x in extractions for w in x.warnings]
-    triples = to_dataset([(source, extractions)], include_ontology=False, union=False).named[iris.document_graph(source.name)]
+    named = to_dataset([(source, extractions)], include_ontology=False, union=False).named
+    del extractions  # a large source's extractions are not needed past this point
     # A fact two extractions state is listed twice (about 30% of a source's statements): sent,
     # loaded and sharded once.
-    triples = list(dict.fromkeys(triples))
-    del extractions  # a large source's extractions are not needed past this point
-    return SourceResult(source.name, source.sha256, ntriples_bytes(triples), documents, types, warnings)
+    triples = list(dict.fromkeys(named[iris.document_graph(source.name)]))
+    evidence = list(dict.fromkeys(named.get(EVIDENCE_GRAPH, ())))
+    return SourceResult(source.name, source.sha256, ntriples_bytes(triples), ntriples_bytes(evidence), documents, types,
+                        warnings)
 
 
 # A batch of sources goes into the store in one bulk load (each load costs about 0.1-0.4 s
@@ -182,11 +186,12 @@ def stage_build_into_store(state: BuildState, *, jobs: int, validate: bool, exec
 
     def store_batch() -> None:
         nonlocal batch, batch_bytes, batch_started, stored
-        state.store.replace_graphs([(iris.document_graph(r.name), r.ntriples, r.name, r.sha256) for r in batch])
+        state.store.replace_graphs([SourceGraph(iris.document_graph(r.name), r.ntriples, r.name, r.sha256, r.evidence)
+                                    for r in batch])
         for result in batch:
             if shards is not None:
-                write_shard(shards, result.name, iris.document_graph(result.name), result.ntriples)
-            result.ntriples = b""  # stored: only the rows are kept
+                write_shard(shards, result.name, iris.document_graph(result.name), result.ntriples, result.evidence)
+            result.ntriples = result.evidence = b""  # stored: only the rows are kept
         stored += len(batch)
         if progress:
             progress(f"stored {len(batch)} source(s) in one batch ({stored}/{total} in the store)")
@@ -204,7 +209,7 @@ def stage_build_into_store(state: BuildState, *, jobs: int, validate: bool, exec
                 continue
             built[result.name] = result
             batch.append(result)
-            batch_bytes += len(result.ntriples)
+            batch_bytes += len(result.ntriples) + len(result.evidence)
             if progress:
                 elapsed = time.monotonic() - started
                 left = elapsed / done * (total - done)
@@ -226,7 +231,8 @@ def stage_build_into_store(state: BuildState, *, jobs: int, validate: bool, exec
     state.store.flush()
     if shards is not None:
         for name in state.unchanged:
-            write_shard(shards, name, iris.document_graph(name), state.store.graph_ntriples(iris.document_graph(name)))
+            write_shard(shards, name, iris.document_graph(name), state.store.graph_ntriples(iris.document_graph(name)),
+                        state.store.evidence_ntriples(name))
         write_shard(shards, "(ontology)", ONTOLOGY_GRAPH, state.store.graph_ntriples(ONTOLOGY_GRAPH))
     if validate and built:
         # What this build wrote: the rebuilt sources, and the ontology and vocabularies if they
@@ -241,9 +247,11 @@ def shard_path(shards: Path, source_name: str) -> Path:
     return shards / ("ontology.nq" if source_name == "(ontology)" else f"{iris.file_key(source_name)}.nq")
 
 
-def write_shard(shards: Path, source_name: str, graph_iri: str, ntriples: bytes) -> Path:
-    """One named graph as an N-Quads file, written atomically, for another store to bulk-load."""
-    return write_atomic(shard_path(shards, source_name), ntriples_in_graph(ntriples, graph_iri))
+def write_shard(shards: Path, source_name: str, graph_iri: str, ntriples: bytes, evidence: bytes = b"") -> Path:
+    """A source's named graph, and its passages in the evidence graph, as an N-Quads file
+    written atomically, for another store to bulk-load."""
+    return write_atomic(shard_path(shards, source_name),
+                        ntriples_in_graph(ntriples, graph_iri) + ntriples_in_graph(evidence, EVIDENCE_GRAPH))
 
 
 def start_validation(state: BuildState, focus_graphs: list[str] | None = None) -> None:

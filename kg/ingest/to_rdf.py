@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from kg.core import iris
 from kg.core.model import Entity, Evidence, Extraction, IssueInfo, Ref, Relation, Source
-from kg.core.namespaces import ONTOLOGY_GRAPH, PREFIXES, bind_prefixes, expand
+from kg.core.namespaces import EVIDENCE_GRAPH, ONTOLOGY_GRAPH, PREFIXES, bind_prefixes, expand
 from kg.core.ontology import ontology_graph
 from kg.core.ontology import TURTLE_FILES, divisions, ontology_dir
 from kg.core.regions import COUNTRY_CODE, short_forms
@@ -91,10 +91,11 @@ def _add_evidence(graph, about, evidence: Evidence) -> None:
     ``gk:evidence``), identifies it in the text (``oa:motivatedBy oa:identifying``) and targets
     an ``oa:SpecificResource``: the source file (whose text the offsets count in) narrowed by a
     position selector (``oa:start``/``oa:end``) and a quote selector (``oa:exact``). A passage
-    supporting several facts is one annotation with several bodies."""
+    supporting several facts is one annotation with several bodies. Every statement made here
+    goes to the sink's evidence (:data:`kg.core.namespaces.EVIDENCE_GRAPH` in a build)."""
     import pyoxigraph as ox
 
-    t, triple, add = _terms(), ox.Triple, graph.add
+    t, triple, add = _terms(), ox.Triple, graph.add_evidence
     iri = iris.evidence(evidence.document, evidence.start, evidence.end)
     annotation = ox.NamedNode(iri)
     add(triple(about, t["evidence"], annotation))
@@ -265,15 +266,20 @@ def vocabulary_ntriples() -> str:
 
 
 class _Sink:
-    """Collects one named graph's triples, each passage's annotation described once however
-    many facts it supports (:func:`_add_evidence`)."""
+    """Collects one source's triples: its facts (``triples``, its named graph) and its passages
+    (``evidence``, the statements :func:`_add_evidence` makes, each passage's annotation
+    described once however many facts it supports)."""
 
     def __init__(self):
         self.triples: list = []
+        self.evidence: list = []
         self.annotations: set[str] = set()
 
     def add(self, triple) -> None:
         self.triples.append(triple)
+
+    def add_evidence(self, triple) -> None:
+        self.evidence.append(triple)
 
 
 class RdflibSink:
@@ -285,6 +291,8 @@ class RdflibSink:
 
     def add(self, triple) -> None:
         self.graph.add(next(rdflib_triples([triple])))
+
+    add_evidence = add
 
 
 @dataclass
@@ -298,21 +306,27 @@ class BuiltGraph:
 
 def to_dataset(built: list[tuple[Source, list[Extraction]]], *, include_ontology: bool = True,
                union: bool = True) -> BuiltGraph:
-    """One named graph per source file, plus the ontology's graph; ``union=False`` leaves out
-    the rdflib graph of everything (``graph`` is then None), which costs as much as the rest."""
+    """One named graph per source file, the evidence graph of every source's passages
+    (:data:`kg.core.namespaces.EVIDENCE_GRAPH`), and the ontology's graph; ``union=False``
+    leaves out the rdflib graph of everything (``graph`` is then None), which costs as much as
+    the rest."""
     from rdflib import Graph
 
     graph = Graph() if union else None
     if graph is not None:
         bind_prefixes(graph)
     named: dict[str, list] = {}
+    evidence: list = []
     for source, extractions in built:
         sink = _Sink()
         source_graph(sink, source, extractions)
         named[iris.document_graph(source.name)] = sink.triples
+        evidence.extend(sink.evidence)
         if graph is not None:
-            for triple in rdflib_triples(sink.triples):
+            for triple in rdflib_triples(sink.triples + sink.evidence):
                 graph.add(triple)
+    if evidence:
+        named[EVIDENCE_GRAPH] = evidence
     if include_ontology:
         ontology = vocabulary_triples()
         for triple in ontology if graph is not None else ():

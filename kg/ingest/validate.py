@@ -6,7 +6,8 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass, field
 
-from kg.core.namespaces import UNION_GRAPH
+from kg.core import iris
+from kg.core.namespaces import EVIDENCE_GRAPH, OA, QUERY_GRAPHS
 from kg.core.ontology import SHAPES_FILE, ontology_dir, shapes_graph
 from kg.ingest.shacl_sparql import Check, compile_shapes
 
@@ -66,14 +67,15 @@ def _compiled_checks() -> tuple[Check, ...]:
     return tuple(compile_shapes(shapes_graph(), source=str(ontology_dir() / SHAPES_FILE)))
 
 
-def validate_store(store, *, graph: str = UNION_GRAPH, focus_graphs: list[str] | None = None,
+def validate_store(store, *, graphs=QUERY_GRAPHS, focus_graphs: list[str] | None = None,
                    shapes=None) -> ValidationReport:
-    """Validate what an Oxigraph store holds in ``graph`` (by default the union of its data and
-    ontology graphs) in one pass: the shapes (an rdflib Graph; by default ontology/shapes.ttl)
-    compiled into SPARQL queries (:mod:`kg.ingest.shacl_sparql`), run by the store.
-    ``focus_graphs``: only nodes described in these named graphs are checked (the sources an
-    incremental build rewrote), their values still read from ``graph``. The same results as
-    pySHACL on that graph (:func:`validate_graph`; tests/test_shacl_sparql.py compares them)."""
+    """Validate what an Oxigraph store holds in ``graphs`` (by default the union of its data and
+    ontology graphs and the evidence graph) in one pass: the shapes (an rdflib Graph; by default
+    ontology/shapes.ttl) compiled into SPARQL queries (:mod:`kg.ingest.shacl_sparql`), run by the
+    store. ``focus_graphs``: only nodes described in these named graphs, and their sources'
+    passages in the evidence graph, are checked (the sources an incremental build rewrote), their
+    values still read from ``graphs``. The same results as pySHACL on those graphs
+    (:func:`validate_graph`; tests/test_shacl_sparql.py compares them)."""
     import pyoxigraph as ox
 
     checks = _compiled_checks() if shapes is None else compile_shapes(shapes, source="the shapes given")
@@ -82,10 +84,16 @@ def validate_store(store, *, graph: str = UNION_GRAPH, focus_graphs: list[str] |
         if not focus_graphs:
             return ValidationReport(conforms=True)
         names = " ".join(f"<{name}>" for name in focus_graphs)
-        restrict = f"{{ SELECT DISTINCT ?this WHERE {{ VALUES ?g {{ {names} }} GRAPH ?g {{ ?this ?p ?o }} }} }} "
+        # A source's passages: the annotations naming the source file its graph describes, their
+        # targets and the targets' selectors.
+        passages = (f"{{ VALUES ?g {{ {names} }} GRAPH ?g {{ ?file a <{iris.NS}SourceFile> }} GRAPH <{EVIDENCE_GRAPH}> {{ "
+                    f"{{ ?this <{iris.NS}sourceFile> ?file }} UNION {{ ?this <{OA}hasSource> ?file }} UNION "
+                    f"{{ ?target <{OA}hasSource> ?file ; <{OA}hasSelector> ?this }} }} }}")
+        restrict = (f"{{ SELECT DISTINCT ?this WHERE {{ {{ VALUES ?g {{ {names} }} GRAPH ?g {{ ?this ?p ?o }} }} "
+                    f"UNION {passages} }} }} ")
     violations = []
     for check in checks:
-        for row in store.query(check.query(restrict), default_graph=ox.NamedNode(graph)):
+        for row in store.query(check.query(restrict), default_graph=[ox.NamedNode(graph) for graph in graphs]):
             violations.append(Violation(focus=row["this"].value, path=check.path, message=check.message,
                                         severity=check.severity))
     violations.sort(key=lambda v: (v.focus, v.path or "", v.message))

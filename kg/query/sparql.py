@@ -22,7 +22,7 @@ import re
 from typing import Callable, Iterator, Mapping, Protocol
 
 from kg.core.errors import QueryError, QueryLimitError
-from kg.core.namespaces import PREFIXES, UNION_GRAPH
+from kg.core.namespaces import PREFIXES, QUERY_GRAPHS
 from kg.query.ordering import sorted_rows, split_final_order
 from kg.query.results import QueryKind, QueryResult
 from kg.store.rdfio import has_union_graph, ox_term
@@ -97,7 +97,7 @@ def oxigraph_engine(target, query_text: str, *, prefixes: Mapping[str, str], bin
                     max_rows: int | None = None) -> QueryResult:
     """Oxigraph, the one engine for local graphs: the build's store, or an in-memory store for a
     graph file or an rdflib graph (:func:`kg.store.view.oxigraph_store`). The default graph is
-    the union of the data graphs, each statement once (:data:`kg.core.namespaces.UNION_GRAPH`).
+    the union of the data graphs, each statement once (:data:`kg.core.namespaces.QUERY_GRAPHS`).
     A final ORDER BY is applied to the decoded rows where that gives the same order
     (:mod:`kg.query.ordering`: Oxigraph's own sort reads the store at every comparison)."""
     import pyoxigraph as ox
@@ -155,12 +155,12 @@ def iter_rows(graph, query_text: str) -> Iterator[tuple]:
 
 
 def _default_graph(store) -> dict:
-    """The default graph of a local query: the union graph a store keeps (each statement once),
-    else the union of the named graphs (a store of one graph, or one built before)."""
+    """The default graph of a local query: the union graph a store keeps and the evidence graph
+    beside it (disjoint: each statement once), else the union of the named graphs (a store of one graph, or one built before)."""
     import pyoxigraph as ox
 
     if has_union_graph(store):
-        return {"default_graph": ox.NamedNode(UNION_GRAPH)}
+        return {"default_graph": [ox.NamedNode(graph) for graph in QUERY_GRAPHS]}
     return {"use_default_graph_as_union": True}
 
 

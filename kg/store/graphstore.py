@@ -18,15 +18,17 @@ from pathlib import Path
 
 from kg.core import iris
 from kg.core.errors import KGError
-from kg.core.namespaces import INTERNAL_GRAPHS, META_GRAPH, ONTOLOGY_GRAPH, UNION_GRAPH
+from kg.core.namespaces import EVIDENCE_GRAPH, INTERNAL_GRAPHS, META_GRAPH, OA, ONTOLOGY_GRAPH, QUERY_GRAPHS, UNION_GRAPH
 from kg.core.ontology import ontology_dir
-from kg.store.rdfio import has_union_graph, materialise_union, ntriples_bytes, ntriples_in_graph
+from kg.store.rdfio import has_union_graph, line_chunks, materialise_union, ntriples_bytes, ntriples_in_graph
 
 _SHA = iris.NS + "sha256"
 _NAME = iris.NS + "path"
 _GRAPH = iris.NS + "graph"
 _STORE = META_GRAPH + "#store"  # the store itself, in its metadata graph
 _UNION_PENDING = iris.NS + "unionPending"  # true while new sources are not yet in the union graph
+_LAYOUT = iris.NS + "storeLayout"  # 2: the passages in the evidence graph (kg.core.namespaces.EVIDENCE_GRAPH)
+LAYOUT = 2
 
 
 def _escape(text: str) -> str:
@@ -125,12 +127,6 @@ class ReadOnlyStore:
 UNION_CHUNK_BYTES = 64_000_000
 
 
-def _line_chunks(file, size: int):
-    """Pieces of about ``size`` bytes of a file of N-Triples, each ending at a line's end."""
-    while chunk := file.read(size):
-        yield chunk + file.readline()
-
-
 # The union graph (UNION_GRAPH) is kept in the same update as the graph written or dropped: the
 # graph's old statements are set aside in _OLD, and those no other graph states any more leave
 # the union; what is written is added to it. Only the statements of that graph are looked at.
@@ -140,6 +136,45 @@ _UNION_FORGETS = (f"DELETE {{ GRAPH <{UNION_GRAPH}> {{ ?s ?p ?o }} }} WHERE {{ G
                   f"FILTER NOT EXISTS {{ GRAPH ?other {{ ?s ?p ?o }} "
                   f"FILTER(?other NOT IN (<{UNION_GRAPH}>, <{_OLD}>, <{META_GRAPH}>)) }} }} ;\n"
                   f"DROP SILENT GRAPH <{_OLD}>")
+
+
+# A source's passages in the evidence graph: its annotations (gk:sourceFile), their targets
+# (oa:hasSource), the targets' selectors, and the facts' gk:evidence links to the annotations.
+_SOURCE_EVIDENCE = (f"{{{{ ?x <{iris.NS}sourceFile> <{{source}}> }}}} UNION {{{{ ?x <{OA}hasSource> <{{source}}> }}}} UNION "
+                    f"{{{{ ?target <{OA}hasSource> <{{source}}> ; <{OA}hasSelector> ?x }}}} ?x ?p ?o")
+_SOURCE_EVIDENCE_LINKS = f"?x <{iris.NS}sourceFile> <{{source}}> . ?fact <{iris.NS}evidence> ?x"
+_EVIDENCE_FORGETS = (f"DELETE {{{{ GRAPH <{EVIDENCE_GRAPH}> {{{{ ?fact <{iris.NS}evidence> ?x }}}} }}}} "
+                     f"WHERE {{{{ GRAPH <{EVIDENCE_GRAPH}> {{{{ {_SOURCE_EVIDENCE_LINKS} }}}} }}}} ;\n"
+                     f"DELETE {{{{ GRAPH <{EVIDENCE_GRAPH}> {{{{ ?x ?p ?o }}}} }}}} "
+                     f"WHERE {{{{ GRAPH <{EVIDENCE_GRAPH}> {{{{ {_SOURCE_EVIDENCE} }}}} }}}} ;\n")
+# A store written before the evidence graph (layout 1) kept the passages in the sources' graphs
+# and the union: they move to the evidence graph (statements about or pointing to an IRI under
+# kg.core.iris.EVIDENCE).
+_IS_EVIDENCE = f"FILTER(STRSTARTS(STR(?s), \"{iris.EVIDENCE}\") || (isIRI(?o) && STRSTARTS(STR(?o), \"{iris.EVIDENCE}\")))"
+_TO_LAYOUT_2 = (f"INSERT {{ GRAPH <{EVIDENCE_GRAPH}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} "
+                f"FILTER(?g NOT IN (<{META_GRAPH}>, <{EVIDENCE_GRAPH}>)) {_IS_EVIDENCE} }} ;\n"
+                f"DELETE {{ GRAPH ?g {{ ?s ?p ?o }} }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} "
+                f"FILTER(?g NOT IN (<{META_GRAPH}>, <{EVIDENCE_GRAPH}>)) {_IS_EVIDENCE} }} ;\n"
+                f"INSERT DATA {{ GRAPH <{META_GRAPH}> {{ <{_STORE}> <{_LAYOUT}> {LAYOUT} }} }}")
+
+
+@dataclass(frozen=True)
+class SourceGraph:
+    """What a build stores of one source: its named graph (N-Triples text or UTF-8 bytes, or
+    rdflib / pyoxigraph triples), its passages for the evidence graph (the same forms), and the
+    source's name and hash (None for a graph that is not a source's, such as the ontology's)."""
+
+    graph: str
+    triples: object
+    source_name: str | None = None
+    sha256: str | None = None
+    evidence: object = b""
+
+
+def _ntriples(triples) -> bytes:
+    body = triples if isinstance(triples, (str, bytes)) else ntriples_bytes(triples)
+    body = body.encode("utf-8") if isinstance(body, str) else body
+    return body if not body or body.endswith(b"\n") else body + b"\n"
 
 
 @dataclass(frozen=True)
@@ -170,6 +205,7 @@ class GraphStore:
                     # loaded the union: (re)build it.
                     materialise_union(self._store)
                     self._store.remove(pending)
+                self._upgrade_layout()
         except OSError as exc:
             text = str(exc)
             if "lock" in text.lower():
@@ -196,34 +232,37 @@ class GraphStore:
             f"SELECT ?name ?sha ?g WHERE {{ GRAPH <{META_GRAPH}> {{ ?s <{_NAME}> ?name ; <{_SHA}> ?sha ; <{_GRAPH}> ?g }} }}")
         return {r["name"].value: StoredSource(r["name"].value, r["sha"].value, r["g"].value) for r in rows}
 
-    def replace_graph(self, graph_iri: str, triples, *, source_name: str | None = None, sha256: str | None = None) -> None:
+    def replace_graph(self, graph_iri: str, triples, *, source_name: str | None = None, sha256: str | None = None,
+                      evidence=b"") -> None:
         """Put ``triples`` (N-Triples text or UTF-8 bytes, or rdflib / pyoxigraph triples) as the
-        whole content of a named graph, and record the source's hash, in one transaction."""
-        self.replace_graphs([(graph_iri, triples, source_name, sha256)])
+        whole content of a named graph, and the source's passages (``evidence``, the same forms)
+        in the evidence graph, and record the source's hash, in one transaction."""
+        self.replace_graphs([SourceGraph(graph_iri, triples, source_name, sha256, evidence)])
 
-    def replace_graphs(self, graphs) -> None:
-        """:meth:`replace_graph` for a batch of ``(graph_iri, triples, source_name, sha256)``. The
-        new graphs go in together: one bulk load of all of them and their copy in the union
-        graph (several times faster than an update or a transactional load, but not atomic; each
-        load costs about 0.1-0.4 s whatever its size, so a batch shares one), then their hashes in
-        one transaction. A build killed during the load leaves graphs without a hash, which the
-        next build replaces atomically: a graph already there (or a source already recorded) is
-        replaced by one SPARQL update of its own (drop, insert, record the hash)."""
+    def replace_graphs(self, graphs: list[SourceGraph]) -> None:
+        """:meth:`replace_graph` for a batch of :class:`SourceGraph`. The new graphs go in
+        together: one bulk load of all of them, their passages in the evidence graph and their
+        copy in the union graph (several times faster than an update or a transactional load,
+        but not atomic; each load costs about 0.1-0.4 s whatever its size, so a batch shares
+        one), then their hashes in one transaction. A build killed during the load leaves graphs
+        without a hash, which the next build replaces atomically: a graph already there (or a
+        source already recorded) is replaced by one SPARQL update of its own (drop, insert,
+        record the hash)."""
         import pyoxigraph as ox
 
         new = []
-        for graph_iri, triples, source_name, sha256 in graphs:
-            body = triples if isinstance(triples, (str, bytes)) else ntriples_bytes(triples)
-            body = body.encode("utf-8") if isinstance(body, str) else body
-            node = iris.source(source_name) if source_name is not None else None
-            if self._store.contains_named_graph(ox.NamedNode(graph_iri)) or (
+        for item in graphs:
+            body, evidence = _ntriples(item.triples), _ntriples(item.evidence)
+            node = iris.source(item.source_name) if item.source_name is not None else None
+            if self._store.contains_named_graph(ox.NamedNode(item.graph)) or (
                     node and any(self._store.quads_for_pattern(ox.NamedNode(node), None, None, ox.NamedNode(META_GRAPH)))):
-                self._replace_existing(graph_iri, body.decode("utf-8"), node, source_name, sha256)
+                self._replace_existing(item, body.decode("utf-8"), evidence.decode("utf-8"), node)
             else:
-                new.append((graph_iri, body if not body or body.endswith(b"\n") else body + b"\n", node, source_name, sha256))
+                new.append((item, body, evidence, node))
         if not new:
             return
-        quads = b"".join(ntriples_in_graph(body, graph_iri) for graph_iri, body, *_ in new)
+        quads = b"".join(ntriples_in_graph(body, item.graph) + ntriples_in_graph(evidence, EVIDENCE_GRAPH)
+                         for item, body, evidence, _ in new)
         if self._pending_union is None:
             quads += b"".join(ntriples_in_graph(body, UNION_GRAPH) for _, body, *_ in new)
         if quads:
@@ -232,19 +271,40 @@ class GraphStore:
             for _, body, *_ in new:
                 self._pending_union.write(body)
         meta = f" <{META_GRAPH}> .\n"
-        records = "".join(f"<{node}> <{_NAME}> \"{_escape(source_name)}\"{meta}<{node}> <{_SHA}> \"{sha256}\"{meta}"
-                          f"<{node}> <{_GRAPH}> <{graph_iri}>{meta}" for graph_iri, _, node, source_name, sha256 in new if node)
+        records = "".join(f"<{node}> <{_NAME}> \"{_escape(item.source_name)}\"{meta}<{node}> <{_SHA}> \"{item.sha256}\"{meta}"
+                          f"<{node}> <{_GRAPH}> <{item.graph}>{meta}" for item, _, _, node in new if node)
         if records:
             self._store.load(records.encode("utf-8"), format=ox.RdfFormat.N_QUADS)
 
-    def _replace_existing(self, graph_iri: str, body: str, node: str | None, source_name: str | None, sha256: str | None) -> None:
+    def _replace_existing(self, item: SourceGraph, body: str, evidence: str, node: str | None) -> None:
         meta = ""
         if node is not None:
             meta = (f"DELETE WHERE {{ GRAPH <{META_GRAPH}> {{ <{node}> ?p ?o }} }} ;\n"
-                    f"INSERT DATA {{ GRAPH <{META_GRAPH}> {{ <{node}> <{_NAME}> \"{_escape(source_name)}\" ; "
-                    f"<{_SHA}> \"{sha256}\" ; <{_GRAPH}> <{graph_iri}> . }} }} ;\n")
-        self._store.update(f"{_KEEP_OLD.format(graph=graph_iri)}{meta}INSERT DATA {{ GRAPH <{graph_iri}> {{\n{body}\n}} }} ;\n"
+                    f"INSERT DATA {{ GRAPH <{META_GRAPH}> {{ <{node}> <{_NAME}> \"{_escape(item.source_name)}\" ; "
+                    f"<{_SHA}> \"{item.sha256}\" ; <{_GRAPH}> <{item.graph}> . }} }} ;\n")
+            meta += _EVIDENCE_FORGETS.format(source=node)
+        self._store.update(f"{_KEEP_OLD.format(graph=item.graph)}{meta}INSERT DATA {{ GRAPH <{item.graph}> {{\n{body}\n}} }} ;\n"
+                           f"INSERT DATA {{ GRAPH <{EVIDENCE_GRAPH}> {{\n{evidence}\n}} }} ;\n"
                            f"INSERT DATA {{ GRAPH <{UNION_GRAPH}> {{\n{body}\n}} }} ;\n{_UNION_FORGETS}")
+
+    def evidence_ntriples(self, source_name: str) -> bytes:
+        """A source's passages in the evidence graph, as N-Triples."""
+        import pyoxigraph as ox
+
+        source = iris.source(source_name)
+        found = self._store.query(f"CONSTRUCT {{ ?x ?p ?o . ?fact <{iris.NS}evidence> ?y }} WHERE {{ GRAPH <{EVIDENCE_GRAPH}> {{ "
+                                  f"{{ {_SOURCE_EVIDENCE.format(source=source)} }} UNION "
+                                  f"{{ {_SOURCE_EVIDENCE_LINKS.format(source=source).replace('?x', '?y')} }} }} }}")
+        return found.serialize(format=ox.RdfFormat.N_TRIPLES) or b""
+
+    def _upgrade_layout(self) -> None:
+        """Move a layout-1 store's passages to the evidence graph (once; an empty store is
+        marked as of this layout)."""
+        import pyoxigraph as ox
+
+        marker = ox.Quad(ox.NamedNode(_STORE), ox.NamedNode(_LAYOUT), ox.Literal(LAYOUT), ox.NamedNode(META_GRAPH))
+        if marker not in self._store:
+            self._store.update(_TO_LAYOUT_2)
 
     @contextlib.contextmanager
     def union_loaded_at_end(self):
@@ -268,7 +328,7 @@ class GraphStore:
                 self._pending_union = None
                 pending.flush()
                 pending.seek(0)
-                for chunk in _line_chunks(pending, UNION_CHUNK_BYTES):
+                for chunk in line_chunks(pending, UNION_CHUNK_BYTES):
                     self._store.bulk_load(chunk, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(UNION_GRAPH))
                 self._store.update(f"DELETE DATA {{ GRAPH <{META_GRAPH}> {{ <{_STORE}> <{_UNION_PENDING}> true }} }}")
 
@@ -277,10 +337,12 @@ class GraphStore:
         under an earlier IRI scheme (graph or record IRIs minted differently) is cleaned too."""
         name = _escape(source_name)
         rows = list(self._store.query(
-            f"SELECT ?g WHERE {{ GRAPH <{META_GRAPH}> {{ ?s <{_NAME}> \"{name}\" ; <{_GRAPH}> ?g }} }}"))
+            f"SELECT ?s ?g WHERE {{ GRAPH <{META_GRAPH}> {{ ?s <{_NAME}> \"{name}\" ; <{_GRAPH}> ?g }} }}"))
         if not rows:
             return False
         drops = "".join(_KEEP_OLD.format(graph=row["g"].value) for row in rows)
+        drops += "".join(_EVIDENCE_FORGETS.format(source=node) for node in
+                         {iris.source(source_name), *(row["s"].value for row in rows)})
         self._store.update(f"{drops}DELETE WHERE {{ GRAPH <{META_GRAPH}> {{ ?s <{_NAME}> \"{name}\" ; ?p ?o }} }} ;\n"
                            f"{_UNION_FORGETS}")
         return True
@@ -302,7 +364,7 @@ class GraphStore:
     def statement_count(self) -> int:
         """Statements of the data graphs and the ontology's, each once (what govkg.ttl holds)."""
         if has_union_graph(self._store):
-            query = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{UNION_GRAPH}> {{ ?s ?p ?o }} }}"
+            query = f"SELECT (COUNT(*) AS ?n) WHERE {{ VALUES ?g {{ {' '.join(f'<{g}>' for g in QUERY_GRAPHS)} }} GRAPH ?g {{ ?s ?p ?o }} }}"
         else:
             query = (f"SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?s ?p ?o WHERE {{ GRAPH ?g {{ ?s ?p ?o }} "
                      f"FILTER(?g NOT IN (<{META_GRAPH}>, <{UNION_GRAPH}>)) }} }}")

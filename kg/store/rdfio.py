@@ -11,7 +11,7 @@ import tempfile
 from pathlib import Path
 
 from kg.core.errors import KGError, OutputError, SourceError
-from kg.core.namespaces import META_GRAPH, PREFIXES, UNION_GRAPH, bind_prefixes
+from kg.core.namespaces import EVIDENCE_GRAPH, META_GRAPH, PREFIXES, QUERY_GRAPHS, UNION_GRAPH, bind_prefixes
 from kg.store.jsonld import compact_jsonld
 
 
@@ -233,9 +233,9 @@ def store_outputs(store, out_dir: str | Path, formats=DEFAULT_OUTPUTS) -> list[P
     it, so memory stays flat whatever the store's size (TriG and N-Quads hold one graph at a
     time), and all are renamed over the earlier outputs only once every one is complete: an
     error leaves those as they were. TriG and N-Quads hold every named graph (the metadata graph
-    of source hashes included, the derived union graph not), graph by graph in IRI order;
-    Turtle and JSON-LD the union graph, every data statement once. The same content always
-    gives the same bytes."""
+    of source hashes and the evidence graph included, the derived union graph not), graph by
+    graph in IRI order; Turtle and JSON-LD the union graph and the evidence graph, every data
+    statement once. The same content always gives the same bytes."""
     from concurrent.futures import ThreadPoolExecutor
 
     writers = {"ttl": _write_turtle, "trig": _write_trig, "jsonld": _write_jsonld, "nq": _write_nquads}
@@ -257,6 +257,7 @@ def store_outputs(store, out_dir: str | Path, formats=DEFAULT_OUTPUTS) -> list[P
 
 
 def _write_turtle(store, path: Path) -> None:
+    """The union graph, then the evidence graph (its @prefix lines dropped), as one Turtle file."""
     import pyoxigraph as ox
 
     store.dump(str(path), format=ox.RdfFormat.TURTLE, from_graph=ox.NamedNode(UNION_GRAPH), prefixes=dict(PREFIXES))
@@ -266,6 +267,32 @@ def _write_turtle(store, path: Path) -> None:
         if head.startswith(block):
             handle.seek(0)
             handle.write(b"".join(sorted(block.splitlines(keepends=True))))
+    with open(path, "ab") as out:
+        _append_dump(store, ox.NamedNode(EVIDENCE_GRAPH), out, ox.RdfFormat.TURTLE)
+
+
+def _append_dump(store, graph, out, fmt, *, quads_in: str | None = None) -> None:
+    """One graph dumped by Oxigraph in ``fmt`` into a temporary file beside ``out`` and copied
+    to the end of ``out`` in pieces (a graph of any size, in little memory): its @prefix lines
+    dropped, its N-Triples as N-Quads in ``quads_in`` if given."""
+    import pyoxigraph as ox
+
+    with tempfile.NamedTemporaryFile(dir=Path(out.name).parent, prefix=".dump-", delete=True) as part:
+        store.dump(part.name, format=fmt, from_graph=graph,
+                   **({"prefixes": dict(PREFIXES)} if fmt == ox.RdfFormat.TURTLE else {}))
+        with open(part.name, "rb") as dumped:
+            line = dumped.readline()
+            while line.startswith(b"@prefix ") or line == b"\n":
+                line = dumped.readline()
+            pieces = line_chunks(dumped, 1 << 24)
+            for piece in (line + next(pieces, b""), *pieces):
+                out.write(ntriples_in_graph(piece, quads_in) if quads_in else piece)
+
+
+def line_chunks(file, size: int):
+    """Pieces of about ``size`` bytes of a file of lines, each ending at a line's end."""
+    while chunk := file.read(size):
+        yield chunk + file.readline()
 
 
 def _write_jsonld(store, path: Path) -> None:
@@ -273,8 +300,8 @@ def _write_jsonld(store, path: Path) -> None:
     statements): the one output whose memory grows with the graph."""
     import pyoxigraph as ox
 
-    union = ox.NamedNode(UNION_GRAPH)
-    path.write_bytes(compact_jsonld(quad.triple for quad in store.quads_for_pattern(None, None, None, union)))
+    path.write_bytes(compact_jsonld(quad.triple for graph in QUERY_GRAPHS
+                                    for quad in store.quads_for_pattern(None, None, None, ox.NamedNode(graph))))
 
 
 def _written_graphs(store) -> list:
@@ -295,6 +322,12 @@ def _write_trig(store, path: Path) -> None:
     with open(path, "wb") as out:
         out.write(b"".join(sorted(f"@prefix {name}: <{iri}> .\n".encode() for name, iri in prefixes.items())))
         for graph in _written_graphs(store):
+            if graph == ox.NamedNode(EVIDENCE_GRAPH):  # most of the statements: streamed
+                out.write(f"<{graph.value}> {{\n".encode())
+                out.flush()
+                _append_dump(store, graph, out, ox.RdfFormat.TURTLE)
+                out.write(b"}\n")
+                continue
             body = store.dump(format=ox.RdfFormat.TURTLE, from_graph=graph, prefixes=prefixes)
             lines = body.splitlines(keepends=True)
             skip = next((i for i, line in enumerate(lines) if not line.startswith(b"@prefix ")), len(lines))
@@ -310,6 +343,10 @@ def _write_nquads(store, path: Path) -> None:
 
     with open(path, "wb") as out:
         for graph in _written_graphs(store):
+            if graph == ox.NamedNode(EVIDENCE_GRAPH):  # most of the statements: streamed
+                out.flush()
+                _append_dump(store, graph, out, ox.RdfFormat.N_TRIPLES, quads_in=graph.value)
+                continue
             body = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph)
             out.write(body if isinstance(graph, ox.DefaultGraph) else ntriples_in_graph(body, graph.value))
 
@@ -349,9 +386,9 @@ def has_union_graph(store) -> bool:
 def materialise_union(store) -> None:
     """Write the union graph of a store holding several graphs (a TriG file, a store built
     before the union graph was kept): the statements of the default graph and of every data
-    graph, once."""
+    graph but the evidence graph (the union's companion, kg.core.namespaces.QUERY_GRAPHS), once."""
     store.update(f"INSERT {{ GRAPH <{UNION_GRAPH}> {{ ?s ?p ?o }} }} WHERE {{ {{ ?s ?p ?o }} UNION "
-                 f"{{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g NOT IN (<{META_GRAPH}>, <{UNION_GRAPH}>)) }} }}")
+                 f"{{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g NOT IN (<{META_GRAPH}>, <{UNION_GRAPH}>, <{EVIDENCE_GRAPH}>)) }} }}")
 
 
 def union_graph(dataset):

@@ -4,7 +4,7 @@ graph handed to the library).
 
 A view answers the reading calls of an rdflib Graph (``objects``, ``subjects``, ``value``,
 ``triples``, ``in`` …) from Oxigraph's own indexes, one pattern at a time: nothing is copied
-into Python. It reads the union of the store's graphs (the sources' graphs and the ontology,
+into Python. It reads the union of the store's graphs (the sources' graphs, the evidence and the ontology,
 not the store's bookkeeping) and gives each statement once, however many sources state it.
 SPARQL runs on :attr:`GraphView.store` (:func:`kg.query.sparql.run_query`).
 """
@@ -14,7 +14,7 @@ import functools
 import weakref
 from typing import Iterator
 
-from kg.core.namespaces import INTERNAL_GRAPHS, UNION_GRAPH, bind_prefixes
+from kg.core.namespaces import INTERNAL_GRAPHS, QUERY_GRAPHS, bind_prefixes
 from kg.store.rdfio import has_union_graph, materialise_union, ox_term, rdflib_term
 
 _ANSWERS_KEPT = 200_000  # patterns whose answers a view keeps (then it starts afresh)
@@ -26,15 +26,17 @@ def _pattern_term(term):
 
 
 class GraphView:
-    """Read-only, rdflib-Graph-like access to an Oxigraph store's union graph (deduplicated)."""
+    """Read-only, rdflib-Graph-like access to an Oxigraph store's union graph (deduplicated) and
+    its evidence graph."""
 
     def __init__(self, store):
         import pyoxigraph as ox
 
         self.store = store
-        # The union graph the store keeps has each statement once; without one (a store of one
-        # graph, or built before it was kept), every graph is read and repeats are dropped here.
-        self._union = ox.NamedNode(UNION_GRAPH) if has_union_graph(store) else None
+        # The union graph the store keeps and the evidence graph beside it have each statement
+        # once; without a union graph (a store of one graph, or built before it was kept), every
+        # graph is read and repeats are dropped here.
+        self._union = tuple(ox.NamedNode(g) for g in QUERY_GRAPHS) if has_union_graph(store) else None
         self._excluded = frozenset(ox.NamedNode(g) for g in INTERNAL_GRAPHS)
         self.namespace_manager = _namespaces()
         self._answers: dict[tuple, tuple] = {}
@@ -55,14 +57,17 @@ class GraphView:
         return iter(found)
 
     def _matching(self, s, p, o) -> Iterator[tuple]:
+        s, p, o = _pattern_term(s), _pattern_term(p), _pattern_term(o)
         try:
-            quads = self.store.quads_for_pattern(_pattern_term(s), _pattern_term(p), _pattern_term(o), self._union)
+            answers = [self.store.quads_for_pattern(s, p, o, graph) for graph in self._union or (None,)]
         except TypeError:  # a literal in subject position: nothing can match
             return
         if self._union is not None:
-            for quad in quads:
-                yield quad.subject, quad.predicate, quad.object
+            for quads in answers:
+                for quad in quads:
+                    yield quad.subject, quad.predicate, quad.object
             return
+        quads = answers[0]
         seen = set()
         for quad in quads:
             if quad.graph_name in self._excluded:
