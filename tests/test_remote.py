@@ -43,6 +43,7 @@ def _count(endpoint, graph_iri):
 def test_push_replaces_and_queries_agree_everywhere(name, sparql_servers, built_store):
     from kg import api
     from kg.core import iris
+    from kg.core.namespaces import EVIDENCE_GRAPH
     from kg.query.engines import open_target
     from kg.store.remote import Endpoint
     from kg.query.sparql import run_query
@@ -52,12 +53,13 @@ def test_push_replaces_and_queries_agree_everywhere(name, sparql_servers, built_
     pushed = api.push(endpoint=server.query_url, graph_store=server.graph_store_url, user=server.user,
                       password=server.password, store=built_store / "store")
     graph_iri = iris.document_graph("newsletter_2023_19.txt")
-    assert graph_iri in pushed
+    assert graph_iri in pushed and EVIDENCE_GRAPH in pushed
     endpoint = Endpoint(server.query_url, None, server.user, server.password)
-    first = _count(endpoint, graph_iri)
+    first = _count(endpoint, graph_iri), _count(endpoint, EVIDENCE_GRAPH)
     api.push(endpoint=server.query_url, graph_store=server.graph_store_url, user=server.user,
              password=server.password, store=built_store / "store")
-    assert _count(endpoint, graph_iri) == first > 20000  # PUT replaces: no duplicates
+    again = _count(endpoint, graph_iri), _count(endpoint, EVIDENCE_GRAPH)
+    assert again == first and first[0] > 5000 and first[1] > 20000  # PUT replaces: no duplicates
 
     local = api.load_graph(built_store / "govkg.ttl")  # the graph file parsed by rdflib, queried in memory
     embedded = open_target(store=built_store / "store")

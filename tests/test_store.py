@@ -268,7 +268,7 @@ def test_an_output_that_fails_midway_leaves_every_earlier_output(tmp_path, monke
     with pytest.raises(OutputError, match=r"govkg\.trig: the disk is full"):
         _build([src], out, validate=False)
     assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before
-    assert not list(out.glob(".*tmp"))
+    assert not list(out.glob(".*tmp")) and not list(out.glob(".dump-*"))
 
 
 def test_new_sources_are_stored_in_batches_and_a_failed_batch_keeps_the_earlier_ones(tmp_path, monkeypatch):

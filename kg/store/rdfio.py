@@ -3,6 +3,7 @@ writers, the outputs of a store, graph files read back, and atomic writes (a fai
 never leaves half a file)."""
 from __future__ import annotations
 
+import collections
 import errno
 import functools
 import os
@@ -245,8 +246,8 @@ def store_outputs(store, out_dir: str | Path, formats=DEFAULT_OUTPUTS) -> list[P
         temps = [files.create(path) for path in paths]
         # One thread per file: Oxigraph dumps without holding the GIL, and reading the store
         # (decoding every term) is most of the cost, so two files take little more than one.
-        with ThreadPoolExecutor(max_workers=len(formats)) as pool:
-            running = [pool.submit(writers[name], store.oxigraph, temp) for name, temp in zip(formats, temps)]
+        with GraphDumps(store.oxigraph, Path(out_dir)) as dumps, ThreadPoolExecutor(max_workers=len(formats)) as pool:
+            running = [pool.submit(writers[name], dumps, temp) for name, temp in zip(formats, temps)]
         for path, future in zip(paths, running):
             if isinstance(future.exception(), OSError):
                 raise output_error(path, future.exception()) from None
@@ -256,11 +257,48 @@ def store_outputs(store, out_dir: str | Path, formats=DEFAULT_OUTPUTS) -> list[P
         files.discard()
 
 
-def _write_turtle(store, path: Path) -> None:
+class GraphDumps:
+    """A store's graphs dumped by Oxigraph into temporary files in ``directory``, each graph in
+    each format once however many outputs copy it (Turtle and TriG both hold the evidence graph,
+    most of the statements, as the same Turtle), removed when the block ends."""
+
+    def __init__(self, store, directory: Path):
+        import threading
+
+        self.store, self.directory = store, directory
+        self._files: dict[tuple, Path] = {}
+        self._locks: dict[tuple, object] = collections.defaultdict(threading.Lock)
+        self._guard = threading.Lock()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for path in self._files.values():
+            path.unlink(missing_ok=True)
+
+    def file(self, graph, fmt) -> Path:
+        """The file of ``graph`` dumped in ``fmt`` (Turtle with the prefixes of every output)."""
+        import pyoxigraph as ox
+
+        key = (graph, fmt)
+        with self._guard:
+            lock = self._locks[key]
+        with lock:  # a second writer asking for the same dump waits for the first's
+            if key not in self._files:
+                handle, name = tempfile.mkstemp(dir=self.directory, prefix=".dump-")
+                os.close(handle)
+                self._files[key] = Path(name)
+                self.store.dump(name, format=fmt, from_graph=graph,
+                                **({"prefixes": dict(PREFIXES)} if fmt == ox.RdfFormat.TURTLE else {}))
+            return self._files[key]
+
+
+def _write_turtle(dumps: GraphDumps, path: Path) -> None:
     """The union graph, then the evidence graph (its @prefix lines dropped), as one Turtle file."""
     import pyoxigraph as ox
 
-    store.dump(str(path), format=ox.RdfFormat.TURTLE, from_graph=ox.NamedNode(UNION_GRAPH), prefixes=dict(PREFIXES))
+    dumps.store.dump(str(path), format=ox.RdfFormat.TURTLE, from_graph=ox.NamedNode(UNION_GRAPH), prefixes=dict(PREFIXES))
     with open(path, "r+b") as handle:  # the @prefix lines sorted in place: the same bytes, reordered
         head = handle.read(1 << 16)
         block = b"".join(line for line in head.splitlines(keepends=True) if line.startswith(b"@prefix "))
@@ -268,25 +306,20 @@ def _write_turtle(store, path: Path) -> None:
             handle.seek(0)
             handle.write(b"".join(sorted(block.splitlines(keepends=True))))
     with open(path, "ab") as out:
-        _append_dump(store, ox.NamedNode(EVIDENCE_GRAPH), out, ox.RdfFormat.TURTLE)
+        _append_dump(dumps, ox.NamedNode(EVIDENCE_GRAPH), out, ox.RdfFormat.TURTLE)
 
 
-def _append_dump(store, graph, out, fmt, *, quads_in: str | None = None) -> None:
-    """One graph dumped by Oxigraph in ``fmt`` into a temporary file beside ``out`` and copied
-    to the end of ``out`` in pieces (a graph of any size, in little memory): its @prefix lines
-    dropped, its N-Triples as N-Quads in ``quads_in`` if given."""
-    import pyoxigraph as ox
-
-    with tempfile.NamedTemporaryFile(dir=Path(out.name).parent, prefix=".dump-", delete=True) as part:
-        store.dump(part.name, format=fmt, from_graph=graph,
-                   **({"prefixes": dict(PREFIXES)} if fmt == ox.RdfFormat.TURTLE else {}))
-        with open(part.name, "rb") as dumped:
+def _append_dump(dumps: GraphDumps, graph, out, fmt, *, quads_in: str | None = None) -> None:
+    """One graph's dump (:class:`GraphDumps`) copied to the end of ``out`` in pieces (a graph of
+    any size, in little memory): its @prefix lines dropped, its N-Triples as N-Quads in
+    ``quads_in`` if given."""
+    with open(dumps.file(graph, fmt), "rb") as dumped:
+        line = dumped.readline()
+        while line.startswith(b"@prefix ") or line == b"\n":
             line = dumped.readline()
-            while line.startswith(b"@prefix ") or line == b"\n":
-                line = dumped.readline()
-            pieces = line_chunks(dumped, 1 << 24)
-            for piece in (line + next(pieces, b""), *pieces):
-                out.write(ntriples_in_graph(piece, quads_in) if quads_in else piece)
+        pieces = line_chunks(dumped, 1 << 24)
+        for piece in (line + next(pieces, b""), *pieces):
+            out.write(ntriples_in_graph(piece, quads_in) if quads_in else piece)
 
 
 def line_chunks(file, size: int):
@@ -295,13 +328,13 @@ def line_chunks(file, size: int):
         yield chunk + file.readline()
 
 
-def _write_jsonld(store, path: Path) -> None:
-    """Compact JSON-LD of the union graph, compacted in memory (records gather each subject's
-    statements): the one output whose memory grows with the graph."""
+def _write_jsonld(dumps: GraphDumps, path: Path) -> None:
+    """Compact JSON-LD of the union and evidence graphs, compacted in memory (records gather
+    each subject's statements): the one output whose memory grows with the graph."""
     import pyoxigraph as ox
 
     path.write_bytes(compact_jsonld(quad.triple for graph in QUERY_GRAPHS
-                                    for quad in store.quads_for_pattern(None, None, None, ox.NamedNode(graph))))
+                                    for quad in dumps.store.quads_for_pattern(None, None, None, ox.NamedNode(graph))))
 
 
 def _written_graphs(store) -> list:
@@ -313,19 +346,18 @@ def _written_graphs(store) -> list:
     return [ox.DefaultGraph(), *named]
 
 
-def _write_trig(store, path: Path) -> None:
+def _write_trig(dumps: GraphDumps, path: Path) -> None:
     """TriG written graph by graph: each graph dumped by Oxigraph as Turtle (its @prefix lines
     dropped: they are written once, sorted, at the top) inside the graph's braces."""
     import pyoxigraph as ox
 
-    prefixes = dict(PREFIXES)
+    store, prefixes = dumps.store, dict(PREFIXES)
     with open(path, "wb") as out:
         out.write(b"".join(sorted(f"@prefix {name}: <{iri}> .\n".encode() for name, iri in prefixes.items())))
         for graph in _written_graphs(store):
             if graph == ox.NamedNode(EVIDENCE_GRAPH):  # most of the statements: streamed
                 out.write(f"<{graph.value}> {{\n".encode())
-                out.flush()
-                _append_dump(store, graph, out, ox.RdfFormat.TURTLE)
+                _append_dump(dumps, graph, out, ox.RdfFormat.TURTLE)
                 out.write(b"}\n")
                 continue
             body = store.dump(format=ox.RdfFormat.TURTLE, from_graph=graph, prefixes=prefixes)
@@ -338,14 +370,14 @@ def _write_trig(store, path: Path) -> None:
                 out.write(f"<{graph.value}> {{\n".encode() + body + b"}\n")
 
 
-def _write_nquads(store, path: Path) -> None:
+def _write_nquads(dumps: GraphDumps, path: Path) -> None:
     import pyoxigraph as ox
 
+    store = dumps.store
     with open(path, "wb") as out:
         for graph in _written_graphs(store):
             if graph == ox.NamedNode(EVIDENCE_GRAPH):  # most of the statements: streamed
-                out.flush()
-                _append_dump(store, graph, out, ox.RdfFormat.N_TRIPLES, quads_in=graph.value)
+                _append_dump(dumps, graph, out, ox.RdfFormat.N_TRIPLES, quads_in=graph.value)
                 continue
             body = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph)
             out.write(body if isinstance(graph, ox.DefaultGraph) else ntriples_in_graph(body, graph.value))
