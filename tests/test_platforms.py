@@ -243,7 +243,43 @@ def test_cues_of_the_words_around_a_candidate(sentence, name, cues):
 
     start = sentence.index(name)
     clause_start = max(sentence.rfind(ch, 0, start) for ch in "，。；：！？") + 1
+    found = sentence_cues(sentence, start, start + len(name), clause_start)
+    assert {cue for cue in found if not cue.startswith("verb:")} == cues
+
+
+@pytest.mark.parametrize("sentence, name, cues", [
+    ("用好农产品出口服务云平台，扩大出口。", "农产品出口服务云平台", {"verb:use"}),
+    ("优化提升某市人才大脑。", "某市人才大脑", {"verb:improve"}),
+    ("加快建设国际贸易数字化平台。", "国际贸易数字化平台", {"verb:build"}),
+    ("投用智慧工地、智慧物业系统。", "智慧物业系统", {"verb:use"}),  # two names alike: no fragment
+    ("某某平台上线。", "某某平台", set()),                           # no verb before it
+])
+def test_the_verb_before_a_candidate_by_what_it_does(sentence, name, cues):
+    from kg.ingest.extract.platform_scorer import sentence_cues
+
+    start = sentence.index(name)
+    clause_start = max(sentence.rfind(ch, 0, start) for ch in "，。；：！？") + 1
     assert sentence_cues(sentence, start, start + len(name), clause_start) == cues
+
+
+def test_a_noun_of_two_verbs_stays_inside_a_name():
+    assert names("建成某江生态保护利用综合平台。") == [("某江生态保护利用综合平台", "system")]
+
+
+def test_a_kind_word_inside_a_place_name_ends_no_name():
+    assert names("加快无锡连云港工业园区建设。") == []
+    assert names("建设连云港数据共享平台。") == [("连云港数据共享平台", "system")]
+
+
+def test_a_brand_is_weighed_by_what_it_is_said_to_be():
+    from kg.ingest.extract.platform_scorer import CandidateContext, features
+
+    context = CandidateContext(genre="WorkReport", national=False, in_review=False, company_subject=False,
+                               company_in_clause=False, build_verb_before=True, acted_after=False,
+                               quantity_before=False, repeated=False)
+    values = features(name="某色云", kind="kind/cloud", branded=True, flags=frozenset(), kind_word="云",
+                      context=context, region_in_name=False, surface="“某色云”黄金产业互联网平台")
+    assert values["words:industry"] == 1.0 and values["words:market"] == 1.0
 
 
 def test_bare_mentions_do_not_drag_down_a_brand_named_with_its_kind_word():

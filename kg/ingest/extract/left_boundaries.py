@@ -22,6 +22,8 @@ LEFT_BOUNDARIES = (
 # Two-character words that contain a one-character boundary but are content words (在线, 协同 …).
 CONTENT_WORDS = ("在线", "协同", "有害", "要害", "共同", "同步", "等级", "有声", "有效", "可视", "可信", "要素", "对象", "对外", "以上",
                  "为民", "为企", "并联", "及时", "将来", "的士", "从业", "由来", "向导", "到期", "至上", "使用", "不可")
+# Nouns made of two verbs: the second is no boundary in them (…生态保护利用综合平台).
+VERB_COMPOUNDS = ("保护利用", "开发利用", "综合利用", "循环利用", "高效利用", "节约利用", "安全利用")
 LEFT_BOUNDARY = re.compile("|".join(sorted(map(re.escape, LEFT_BOUNDARIES), key=len, reverse=True)))
 CONJUNCTIONS = ("及", "和", "与", "或", "and")  # inside names unless a name ends right before them
 

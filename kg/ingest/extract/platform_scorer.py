@@ -87,8 +87,9 @@ def stem_of(name: str, kind_word: str) -> str:
 
 
 def features(*, name: str, kind: str, branded: bool, flags: frozenset, kind_word: str,
-             context: CandidateContext, region_in_name: bool) -> dict[str, float]:
-    """The candidate as named, interpretable features (absent features are 0)."""
+             context: CandidateContext, region_in_name: bool, surface: str = "") -> dict[str, float]:
+    """The candidate as named, interpretable features (absent features are 0). The word classes
+    count the words of its ``surface`` too: what a quoted brand is said to be (“X”黄金产业互联网平台)."""
     found: dict[str, float] = {"bias-free": 0.0}
     local_kind = kind.rsplit("/", 1)[-1]
     found[f"kind:{local_kind if local_kind in _KINDS else 'other'}"] = 1.0
@@ -120,7 +121,7 @@ def features(*, name: str, kind: str, branded: bool, flags: frozenset, kind_word
         if generic / size >= 0.6:
             found["stem-mostly-generic"] = 1.0  # 数字经济平台, 综合性服务平台: words any platform could have
     for word_class, pattern in _COMPILED.items():
-        count = len(pattern.findall(name))
+        count = len(pattern.findall(surface if len(surface) > len(name) else name))
         if count:
             found[f"words:{word_class}"] = float(min(count, 3))
     if region_in_name:
@@ -169,6 +170,14 @@ _CULTIVATE = re.compile(r"培育|引进|招引|扶持|孵化|引育|集聚|招�
 _DISTRIBUTIVE = re.compile(r"分行业|分领域|分区域|各行业|各领域|各地|一批|多个|若干|各类|重点行业|重点领域|行业和领域")
 _NAME_END = re.compile(r"(?:平台|系统|APP|中心|网|库|云|链|码|热线|门户|网站|大脑|”)$")
 _HONOUR = re.compile(r"获评|荣获|评为|入选|获批|认定为|授予")
+# The last verb before a candidate in its clause, by what it does to the thing: uses or runs one
+# that exists (用好…平台: the government's own service), improves it (优化提升…), or builds it.
+_VERB_CLASSES = (
+    ("use", re.compile(r"用好|应用好|推广应用|深化应用|使用|运用|投用|投入使用|运营好|依托|利用|借助|接入|登录|发挥|上线")),
+    ("improve", re.compile(r"完善|优化|升级|提升|迭代|整合|扩容|改造|拓展|丰富|深化|强化|健全")),
+    ("build", re.compile(r"建设|建立|构建|搭建|打造|建成|建好|新建|筹建|组建|设立|布局|开发|部署|共建|推出")),
+)
+_LAST_VERB = re.compile("|".join(p.pattern for _, p in _VERB_CLASSES))
 
 
 def sentence_cues(sentence: str, start: int, end: int, clause_start: int) -> frozenset[str]:
@@ -184,13 +193,19 @@ def sentence_cues(sentence: str, start: int, end: int, clause_start: int) -> fro
         found.add("means-before")
     if sentence.endswith("等", 0, start):
         found.add("after-list")
-    if sentence.endswith("、", 0, start) and not sentence.startswith("“", start) and not _NAME_END.search(sentence, clause_start, start - 1):
+    if sentence.endswith("、", 0, start) and not sentence.startswith("“", start) and not _NAME_END.search(sentence, clause_start, start - 1) \
+            and sentence.find(sentence[start:start + 2], clause_start, start - 1) < 0:
         found.add("fragment")  # 内容制作、分发…平台: the second half of a coordination, not a name
+        # (智慧工地、智慧物业系统: two names alike, each whole)
     if _DISTRIBUTIVE.match(sentence, start) or sentence.startswith(("行业", "产业", "领域"), start):
         found.add("category-name")  # 重点行业和领域…平台, 行业数字化服务平台
     for cue, pattern in (("cultivate", _CULTIVATE), ("distributive", _DISTRIBUTIVE), ("honour", _HONOUR)):
         if pattern.search(sentence, clause_start, start):
             found.add(cue)
+    verbs = list(_LAST_VERB.finditer(sentence, clause_start, start))
+    if verbs:
+        last = verbs[-1].group()
+        found.add("verb:" + next(name for name, pattern in _VERB_CLASSES if pattern.fullmatch(last)))
     return frozenset(found)
 
 

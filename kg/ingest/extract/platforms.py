@@ -22,7 +22,7 @@ from kg.core.ontology import divisions, initiatives, platform_kind_cues, platfor
 from kg.core.regions import COUNTRY_CODE, ancestors
 from kg.ingest.extract.registry import register_extractor
 from kg.ingest.extract.context import Collector, DocContext, add_evidence
-from kg.ingest.extract.left_boundaries import CONJUNCTIONS, CONTENT_WORDS, LEFT_BOUNDARY, VERB_PATTERN
+from kg.ingest.extract.left_boundaries import CONJUNCTIONS, CONTENT_WORDS, LEFT_BOUNDARY, VERB_COMPOUNDS, VERB_PATTERN
 from kg.ingest.extract.mentions import find_initiatives, find_regions, region_entity
 from kg.ingest.extract.platform_links import COORDINATED, served_initiatives
 from kg.ingest.extract.platform_scorer import CandidateContext, current_model, features, in_use, merge_features, quantity_before, sentence_cues
@@ -254,6 +254,8 @@ def _boundaries(text: str, cue_start: int) -> tuple[int, str]:
             continue
         if len(word) == 1 and text[max(0, match.start() - 1):match.start() + 1] in CONTENT_WORDS:
             continue
+        if text.endswith(VERB_COMPOUNDS, 0, match.end()):
+            continue
         if match.end() >= start:
             start, word_at_start = match.end(), word
     for match in _QUANTITY.finditer(text, start, cue_start):
@@ -326,13 +328,19 @@ def _not_a_word_end(text: str, start: int, end: int) -> bool:
     return cue == "库" and bool(before) and before in "水仓车金智题文书国入出建和储粮"
 
 
+def _inside_place(text: str, position: int) -> bool:
+    """Whether a place name runs across ``position`` (…连云港…: the kind word 云 is the place's)."""
+    window = max(0, position - 6)
+    return any(window + r.start < position < window + r.end for r in find_regions(text[window:position + 6]))
+
+
 def _phrases(text: str) -> list[PlatformMention]:
     found = []
     for match in _phrase_cue_pattern().finditer(text):
         end = match.end()
         if _NOT_AN_END.match(text, match.start()) or text[end:end + 1] in ("库", "系", "平"):
             continue
-        if _not_a_word_end(text, match.start(), end):
+        if _not_a_word_end(text, match.start(), end) or _inside_place(text, end):
             continue
         start, before = _left_edge(text, match.start())
         start = _after_coordination(text, start, match.start())
@@ -491,7 +499,7 @@ def platform_candidates(context: DocContext) -> list[Candidate]:
             cues=sentence_cues(clean, mention.start, mention.end, clause_start))
         values = features(name=mention.name, kind=mention.kind, branded=mention.branded, flags=mention.flags,
                           kind_word=_kind_word(mention.name), context=situation,
-                          region_in_name=bool(find_regions(mention.name)))
+                          region_in_name=bool(find_regions(mention.name)), surface=mention.surface)
         candidates.append(Candidate(mention, sentence, values))
     return candidates
 
