@@ -647,3 +647,18 @@ def _full_index_page(graph, view):
         return viz.render_graph(graph, options=VizOptions(view=view))
     finally:
         page.view_kinds = original
+
+
+def test_a_region_lists_its_adoptions_before_its_other_passages(sample_graph):
+    from kg.outputs.viz.index import GraphIndex
+    from kg.outputs.viz.page_data import _Quotes
+
+    index = GraphIndex(sample_graph)
+    adopting = sorted({str(s) for s in sample_graph.subjects(URIRef(iris.term("adopts")))} & set(index.types))
+    assert adopting
+    quotes = _Quotes(index, adopting)
+    for region in adopting:
+        listed = quotes.of(region)
+        flags = [adopts for _, _, adopts in listed]
+        assert flags and flags[0], region  # it adopts something, so a passage saying so comes first
+        assert flags == sorted(flags, reverse=True), region
