@@ -43,8 +43,9 @@ def _betweenness(network, sources: int | None, seed: int) -> dict[str, float]:
     seed=seed)`` computes it (networkx >= 3.5: the same sampled sources, drawn by
     ``random.Random(seed).sample``, and the same scaling, sources and others apart), but with
     Brandes' algorithm run on many sources at once as sparse matrix products (scipy) instead of
-    a breadth-first search per source in Python: 2.5 s -> 0.1 s on the 1,000-document policy
-    network. Values agree with networkx's to rounding (sums taken in another order)."""
+    a breadth-first search per source in Python (2.5 s on the 1,000-document policy network,
+    whose 100 sampled sources now take a fraction of a second). Values agree with networkx's to
+    rounding (sums taken in another order)."""
     import random
 
     import numpy as np
@@ -58,8 +59,8 @@ def _betweenness(network, sources: int | None, seed: int) -> dict[str, float]:
     index = {node: i for i, node in enumerate(nodes)}
     # A self-loop is never on a shortest path: left out.
     links = [(index[u], index[v]) for u, near in network.adjacency() for v in near if u != v]
-    rows, columns = (np.array(side, dtype=np.int64) for side in zip(*links)) if links else (np.zeros(0, int),) * 2
-    adjacency = sparse.csr_array((np.ones(len(links)), (rows, columns)), shape=(n, n))
+    ends, starts = (np.array(side, dtype=np.int64) for side in zip(*links)) if links else (np.zeros(0, int),) * 2
+    adjacency = sparse.csr_array((np.ones(len(links)), (ends, starts)), shape=(n, n))
     raw = np.zeros(n)
     for start in range(0, len(chosen), _SOURCES_PER_BLOCK):
         block = np.array([index[s] for s in chosen[start:start + _SOURCES_PER_BLOCK]])
