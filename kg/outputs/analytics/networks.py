@@ -20,9 +20,12 @@ def region_initiative_graph(graph):
     network = nx.Graph(name="region-initiative")
     rows = _rows(graph, "adoptions")
     describe.read(iri for row in rows for iri in row.values())
+    side: dict[str, int] = {}  # the side each node was last added on: adding it again on it changes nothing
     for row in rows:
-        network.add_node(row["region"], bipartite=0, **describe(row["region"], "Region"))
-        network.add_node(row["initiative"], bipartite=1, **describe(row["initiative"], "Initiative"))
+        for iri, part, type_ in ((row["region"], 0, "Region"), (row["initiative"], 1, "Initiative")):
+            if side.get(iri) != part:
+                network.add_node(iri, bipartite=part, **describe(iri, type_))
+                side[iri] = part
         network.add_edge(row["region"], row["initiative"], relation="adopts", weight=1)
     return network
 
@@ -105,9 +108,13 @@ def _policy(graph, adoptions):
     network.add_edges_from(adoptions.edges(data=True))
     rows = _rows(graph, "platform-services")
     describe.read(iri for row in rows for iri in row.values())
+    kinds: dict[str, str] = {}  # the kind each platform was last added with
     for row in rows:
         platform, initiative = row["platform"], row["initiative"]
-        network.add_node(platform, kind=describe.notation(row.get("kind")), **describe(platform, "Platform"))
+        kind = describe.notation(row.get("kind"))
+        if kinds.get(platform) != kind:
+            network.add_node(platform, kind=kind, **describe(platform, "Platform"))
+            kinds[platform] = kind
         if initiative not in network:
             network.add_node(initiative, **describe(initiative, "Initiative"))
         network.add_edge(platform, initiative, relation="serves", weight=1)
