@@ -6,9 +6,11 @@ from dataclasses import dataclass
 
 from kg.core import iris
 from kg.core.errors import NotFoundError
-from kg.core.namespaces import OA, PREFIXES
+from kg.core.namespaces import OA
 from kg.core.regions import resolve_name
 from kg.query.evidence import DOCUMENT_PATH, END_PATH, QUOTE_PATH, START_PATH
+from kg.query.results import curie
+from kg.query.sparql import run_query
 
 _LABELS = ("http://www.w3.org/2000/01/rdf-schema#label", "http://www.w3.org/2004/02/skos/core#prefLabel",
            "http://www.w3.org/2004/02/skos/core#altLabel", "http://purl.org/dc/terms/title")
@@ -42,22 +44,7 @@ def label_of(graph, node) -> str:
         return sorted(zh)[0]
     if labels:
         return sorted(str(v) for v in labels)[0]
-    text = str(node)
-    for prefix, namespace in _prefixes().items():
-        if text.startswith(namespace):
-            return f"{prefix}:{text[len(namespace):]}"
-    return text
-
-
-def _prefixes() -> dict[str, str]:
-    return PREFIXES
-
-
-def curie(iri: str) -> str:
-    for prefix, namespace in _prefixes().items():
-        if iri.startswith(namespace):
-            return f"{prefix}:{iri[len(namespace):]}"
-    return iri
+    return curie(str(node))
 
 
 def resolve_entity(graph, name: str, *, types: tuple[str, ...] = ()) -> str:
@@ -109,8 +96,6 @@ def evidence_of_all(graph, abouts) -> dict[str, list[dict]]:
     """The passages stating each of ``abouts`` (entities or assertions, IRIs): IRI -> rows as
     :func:`evidence_of` gives them, for every IRI asked (an empty list where there are none)."""
     from rdflib import URIRef
-
-    from kg.query.sparql import run_query  # here: kg.query.sparql needs kg.query.results, which needs this module
 
     wanted = sorted({str(a) for a in abouts})
     # (about, evidence) -> [document, section, start, end, quote]: where the graph gives several

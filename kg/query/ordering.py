@@ -53,7 +53,7 @@ def _column_key(values: Sequence) -> Callable | None:
     for value in values:
         if value is None:
             unbound = True
-        elif type(value) is URIRef:
+        elif type(value) is URIRef:  # the common case first: one check per value of a large column
             kinds.add("iri")
         elif isinstance(value, Literal):
             kinds.add((str(value.datatype or ""), value.language))

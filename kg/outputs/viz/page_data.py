@@ -71,8 +71,10 @@ _VALUES_CHUNK = 2000  # IRIs per VALUES block
 
 # A node's passages, its adoptions' first: the first EVIDENCE_SHOWN + 1 the store gives (the
 # store stops there), so a node stated in thousands of documents costs no more than any other.
-# One query per kind of statement, each asked only while fewer than that are found (as a UNION
-# of the four would give them, in the same order, but a region's adoptions alone fill the list).
+# One query per kind of statement, in this order, each asked only while fewer than that are
+# found: a UNION of the four is evaluated in an order of Oxigraph's choosing (at 1,000 documents
+# 126 of 338 regions then listed passages naming them and not one adoption), and costs four
+# patterns where a region's adoptions alone fill the list.
 _NODE_EVIDENCE = (
     """SELECT ?evidence ?predicate ?other ?subject WHERE {
   ?assertion rdf:subject <%(node)s> ; rdf:predicate gk:adopts ; rdf:object ?other ; a gk:Assertion ; gk:evidence ?evidence .
