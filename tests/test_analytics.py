@@ -150,6 +150,23 @@ def test_central_on_the_fixture(fixture_graph):
         assert 0.0 <= node.degree <= 1.0 and 0.0 <= node.betweenness <= 1.0 and 0.0 <= node.eigenvector <= 1.0
 
 
+@pytest.mark.parametrize("network", [nx.karate_club_graph(), nx.gnm_random_graph(300, 900, seed=1),
+                                     nx.barabasi_albert_graph(600, 4, seed=2), nx.path_graph(4)])
+def test_betweenness_is_networkx_betweenness(network):
+    from kg.outputs.analytics.centrality import _betweenness
+
+    network = nx.relabel_nodes(network, {v: f"n{v}" for v in network})
+    network.add_edge("n1", "n1")  # a self-loop is on no shortest path
+    network.add_edge("alone-a", "alone-b")  # a second component: no paths across
+    expected = nx.betweenness_centrality(network)
+    found = _betweenness(network, None, 42)
+    assert found == pytest.approx(expected, abs=1e-12)
+    if tuple(int(p) for p in nx.__version__.split(".")[:2]) >= (3, 5):  # the scaling of samples changed in 3.5
+        sampled = _betweenness(network, 3, 7)
+        assert sampled == pytest.approx(nx.betweenness_centrality(network, k=3, seed=7), abs=1e-12)
+        assert sampled != pytest.approx(expected, abs=1e-12)
+
+
 def test_communities_repeat_across_runs(sample_graph):
     first, second = analytics.central(sample_graph), analytics.central(sample_graph)
     assert first.communities == second.communities and first.modularity == second.modularity

@@ -350,3 +350,23 @@ def test_order_by_of_every_kind_of_column_matches_oxigraph():
         assert (sorted_here is not None) == (column not in ("mixed", "langs", "blank")), column  # else Oxigraph sorts
     text = f"SELECT ?s WHERE {{ ?s <{ex}int> ?v }} ORDER BY ?v"  # a key that is not projected: Oxigraph sorts
     assert sparql.run_query(graph, text).rows == _ordered_by_oxigraph(graph, text)
+
+
+def test_passages_of_many_nodes_at_once_are_those_read_one_by_one(sample_graph):
+    from kg.query.evidence import passage
+    from kg.query.lookup import evidence_of_all, label_of
+
+    evidence = URIRef(iris.term("evidence"))
+    abouts = sorted({str(s) for s, _ in sample_graph.subject_objects(evidence)})[:300]
+    found = evidence_of_all(sample_graph, [*abouts, ONE_NETWORK + "-not-stated"])
+    assert found[ONE_NETWORK + "-not-stated"] == []
+    for about in abouts:
+        expected = []
+        for node in sample_graph.objects(URIRef(about), evidence):
+            one = passage(sample_graph, node)
+            section = sample_graph.value(node, URIRef(iris.term("sectionPath")))
+            expected.append({"document": label_of(sample_graph, one.document), "document_iri": str(one.document),
+                             "section": str(section or ""), "start": one.start, "end": one.end, "quote": one.quote})
+        key = lambda row: (row["document_iri"], row["start"], row["end"], row["quote"])  # noqa: E731
+        assert sorted(found[about], key=key) == sorted(expected, key=key), about
+        assert [(r["document_iri"], r["start"]) for r in found[about]] == sorted((r["document_iri"], r["start"]) for r in expected)

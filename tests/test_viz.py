@@ -616,3 +616,49 @@ def test_focus_still_works_on_30_regions(open_page, regions30):
     assert int(page.inner_text("#node-count")) == len(view.nodes)
     assert page.locator("#legend-colour").count() == 0 and page.locator("#left-out-note").count() == 0
     assert ONE_NETWORK in _label_boxes(page)
+
+
+@pytest.mark.parametrize("view", ["shared", "platforms", "tasks"])
+def test_a_view_reads_only_its_kinds_and_names_every_entity_as_the_full_index(sample_graph, view):
+    from kg.outputs.viz.index import GraphIndex
+    from kg.outputs.viz.views import view_kinds
+    from kg.query.tables import KINDS, _kind_of_type
+
+    kinds = view_kinds(VizOptions(view=view))
+    full, narrow = GraphIndex(sample_graph), GraphIndex(sample_graph, kinds=kinds)
+    wanted = kinds | {"Region", "Initiative"}
+    assert narrow.types == {iri: t for iri, t in full.types.items() if _kind_of_type(t) in wanted}
+    assert set(KINDS) - wanted, "the view should leave some kind unread"
+    assert len(narrow.types) < len(full.types)
+    for iri in sorted(full.types)[::7]:
+        assert narrow.label(iri) == full.label(iri), iri
+    evidence_node = next(iter(sample_graph.objects(URIRef(QINGDAO), URIRef(iris.term("evidence")))), None)
+    if evidence_node is not None:  # not an entity: named by its label, in both
+        assert narrow.label(str(evidence_node)) == full.label(str(evidence_node))
+    assert viz.render_graph(sample_graph, options=VizOptions(view=view)) == _full_index_page(sample_graph, view)
+
+
+def _full_index_page(graph, view):
+    from kg.outputs.viz import page
+
+    original = page.view_kinds
+    page.view_kinds = lambda options: None
+    try:
+        return viz.render_graph(graph, options=VizOptions(view=view))
+    finally:
+        page.view_kinds = original
+
+
+def test_a_region_lists_its_adoptions_before_its_other_passages(sample_graph):
+    from kg.outputs.viz.index import GraphIndex
+    from kg.outputs.viz.page_data import _Quotes
+
+    index = GraphIndex(sample_graph)
+    adopting = sorted({str(s) for s in sample_graph.subjects(URIRef(iris.term("adopts")))} & set(index.types))
+    assert adopting
+    quotes = _Quotes(index, adopting)
+    for region in adopting:
+        listed = quotes.of(region)
+        flags = [adopts for _, _, adopts in listed]
+        assert flags and flags[0], region  # it adopts something, so a passage saying so comes first
+        assert flags == sorted(flags, reverse=True), region

@@ -6,9 +6,11 @@ from dataclasses import dataclass
 
 from kg.core import iris
 from kg.core.errors import NotFoundError
-from kg.core.namespaces import OA, PREFIXES
+from kg.core.namespaces import OA
 from kg.core.regions import resolve_name
-from kg.query.evidence import passage
+from kg.query.evidence import DOCUMENT_PATH, END_PATH, QUOTE_PATH, START_PATH
+from kg.query.results import curie
+from kg.query.sparql import run_query
 
 _LABELS = ("http://www.w3.org/2000/01/rdf-schema#label", "http://www.w3.org/2004/02/skos/core#prefLabel",
            "http://www.w3.org/2004/02/skos/core#altLabel", "http://purl.org/dc/terms/title")
@@ -42,22 +44,7 @@ def label_of(graph, node) -> str:
         return sorted(zh)[0]
     if labels:
         return sorted(str(v) for v in labels)[0]
-    text = str(node)
-    for prefix, namespace in _prefixes().items():
-        if text.startswith(namespace):
-            return f"{prefix}:{text[len(namespace):]}"
-    return text
-
-
-def _prefixes() -> dict[str, str]:
-    return PREFIXES
-
-
-def curie(iri: str) -> str:
-    for prefix, namespace in _prefixes().items():
-        if iri.startswith(namespace):
-            return f"{prefix}:{iri[len(namespace):]}"
-    return iri
+    return curie(str(node))
 
 
 def resolve_entity(graph, name: str, *, types: tuple[str, ...] = ()) -> str:
@@ -95,22 +82,55 @@ def resolve_entity(graph, name: str, *, types: tuple[str, ...] = ()) -> str:
     raise NotFoundError(f"no entity named '{name}'", candidates=close)
 
 
-def evidence_of(graph, about) -> list[dict]:
+# The passages of many nodes in one query per chunk of them, instead of a lookup per node, per
+# evidence and per selector (the report asks for a thousand assertions' quotes).
+_EVIDENCE_OF = f"""SELECT ?about ?evidence ?document ?section ?start ?end ?quote WHERE {{ VALUES ?about {{ %s }}
+  ?about gk:evidence ?evidence .
+  OPTIONAL {{ ?evidence {DOCUMENT_PATH} ?document }} OPTIONAL {{ ?evidence gk:sectionPath ?section }}
+  OPTIONAL {{ ?evidence {START_PATH} ?start }} OPTIONAL {{ ?evidence {END_PATH} ?end }}
+  OPTIONAL {{ ?evidence {QUOTE_PATH} ?quote }} }}"""
+_VALUES_CHUNK = 1000  # IRIs per VALUES block
+
+
+def evidence_of_all(graph, abouts) -> dict[str, list[dict]]:
+    """The passages stating each of ``abouts`` (entities or assertions, IRIs): IRI -> rows as
+    :func:`evidence_of` gives them, for every IRI asked (an empty list where there are none)."""
     from rdflib import URIRef
 
-    rows = []
-    for node in graph.objects(URIRef(str(about)), URIRef(iris.term("evidence"))):
-        found = passage(graph, node)
-        document = found.document
-        rows.append({
-            "document": label_of(graph, document) if document is not None else None,
+    wanted = sorted({str(a) for a in abouts})
+    # (about, evidence) -> [document, section, start, end, quote]: where the graph gives several
+    # values, the smallest document and section (as ``graph.value``), the first of the others.
+    found: dict[tuple, list] = {}
+    for at in range(0, len(wanted), _VALUES_CHUNK):
+        values = " ".join(f"<{a}>" for a in wanted[at:at + _VALUES_CHUNK])
+        for about, evidence, document, section, start, end, quote in run_query(graph, _EVIDENCE_OF % values).rows:
+            known = found.setdefault((str(about), evidence), [None] * 5)
+            for index, value in ((0, document), (1, section)):
+                if value is not None and (known[index] is None or str(value) < str(known[index])):
+                    known[index] = value
+            for index, value in ((2, start), (3, end), (4, quote)):
+                known[index] = value if known[index] is None else known[index]
+    labels: dict[str, str] = {}
+    rows: dict[str, list[dict]] = {a: [] for a in wanted}
+    for (about, _), (document, section, start, end, quote) in found.items():
+        if document is not None and str(document) not in labels:
+            labels[str(document)] = label_of(graph, URIRef(str(document)))
+        rows[about].append({
+            "document": labels[str(document)] if document is not None else None,
             "document_iri": str(document) if document is not None else None,
-            "section": str(graph.value(node, URIRef(iris.term("sectionPath"))) or ""),
-            "start": found.start,
-            "end": found.end,
-            "quote": found.quote,
+            "section": str(section or ""),
+            "start": int(start) if start is not None else None,
+            "end": int(end) if end is not None else None,
+            "quote": str(quote) if quote is not None else None,
         })
-    return sorted(rows, key=lambda r: (r["document_iri"] or "", r["start"] or 0))
+    for found_rows in rows.values():
+        found_rows.sort(key=lambda r: (r["document_iri"] or "", r["start"] or 0))
+    return rows
+
+
+def evidence_of(graph, about) -> list[dict]:
+    """The passages stating ``about`` (an entity or an assertion), by document and position."""
+    return evidence_of_all(graph, [about])[str(about)]
 
 
 def describe(graph, iri: str):

@@ -49,22 +49,27 @@ def _column_key(values: Sequence) -> Callable | None:
     from rdflib import Literal, URIRef
 
     kinds = set()
+    unbound = False
     for value in values:
         if value is None:
-            continue
-        if isinstance(value, URIRef):
+            unbound = True
+        elif type(value) is URIRef:  # the common case first: one check per value of a large column
             kinds.add("iri")
         elif isinstance(value, Literal):
             kinds.add((str(value.datatype or ""), value.language))
+        elif isinstance(value, URIRef):
+            kinds.add("iri")
         else:  # a blank node
             return None
     literal_kinds = [k for k in kinds if k != "iri"]
     if len(literal_kinds) > 1:
         return None
     if not literal_kinds:
-        return lambda v: (0, "") if v is None else (1, str(v))
+        return str if not unbound else lambda v: (0, "") if v is None else (1, str(v))
     datatype, language = literal_kinds[0]
     if datatype in ("", _XSD + "string") or language:
+        if not unbound and "iri" not in kinds:  # only strings: their text is the key
+            return str
         value_of = str
     elif datatype in _NUMBERS:
         try:

@@ -12,8 +12,15 @@ from dataclasses import dataclass
 from typing import Callable, Iterator
 
 from kg.core.errors import QueryError
-from kg.core.namespaces import XSD, bind_prefixes
-from kg.query.lookup import curie
+from kg.core.namespaces import PREFIXES, XSD, bind_prefixes
+
+
+def curie(iri: str) -> str:
+    """``iri`` as a CURIE (``gk:adopts``) when a predeclared prefix covers it, else as it is."""
+    for prefix, namespace in PREFIXES.items():
+        if iri.startswith(namespace):
+            return f"{prefix}:{iri[len(namespace):]}"
+    return iri
 
 
 def _checked_iri(iri: str) -> str:

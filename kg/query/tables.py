@@ -315,28 +315,46 @@ ENTITY_COLUMNS = _union_columns()
 # The nodes of the classes exported (each class looked up in the index, not every rdf:type of
 # the graph, which is mostly evidence and annotations), the initiatives some region adopts or
 # some document mentions, and the regions the documents speak of (each once) with the regions
-# containing them: three queries instead of one lookup per node.
+# containing them: three queries instead of one lookup per node. The last two ask of each
+# initiative and each division whether anything links to it (a lookup each: the vocabulary and
+# the reference divisions do not grow with the store), not of every link which node it names.
 _TYPED_NODES = """SELECT ?node ?class WHERE { VALUES ?class { %s } ?node a ?class . FILTER(isIRI(?node)) }"""
-_USED_INITIATIVES = "SELECT DISTINCT ?i WHERE { ?x gk:adopts|gk:mentionsInitiative ?i }"
+_USED_INITIATIVES = "SELECT ?i WHERE { ?i a gk:Initiative . FILTER EXISTS { ?x gk:adopts|gk:mentionsInitiative ?i } }"
 _SPOKEN_OF_REGIONS = """SELECT DISTINCT ?up WHERE {
-  { SELECT DISTINCT ?r WHERE { { ?x gk:mentionsRegion|gk:governsRegion|gk:inRegion ?r } UNION { ?r gk:adopts ?x }
-    UNION { VALUES ?class { %s } ?r a ?class ; gk:evidence ?e } } }
+  { SELECT DISTINCT ?r WHERE { VALUES ?class { %s } ?r a ?class . FILTER(isIRI(?r))
+      FILTER(EXISTS { ?x1 gk:mentionsRegion ?r } || EXISTS { ?x2 gk:governsRegion ?r } || EXISTS { ?x3 gk:inRegion ?r }
+             || EXISTS { ?r gk:adopts ?x4 } || EXISTS { ?r gk:evidence ?x5 }) } }
   ?r schema:containedInPlace* ?up }"""
+# With kinds asked for: their nodes and every class of those nodes (a class of another kind may
+# take precedence), without reading the nodes of the other kinds.
+_TYPED_NODES_OF = """SELECT ?node ?class WHERE { VALUES ?wanted { %s } ?node a ?wanted . FILTER(isIRI(?node)) ?node a ?class }"""
+ALWAYS_READ = frozenset({"Region", "Initiative"})  # kinds whose rows depend on the rest of the graph
 
 
-def _exported_classes() -> str:
-    """The classes whose nodes the entities table has rows for, as a VALUES list."""
+def _exported_classes(kinds: frozenset[str] | None = None) -> str:
+    """The classes whose nodes the entities table has rows for (of ``kinds`` only, when given),
+    as a VALUES list."""
     names = {k for k in KINDS if k not in ("Region", "Document")} | region_types() | document_types()
-    return " ".join(f"<{iris.term(name)}>" for name in sorted(names))
+    return " ".join(f"<{iris.term(name)}>" for name in sorted(names) if kinds is None or _kind_of_type(name) in kinds)
 
 
-def _entity_types(view: _View) -> dict:
-    """Node -> (class local name, kind name) for every node to export."""
+def _choose(types: set[tuple[str, str]]) -> tuple[str, str]:
+    """The (class, kind) a node of several exported classes is exported as."""
+    names = {t for t, _ in types}
+    # Drop a class that is a superclass of another of the node's classes (PolicyDocument under Plan).
+    specific = [(t, k) for t, k in types if not any(o != t and o in _subclasses(t) for o in names)]
+    return min(specific or types, key=lambda tk: (_KIND_ORDER.index(tk[1]), tk[0]))
+
+
+def _entity_types(view: _View, kinds: frozenset[str] | None = None) -> dict:
+    """Node -> (class local name, kind name) for every node to export, or for the nodes with a
+    class of ``kinds`` (which must include :data:`ALWAYS_READ`)."""
     from rdflib import URIRef
 
+    query = _TYPED_NODES % _exported_classes() if kinds is None else _TYPED_NODES_OF % _exported_classes(kinds)
     candidates: dict = {}
-    for node, cls in run_query(view.graph, _TYPED_NODES % _exported_classes()).rows:
-        kind = _kind_of_type(_local(cls))
+    for node, cls in run_query(view.graph, query).rows:
+        kind = _kind_of_type(_local(cls)) if str(cls).startswith(iris.NS) else None
         if kind is not None:
             candidates.setdefault(node, set()).add((_local(cls), kind))
     used = {row[0] for row in run_query(view.graph, _USED_INITIATIVES).rows}
@@ -346,10 +364,7 @@ def _entity_types(view: _View) -> dict:
     candidates = {URIRef(str(node)): types for node, types in candidates.items()}
     chosen = {}
     for node, types in candidates.items():
-        names = {t for t, _ in types}
-        # Drop a class that is a superclass of another of the node's classes (PolicyDocument under Plan).
-        specific = [(t, k) for t, k in types if not any(o != t and o in _subclasses(t) for o in names)]
-        type_, kind = min(specific or types, key=lambda tk: (_KIND_ORDER.index(tk[1]), tk[0]))
+        type_, kind = _choose(types)
         if kind == "Initiative" and node not in used:
             continue
         if kind == "Region" and node not in spoken_of:
@@ -367,10 +382,27 @@ def _document_of(view: _View, node, kind: _Kind, documents: set) -> str | None:
     return str(found[0]) if found else None
 
 
-def entity_types(graph) -> dict[str, str]:
+def entity_types(graph, kinds: frozenset[str] | None = None) -> dict[str, str]:
     """IRI -> type (class local name) of every entity the ``entities`` table has a row for,
-    without the rest of the row (three queries)."""
-    return {str(node): type_ for node, (type_, _) in _entity_types(_View(graph)).items()}
+    without the rest of the row (three queries); with ``kinds`` (kind names such as ``Platform``,
+    ``Region``; :data:`ALWAYS_READ` are added), only the entities with a class of those kinds,
+    so the nodes of the other kinds are never read."""
+    wanted = None if kinds is None else frozenset(kinds) | ALWAYS_READ
+    return {str(node): type_ for node, (type_, _) in _entity_types(_View(graph), wanted).items()}
+
+
+def entity_type_besides(graph, iri: str, kinds: frozenset[str]) -> str | None:
+    """The type :func:`entity_types` gives ``iri`` (None: not an entity), for a node that
+    ``entity_types(graph, kinds)`` did not return: None when it has a class of those kinds (it
+    was read, and is no entity), else from its classes (a node of none of :data:`ALWAYS_READ`'s
+    classes is an entity whatever the rest of the graph says)."""
+    from rdflib import RDF, URIRef
+
+    types = {(_local(c), _kind_of_type(_local(c))) for c in graph.objects(URIRef(iri), RDF.type) if str(c).startswith(iris.NS)}
+    types = {(t, k) for t, k in types if k is not None}
+    if not types or any(k in kinds or k in ALWAYS_READ for _, k in types):
+        return None
+    return _choose(types)[0]
 
 
 def entity_names(graph, iri: str) -> dict:

@@ -2,8 +2,6 @@
 of regions (Louvain, fixed seed)."""
 from __future__ import annotations
 
-
-
 from kg.core.errors import KGError
 from kg.outputs.analytics.results import BETWEENNESS_SAMPLE, CentralityResult, DEFAULT_SEED, EXACT_BETWEENNESS_LIMIT, Named, NodeCentrality
 from kg.outputs.analytics.networks import _policy, _region_region, oriented, region_initiative_graph
@@ -37,6 +35,64 @@ def _eigenvector(network) -> dict[str, float]:
     return scores
 
 
+_SOURCES_PER_BLOCK = 128  # breadth-first searches run side by side (an n x 128 block of floats each)
+
+
+def _betweenness(network, sources: int | None, seed: int) -> dict[str, float]:
+    """Normalised shortest-path betweenness, as ``nx.betweenness_centrality(network, k=sources,
+    seed=seed)`` computes it (networkx >= 3.5: the same sampled sources, drawn by
+    ``random.Random(seed).sample``, and the same scaling, sources and others apart), but with
+    Brandes' algorithm run on many sources at once as sparse matrix products (scipy) instead of
+    a breadth-first search per source in Python (2.5 s on the 1,000-document policy network,
+    whose 100 sampled sources now take a fraction of a second). Values agree with networkx's to
+    rounding (sums taken in another order)."""
+    import random
+
+    import numpy as np
+    from scipy import sparse
+
+    nodes = list(network)
+    n = len(nodes)
+    chosen = nodes if sources is None else random.Random(seed).sample(nodes, sources)
+    if n < 3:
+        return dict.fromkeys(nodes, 0.0)
+    index = {node: i for i, node in enumerate(nodes)}
+    # A self-loop is never on a shortest path: left out.
+    links = [(index[u], index[v]) for u, near in network.adjacency() for v in near if u != v]
+    ends, starts = (np.array(side, dtype=np.int64) for side in zip(*links)) if links else (np.zeros(0, int),) * 2
+    adjacency = sparse.csr_array((np.ones(len(links)), (ends, starts)), shape=(n, n))
+    raw = np.zeros(n)
+    for start in range(0, len(chosen), _SOURCES_PER_BLOCK):
+        block = np.array([index[s] for s in chosen[start:start + _SOURCES_PER_BLOCK]])
+        columns = np.arange(len(block))
+        sigma = np.zeros((n, len(block)))  # shortest paths from each source (column) to each node
+        sigma[block, columns] = 1.0
+        depth = np.full((n, len(block)), -1)
+        depth[block, columns] = 0
+        frontier, level = sigma.copy(), 0
+        while frontier.any():  # breadth first, one level at a time: paths to the next level
+            reached = adjacency @ frontier
+            new = (depth < 0) & (reached > 0)
+            level += 1
+            depth[new] = level
+            sigma[new] = reached[new]
+            frontier = np.where(new, reached, 0.0)
+        delta = np.zeros((n, len(block)))  # dependency of each source on each node
+        for deepest in range(level, 1, -1):  # back from the farthest level, as Brandes accumulates
+            coefficient = np.where(depth == deepest, (1.0 + delta) / np.where(sigma > 0, sigma, 1.0), 0.0)
+            delta += np.where(depth == deepest - 1, sigma * (adjacency @ coefficient), 0.0)
+        delta[block, columns] = 0.0  # a source is not between itself and the others
+        raw += delta.sum(axis=1)
+    # networkx's scaling: by the (source, target) pairs that could pass through a node; a sampled
+    # source is not its own target, so sources and the others are scaled apart.
+    if sources is None:
+        scale = np.full(n, 1.0 / ((n - 1) * (n - 2)))
+    else:
+        scale = np.full(n, 1.0 / (sources * (n - 2)))
+        scale[[index[s] for s in chosen]] = 1.0 / ((sources - 1) * (n - 2)) if sources > 1 else float("nan")
+    return dict(zip(nodes, (raw * scale).tolist()))
+
+
 def central(graph, *, seed: int = DEFAULT_SEED, resolution: float = 1.0,
             betweenness_sources: int | None = None) -> CentralityResult:
     """Degree, betweenness and eigenvector centrality of the regions, initiatives and
@@ -55,7 +111,7 @@ def central(graph, *, seed: int = DEFAULT_SEED, resolution: float = 1.0,
     if sources is not None and sources >= network.number_of_nodes():
         sources = None
     degree = nx.degree_centrality(network) if network.number_of_nodes() > 1 else dict.fromkeys(network, 0.0)
-    betweenness = nx.betweenness_centrality(network, k=sources, seed=seed if sources else None)
+    betweenness = _betweenness(network, sources, seed)
     eigenvector = _eigenvector(network)
     nodes = [NodeCentrality(iri=n, label=d["label"], type=d["type"], region=d["region"], degree=degree[n],
                             betweenness=betweenness[n], eigenvector=eigenvector[n])

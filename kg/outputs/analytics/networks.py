@@ -2,7 +2,6 @@
 initiative, department–task, and the policy network), built with networkx."""
 from __future__ import annotations
 
-
 import collections
 from typing import Callable
 
@@ -19,9 +18,14 @@ def region_initiative_graph(graph):
 
     describe = _Describer(graph)
     network = nx.Graph(name="region-initiative")
-    for row in _rows(graph, "adoptions"):
-        network.add_node(row["region"], bipartite=0, **describe(row["region"], "Region"))
-        network.add_node(row["initiative"], bipartite=1, **describe(row["initiative"], "Initiative"))
+    rows = _rows(graph, "adoptions")
+    describe.read(iri for row in rows for iri in row.values())
+    side: dict[str, int] = {}  # the side each node was last added on: adding it again on it changes nothing
+    for row in rows:
+        for iri, part, type_ in ((row["region"], 0, "Region"), (row["initiative"], 1, "Initiative")):
+            if side.get(iri) != part:
+                network.add_node(iri, bipartite=part, **describe(iri, type_))
+                side[iri] = part
         network.add_edge(row["region"], row["initiative"], relation="adopts", weight=1)
     return network
 
@@ -62,7 +66,9 @@ def platform_initiative_graph(graph):
 
     describe = _Describer(graph)
     network = nx.Graph(name="platform-initiative")
-    for row in _rows(graph, "platform-services"):
+    rows = _rows(graph, "platform-services")
+    describe.read(iri for row in rows for iri in row.values())
+    for row in rows:
         network.add_node(row["platform"], bipartite=0, kind=describe.notation(row.get("kind")), **describe(row["platform"], "Platform"))
         network.add_node(row["initiative"], bipartite=1, **describe(row["initiative"], "Initiative"))
         network.add_edge(row["platform"], row["initiative"], relation="serves", weight=1)
@@ -77,7 +83,9 @@ def department_task_graph(graph):
     describe = _Describer(graph)
     network = nx.Graph(name="department-task")
     roles: dict[tuple[str, str], set[str]] = collections.defaultdict(set)
-    for row in _rows(graph, "task-units"):
+    rows = _rows(graph, "task-units")
+    describe.read(row[key] for row in rows for key in ("department", "task"))
+    for row in rows:
         network.add_node(row["department"], bipartite=0, **describe(row["department"], "Department"))
         network.add_node(row["task"], bipartite=1, **describe(row["task"], "Task"))
         roles[row["department"], row["task"]].add(row["role"])
@@ -98,9 +106,15 @@ def _policy(graph, adoptions):
     network = nx.Graph(name="policy")
     network.add_nodes_from(adoptions.nodes(data=True))
     network.add_edges_from(adoptions.edges(data=True))
-    for row in _rows(graph, "platform-services"):
+    rows = _rows(graph, "platform-services")
+    describe.read(iri for row in rows for iri in row.values())
+    kinds: dict[str, str] = {}  # the kind each platform was last added with
+    for row in rows:
         platform, initiative = row["platform"], row["initiative"]
-        network.add_node(platform, kind=describe.notation(row.get("kind")), **describe(platform, "Platform"))
+        kind = describe.notation(row.get("kind"))
+        if kinds.get(platform) != kind:
+            network.add_node(platform, kind=kind, **describe(platform, "Platform"))
+            kinds[platform] = kind
         if initiative not in network:
             network.add_node(initiative, **describe(initiative, "Initiative"))
         network.add_edge(platform, initiative, relation="serves", weight=1)

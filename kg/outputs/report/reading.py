@@ -33,7 +33,8 @@ from kg.outputs.report.model import (
     TaskDeadline,
     UnitCount,
 )
-from kg.query.lookup import evidence_of, resolve_entity
+from kg.query.lookup import evidence_of_all, resolve_entity
+from kg.query.sparql import run_query
 from kg.query.tables import jaccard, natural_key, number_value, year_value
 
 # ---------------------------------------------------------------- reading the graph
@@ -47,6 +48,7 @@ class _Reader:
         from rdflib import URIRef
 
         self.graph, self.ontology, self.uri = graph, ontology_graph(), URIRef
+        self._quotes: dict[str, list[Quote]] = {}
 
     def objects(self, subject, predicate: str) -> list:
         return sorted(self.graph.objects(subject, self.uri(predicate)), key=str)
@@ -85,8 +87,17 @@ class _Reader:
         return {str(c)[len(iris.NS):] for c in below if str(c).startswith(iris.NS)}
 
     def quotes(self, about) -> list[Quote]:
-        return [Quote(document=row["document"] or "", document_iri=row["document_iri"], section=row["section"],
-                      quote=row["quote"], start=row["start"], end=row["end"]) for row in evidence_of(self.graph, about)]
+        if str(about) not in self._quotes:
+            self.read_quotes([about])
+        return self._quotes[str(about)]
+
+    def read_quotes(self, abouts) -> None:
+        """Read the quotes of all ``abouts`` at once (a few queries), for :meth:`quotes` to give."""
+        wanted = {str(a) for a in abouts} - set(self._quotes)
+        for about, rows in evidence_of_all(self.graph, wanted).items():
+            self._quotes[about] = [Quote(document=row["document"] or "", document_iri=row["document_iri"],
+                                         section=row["section"], quote=row["quote"], start=row["start"], end=row["end"])
+                                   for row in rows]
 
 
 def _policy_documents(reader: _Reader, region) -> list:
@@ -182,15 +193,16 @@ def _adopted(reader: _Reader, region) -> set[str]:
     return {str(i) for i in reader.objects(region, iris.term("adopts"))}
 
 
-def _adopts_assertions(reader: _Reader) -> dict[tuple[str, str], object]:
-    from rdflib import URIRef
+_ADOPTS_ASSERTIONS = """SELECT ?assertion ?subject ?object WHERE { VALUES ?subject { %s }
+  ?assertion rdf:subject ?subject ; rdf:predicate gk:adopts ; rdf:object ?object }"""
 
-    found = {}
-    for node in reader.graph.subjects(URIRef(RDF + "predicate"), URIRef(iris.term("adopts"))):
-        subject, obj = reader.first(node, RDF + "subject"), reader.first(node, RDF + "object")
-        if subject is not None and obj is not None:
-            found[(str(subject), str(obj))] = node
-    return found
+
+def _adopts_assertions(reader: _Reader, regions: list[RegionRef]) -> dict[tuple[str, str], object]:
+    """(region, initiative) -> the gk:Assertion of that adoption, for the report's regions only
+    (one assertion per statement: its IRI is minted from it)."""
+    values = " ".join(f"<{r.iri}>" for r in regions)
+    return {(str(subject), str(obj)): assertion
+            for assertion, subject, obj in run_query(reader.graph, _ADOPTS_ASSERTIONS % values).rows}
 
 
 def _matrix(reader: _Reader, regions: list[RegionRef], adopted: dict[str, set[str]],
@@ -263,7 +275,9 @@ def _tasks(reader: _Reader, region: RegionRef) -> tuple[RegionUnits, list[TaskDe
 
 def _goals(reader: _Reader, region: RegionRef) -> list[GoalSummary]:
     goals = []
-    for node in _in_region(reader, reader.uri(region.iri), "Goal"):
+    nodes = _in_region(reader, reader.uri(region.iri), "Goal")
+    reader.read_quotes(nodes)
+    for node in nodes:
         value = reader.first(node, SCHEMA + "value")
         comparator = reader.first(node, iris.term("comparator"))
         goals.append(GoalSummary(
@@ -363,7 +377,8 @@ def build_report(graph, *, regions: list[str] | None = None, initiatives: list[s
     selected = _resolve_initiatives(reader, initiatives) if initiatives else None
     adopted_all = {r.iri: _adopted(reader, reader.uri(r.iri)) for r in refs}
     adopted = {k: (v & set(selected) if selected is not None else v) for k, v in adopted_all.items()}
-    assertions = _adopts_assertions(reader)
+    assertions = _adopts_assertions(reader, refs)
+    reader.read_quotes(assertions.values())
     overview, platforms, departments, deadlines, goals = [], [], [], [], []
     for region in refs:
         node = reader.uri(region.iri)

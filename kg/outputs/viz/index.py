@@ -6,21 +6,25 @@ import functools
 from kg.core import iris
 from kg.outputs.viz.model import CONTAINED_IN, IN_REGION, VizNode
 from kg.query.lookup import label_of
-from kg.query.tables import document_types, entity_names, entity_types, natural_key, region_types
+from kg.query.tables import document_types, entity_names, entity_type_besides, entity_types, natural_key, region_types
 
 # ---------------------------------------------------------------- reading the graph
 
 
 class GraphIndex:
     """The entities (those :func:`kg.query.tables.entity_rows` has a row for) with their types,
-    and the links between them; names are read only for the nodes a page shows."""
+    and the links between them; names are read only for the nodes a page shows. With ``kinds``
+    (kind names such as ``Platform``), only the entities of those kinds are read and listed in
+    :attr:`types`; :meth:`label` still names any other entity as the full index would."""
 
-    def __init__(self, graph):
+    def __init__(self, graph, *, kinds: frozenset[str] | None = None):
         from rdflib import URIRef
 
         self.graph = graph
         self.uri = URIRef
-        self.types = entity_types(graph)
+        self.kinds = kinds
+        self.types = entity_types(graph, kinds)
+        self._other_entities: dict[str, bool] = {}
         self._names: dict[str, dict] = {}
         self.region_types = region_types()
         self.document_types = document_types()
@@ -75,8 +79,17 @@ class GraphIndex:
             region = self.parents.get(region)
         return False
 
-    def label(self, iri: str) -> str:
+    def _is_entity(self, iri: str) -> bool:
         if iri in self.types:
+            return True
+        if self.kinds is None:
+            return False
+        if iri not in self._other_entities:
+            self._other_entities[iri] = entity_type_besides(self.graph, iri, self.kinds) is not None
+        return self._other_entities[iri]
+
+    def label(self, iri: str) -> str:
+        if self._is_entity(iri):
             return self.names(iri)["label"] or iri
 
         return label_of(self.graph, self.uri(iri))

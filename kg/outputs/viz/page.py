@@ -23,7 +23,7 @@ from kg.outputs.viz.model import (
     VizOptions,
 )
 from kg.outputs.viz.page_data import build_page_data
-from kg.outputs.viz.views import VIEWS, build_view, view_graph
+from kg.outputs.viz.views import VIEWS, build_view, view_graph, view_kinds
 from kg.store.rdfio import write_atomic
 
 # ---------------------------------------------------------------- the page
@@ -85,7 +85,7 @@ def render_graph(graph, *, options: VizOptions = VizOptions()) -> str:
     """
     from markupsafe import Markup
 
-    index = GraphIndex(graph)
+    index = GraphIndex(graph, kinds=view_kinds(options))
     view = build_view(index, options)
     data = build_page_data(index, view)
     title = options.title or f"govkg · {_TITLES[view.view]}"

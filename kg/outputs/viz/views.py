@@ -43,6 +43,9 @@ class _ViewSpec:
     prune: Callable[[set[str], list[VizEdge]], set[str]] | None = None
     prune_note: str = ""
     by_community: bool = False  # nodes coloured by their Louvain community rather than their type
+    # the kinds of entities the view reads (None: all); with a focus, also ``bridge_kinds``
+    kinds: frozenset[str] | None = None
+    bridge_kinds: frozenset[str] = frozenset()
 
 
 def _shared(index: GraphIndex) -> tuple[set[str], list[VizEdge]]:
@@ -104,12 +107,12 @@ VIEWS: dict[str, _ViewSpec] = {
     View.SHARED.value: _ViewSpec(_shared, sized_by=ADOPTS, bridge=_shared_bridge, size_notes=(
         "推行 {n} 项举措 · adopts {n} initiative(s)", "{n} 个地区推行 · adopted by {n} region(s)"),
         size_legend=("推行的举措数 · initiatives it adopts", "推行的地区数 · regions adopting it"),
-        prune=_unshared, by_community=True,
+        prune=_unshared, by_community=True, kinds=frozenset({"Region", "Initiative"}), bridge_kinds=frozenset({"Platform"}),
         prune_note="只显示至少两个地区共同推行的举措；另有 {n} 个节点（仅一个地区推行的举措、无共同举措的地区）未显示，"
                    "可用 --focus 查看 · showing the initiatives at least two regions share; {n} more node(s) "
                    "(initiatives one region adopts, regions sharing none) are left out, --focus NAME shows them"),
-    View.PLATFORMS.value: _ViewSpec(_platforms),
-    View.TASKS.value: _ViewSpec(_tasks),
+    View.PLATFORMS.value: _ViewSpec(_platforms, kinds=frozenset({"Platform", "Region", "Initiative"})),
+    View.TASKS.value: _ViewSpec(_tasks, kinds=frozenset({"Task", "Department", "Document"})),
     View.FULL.value: _ViewSpec(_full),
 }
 
@@ -149,6 +152,15 @@ def _neighbours(edges: list[VizEdge]) -> dict[str, set[str]]:
     return found
 
 
+def view_kinds(options: VizOptions) -> frozenset[str] | None:
+    """The kinds of entities the view ``options`` asks for reads (None: all of them), so a page
+    of regions and initiatives never reads the store's tasks and platforms."""
+    spec = VIEWS[_view_name(options.view)]
+    if spec.kinds is None:
+        return None
+    return spec.kinds | spec.bridge_kinds if options.focus else spec.kinds
+
+
 def view_graph(graph, *, options: VizOptions = VizOptions()) -> ViewGraph:
     """The nodes and edges of one view of ``graph``, narrowed and capped as ``options`` say.
 
@@ -156,7 +168,7 @@ def view_graph(graph, *, options: VizOptions = VizOptions()) -> ViewGraph:
     not in the view and ``max_nodes`` below 1; :class:`~kg.core.errors.NotFoundError` for a name
     that does not resolve.
     """
-    return build_view(GraphIndex(graph), options)
+    return build_view(GraphIndex(graph, kinds=view_kinds(options)), options)
 
 
 def build_view(index: GraphIndex, options: VizOptions) -> ViewGraph:
