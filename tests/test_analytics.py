@@ -477,3 +477,21 @@ def test_to_frame_without_pandas_names_the_extra(fixture_graph, monkeypatch):
     monkeypatch.setitem(sys.modules, "pandas", None)
     with pytest.raises(ImportError, match=re.escape("pip install 'govkg[frames]'")):
         analytics.shared(fixture_graph, "一网通办").to_frame()
+
+
+def test_central_says_when_betweenness_is_estimated(sample_build, monkeypatch):
+    """Past EXACT_BETWEENNESS_LIMIT nodes betweenness comes from sampled sources, and the
+    text output says so; below it, nothing is said."""
+    from click.testing import CliRunner
+
+    import kg.outputs.analytics.centrality as centrality
+    from kg.cli import main
+
+    _, out = sample_build
+    exact = CliRunner().invoke(main, ["central", "--graph", str(out / "govkg.ttl")])
+    assert exact.exit_code == 0 and "sampled source nodes" not in exact.output
+    monkeypatch.setattr(centrality, "EXACT_BETWEENNESS_LIMIT", 10)
+    sampled = CliRunner().invoke(main, ["central", "--graph", str(out / "govkg.ttl")])
+    assert sampled.exit_code == 0
+    assert re.search(r"\(betweenness estimated from 100 sampled source nodes, seed \d+: the network has [\d,]+ nodes\)",
+                     sampled.output)

@@ -466,6 +466,9 @@ def central(top, fmt, graph_path, store, endpoint, user, password):
         click.echo(f"{family} (eigenvector / betweenness / degree):")
         for node in result.ranked(family, top=top):
             click.echo(f"  {node.label}: {node.eigenvector:.3f} / {node.betweenness:.3f} / {node.degree:.3f}")
+    if result.betweenness_sources:
+        click.echo(f"(betweenness estimated from {result.betweenness_sources} sampled source nodes, seed {result.seed}: "
+                   f"the network has {len(result.nodes):,} nodes)")
     click.echo(f"communities of regions (modularity {result.modularity:.2f}, seed {result.seed}):")
     if result.weak_communities:
         click.echo(f"  (weak: modularity below {api.WEAK_MODULARITY}, so these are not distinct groups of alike regions)")
