@@ -172,7 +172,7 @@ def _oxigraph_answer(result, max_rows: int | None) -> QueryResult:
     if isinstance(result, ox.QuerySolutions):
         variables = tuple(v.value for v in result.variables)
         solutions = result if max_rows is None else itertools.islice(result, max_rows + 1)
-        rows = tuple(tuple(rdflib_term(solution[name]) for name in variables) for solution in solutions)
+        rows = tuple(tuple(map(rdflib_term, solution)) for solution in solutions)  # a solution iterates in variable order
         return QueryResult(QueryKind.SELECT, variables=variables, rows=rows)
     return QueryResult(QueryKind.CONSTRUCT, triples=tuple(
         (rdflib_term(t.subject), rdflib_term(t.predicate), rdflib_term(t.object)) for t in result))
