@@ -428,13 +428,13 @@ def canonical_key(name: str, region_names: tuple[str, ...] = ()) -> str:
     return re.sub(r"^一体化(?=.{3})", "", key)
 
 
-def _owner(name: str, sentence: str, context: DocContext) -> str | None:
+@functools.lru_cache(maxsize=8192)  # per mention, read again by other documents of the region
+def _owner(name: str, sentence: str, region: str | None) -> str | None:
     """Region code owning a platform: the governing document's region; the country for 国家/全国
     names; the province for 省… names, or names that start with the province, in a city's plan.
     A place word inside a name (a city named in a province's 某市黄河大数据中心, a city in a slogan) does not
     move the platform out of the document that states it."""
-    named = [m for m in find_regions(name, context=context.region_code) if m.start == 0]
-    region = context.region_code
+    named = [m for m in find_regions(name, context=region) if m.start == 0]
     if named and (region is None or named[0].code == region or named[0].code in ancestors(region)):
         return named[0].code
     if name.startswith(("国家", "全国")) or re.search(r"(国家|全国|部级|部委)(统一|级)?$", sentence[: sentence.find(name)] if name in sentence else ""):
@@ -463,39 +463,55 @@ def _kind_word(name: str) -> str:
 _COMPANY_IN_CLAUSE = re.compile(r"企业|公司|集团|厂商|运营商|高校|院所|大学|学院|研究院|科研机构")
 
 
+@functools.lru_cache(maxsize=8192)  # per sentence, read again by other documents
+def _observed(clean: str) -> tuple[tuple[PlatformMention, str, tuple], ...]:
+    """``(mention, canonical key, what its sentence says of it)`` of each platform mention in a
+    sentence: all a candidate's features that do not depend on its document."""
+    observed = []
+    for mention in find_platforms(clean):
+        clause_start = max(clean.rfind(ch, 0, mention.start) for ch in "，。；：！？") + 1
+        said = (bool(_COMPANY_SUBJECT.search(clean, 0, mention.start)),
+                bool(_COMPANY_IN_CLAUSE.search(clean, clause_start, mention.start)),
+                bool(VERB_PATTERN.search(clean, clause_start, mention.start)),
+                bool(re.match(_LISTED_NAMES + _ACTED_AFTER, clean[mention.end:])),
+                quantity_before(clean, mention.start), in_use(clean),
+                sentence_cues(clean, mention.start, mention.end, clause_start),
+                _kind_word(mention.name), bool(find_regions(mention.name)))
+        observed.append((mention, canonical_key(mention.name), said))
+    return tuple(observed)
+
+
+@functools.lru_cache(maxsize=8192)  # a sentence's candidate in documents of one genre and level
+def _features(mention: PlatformMention, said: tuple, genre: str, national: bool, in_review: bool,
+              repeated: bool) -> dict[str, float]:
+    company_subject, company_in_clause, build_verb, acted_after, quantity, used, cues, kind_word, region_in_name = said
+    situation = CandidateContext(genre=genre, national=national, in_review=in_review, company_subject=company_subject,
+                                 company_in_clause=company_in_clause, build_verb_before=build_verb,
+                                 acted_after=acted_after, quantity_before=quantity, repeated=repeated, used=used,
+                                 cues=cues)
+    return features(name=mention.name, kind=mention.kind, branded=mention.branded, flags=mention.flags,
+                    kind_word=kind_word, context=situation, region_in_name=region_in_name)
+
+
 def platform_candidates(context: DocContext) -> list[Candidate]:
-    """Every candidate the rules find in the document, in text order, with its features."""
+    """Every candidate the rules find in the document, in text order, with its features (one
+    dictionary shared by equal candidates: read it, do not change it)."""
     text = context.norm.text
     found = []
-    for sentence in context.body_sentences():
-        clean = text[sentence.norm_start:sentence.norm_end]
-        for mention in find_platforms(clean):
-            found.append((sentence, clean, mention))
     counts: dict[str, int] = {}
-    for _, _, mention in found:
-        key = canonical_key(mention.name)
-        counts[key] = counts.get(key, 0) + 1
+    for sentence in context.body_sentences():
+        for mention, key, said in _observed(text[sentence.norm_start:sentence.norm_end]):
+            found.append((sentence, mention, key, said))
+            counts[key] = counts.get(key, 0) + 1
     national = context.region_code == COUNTRY_CODE
-    candidates = []
-    for sentence, clean, mention in found:
-        clause_start = max(clean.rfind(ch, 0, mention.start) for ch in "，。；：！？") + 1
-        situation = CandidateContext(
-            genre=context.genre, national=national,
-            in_review=context.review_end is not None and sentence.norm_start < context.review_end,
-            company_subject=bool(_COMPANY_SUBJECT.search(clean, 0, mention.start)),
-            company_in_clause=bool(_COMPANY_IN_CLAUSE.search(clean, clause_start, mention.start)),
-            build_verb_before=bool(VERB_PATTERN.search(clean, clause_start, mention.start)),
-            acted_after=bool(re.match(_LISTED_NAMES + _ACTED_AFTER, clean[mention.end:])),
-            quantity_before=quantity_before(clean, mention.start),
-            repeated=counts[canonical_key(mention.name)] > 1, used=in_use(clean),
-            cues=sentence_cues(clean, mention.start, mention.end, clause_start))
-        values = features(name=mention.name, kind=mention.kind, branded=mention.branded, flags=mention.flags,
-                          kind_word=_kind_word(mention.name), context=situation,
-                          region_in_name=bool(find_regions(mention.name)))
-        candidates.append(Candidate(mention, sentence, values))
-    return candidates
+    review_end = context.review_end
+    return [Candidate(mention, sentence, _features(mention, said, context.genre, national,
+                                                   review_end is not None and sentence.norm_start < review_end,
+                                                   counts[key] > 1))
+            for sentence, mention, key, said in found]
 
 
+@functools.lru_cache(maxsize=8192)
 def candidate_key(mention: PlatformMention) -> str:
     """Key under which a document's mentions of one platform are decided together."""
     brand = re.match(r"“([^”]{2,})”", mention.name)
@@ -522,24 +538,19 @@ def extract_platforms(context: DocContext, extraction: Extraction) -> None:
     accepted_keys = decided_keys(candidates, model)
     for candidate in candidates:
         by_sentence.setdefault(candidate.sentence.norm_start, []).append(candidate)
-    for sentence in context.body_sentences():
-        candidates = by_sentence.get(sentence.norm_start)
-        if not candidates:
-            continue
+    for candidates in by_sentence.values():  # in text order
+        sentence = candidates[0].sentence
         clean = text[sentence.norm_start:sentence.norm_end]
         mentions = [c.mention for c in candidates]
-        accepted = {id(c.mention) for c in candidates if candidate_key(c.mention) in accepted_keys}
-        initiatives_here = find_initiatives(clean)
+        accepted = tuple(m for m in mentions if candidate_key(m) in accepted_keys)
         aliases_of: dict[int, str] = {}  # mention start -> the name it explains: X（或Y）
         for first, second in zip(mentions, mentions[1:]):
             if re.fullmatch(r"（或?", clean[first.end:second.start]) and clean.startswith("）", second.end):
                 aliases_of[second.start] = first.name
-        for mention in mentions:
-            if id(mention) not in accepted:
-                continue
+        for mention in accepted:
             if _COMPANY_SUBJECT.search(clean, 0, mention.start) and not _GOVERNMENT_OWNER.match(mention.name):
                 continue  # 电信企业要完善…系统: a company's own system
-            owner = _owner(mention.name, clean, context)
+            owner = _owner(mention.name, clean, context.region_code)
             region_names = tuple(divisions()[code].name for code in sorted({owner, context.region_code} - {None, COUNTRY_CODE}))
             brand = re.match(r"“([^”]{2,})”(.+)$", mention.name)
             if brand and kind_of(brand.group(2)) != iris.PLATFORM_KIND + "other":
@@ -573,7 +584,14 @@ def extract_platforms(context: DocContext, extraction: Extraction) -> None:
             entity.add("gk:statedIn", Ref(context.iri))
             evidence = context.sentence_evidence(sentence)
             add_evidence(entity, evidence)
-            others = tuple((m.start, m.end) for m in mentions if m is not mention and id(m) in accepted
-                           and not COORDINATED.fullmatch(clean[mention.end:m.start]))  # X及其移动端Y share Y's links
-            for initiative in served_initiatives(clean, mention, initiatives_here, others):
+            for initiative in _served(clean, mention, accepted):
                 collect.relate(entity.iri, "gk:serves", initiative, evidence)
+
+
+@functools.lru_cache(maxsize=8192)  # per mention, read again by other documents
+def _served(sentence: str, mention: PlatformMention, accepted: tuple[PlatformMention, ...]) -> tuple[str, ...]:
+    """The initiatives a mention serves, beside the other platforms of its sentence (``accepted``);
+    X及其移动端Y share Y's links."""
+    others = tuple((m.start, m.end) for m in accepted if m is not mention
+                   and not COORDINATED.fullmatch(sentence[mention.end:m.start]))
+    return tuple(served_initiatives(sentence, mention, find_initiatives(sentence), others))
