@@ -70,14 +70,9 @@ def _initiative_matcher() -> LongestMatcher:
     return LongestMatcher(labels)
 
 
-@functools.lru_cache(maxsize=8192)  # the initiatives and platforms extractors read the same sentences
+@functools.lru_cache(maxsize=8192)  # the extractors read the same sentences, and other documents the same tasks
 def find_initiatives(text: str) -> tuple[tuple[int, int, str, str], ...]:
     """``(start, end, surface, concept IRI)`` of initiative labels in ``text``, longest first."""
-    return initiatives_in(text)
-
-
-def initiatives_in(text: str) -> tuple[tuple[int, int, str, str], ...]:
-    """:func:`find_initiatives`, not cached: for long passages read once (a task's text)."""
     return _initiative_matcher().find(text)
 
 

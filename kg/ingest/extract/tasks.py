@@ -20,8 +20,8 @@ from kg.core.model import Extraction, Heading, Ref
 from kg.core.text import search_before
 from kg.ingest.extract.registry import register_extractor
 from kg.ingest.extract.context import Collector, DocContext, add_evidence, has_room
-from kg.ingest.extract.departments import department_entity, responsibility_notes
-from kg.ingest.extract.mentions import initiatives_in
+from kg.ingest.extract.departments import department_entity, notes_in
+from kg.ingest.extract.mentions import find_initiatives
 from kg.ingest.segment import paragraphs
 
 # Top-level sections whose items are context, not tasks.
@@ -113,6 +113,11 @@ def parse_deadlines(text: str, *, plan_year: int | None = None) -> list[Deadline
             taken.append((match.start(), match.end()))
             found.append(Deadline(None, match.group(), match.start(), match.end()))
     return sorted(found, key=lambda d: d.start)
+
+
+@functools.lru_cache(maxsize=4096)  # per task's text, read again by other documents
+def _task_deadlines(text: str, plan_year: int | None) -> tuple[Deadline, ...]:
+    return tuple(parse_deadlines(text, plan_year=plan_year))
 
 
 def _time_labelled(text: str, position: int) -> bool:
@@ -270,8 +275,8 @@ def extract_tasks(context: DocContext, extraction: Extraction) -> None:
                 segment.source_line_span[0] if segment.source_line_span else segment.end)
         c_start, c_end = norm.to_clean(heading.start), norm.to_clean(end)
         body = norm.text[c_start:c_end].rstrip()
-        notes = responsibility_notes(body)
-        deadlines = parse_deadlines(body, plan_year=plan_year)
+        notes = notes_in(body)
+        deadlines = _task_deadlines(body, plan_year)
         if not in_task_section and not notes and not any(d.date for d in deadlines):
             continue
         path = "-".join(task_number(h) for h in (*ancestors, heading))
@@ -301,7 +306,7 @@ def extract_tasks(context: DocContext, extraction: Extraction) -> None:
         for found in sorted(inside):  # platforms stated inside the task's text, in the order found
             _, platform, evidence = platform_evidence[found]
             collect.relate(task.iri, "gk:concerns", platform, evidence)
-        for start, stop, _label, initiative in initiatives_in(body):
+        for start, stop, _label, initiative in find_initiatives(body):
             relation = collect.relate(task.iri, "gk:concerns", initiative)
             if has_room(relation, context.iri):
                 add_evidence(relation, context.evidence(c_start + start, c_start + stop, section))
