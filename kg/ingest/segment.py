@@ -9,7 +9,7 @@ attribution lines is one document. Nothing here knows any particular newsletter.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from kg.core.model import Heading, IssueInfo, Segment, Sentence, Source
 from kg.core.text import NormText, normalize
@@ -38,8 +38,7 @@ _LINE = re.compile(r"[^\n]+")
 _TITLE_END = re.compile(r"[。；]")
 
 
-@dataclass(frozen=True)
-class Paragraph:
+class Paragraph(NamedTuple):  # a tuple: made for every line, several times per document
     start: int  # clean offsets
     end: int
     text: str
@@ -49,9 +48,10 @@ def paragraphs(norm: NormText, start: int = 0, end: int | None = None) -> list[P
     end = len(norm.text) if end is None else end
     result = []
     for match in _LINE.finditer(norm.text[start:end]):
-        stripped = match.group().strip()
+        line = match.group()
+        stripped = line.strip()
         if stripped:
-            offset = start + match.start() + (len(match.group()) - len(match.group().lstrip()))
+            offset = start + match.start() + (len(line) - len(line.lstrip()))
             result.append(Paragraph(offset, offset + len(stripped), stripped))
     return result
 
@@ -200,6 +200,8 @@ def structure(norm: NormText, start: int, end: int) -> tuple[list[Heading], list
     headings: list[Heading] = []
     sentences: list[Sentence] = []
     stack: list[tuple[int, str, str]] = []  # (level, number, label)
+    section: tuple[str, ...] = ()
+    item = None
     for para in paragraphs(norm, start, end):
         found = heading_level(para.text)
         if found:
@@ -212,8 +214,8 @@ def structure(norm: NormText, start: int, end: int) -> tuple[list[Heading], list
             stack.append((level, number, label))
             o_start, o_end = norm.span(para.start, para.end)
             headings.append(Heading(level=level, number=number, title=title, start=o_start, end=o_end))
-        section = tuple(label for _, _, label in stack)
-        item = stack[-1][1] if stack else None
+            section = tuple(label for _, _, label in stack)  # the path changes at headings only
+            item = number
         for s_start, s_end in _sentence_spans(para.text):
             n_start, n_end = para.start + s_start, para.start + s_end
             o_start, o_end = norm.span(n_start, n_end)

@@ -18,6 +18,7 @@ class DocContext:
     region_code: str | None
     review_end: int | None = None  # normalised offset where a work report's review of the past year ends
     _sentence_evidence: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+    _sentence_texts: list | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def is_policy(self) -> bool:
@@ -33,6 +34,14 @@ class DocContext:
 
     def body_sentences(self) -> list[Sentence]:
         return self.segment.sentences
+
+    def sentence_texts(self) -> list[str]:
+        """The clean text of each body sentence, in order: one string each, which every extractor
+        reads (a string keeps its hash, so the extractors' per-sentence caches find it quickly)."""
+        if self._sentence_texts is None:
+            text = self.norm.text
+            self._sentence_texts = [text[s.norm_start:s.norm_end] for s in self.segment.sentences]
+        return self._sentence_texts
 
     def body_holds(self, pattern) -> bool:
         """Whether ``pattern`` matches in the clean text the sentences span: when it does not, no

@@ -489,8 +489,7 @@ def extract_goals(context: DocContext, extraction: Extraction) -> None:
     text = context.norm.text
     period_start = extraction.document.first("gk:periodStart")
     default_year = single_year(period_start, extraction.document.first("gk:periodEnd"))
-    for sentence in context.body_sentences():
-        sentence_text = text[sentence.norm_start:sentence.norm_end]
+    for sentence, sentence_text in zip(context.body_sentences(), context.sentence_texts()):
         quantities = find_quantities(sentence_text)  # first: most sentences hold none, and the tests below are pure
         if not quantities:
             continue

@@ -44,9 +44,8 @@ def extract_regions(context: DocContext, extraction: Extraction) -> None:
     collect = Collector(extraction)
     if context.region_code:
         region_entity(collect, context.region_code)
-    text = context.norm.text
-    for sentence in context.body_sentences():
-        for match in find_regions(text[sentence.norm_start:sentence.norm_end], context=context.region_code):
+    for sentence, clean in zip(context.body_sentences(), context.sentence_texts()):
+        for match in find_regions(clean, context=context.region_code):
             entity = region_entity(collect, match.code)
             if match.surface != entity.label and match.surface not in entity.aliases:
                 entity.aliases.append(match.surface)
@@ -109,10 +108,8 @@ def passing_mention(sentence: str, start: int, end: int) -> bool:
 @register_extractor("initiatives")
 def extract_initiatives(context: DocContext, extraction: Extraction) -> None:
     collect = Collector(extraction)
-    text = context.norm.text
     adopter = context.region_iri  # an article governs no region, so it adopts nothing
-    for sentence in context.body_sentences():
-        clean = text[sentence.norm_start:sentence.norm_end]
+    for sentence, clean in zip(context.body_sentences(), context.sentence_texts()):
         for start, end, _surface, concept in find_initiatives(clean):
             evidence = context.sentence_evidence(sentence)
             collect.relate(context.iri, "gk:mentionsInitiative", concept, evidence)

@@ -496,11 +496,10 @@ def _features(mention: PlatformMention, said: tuple, genre: str, national: bool,
 def platform_candidates(context: DocContext) -> list[Candidate]:
     """Every candidate the rules find in the document, in text order, with its features (one
     dictionary shared by equal candidates: read it, do not change it)."""
-    text = context.norm.text
     found = []
     counts: dict[str, int] = {}
-    for sentence in context.body_sentences():
-        for mention, key, said in _observed(text[sentence.norm_start:sentence.norm_end]):
+    for sentence, clean in zip(context.body_sentences(), context.sentence_texts()):
+        for mention, key, said in _observed(clean):
             found.append((sentence, mention, key, said))
             counts[key] = counts.get(key, 0) + 1
     national = context.region_code == COUNTRY_CODE
@@ -523,7 +522,8 @@ def decided_keys(candidates: list[Candidate], model) -> set[str]:
     grouped: dict[str, list[dict]] = {}
     for candidate in candidates:
         grouped.setdefault(candidate_key(candidate.mention), []).append(candidate.features)
-    return {key for key, values in grouped.items() if model.accepts(merge_features(values))}
+    # one mention's features are their own merge
+    return {key for key, values in grouped.items() if model.accepts(values[0] if len(values) == 1 else merge_features(values))}
 
 
 @register_extractor("platforms")
@@ -532,7 +532,7 @@ def extract_platforms(context: DocContext, extraction: Extraction) -> None:
     text = context.norm.text
     model = current_model()
     brands: dict[str, str] = {}  # key of "brand+suffix" -> key of brand, so “X”平台 and X merge
-    seen_keys: dict[str, None] = {}  # in the order first seen (a list of repeats is slow to search)
+    ending_in: dict[str, list[str]] = {}  # each ending of 6 characters or more -> the keys seen with it, in order
     by_sentence: dict[int, list[Candidate]] = {}
     candidates = platform_candidates(context)
     accepted_keys = decided_keys(candidates, model)
@@ -562,8 +562,10 @@ def extract_platforms(context: DocContext, extraction: Extraction) -> None:
             else:
                 key = canonical_key(mention.name, region_names)
             if len(key) >= 6:  # an abbreviation after the full name: 统一公共缴费平台 … 公共缴费平台
-                key = next((k for k in seen_keys if k.endswith(key) and k != key), key)
-            seen_keys.setdefault(key)
+                key = next((k for k in ending_in.get(key, ()) if k != key), key)
+            if key not in ending_in.get(key, ()):  # first seen
+                for length in range(6, len(key) + 1):
+                    ending_in.setdefault(key[-length:], []).append(key)
             if mention.branded:
                 for suffix in _BRAND_SUFFIXES:
                     if key.endswith(suffix) and len(key) > len(suffix) + 1:

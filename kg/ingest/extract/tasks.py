@@ -194,7 +194,12 @@ def table_rows(context: DocContext) -> list[TableRow]:
     norm = context.norm
     segment = context.segment
     rows, columns = [], None
-    for paragraph in paragraphs(norm, norm.to_clean(segment.start), norm.to_clean(segment.end)):
+    start, end = norm.to_clean(segment.start), norm.to_clean(segment.end)
+    header = _LEAD_COLUMN.search(norm.text, start, end)
+    if header is None:
+        return rows  # no header row: no table
+    start = max(start, norm.text.rfind("\n", start, header.start()) + 1)  # the lines before hold no header
+    for paragraph in paragraphs(norm, start, end):
         if columns is None and not _LEAD_COLUMN.search(paragraph.text):
             continue  # no table open and no header here (a header names a unit column; cleaning keeps its words)
         row = norm.quote(paragraph.start, paragraph.end)
