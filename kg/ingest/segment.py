@@ -157,7 +157,8 @@ def split_documents(source: Source, norm: NormText | None = None) -> list[Segmen
             segment.source_line_span = norm.span(paras[closing].start, paras[closing].end)
         body_start = paras[title_end].end if title_at is not None else start
         body_end = paras[closing].start if closing is not None else end
-        segment.headings, segment.sentences = structure(norm, body_start, body_end)
+        body = paras[title_end + 1 if title_at is not None else body_first:closing if closing is not None else last + 1]
+        segment.headings, segment.sentences = structure(norm, body_start, body_end, paras=body)
         segments.append(segment)
     for segment in segments:
         segment.issue = issue
@@ -195,14 +196,16 @@ def _clean_title(text: str) -> str:
     return re.sub(r"\s+", "", text) if re.search(r"[\u4e00-\u9fff]", text) else text.strip()
 
 
-def structure(norm: NormText, start: int, end: int) -> tuple[list[Heading], list[Sentence]]:
-    """Headings and sentences between clean offsets ``start`` and ``end``."""
+def structure(norm: NormText, start: int, end: int, *,
+              paras: list[Paragraph] | None = None) -> tuple[list[Heading], list[Sentence]]:
+    """Headings and sentences between clean offsets ``start`` and ``end`` (whose paragraphs the
+    caller may give, when it has them)."""
     headings: list[Heading] = []
     sentences: list[Sentence] = []
     stack: list[tuple[int, str, str]] = []  # (level, number, label)
     section: tuple[str, ...] = ()
     item = None
-    for para in paragraphs(norm, start, end):
+    for para in paragraphs(norm, start, end) if paras is None else paras:
         found = heading_level(para.text)
         if found:
             level, number = found

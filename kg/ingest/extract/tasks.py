@@ -195,21 +195,16 @@ def table_rows(context: DocContext) -> list[TableRow]:
     segment = context.segment
     rows, columns = [], None
     start, end = norm.to_clean(segment.start), norm.to_clean(segment.end)
-    header = _LEAD_COLUMN.search(norm.text, start, end)
-    if header is None:
+    first = _first_header_line(norm, start, end)
+    if first is None:
         return rows  # no header row: no table
-    start = max(start, norm.text.rfind("\n", start, header.start()) + 1)  # the lines before hold no header
-    for paragraph in paragraphs(norm, start, end):
+    for paragraph in paragraphs(norm, first, end):
         if columns is None and not _LEAD_COLUMN.search(paragraph.text):
             continue  # no table open and no header here (a header names a unit column; cleaning keeps its words)
-        row = norm.quote(paragraph.start, paragraph.end)
-        cells = [c.strip() for c in _CELL_BREAK.split(row.strip()) if c.strip()]
-        if len(cells) >= 3 and any(_TASK_COLUMN.search(c) for c in cells) and any(_LEAD_COLUMN.search(c) for c in cells) \
-                and all(len(c) <= 12 for c in cells):
-            columns = {"task": next(i for i, c in enumerate(cells) if _TASK_COLUMN.search(c)),
-                       "lead": next(i for i, c in enumerate(cells) if _LEAD_COLUMN.search(c)),
-                       "support": next((i for i, c in enumerate(cells) if _SUPPORT_COLUMN.search(c)), None),
-                       "time": next((i for i, c in enumerate(cells) if _TIME_COLUMN.search(c)), None)}
+        cells = _cells(norm, paragraph)
+        header = _columns(cells)
+        if header is not None:
+            columns = header
             continue
         if columns is None:
             continue
@@ -221,6 +216,37 @@ def table_rows(context: DocContext) -> list[TableRow]:
         rows.append(TableRow(number=re.sub(r"[.．、]", "", cells[0]), task=cell("task"), lead=cell("lead"),
                              support=cell("support"), time=cell("time"), start=paragraph.start, end=paragraph.end))
     return rows
+
+
+def _cells(norm, paragraph) -> list[str]:
+    row = norm.quote(paragraph.start, paragraph.end)
+    return [c.strip() for c in _CELL_BREAK.split(row.strip()) if c.strip()]
+
+
+def _columns(cells: list[str]) -> dict | None:
+    """The columns a header row names: a task column and a unit column, among three or more short cells."""
+    if len(cells) >= 3 and any(_TASK_COLUMN.search(c) for c in cells) and any(_LEAD_COLUMN.search(c) for c in cells) \
+            and all(len(c) <= 12 for c in cells):
+        return {"task": next(i for i, c in enumerate(cells) if _TASK_COLUMN.search(c)),
+                "lead": next(i for i, c in enumerate(cells) if _LEAD_COLUMN.search(c)),
+                "support": next((i for i, c in enumerate(cells) if _SUPPORT_COLUMN.search(c)), None),
+                "time": next((i for i, c in enumerate(cells) if _TIME_COLUMN.search(c)), None)}
+    return None
+
+
+def _first_header_line(norm, start: int, end: int) -> int | None:
+    """Where the line of the first header row between clean offsets ``start`` and ``end`` starts:
+    only lines that name a unit column are read (most documents have no table)."""
+    text, line_end = norm.text, start
+    for match in _LEAD_COLUMN.finditer(text, start, end):
+        if match.start() < line_end:
+            continue  # a line already read
+        line_start = max(start, text.rfind("\n", start, match.start()) + 1)
+        line_end = text.find("\n", match.end(), end)
+        line_end = end if line_end < 0 else line_end
+        if any(_columns(_cells(norm, paragraph)) is not None for paragraph in paragraphs(norm, line_start, line_end)):
+            return line_start
+    return None
 
 
 def _without_note(title: str) -> str:
