@@ -57,9 +57,12 @@ class DocContext:
                         start=o_start, end=o_end, quote=self.segment.source.text[o_start:o_end])
 
     def sentence_evidence(self, sentence: Sentence) -> Evidence:
-        evidence = self._sentence_evidence.get(sentence)  # several facts of each sentence quote it
+        # Several facts of each sentence quote it. Keyed by what the quote is made of, which is
+        # quicker to hash than the sentence.
+        key = (sentence.start, sentence.end, sentence.section)
+        evidence = self._sentence_evidence.get(key)
         if evidence is None:
-            evidence = self._sentence_evidence[sentence] = Evidence(
+            evidence = self._sentence_evidence[key] = Evidence(
                 document=self.iri, source=self.segment.source.name, section=section_label(sentence.section),
                 start=sentence.start, end=sentence.end, quote=self.segment.source.text[sentence.start:sentence.end])
         return evidence
@@ -69,14 +72,14 @@ def has_room(target: Entity | Relation, document: str) -> bool:
     """Whether :func:`add_evidence` would still take evidence of ``document`` for ``target`` (so
     that evidence it would drop is not made)."""
     existing = target.evidence
-    return len(existing) < MAX_EVIDENCE_PER_FACT or sum(
-        e.document == document for e in existing) < MAX_EVIDENCE_PER_FACT
+    return len(existing) < MAX_EVIDENCE_PER_FACT or [e.document for e in existing].count(document) < MAX_EVIDENCE_PER_FACT
 
 
 def add_evidence(target: Entity | Relation, evidence: Evidence) -> None:
     # Room first: a fact stated again and again is full, and then no quotes are compared.
-    if has_room(target, evidence.document) and evidence not in target.evidence:
-        target.evidence.append(evidence)
+    existing = target.evidence
+    if (len(existing) < MAX_EVIDENCE_PER_FACT or has_room(target, evidence.document)) and evidence not in existing:
+        existing.append(evidence)
 
 
 class Collector:
