@@ -16,6 +16,12 @@ class Source:
     declared: tuple[tuple[str, str], ...] = ()  # facts a manifest beside the file states (kg.ingest.manifest)
 
 
+# The classes made by the ten thousand (Sentence, Heading, Evidence) fill their frozen instance's
+# dict in a hand-written __init__, as attrs does for frozen classes: the generated one calls
+# object.__setattr__ once per field, which costs more than the rest of making one. The fields
+# and their defaults stay the dataclass's (tests/test_model.py compares the two).
+
+
 @dataclass(frozen=True)
 class Heading:
     level: int  # 1 = 一、/第X章, 2 = （一）/第X条, 3 = 1., 4 = （1）
@@ -23,6 +29,10 @@ class Heading:
     title: str
     start: int  # offsets into Source.text
     end: int
+
+    def __init__(self, level: int, number: str, title: str, start: int, end: int):
+        fields = self.__dict__
+        fields["level"], fields["number"], fields["title"], fields["start"], fields["end"] = level, number, title, start, end
 
 
 @dataclass(frozen=True)
@@ -33,6 +43,12 @@ class Sentence:
     norm_end: int
     section: tuple[str, ...]  # heading path, outermost first
     item: str | None = None  # number of the enclosing numbered item, e.g. "3" under a task section
+
+    def __init__(self, start: int, end: int, norm_start: int, norm_end: int, section: tuple[str, ...],
+                 item: str | None = None):
+        fields = self.__dict__
+        fields["start"], fields["end"], fields["norm_start"], fields["norm_end"] = start, end, norm_start, norm_end
+        fields["section"], fields["item"] = section, item
 
 
 @dataclass
@@ -74,6 +90,11 @@ class Evidence:
     start: int
     end: int
     quote: str
+
+    def __init__(self, document: str, source: str, section: str, start: int, end: int, quote: str):
+        fields = self.__dict__
+        fields["document"], fields["source"], fields["section"] = document, source, section
+        fields["start"], fields["end"], fields["quote"] = start, end, quote
 
 
 @dataclass(frozen=True)
