@@ -33,6 +33,8 @@ _HALF_TO_FULL = {"(": "（", ")": "）", ",": "，", ":": "：", ";": "；", "?"
 _PUNCT_IN_CJK = re.compile(
     rf"[(),:;?!](?<=[{_CJK}{_CJK_PUNCT}\d][(),:;?!])|[(),:;?!](?=[{_CJK}{_CJK_PUNCT}])|\((?=\d{{1,4}}[{_CJK}—\-)])")
 _DOC_NUMBER_LINE = re.compile(r"^\S{1,12}〔\d{4}〕\d+号$")
+_SPACES = re.compile(r" +")
+_CJK_CHAR = re.compile(rf"[{_CJK}{_CJK_PUNCT}]")
 _TERMINAL = "。！？；：…”’）〕】」》"
 _HEADING_START = re.compile(
     r"^(?:[一二三四五六七八九十百]+、|（[一二三四五六七八九十]+）|\d{1,3}[.．、](?!\d)|（\d{1,3}）|"
@@ -90,15 +92,15 @@ def _fix_quotes(text: str) -> str:
     return "\n".join(out)
 
 
-# A run of spaces after the start of the text, a line break or Chinese text, or before Chinese
-# text or a line break. (The first branch starts a match only where a run starts, and the second
-# fails inside a run that does not end so, so each match is a whole run.)
-_DROPPED_SPACES = re.compile(rf"(?<![^\n{_CJK}{_CJK_PUNCT}]) +| +(?=[\n{_CJK}{_CJK_PUNCT}])")
-
-
 def _dropped_spaces(text: str) -> list[tuple[int, int]]:
     """Spans of runs of spaces next to Chinese text, at the start of a line or at its end."""
-    return [match.span() for match in _DROPPED_SPACES.finditer(text)]
+    spans = []
+    for match in _SPACES.finditer(text):
+        start, end = match.span()
+        if (start == 0 or text[start - 1] == "\n" or _CJK_CHAR.match(text, start - 1) or _CJK_CHAR.match(text, end)
+                or text.startswith("\n", end)):
+            spans.append((start, end))
+    return spans
 
 
 _LINE_BREAK = re.compile(r"\n[\n ]*")
