@@ -23,8 +23,8 @@ from kg.core.regions import COUNTRY_CODE, ancestors
 from kg.ingest.extract.registry import register_extractor
 from kg.ingest.extract.context import Collector, DocContext, add_evidence
 from kg.ingest.extract.left_boundaries import CONJUNCTIONS, CONTENT_WORDS, LEFT_BOUNDARY, VERB_PATTERN
-from kg.ingest.extract.mentions import find_initiatives, find_regions, region_entity
-from kg.ingest.extract.platform_links import COORDINATED, served_initiatives
+from kg.ingest.extract.mentions import find_regions, region_entity
+from kg.ingest.extract.platform_links import served_in_sentence
 from kg.ingest.extract.platform_scorer import CandidateContext, current_model, features, in_use, merge_features, quantity_before, sentence_cues
 
 _QUANTITY = re.compile(r"[\d一二三四五六七八九十百千两]+多?[个级家项类]")
@@ -444,6 +444,12 @@ def _owner(name: str, sentence: str, region: str | None) -> str | None:
     return region
 
 
+@functools.lru_cache(maxsize=1024)
+def _region_names(*codes: str | None) -> tuple[str, ...]:
+    """The names of the divisions among ``codes`` (not the country), which platform names may start with."""
+    return tuple(divisions()[code].name for code in sorted(set(codes) - {None, COUNTRY_CODE}))
+
+
 _BRAND_SUFFIXES = ("APP", "App", "app", "移动端", "客户端", "小程序", "平台", "系统", "门户", "应用程序", "移动应用", "应用")
 
 
@@ -551,7 +557,7 @@ def extract_platforms(context: DocContext, extraction: Extraction) -> None:
             if _COMPANY_SUBJECT.search(clean, 0, mention.start) and not _GOVERNMENT_OWNER.match(mention.name):
                 continue  # 电信企业要完善…系统: a company's own system
             owner = _owner(mention.name, clean, context.region_code)
-            region_names = tuple(divisions()[code].name for code in sorted({owner, context.region_code} - {None, COUNTRY_CODE}))
+            region_names = _region_names(owner, context.region_code)
             brand = re.match(r"“([^”]{2,})”(.+)$", mention.name)
             if brand and kind_of(brand.group(2)) != iris.PLATFORM_KIND + "other":
                 key = canonical_key(brand.group(1), region_names)  # “X通”协同办公平台 is X通
@@ -586,14 +592,6 @@ def extract_platforms(context: DocContext, extraction: Extraction) -> None:
             entity.add("gk:statedIn", Ref(context.iri))
             evidence = context.sentence_evidence(sentence)
             add_evidence(entity, evidence)
-            for initiative in _served(clean, mention, accepted):
+            for initiative in served_in_sentence(clean, mention, accepted):
                 collect.relate(entity.iri, "gk:serves", initiative, evidence)
 
-
-@functools.lru_cache(maxsize=8192)  # per mention, read again by other documents
-def _served(sentence: str, mention: PlatformMention, accepted: tuple[PlatformMention, ...]) -> tuple[str, ...]:
-    """The initiatives a mention serves, beside the other platforms of its sentence (``accepted``);
-    X及其移动端Y share Y's links."""
-    others = tuple((m.start, m.end) for m in accepted if m is not mention
-                   and not COORDINATED.fullmatch(sentence[mention.end:m.start]))
-    return tuple(served_initiatives(sentence, mention, find_initiatives(sentence), others))
