@@ -105,7 +105,7 @@ def parse_deadlines(text: str, *, plan_year: int | None = None) -> list[Deadline
         for match in _HALF.finditer(text):
             year = int(match["y"])
             add(datetime.date(year, 6, 30) if match["h"] == "上" else datetime.date(year, 12, 31), match.start(), match.end())
-    if plan_year:
+    if plan_year and ("年底" in text or "年末" in text):  # in every bare year end
         for match in _BARE_YEAR_END.finditer(text):
             add(datetime.date(plan_year, 12, 31), match.start(), match.end())
     for match in _RECURRING.finditer(text):
