@@ -29,3 +29,12 @@ def test_a_hand_made_instance_is_frozen_equal_hashable_and_round_trips():
     assert pickle.loads(pickle.dumps(evidence)) == evidence
     assert dataclasses.asdict(Heading(2, "（一）", "任务", 3, 9)) == {
         "level": 2, "number": "（一）", "title": "任务", "start": 3, "end": 9}
+
+
+def test_evidence_equals_evidence_with_every_field_the_same():
+    fields = {"document": "d", "source": "a.txt", "section": "一、", "start": 0, "end": 2, "quote": "建设"}
+    evidence = Evidence(**fields)
+    assert evidence == Evidence(**fields) and len({evidence, Evidence(**fields)}) == 1
+    for name, other in (("document", "e"), ("source", "b.txt"), ("section", ""), ("start", 1), ("end", 3), ("quote", "建")):
+        assert evidence != Evidence(**{**fields, name: other})
+    assert evidence != (evidence.document, evidence.source, evidence.section, evidence.start, evidence.end, evidence.quote)

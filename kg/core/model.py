@@ -96,6 +96,14 @@ class Evidence:
         fields["document"], fields["source"], fields["section"] = document, source, section
         fields["start"], fields["end"], fields["quote"] = start, end, quote
 
+    def __eq__(self, other):
+        # Asked for each quote a fact already has: the offsets, which tell most quotes apart, first
+        # (the generated method builds a tuple of every field of both).
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return (self.start == other.start and self.end == other.end and self.document == other.document
+                and self.source == other.source and self.section == other.section and self.quote == other.quote)
+
 
 @dataclass(frozen=True)
 class Ref:
