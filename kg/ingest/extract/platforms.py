@@ -18,13 +18,14 @@ from dataclasses import dataclass
 
 from kg.core import iris
 from kg.core.model import Extraction, Ref
-from kg.core.ontology import divisions, initiatives, platform_kind_cues, platform_kind_words
-from kg.core.regions import COUNTRY_CODE, ancestors
+from kg.core.ontology import initiatives, platform_kind_cues, platform_kind_words
+from kg.core.regions import COUNTRY_CODE
 from kg.ingest.extract.registry import register_extractor
 from kg.ingest.extract.context import Collector, DocContext, add_evidence
 from kg.ingest.extract.left_boundaries import CONJUNCTIONS, CONTENT_WORDS, LEFT_BOUNDARY, VERB_PATTERN
 from kg.ingest.extract.mentions import find_regions, region_entity
 from kg.ingest.extract.platform_links import served_in_sentence
+from kg.ingest.extract.platform_owners import names_of, platform_owner
 from kg.ingest.extract.platform_scorer import CandidateContext, current_model, features, in_use, merge_features, quantity_before, sentence_cues
 
 _QUANTITY = re.compile(r"[\d一二三四五六七八九十百千两]+多?[个级家项类]")
@@ -429,25 +430,24 @@ def canonical_key(name: str, region_names: tuple[str, ...] = ()) -> str:
 
 
 @functools.lru_cache(maxsize=8192)  # per mention, read again by other documents of the region
-def _owner(name: str, sentence: str, region: str | None) -> str | None:
-    """Region code owning a platform: the governing document's region; the country for 国家/全国
-    names; the province for 省… names, or names that start with the province, in a city's plan.
-    A place word inside a name (a city named in a province's 某市黄河大数据中心, a city in a slogan) does not
-    move the platform out of the document that states it."""
-    named = [m for m in find_regions(name, context=region) if m.start == 0]
-    if named and (region is None or named[0].code == region or named[0].code in ancestors(region)):
-        return named[0].code
-    if name.startswith(("国家", "全国")) or re.search(r"(国家|全国|部级|部委)(统一|级)?$", sentence[: sentence.find(name)] if name in sentence else ""):
-        return COUNTRY_CODE
-    if region and region != COUNTRY_CODE and name.startswith(("省", "全省")) and divisions()[region].level != "province":
-        return divisions()[region].parent
-    return region
-
-
-@functools.lru_cache(maxsize=1024)
-def _region_names(*codes: str | None) -> tuple[str, ...]:
-    """The names of the divisions among ``codes`` (not the country), which platform names may start with."""
-    return tuple(divisions()[code].name for code in sorted(set(codes) - {None, COUNTRY_CODE}))
+def _naming(mention: PlatformMention, sentence: str, region: str | None, explained: str | None):
+    """``(owner, key, spelling)`` of a mention in its sentence (before its document's merges), or
+    None for a company's own system. ``explained``: the name it stands in brackets after (X（或Y）)."""
+    if _COMPANY_SUBJECT.search(sentence, 0, mention.start) and not _GOVERNMENT_OWNER.match(mention.name):
+        return None
+    owner = platform_owner(mention.name, sentence, region)
+    region_names = names_of(owner, region)
+    brand = re.match(r"“([^”]{2,})”(.+)$", mention.name)
+    if brand and kind_of(brand.group(2)) != iris.PLATFORM_KIND + "other":
+        key = canonical_key(brand.group(1), region_names)  # “X通”协同办公平台 is X通
+    elif explained is not None:
+        key = canonical_key(explained, region_names)
+    elif mention.kind.endswith("/hotline") and _SERVICE_NUMBER.search(mention.name):  # 12345便民热线, “某某·12345”
+        key = _SERVICE_NUMBER.search(mention.name).group() + "热线"  # one hotline, however written
+    else:
+        key = canonical_key(mention.name, region_names)
+    spelling = re.sub(r"\s", "", mention.surface)
+    return owner, key, spelling[1:-1] if re.fullmatch(r"“[^“”]+”", spelling) else spelling
 
 
 _BRAND_SUFFIXES = ("APP", "App", "app", "移动端", "客户端", "小程序", "平台", "系统", "门户", "应用程序", "移动应用", "应用")
@@ -554,19 +554,10 @@ def extract_platforms(context: DocContext, extraction: Extraction) -> None:
             if re.fullmatch(r"（或?", clean[first.end:second.start]) and clean.startswith("）", second.end):
                 aliases_of[second.start] = first.name
         for mention in accepted:
-            if _COMPANY_SUBJECT.search(clean, 0, mention.start) and not _GOVERNMENT_OWNER.match(mention.name):
+            named = _naming(mention, clean, context.region_code, aliases_of.get(mention.start))
+            if named is None:
                 continue  # 电信企业要完善…系统: a company's own system
-            owner = _owner(mention.name, clean, context.region_code)
-            region_names = _region_names(owner, context.region_code)
-            brand = re.match(r"“([^”]{2,})”(.+)$", mention.name)
-            if brand and kind_of(brand.group(2)) != iris.PLATFORM_KIND + "other":
-                key = canonical_key(brand.group(1), region_names)  # “X通”协同办公平台 is X通
-            elif mention.start in aliases_of:
-                key = canonical_key(aliases_of[mention.start], region_names)
-            elif mention.kind.endswith("/hotline") and _SERVICE_NUMBER.search(mention.name):  # 12345便民热线, “某某·12345”
-                key = _SERVICE_NUMBER.search(mention.name).group() + "热线"  # one hotline, however written
-            else:
-                key = canonical_key(mention.name, region_names)
+            owner, key, spelling = named
             if len(key) >= 6:  # an abbreviation after the full name: 统一公共缴费平台 … 公共缴费平台
                 key = next((k for k in ending_in.get(key, ()) if k != key), key)
             if key not in ending_in.get(key, ()):  # first seen
@@ -579,9 +570,6 @@ def extract_platforms(context: DocContext, extraction: Extraction) -> None:
             key = brands.get(key, key)
             entity = collect.entity(iris.platform(owner or f"doc-{iris.slug(context.iri)}", key), "Platform",
                                     label=mention.name)
-            spelling = re.sub(r"\s", "", mention.surface)
-            if re.fullmatch(r"“[^“”]+”", spelling):
-                spelling = spelling[1:-1]
             if spelling != re.sub(r"\s", "", entity.label) and spelling not in entity.aliases:
                 entity.aliases.append(spelling)
             if not entity.props.get("gk:platformKind"):
