@@ -102,16 +102,28 @@ def _strong_cues() -> tuple[str, ...]:
     return tuple(word for word, _, _ in _cue_table() if word not in weak)
 
 
+@functools.lru_cache(maxsize=1)
+def _cues_by_word() -> tuple[dict[str, list[tuple[int, int, str]]], tuple[int, ...]]:
+    """Each cue word's ``(priority, -rank, target)`` entries, and the words' lengths."""
+    by_word: dict[str, list[tuple[int, int, str]]] = {}
+    for rank, (word, target, priority) in enumerate(_cue_table()):
+        by_word.setdefault(word, []).append((priority, -rank, target))
+    return by_word, tuple(sorted({len(word) for word in by_word}))
+
+
 @functools.lru_cache(maxsize=8192)
 def kind_of(name: str, following: str = "") -> str:
-    """Platform-kind IRI for a name (and the cue word that follows a quoted brand)."""
+    """Platform-kind IRI for a name (and the cue word that follows a quoted brand): of the cue
+    words either ends with, the one of highest priority, then the longest, then the first listed."""
+    by_word, lengths = _cues_by_word()
     best = None
-    for word, target, priority in _cue_table():
-        for text in (following, name):
-            if text and text.endswith(word):
-                key = (priority, len(word))
-                if best is None or key > best[0]:
-                    best = (key, target)
+    for text in (following, name):
+        for length in lengths:
+            if length > len(text):
+                break
+            for priority, rank, target in by_word.get(text[len(text) - length:], ()):
+                if best is None or (priority, length, rank) > best[0]:
+                    best = ((priority, length, rank), target)
     return best[1] if best else iris.PLATFORM_KIND + "other"
 
 
