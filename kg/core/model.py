@@ -16,10 +16,12 @@ class Source:
     declared: tuple[tuple[str, str], ...] = ()  # facts a manifest beside the file states (kg.ingest.manifest)
 
 
-# The classes made by the ten thousand (Sentence, Heading, Evidence) fill their frozen instance's
-# dict in a hand-written __init__, as attrs does for frozen classes: the generated one calls
-# object.__setattr__ once per field, which costs more than the rest of making one. The fields
-# and their defaults stay the dataclass's (tests/test_model.py compares the two).
+# The classes made by the ten thousand (Sentence, Heading, Evidence) have a hand-written __init__
+# that sets each field through object.__setattr__ looked up once, here: the generated one looks
+# it up again for every field, which costs more than the rest of making one. (Filling the
+# instance's __dict__ would be quicker still, but makes every later read of a field slower.)
+# The fields and their defaults stay the dataclass's (tests/test_model.py compares the two).
+_set_field = object.__setattr__
 
 
 @dataclass(frozen=True)
@@ -31,8 +33,11 @@ class Heading:
     end: int
 
     def __init__(self, level: int, number: str, title: str, start: int, end: int):
-        fields = self.__dict__
-        fields["level"], fields["number"], fields["title"], fields["start"], fields["end"] = level, number, title, start, end
+        _set_field(self, "level", level)
+        _set_field(self, "number", number)
+        _set_field(self, "title", title)
+        _set_field(self, "start", start)
+        _set_field(self, "end", end)
 
 
 @dataclass(frozen=True)
@@ -46,9 +51,12 @@ class Sentence:
 
     def __init__(self, start: int, end: int, norm_start: int, norm_end: int, section: tuple[str, ...],
                  item: str | None = None):
-        fields = self.__dict__
-        fields["start"], fields["end"], fields["norm_start"], fields["norm_end"] = start, end, norm_start, norm_end
-        fields["section"], fields["item"] = section, item
+        _set_field(self, "start", start)
+        _set_field(self, "end", end)
+        _set_field(self, "norm_start", norm_start)
+        _set_field(self, "norm_end", norm_end)
+        _set_field(self, "section", section)
+        _set_field(self, "item", item)
 
 
 @dataclass
@@ -92,9 +100,12 @@ class Evidence:
     quote: str
 
     def __init__(self, document: str, source: str, section: str, start: int, end: int, quote: str):
-        fields = self.__dict__
-        fields["document"], fields["source"], fields["section"] = document, source, section
-        fields["start"], fields["end"], fields["quote"] = start, end, quote
+        _set_field(self, "document", document)
+        _set_field(self, "source", source)
+        _set_field(self, "section", section)
+        _set_field(self, "start", start)
+        _set_field(self, "end", end)
+        _set_field(self, "quote", quote)
 
     def __eq__(self, other):
         # Asked for each quote a fact already has: the offsets, which tell most quotes apart, first
