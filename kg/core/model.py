@@ -16,6 +16,14 @@ class Source:
     declared: tuple[tuple[str, str], ...] = ()  # facts a manifest beside the file states (kg.ingest.manifest)
 
 
+# The classes made by the ten thousand (Sentence, Heading, Evidence) have a hand-written __init__
+# that sets each field through object.__setattr__ looked up once, here: the generated one looks
+# it up again for every field, which costs more than the rest of making one. (Filling the
+# instance's __dict__ would be quicker still, but makes every later read of a field slower.)
+# The fields and their defaults stay the dataclass's (tests/test_model.py compares the two).
+_set_field = object.__setattr__
+
+
 @dataclass(frozen=True)
 class Heading:
     level: int  # 1 = 一、/第X章, 2 = （一）/第X条, 3 = 1., 4 = （1）
@@ -23,6 +31,13 @@ class Heading:
     title: str
     start: int  # offsets into Source.text
     end: int
+
+    def __init__(self, level: int, number: str, title: str, start: int, end: int):
+        _set_field(self, "level", level)
+        _set_field(self, "number", number)
+        _set_field(self, "title", title)
+        _set_field(self, "start", start)
+        _set_field(self, "end", end)
 
 
 @dataclass(frozen=True)
@@ -33,6 +48,15 @@ class Sentence:
     norm_end: int
     section: tuple[str, ...]  # heading path, outermost first
     item: str | None = None  # number of the enclosing numbered item, e.g. "3" under a task section
+
+    def __init__(self, start: int, end: int, norm_start: int, norm_end: int, section: tuple[str, ...],
+                 item: str | None = None):
+        _set_field(self, "start", start)
+        _set_field(self, "end", end)
+        _set_field(self, "norm_start", norm_start)
+        _set_field(self, "norm_end", norm_end)
+        _set_field(self, "section", section)
+        _set_field(self, "item", item)
 
 
 @dataclass
@@ -74,6 +98,22 @@ class Evidence:
     start: int
     end: int
     quote: str
+
+    def __init__(self, document: str, source: str, section: str, start: int, end: int, quote: str):
+        _set_field(self, "document", document)
+        _set_field(self, "source", source)
+        _set_field(self, "section", section)
+        _set_field(self, "start", start)
+        _set_field(self, "end", end)
+        _set_field(self, "quote", quote)
+
+    def __eq__(self, other):
+        # Asked for each quote a fact already has: the offsets, which tell most quotes apart, first
+        # (the generated method builds a tuple of every field of both).
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return (self.start == other.start and self.end == other.end and self.document == other.document
+                and self.source == other.source and self.section == other.section and self.quote == other.quote)
 
 
 @dataclass(frozen=True)

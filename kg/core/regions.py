@@ -162,3 +162,10 @@ def resolve_name(name: str) -> list[str]:
     if name in divisions():
         return [name]
     return list(name_index().get(name, ()))
+
+
+def inside_place_name(text: str, position: int) -> bool:
+    """Whether a place name runs across ``position`` (…连云港…: a 云 there is the place's, not a
+    word of its own)."""
+    window = max(0, position - 6)
+    return any(window + r.start < position < window + r.end for r in find_regions(text[window:position + 6]))

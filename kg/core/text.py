@@ -116,6 +116,8 @@ def _broken_line_breaks(text: str) -> list[tuple[int, int]]:
     for match in _LINE_BREAK.finditer(text):
         line_start = text.rfind("\n", 0, match.start()) + 1
         previous = text[line_start:match.start()].rstrip()
+        if not previous or previous[-1] in _TERMINAL:
+            continue  # most lines end their sentence
         long_enough = len(previous) >= 40 or (len(previous) >= 30 and not _HEADING_START.match(previous))
         if not long_enough:
             continue

@@ -9,7 +9,7 @@ attribution lines is one document. Nothing here knows any particular newsletter.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from kg.core.model import Heading, IssueInfo, Segment, Sentence, Source
 from kg.core.text import NormText, normalize
@@ -38,8 +38,7 @@ _LINE = re.compile(r"[^\n]+")
 _TITLE_END = re.compile(r"[。；]")
 
 
-@dataclass(frozen=True)
-class Paragraph:
+class Paragraph(NamedTuple):  # a tuple: made for every line, several times per document
     start: int  # clean offsets
     end: int
     text: str
@@ -49,9 +48,10 @@ def paragraphs(norm: NormText, start: int = 0, end: int | None = None) -> list[P
     end = len(norm.text) if end is None else end
     result = []
     for match in _LINE.finditer(norm.text[start:end]):
-        stripped = match.group().strip()
+        line = match.group()
+        stripped = line.strip()
         if stripped:
-            offset = start + match.start() + (len(match.group()) - len(match.group().lstrip()))
+            offset = start + match.start() + (len(line) - len(line.lstrip()))
             result.append(Paragraph(offset, offset + len(stripped), stripped))
     return result
 
@@ -157,7 +157,8 @@ def split_documents(source: Source, norm: NormText | None = None) -> list[Segmen
             segment.source_line_span = norm.span(paras[closing].start, paras[closing].end)
         body_start = paras[title_end].end if title_at is not None else start
         body_end = paras[closing].start if closing is not None else end
-        segment.headings, segment.sentences = structure(norm, body_start, body_end)
+        body = paras[title_end + 1 if title_at is not None else body_first:closing if closing is not None else last + 1]
+        segment.headings, segment.sentences = structure(norm, body_start, body_end, paras=body)
         segments.append(segment)
     for segment in segments:
         segment.issue = issue
@@ -195,12 +196,16 @@ def _clean_title(text: str) -> str:
     return re.sub(r"\s+", "", text) if re.search(r"[\u4e00-\u9fff]", text) else text.strip()
 
 
-def structure(norm: NormText, start: int, end: int) -> tuple[list[Heading], list[Sentence]]:
-    """Headings and sentences between clean offsets ``start`` and ``end``."""
+def structure(norm: NormText, start: int, end: int, *,
+              paras: list[Paragraph] | None = None) -> tuple[list[Heading], list[Sentence]]:
+    """Headings and sentences between clean offsets ``start`` and ``end`` (whose paragraphs the
+    caller may give, when it has them)."""
     headings: list[Heading] = []
     sentences: list[Sentence] = []
     stack: list[tuple[int, str, str]] = []  # (level, number, label)
-    for para in paragraphs(norm, start, end):
+    section: tuple[str, ...] = ()
+    item = None
+    for para in paragraphs(norm, start, end) if paras is None else paras:
         found = heading_level(para.text)
         if found:
             level, number = found
@@ -211,23 +216,23 @@ def structure(norm: NormText, start: int, end: int) -> tuple[list[Heading], list
             label = f"{number}{title}"
             stack.append((level, number, label))
             o_start, o_end = norm.span(para.start, para.end)
-            headings.append(Heading(level=level, number=number, title=title, start=o_start, end=o_end))
-        section = tuple(label for _, _, label in stack)
-        item = stack[-1][1] if stack else None
-        for s_start, s_end in _sentence_spans(para.text):
+            headings.append(Heading(level, number, title, o_start, o_end))
+            section = tuple(label for _, _, label in stack)  # the path changes at headings only
+            item = number
+        for s_start, s_end in _sentence_spans(para.text):  # positional: ten thousand sentences a hundred documents
             n_start, n_end = para.start + s_start, para.start + s_end
             o_start, o_end = norm.span(n_start, n_end)
-            sentences.append(Sentence(start=o_start, end=o_end, norm_start=n_start, norm_end=n_end,
-                                      section=section, item=item))
+            sentences.append(Sentence(o_start, o_end, n_start, n_end, section, item))
     return headings, sentences
 
 
 def _sentence_spans(text: str) -> list[tuple[int, int]]:
     spans, position = [], 0
     for match in _SENTENCE_END.finditer(text):
-        if match.end() > position:
-            spans.append((position, match.end()))
-            position = match.end()
+        end = match.end()
+        if end > position:
+            spans.append((position, end))
+            position = end
     if position < len(text) and text[position:].strip():
         spans.append((position, len(text)))
     return spans

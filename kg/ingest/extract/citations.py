@@ -134,13 +134,11 @@ def is_header_line(text: str, citation: Citation) -> bool:
 @register_extractor("citations")
 def extract_citations(context: DocContext, extraction: Extraction) -> None:
     collect = Collector(extraction)
-    text = context.norm.text
     if not (context.body_holds(TITLE) or context.body_holds(_NUMBER_SIGN)):
         return  # no sentence holds a title or a document number
     own_titles = _own_titles(context, extraction)
     own_number = extraction.document.first("gk:documentNumber")
-    for sentence in context.body_sentences():
-        sentence_text = text[sentence.norm_start:sentence.norm_end]
+    for sentence, sentence_text in zip(context.body_sentences(), context.sentence_texts()):
         for citation in find_citations(sentence_text):
             if citation.title and is_own_title(citation.title, own_titles):
                 continue

@@ -18,6 +18,7 @@ class DocContext:
     region_code: str | None
     review_end: int | None = None  # normalised offset where a work report's review of the past year ends
     _sentence_evidence: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+    _sentence_texts: list | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def is_policy(self) -> bool:
@@ -34,6 +35,14 @@ class DocContext:
     def body_sentences(self) -> list[Sentence]:
         return self.segment.sentences
 
+    def sentence_texts(self) -> list[str]:
+        """The clean text of each body sentence, in order: one string each, which every extractor
+        reads (a string keeps its hash, so the extractors' per-sentence caches find it quickly)."""
+        if self._sentence_texts is None:
+            text = self.norm.text
+            self._sentence_texts = [text[s.norm_start:s.norm_end] for s in self.segment.sentences]
+        return self._sentence_texts
+
     def body_holds(self, pattern) -> bool:
         """Whether ``pattern`` matches in the clean text the sentences span: when it does not, no
         sentence holds a match, and an extractor that needs one can skip them all."""
@@ -43,14 +52,18 @@ class DocContext:
 
     def evidence(self, start: int, end: int, section: tuple[str, ...] = ()) -> Evidence:
         """Evidence for the clean span ``[start, end)``."""
-        o_start, o_end = self.norm.span(start, end)
-        return Evidence(document=self.iri, source=self.segment.source.name, section=section_label(section),
-                        start=o_start, end=o_end, quote=self.segment.source.text[o_start:o_end])
+        source = self.segment.source
+        o_start, o_end = self.segment.norm.span(start, end)
+        # positional: made thousands of times per document set (document, source, section, start, end, quote)
+        return Evidence(self.iri, source.name, section_label(section), o_start, o_end, source.text[o_start:o_end])
 
     def sentence_evidence(self, sentence: Sentence) -> Evidence:
-        evidence = self._sentence_evidence.get(sentence)  # several facts of each sentence quote it
+        # Several facts of each sentence quote it. Keyed by what the quote is made of, which is
+        # quicker to hash than the sentence.
+        key = (sentence.start, sentence.end, sentence.section)
+        evidence = self._sentence_evidence.get(key)
         if evidence is None:
-            evidence = self._sentence_evidence[sentence] = Evidence(
+            evidence = self._sentence_evidence[key] = Evidence(
                 document=self.iri, source=self.segment.source.name, section=section_label(sentence.section),
                 start=sentence.start, end=sentence.end, quote=self.segment.source.text[sentence.start:sentence.end])
         return evidence
@@ -60,14 +73,14 @@ def has_room(target: Entity | Relation, document: str) -> bool:
     """Whether :func:`add_evidence` would still take evidence of ``document`` for ``target`` (so
     that evidence it would drop is not made)."""
     existing = target.evidence
-    return len(existing) < MAX_EVIDENCE_PER_FACT or sum(
-        e.document == document for e in existing) < MAX_EVIDENCE_PER_FACT
+    return len(existing) < MAX_EVIDENCE_PER_FACT or [e.document for e in existing].count(document) < MAX_EVIDENCE_PER_FACT
 
 
 def add_evidence(target: Entity | Relation, evidence: Evidence) -> None:
     # Room first: a fact stated again and again is full, and then no quotes are compared.
-    if has_room(target, evidence.document) and evidence not in target.evidence:
-        target.evidence.append(evidence)
+    existing = target.evidence
+    if (len(existing) < MAX_EVIDENCE_PER_FACT or has_room(target, evidence.document)) and evidence not in existing:
+        existing.append(evidence)
 
 
 class Collector:

@@ -169,8 +169,8 @@ def responsibility_notes(text: str) -> list[Note]:
     return sorted(notes, key=lambda n: n.start)
 
 
-@functools.lru_cache(maxsize=8192)  # per sentence, read again by other documents
-def _sentence_notes(text: str) -> tuple[Note, ...]:
+@functools.lru_cache(maxsize=8192)  # per sentence or task's text, read again by other documents
+def notes_in(text: str) -> tuple[Note, ...]:
     return tuple(responsibility_notes(text))
 
 
@@ -267,13 +267,11 @@ def department_entity(collect: Collector, context: DocContext, name: str):
 @register_extractor("departments")
 def extract_departments(context: DocContext, extraction: Extraction) -> None:
     collect = Collector(extraction)
-    text = context.norm.text
-    sentences = context.body_sentences()
-    notes = [_sentence_notes(text[sentence.norm_start:sentence.norm_end]) for sentence in sentences]
+    sentences, texts = context.body_sentences(), context.sentence_texts()
+    notes = [notes_in(clean) for clean in texts]
     known = frozenset(u.name for found in notes for n in found for u in n.units
                       if _RUNNING_NAME_END.search(u.name) or u.name.endswith("中心"))
-    for sentence, sentence_notes in zip(sentences, notes):
-        clean = text[sentence.norm_start:sentence.norm_end]
+    for sentence, clean, sentence_notes in zip(sentences, texts, notes):
         spans = []
         for note in sentence_notes:
             spans.append((note.start, note.end))

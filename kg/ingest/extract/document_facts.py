@@ -120,8 +120,9 @@ def closing_lines(text: str, start: int, end: int) -> tuple[Fact | None, Fact | 
     source line (来源：X), or a signature (a government body's name, then a date line)."""
     window_start = max(start, end - 600)
     printing = None
-    for printing in _PRINTING.finditer(text, window_start, end):
-        pass
+    if text.find("印发", window_start, end) >= 0:  # every printing line ends so; its pattern is slow to scan
+        for printing in _PRINTING.finditer(text, window_start, end):
+            pass
     if printing:
         date = parse_date(_DATE.search(printing["date"]))
         span = (printing.start(), printing.end())

@@ -139,12 +139,10 @@ def _region_of(name: str, context: DocContext) -> str | None:
 @register_extractor("exchanges")
 def extract_exchanges(context: DocContext, extraction: Extraction) -> None:
     collect = Collector(extraction)
-    text = context.norm.text
     initiative = data_trading_initiative()
     if not context.body_holds(_suffix_pattern()):
         return  # no sentence names an exchange
-    for sentence in context.body_sentences():
-        sentence_text = text[sentence.norm_start:sentence.norm_end]
+    for sentence, sentence_text in zip(context.body_sentences(), context.sentence_texts()):
         for mention in find_exchanges(sentence_text, context=context.region_code):
             region = _region_of(mention.name, context)
             entity = collect.entity(iris.data_exchange(region or COUNTRY_CODE, name_key(mention.name)),

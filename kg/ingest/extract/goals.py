@@ -44,8 +44,10 @@ UNIT = "(?:{})".format(_alternation(
     [m + w for m in ("", *_MULTIPLIERS) for w in _MEASURE_WORDS] + list(_SYMBOLS) + list(_MULTIPLIERS)))
 NUMBER = r"\d+(?:\.\d+)?"
 RANGE_DASH = "至到~～—–－-"
+# The low number's first digit comes before the lookbehind that checks what precedes it, so the
+# scan skips to digits instead of trying the pattern at every position.
 QUANTITY = re.compile(
-    rf"(?<![\d.A-Za-z])(?P<low>{NUMBER})(?:\s*%?\s*[{RANGE_DASH}]\s*(?P<high>{NUMBER}))?"
+    rf"(?P<low>\d(?<![\d.A-Za-z]\d)\d*(?:\.\d+)?)(?:\s*%?\s*[{RANGE_DASH}]\s*(?P<high>{NUMBER}))?"
     rf"\s*(?P<approx>多|余)?\s*(?P<unit>{UNIT})(?![A-Za-z])")
 _DIGIT = re.compile(r"\d")
 # A number so introduced is an ordinal, a rate's base or a reference, never a target.
@@ -489,8 +491,7 @@ def extract_goals(context: DocContext, extraction: Extraction) -> None:
     text = context.norm.text
     period_start = extraction.document.first("gk:periodStart")
     default_year = single_year(period_start, extraction.document.first("gk:periodEnd"))
-    for sentence in context.body_sentences():
-        sentence_text = text[sentence.norm_start:sentence.norm_end]
+    for sentence, sentence_text in zip(context.body_sentences(), context.sentence_texts()):
         quantities = find_quantities(sentence_text)  # first: most sentences hold none, and the tests below are pure
         if not quantities:
             continue

@@ -44,9 +44,8 @@ def extract_regions(context: DocContext, extraction: Extraction) -> None:
     collect = Collector(extraction)
     if context.region_code:
         region_entity(collect, context.region_code)
-    text = context.norm.text
-    for sentence in context.body_sentences():
-        for match in find_regions(text[sentence.norm_start:sentence.norm_end], context=context.region_code):
+    for sentence, clean in zip(context.body_sentences(), context.sentence_texts()):
+        for match in find_regions(clean, context=context.region_code):
             entity = region_entity(collect, match.code)
             if match.surface != entity.label and match.surface not in entity.aliases:
                 entity.aliases.append(match.surface)
@@ -70,14 +69,9 @@ def _initiative_matcher() -> LongestMatcher:
     return LongestMatcher(labels)
 
 
-@functools.lru_cache(maxsize=8192)  # the initiatives and platforms extractors read the same sentences
+@functools.lru_cache(maxsize=8192)  # the extractors read the same sentences, and other documents the same tasks
 def find_initiatives(text: str) -> tuple[tuple[int, int, str, str], ...]:
     """``(start, end, surface, concept IRI)`` of initiative labels in ``text``, longest first."""
-    return initiatives_in(text)
-
-
-def initiatives_in(text: str) -> tuple[tuple[int, int, str, str], ...]:
-    """:func:`find_initiatives`, not cached: for long passages read once (a task's text)."""
     return _initiative_matcher().find(text)
 
 
@@ -90,7 +84,6 @@ _OWN_TITLE = re.compile(r"(?:出台|制定|修订|编制|起草|开展|推进|�
 _INSIDE_A_NAME = re.compile(r"^[\u4e00-\u9fffA-Za-z0-9]{0,6}?(?:产业园|园区|项目|基地|超算中心|创新中心|研究院|实验室|小镇|文旅城|工厂|铜箔)")
 
 
-@functools.lru_cache(maxsize=8192)  # per sentence, read again by other documents
 def passing_mention(sentence: str, start: int, end: int) -> bool:
     """Whether an initiative label stands in the sentence without the document committing to it:
     inside a cited title (落实《…构建数据基础制度…》; but 推动出台《X数据条例》 is its own), in a
@@ -114,12 +107,19 @@ def passing_mention(sentence: str, start: int, end: int) -> bool:
 @register_extractor("initiatives")
 def extract_initiatives(context: DocContext, extraction: Extraction) -> None:
     collect = Collector(extraction)
-    text = context.norm.text
     adopter = context.region_iri  # an article governs no region, so it adopts nothing
-    for sentence in context.body_sentences():
-        clean = text[sentence.norm_start:sentence.norm_end]
-        for start, end, _surface, concept in find_initiatives(clean):
-            evidence = context.sentence_evidence(sentence)
+    for sentence, clean in zip(context.body_sentences(), context.sentence_texts()):
+        named = _initiatives_named(clean)
+        if not named:
+            continue
+        evidence = context.sentence_evidence(sentence)
+        for concept, passing in named:
             collect.relate(context.iri, "gk:mentionsInitiative", concept, evidence)
-            if adopter and not passing_mention(clean, start, end):
+            if adopter and not passing:
                 collect.relate(adopter, "gk:adopts", concept, evidence)
+
+
+@functools.lru_cache(maxsize=8192)  # per sentence, read again by other documents
+def _initiatives_named(sentence: str) -> tuple[tuple[str, bool], ...]:
+    """``(concept IRI, whether in passing)`` of each initiative label in a sentence (:func:`passing_mention`)."""
+    return tuple((concept, passing_mention(sentence, start, end)) for start, end, _, concept in find_initiatives(sentence))

@@ -2,8 +2,11 @@
 (the means, the carrier or the purpose), never because both stand in one enumeration."""
 from __future__ import annotations
 
+import functools
 import re
 from typing import Protocol
+
+from kg.ingest.extract.mentions import find_initiatives
 
 
 class Span(Protocol):
@@ -64,3 +67,12 @@ def served_initiatives(sentence: str, mention: Span, initiatives: tuple,
             if _PURPOSE.search(sentence, 0, start) or "的" in between:
                 served.append(iri)
     return served
+
+
+@functools.lru_cache(maxsize=8192)  # per mention, read again by other documents
+def served_in_sentence(sentence: str, mention: Span, accepted: tuple) -> tuple[str, ...]:
+    """:func:`served_initiatives` of a mention among the platforms ``accepted`` in its sentence
+    (itself included); X及其移动端Y share Y's links."""
+    others = tuple((m.start, m.end) for m in accepted if m is not mention
+                   and not COORDINATED.fullmatch(sentence[mention.end:m.start]))
+    return tuple(served_initiatives(sentence, mention, find_initiatives(sentence), others))

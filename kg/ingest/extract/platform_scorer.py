@@ -230,7 +230,8 @@ class Model:
     threshold: float
 
     def probability(self, feature_values: dict[str, float]) -> float:
-        z = self.intercept + sum(self.weights.get(k, 0.0) * v for k, v in feature_values.items())
+        weight = self.weights.get
+        z = self.intercept + sum([weight(k, 0.0) * v for k, v in feature_values.items()])  # a list sums quicker
         return 1.0 / (1.0 + math.exp(-z))
 
     def accepts(self, feature_values: dict[str, float]) -> bool:

@@ -18,13 +18,14 @@ from dataclasses import dataclass
 
 from kg.core import iris
 from kg.core.model import Extraction, Ref
-from kg.core.ontology import divisions, initiatives, platform_kind_cues, platform_kind_words
-from kg.core.regions import COUNTRY_CODE, ancestors
+from kg.core.ontology import initiatives, platform_kind_cues, platform_kind_words
+from kg.core.regions import COUNTRY_CODE, inside_place_name
 from kg.ingest.extract.registry import register_extractor
 from kg.ingest.extract.context import Collector, DocContext, add_evidence
 from kg.ingest.extract.left_boundaries import CONJUNCTIONS, CONTENT_WORDS, LEFT_BOUNDARY, VERB_COMPOUNDS, VERB_PATTERN
-from kg.ingest.extract.mentions import find_initiatives, find_regions, region_entity
-from kg.ingest.extract.platform_links import COORDINATED, served_initiatives
+from kg.ingest.extract.mentions import find_regions, region_entity
+from kg.ingest.extract.platform_links import served_in_sentence
+from kg.ingest.extract.platform_owners import names_of, platform_owner
 from kg.ingest.extract.platform_scorer import CandidateContext, current_model, features, in_use, merge_features, quantity_before, sentence_cues
 
 _QUANTITY = re.compile(r"[\d一二三四五六七八九十百千两]+多?[个级家项类]")
@@ -101,16 +102,28 @@ def _strong_cues() -> tuple[str, ...]:
     return tuple(word for word, _, _ in _cue_table() if word not in weak)
 
 
+@functools.lru_cache(maxsize=1)
+def _cues_by_word() -> tuple[dict[str, list[tuple[int, int, str]]], tuple[int, ...]]:
+    """Each cue word's ``(priority, -rank, target)`` entries, and the words' lengths."""
+    by_word: dict[str, list[tuple[int, int, str]]] = {}
+    for rank, (word, target, priority) in enumerate(_cue_table()):
+        by_word.setdefault(word, []).append((priority, -rank, target))
+    return by_word, tuple(sorted({len(word) for word in by_word}))
+
+
 @functools.lru_cache(maxsize=8192)
 def kind_of(name: str, following: str = "") -> str:
-    """Platform-kind IRI for a name (and the cue word that follows a quoted brand)."""
+    """Platform-kind IRI for a name (and the cue word that follows a quoted brand): of the cue
+    words either ends with, the one of highest priority, then the longest, then the first listed."""
+    by_word, lengths = _cues_by_word()
     best = None
-    for word, target, priority in _cue_table():
-        for text in (following, name):
-            if text and text.endswith(word):
-                key = (priority, len(word))
-                if best is None or key > best[0]:
-                    best = (key, target)
+    for text in (following, name):
+        for length in lengths:
+            if length > len(text):
+                break
+            for priority, rank, target in by_word.get(text[len(text) - length:], ()):
+                if best is None or (priority, length, rank) > best[0]:
+                    best = ((priority, length, rank), target)
     return best[1] if best else iris.PLATFORM_KIND + "other"
 
 
@@ -328,19 +341,13 @@ def _not_a_word_end(text: str, start: int, end: int) -> bool:
     return cue == "库" and bool(before) and before in "水仓车金智题文书国入出建和储粮"
 
 
-def _inside_place(text: str, position: int) -> bool:
-    """Whether a place name runs across ``position`` (…连云港…: the kind word 云 is the place's)."""
-    window = max(0, position - 6)
-    return any(window + r.start < position < window + r.end for r in find_regions(text[window:position + 6]))
-
-
 def _phrases(text: str) -> list[PlatformMention]:
     found = []
     for match in _phrase_cue_pattern().finditer(text):
         end = match.end()
         if _NOT_AN_END.match(text, match.start()) or text[end:end + 1] in ("库", "系", "平"):
             continue
-        if _not_a_word_end(text, match.start(), end) or _inside_place(text, end):
+        if _not_a_word_end(text, match.start(), end) or inside_place_name(text, end):
             continue
         start, before = _left_edge(text, match.start())
         start = _after_coordination(text, start, match.start())
@@ -436,20 +443,25 @@ def canonical_key(name: str, region_names: tuple[str, ...] = ()) -> str:
     return re.sub(r"^一体化(?=.{3})", "", key)
 
 
-def _owner(name: str, sentence: str, context: DocContext) -> str | None:
-    """Region code owning a platform: the governing document's region; the country for 国家/全国
-    names; the province for 省… names, or names that start with the province, in a city's plan.
-    A place word inside a name (a city named in a province's 某市黄河大数据中心, a city in a slogan) does not
-    move the platform out of the document that states it."""
-    named = [m for m in find_regions(name, context=context.region_code) if m.start == 0]
-    region = context.region_code
-    if named and (region is None or named[0].code == region or named[0].code in ancestors(region)):
-        return named[0].code
-    if name.startswith(("国家", "全国")) or re.search(r"(国家|全国|部级|部委)(统一|级)?$", sentence[: sentence.find(name)] if name in sentence else ""):
-        return COUNTRY_CODE
-    if region and region != COUNTRY_CODE and name.startswith(("省", "全省")) and divisions()[region].level != "province":
-        return divisions()[region].parent
-    return region
+@functools.lru_cache(maxsize=8192)  # per mention, read again by other documents of the region
+def _naming(mention: PlatformMention, sentence: str, region: str | None, explained: str | None):
+    """``(owner, key, spelling)`` of a mention in its sentence (before its document's merges), or
+    None for a company's own system. ``explained``: the name it stands in brackets after (X（或Y）)."""
+    if _COMPANY_SUBJECT.search(sentence, 0, mention.start) and not _GOVERNMENT_OWNER.match(mention.name):
+        return None
+    owner = platform_owner(mention.name, sentence, region)
+    region_names = names_of(owner, region)
+    brand = re.match(r"“([^”]{2,})”(.+)$", mention.name)
+    if brand and kind_of(brand.group(2)) != iris.PLATFORM_KIND + "other":
+        key = canonical_key(brand.group(1), region_names)  # “X通”协同办公平台 is X通
+    elif explained is not None:
+        key = canonical_key(explained, region_names)
+    elif mention.kind.endswith("/hotline") and _SERVICE_NUMBER.search(mention.name):  # 12345便民热线, “某某·12345”
+        key = _SERVICE_NUMBER.search(mention.name).group() + "热线"  # one hotline, however written
+    else:
+        key = canonical_key(mention.name, region_names)
+    spelling = re.sub(r"\s", "", mention.surface)
+    return owner, key, spelling[1:-1] if re.fullmatch(r"“[^“”]+”", spelling) else spelling
 
 
 _BRAND_SUFFIXES = ("APP", "App", "app", "移动端", "客户端", "小程序", "平台", "系统", "门户", "应用程序", "移动应用", "应用")
@@ -471,39 +483,54 @@ def _kind_word(name: str) -> str:
 _COMPANY_IN_CLAUSE = re.compile(r"企业|公司|集团|厂商|运营商|高校|院所|大学|学院|研究院|科研机构")
 
 
-def platform_candidates(context: DocContext) -> list[Candidate]:
-    """Every candidate the rules find in the document, in text order, with its features."""
-    text = context.norm.text
-    found = []
-    for sentence in context.body_sentences():
-        clean = text[sentence.norm_start:sentence.norm_end]
-        for mention in find_platforms(clean):
-            found.append((sentence, clean, mention))
-    counts: dict[str, int] = {}
-    for _, _, mention in found:
-        key = canonical_key(mention.name)
-        counts[key] = counts.get(key, 0) + 1
-    national = context.region_code == COUNTRY_CODE
-    candidates = []
-    for sentence, clean, mention in found:
+@functools.lru_cache(maxsize=8192)  # per sentence, read again by other documents
+def _observed(clean: str) -> tuple[tuple[PlatformMention, str, tuple], ...]:
+    """``(mention, canonical key, what its sentence says of it)`` of each platform mention in a
+    sentence: all a candidate's features that do not depend on its document."""
+    observed = []
+    for mention in find_platforms(clean):
         clause_start = max(clean.rfind(ch, 0, mention.start) for ch in "，。；：！？") + 1
-        situation = CandidateContext(
-            genre=context.genre, national=national,
-            in_review=context.review_end is not None and sentence.norm_start < context.review_end,
-            company_subject=bool(_COMPANY_SUBJECT.search(clean, 0, mention.start)),
-            company_in_clause=bool(_COMPANY_IN_CLAUSE.search(clean, clause_start, mention.start)),
-            build_verb_before=bool(VERB_PATTERN.search(clean, clause_start, mention.start)),
-            acted_after=bool(re.match(_LISTED_NAMES + _ACTED_AFTER, clean[mention.end:])),
-            quantity_before=quantity_before(clean, mention.start),
-            repeated=counts[canonical_key(mention.name)] > 1, used=in_use(clean),
-            cues=sentence_cues(clean, mention.start, mention.end, clause_start))
-        values = features(name=mention.name, kind=mention.kind, branded=mention.branded, flags=mention.flags,
-                          kind_word=_kind_word(mention.name), context=situation,
-                          region_in_name=bool(find_regions(mention.name)), surface=mention.surface)
-        candidates.append(Candidate(mention, sentence, values))
-    return candidates
+        said = (bool(_COMPANY_SUBJECT.search(clean, 0, mention.start)),
+                bool(_COMPANY_IN_CLAUSE.search(clean, clause_start, mention.start)),
+                bool(VERB_PATTERN.search(clean, clause_start, mention.start)),
+                bool(re.match(_LISTED_NAMES + _ACTED_AFTER, clean[mention.end:])),
+                quantity_before(clean, mention.start), in_use(clean),
+                sentence_cues(clean, mention.start, mention.end, clause_start),
+                _kind_word(mention.name), bool(find_regions(mention.name)))
+        observed.append((mention, canonical_key(mention.name), said))
+    return tuple(observed)
 
 
+@functools.lru_cache(maxsize=8192)  # a sentence's candidate in documents of one genre and level
+def _features(mention: PlatformMention, said: tuple, genre: str, national: bool, in_review: bool,
+              repeated: bool) -> dict[str, float]:
+    company_subject, company_in_clause, build_verb, acted_after, quantity, used, cues, kind_word, region_in_name = said
+    situation = CandidateContext(genre=genre, national=national, in_review=in_review, company_subject=company_subject,
+                                 company_in_clause=company_in_clause, build_verb_before=build_verb,
+                                 acted_after=acted_after, quantity_before=quantity, repeated=repeated, used=used,
+                                 cues=cues)
+    return features(name=mention.name, kind=mention.kind, branded=mention.branded, flags=mention.flags,
+                    kind_word=kind_word, context=situation, region_in_name=region_in_name, surface=mention.surface)
+
+
+def platform_candidates(context: DocContext) -> list[Candidate]:
+    """Every candidate the rules find in the document, in text order, with its features (one
+    dictionary shared by equal candidates: read it, do not change it)."""
+    found = []
+    counts: dict[str, int] = {}
+    for sentence, clean in zip(context.body_sentences(), context.sentence_texts()):
+        for mention, key, said in _observed(clean):
+            found.append((sentence, mention, key, said))
+            counts[key] = counts.get(key, 0) + 1
+    national = context.region_code == COUNTRY_CODE
+    review_end = context.review_end
+    return [Candidate(mention, sentence, _features(mention, said, context.genre, national,
+                                                   review_end is not None and sentence.norm_start < review_end,
+                                                   counts[key] > 1))
+            for sentence, mention, key, said in found]
+
+
+@functools.lru_cache(maxsize=8192)
 def candidate_key(mention: PlatformMention) -> str:
     """Key under which a document's mentions of one platform are decided together."""
     brand = re.match(r"“([^”]{2,})”", mention.name)
@@ -515,7 +542,8 @@ def decided_keys(candidates: list[Candidate], model) -> set[str]:
     grouped: dict[str, list[dict]] = {}
     for candidate in candidates:
         grouped.setdefault(candidate_key(candidate.mention), []).append(candidate.features)
-    return {key for key, values in grouped.items() if model.accepts(merge_features(values))}
+    # one mention's features are their own merge
+    return {key for key, values in grouped.items() if model.accepts(values[0] if len(values) == 1 else merge_features(values))}
 
 
 @register_extractor("platforms")
@@ -524,43 +552,31 @@ def extract_platforms(context: DocContext, extraction: Extraction) -> None:
     text = context.norm.text
     model = current_model()
     brands: dict[str, str] = {}  # key of "brand+suffix" -> key of brand, so “X”平台 and X merge
-    seen_keys: dict[str, None] = {}  # in the order first seen (a list of repeats is slow to search)
+    ending_in: dict[str, list[str]] = {}  # each ending of 6 characters or more -> the keys seen with it, in order
     by_sentence: dict[int, list[Candidate]] = {}
     candidates = platform_candidates(context)
     accepted_keys = decided_keys(candidates, model)
     for candidate in candidates:
         by_sentence.setdefault(candidate.sentence.norm_start, []).append(candidate)
-    for sentence in context.body_sentences():
-        candidates = by_sentence.get(sentence.norm_start)
-        if not candidates:
-            continue
+    for candidates in by_sentence.values():  # in text order
+        sentence = candidates[0].sentence
         clean = text[sentence.norm_start:sentence.norm_end]
         mentions = [c.mention for c in candidates]
-        accepted = {id(c.mention) for c in candidates if candidate_key(c.mention) in accepted_keys}
-        initiatives_here = find_initiatives(clean)
+        accepted = tuple(m for m in mentions if candidate_key(m) in accepted_keys)
         aliases_of: dict[int, str] = {}  # mention start -> the name it explains: X（或Y）
         for first, second in zip(mentions, mentions[1:]):
             if re.fullmatch(r"（或?", clean[first.end:second.start]) and clean.startswith("）", second.end):
                 aliases_of[second.start] = first.name
-        for mention in mentions:
-            if id(mention) not in accepted:
-                continue
-            if _COMPANY_SUBJECT.search(clean, 0, mention.start) and not _GOVERNMENT_OWNER.match(mention.name):
+        for mention in accepted:
+            named = _naming(mention, clean, context.region_code, aliases_of.get(mention.start))
+            if named is None:
                 continue  # 电信企业要完善…系统: a company's own system
-            owner = _owner(mention.name, clean, context)
-            region_names = tuple(divisions()[code].name for code in sorted({owner, context.region_code} - {None, COUNTRY_CODE}))
-            brand = re.match(r"“([^”]{2,})”(.+)$", mention.name)
-            if brand and kind_of(brand.group(2)) != iris.PLATFORM_KIND + "other":
-                key = canonical_key(brand.group(1), region_names)  # “X通”协同办公平台 is X通
-            elif mention.start in aliases_of:
-                key = canonical_key(aliases_of[mention.start], region_names)
-            elif mention.kind.endswith("/hotline") and _SERVICE_NUMBER.search(mention.name):  # 12345便民热线, “某某·12345”
-                key = _SERVICE_NUMBER.search(mention.name).group() + "热线"  # one hotline, however written
-            else:
-                key = canonical_key(mention.name, region_names)
+            owner, key, spelling = named
             if len(key) >= 6:  # an abbreviation after the full name: 统一公共缴费平台 … 公共缴费平台
-                key = next((k for k in seen_keys if k.endswith(key) and k != key), key)
-            seen_keys.setdefault(key)
+                key = next((k for k in ending_in.get(key, ()) if k != key), key)
+            if key not in ending_in.get(key, ()):  # first seen
+                for length in range(6, len(key) + 1):
+                    ending_in.setdefault(key[-length:], []).append(key)
             if mention.branded:
                 for suffix in _BRAND_SUFFIXES:
                     if key.endswith(suffix) and len(key) > len(suffix) + 1:
@@ -568,9 +584,6 @@ def extract_platforms(context: DocContext, extraction: Extraction) -> None:
             key = brands.get(key, key)
             entity = collect.entity(iris.platform(owner or f"doc-{iris.slug(context.iri)}", key), "Platform",
                                     label=mention.name)
-            spelling = re.sub(r"\s", "", mention.surface)
-            if re.fullmatch(r"“[^“”]+”", spelling):
-                spelling = spelling[1:-1]
             if spelling != re.sub(r"\s", "", entity.label) and spelling not in entity.aliases:
                 entity.aliases.append(spelling)
             if not entity.props.get("gk:platformKind"):
@@ -581,7 +594,6 @@ def extract_platforms(context: DocContext, extraction: Extraction) -> None:
             entity.add("gk:statedIn", Ref(context.iri))
             evidence = context.sentence_evidence(sentence)
             add_evidence(entity, evidence)
-            others = tuple((m.start, m.end) for m in mentions if m is not mention and id(m) in accepted
-                           and not COORDINATED.fullmatch(clean[mention.end:m.start]))  # X及其移动端Y share Y's links
-            for initiative in served_initiatives(clean, mention, initiatives_here, others):
+            for initiative in served_in_sentence(clean, mention, accepted):
                 collect.relate(entity.iri, "gk:serves", initiative, evidence)
+

@@ -20,8 +20,8 @@ from kg.core.model import Extraction, Heading, Ref
 from kg.core.text import search_before
 from kg.ingest.extract.registry import register_extractor
 from kg.ingest.extract.context import Collector, DocContext, add_evidence, has_room
-from kg.ingest.extract.departments import department_entity, responsibility_notes
-from kg.ingest.extract.mentions import initiatives_in
+from kg.ingest.extract.departments import department_entity, notes_in
+from kg.ingest.extract.mentions import find_initiatives
 from kg.ingest.segment import paragraphs
 
 # Top-level sections whose items are context, not tasks.
@@ -105,7 +105,7 @@ def parse_deadlines(text: str, *, plan_year: int | None = None) -> list[Deadline
         for match in _HALF.finditer(text):
             year = int(match["y"])
             add(datetime.date(year, 6, 30) if match["h"] == "上" else datetime.date(year, 12, 31), match.start(), match.end())
-    if plan_year:
+    if plan_year and ("年底" in text or "年末" in text):  # in every bare year end
         for match in _BARE_YEAR_END.finditer(text):
             add(datetime.date(plan_year, 12, 31), match.start(), match.end())
     for match in _RECURRING.finditer(text):
@@ -113,6 +113,11 @@ def parse_deadlines(text: str, *, plan_year: int | None = None) -> list[Deadline
             taken.append((match.start(), match.end()))
             found.append(Deadline(None, match.group(), match.start(), match.end()))
     return sorted(found, key=lambda d: d.start)
+
+
+@functools.lru_cache(maxsize=4096)  # per task's text, read again by other documents
+def _task_deadlines(text: str, plan_year: int | None) -> tuple[Deadline, ...]:
+    return tuple(parse_deadlines(text, plan_year=plan_year))
 
 
 def _time_labelled(text: str, position: int) -> bool:
@@ -189,17 +194,17 @@ def table_rows(context: DocContext) -> list[TableRow]:
     norm = context.norm
     segment = context.segment
     rows, columns = [], None
-    for paragraph in paragraphs(norm, norm.to_clean(segment.start), norm.to_clean(segment.end)):
+    start, end = norm.to_clean(segment.start), norm.to_clean(segment.end)
+    first = _first_header_line(norm, start, end)
+    if first is None:
+        return rows  # no header row: no table
+    for paragraph in paragraphs(norm, first, end):
         if columns is None and not _LEAD_COLUMN.search(paragraph.text):
             continue  # no table open and no header here (a header names a unit column; cleaning keeps its words)
-        row = norm.quote(paragraph.start, paragraph.end)
-        cells = [c.strip() for c in _CELL_BREAK.split(row.strip()) if c.strip()]
-        if len(cells) >= 3 and any(_TASK_COLUMN.search(c) for c in cells) and any(_LEAD_COLUMN.search(c) for c in cells) \
-                and all(len(c) <= 12 for c in cells):
-            columns = {"task": next(i for i, c in enumerate(cells) if _TASK_COLUMN.search(c)),
-                       "lead": next(i for i, c in enumerate(cells) if _LEAD_COLUMN.search(c)),
-                       "support": next((i for i, c in enumerate(cells) if _SUPPORT_COLUMN.search(c)), None),
-                       "time": next((i for i, c in enumerate(cells) if _TIME_COLUMN.search(c)), None)}
+        cells = _cells(norm, paragraph)
+        header = _columns(cells)
+        if header is not None:
+            columns = header
             continue
         if columns is None:
             continue
@@ -211,6 +216,37 @@ def table_rows(context: DocContext) -> list[TableRow]:
         rows.append(TableRow(number=re.sub(r"[.．、]", "", cells[0]), task=cell("task"), lead=cell("lead"),
                              support=cell("support"), time=cell("time"), start=paragraph.start, end=paragraph.end))
     return rows
+
+
+def _cells(norm, paragraph) -> list[str]:
+    row = norm.quote(paragraph.start, paragraph.end)
+    return [c.strip() for c in _CELL_BREAK.split(row.strip()) if c.strip()]
+
+
+def _columns(cells: list[str]) -> dict | None:
+    """The columns a header row names: a task column and a unit column, among three or more short cells."""
+    if len(cells) >= 3 and any(_TASK_COLUMN.search(c) for c in cells) and any(_LEAD_COLUMN.search(c) for c in cells) \
+            and all(len(c) <= 12 for c in cells):
+        return {"task": next(i for i, c in enumerate(cells) if _TASK_COLUMN.search(c)),
+                "lead": next(i for i, c in enumerate(cells) if _LEAD_COLUMN.search(c)),
+                "support": next((i for i, c in enumerate(cells) if _SUPPORT_COLUMN.search(c)), None),
+                "time": next((i for i, c in enumerate(cells) if _TIME_COLUMN.search(c)), None)}
+    return None
+
+
+def _first_header_line(norm, start: int, end: int) -> int | None:
+    """Where the line of the first header row between clean offsets ``start`` and ``end`` starts:
+    only lines that name a unit column are read (most documents have no table)."""
+    text, line_end = norm.text, start
+    for match in _LEAD_COLUMN.finditer(text, start, end):
+        if match.start() < line_end:
+            continue  # a line already read
+        line_start = max(start, text.rfind("\n", start, match.start()) + 1)
+        line_end = text.find("\n", match.end(), end)
+        line_end = end if line_end < 0 else line_end
+        if any(_columns(_cells(norm, paragraph)) is not None for paragraph in paragraphs(norm, line_start, line_end)):
+            return line_start
+    return None
 
 
 def _without_note(title: str) -> str:
@@ -270,8 +306,8 @@ def extract_tasks(context: DocContext, extraction: Extraction) -> None:
                 segment.source_line_span[0] if segment.source_line_span else segment.end)
         c_start, c_end = norm.to_clean(heading.start), norm.to_clean(end)
         body = norm.text[c_start:c_end].rstrip()
-        notes = responsibility_notes(body)
-        deadlines = parse_deadlines(body, plan_year=plan_year)
+        notes = notes_in(body)
+        deadlines = _task_deadlines(body, plan_year)
         if not in_task_section and not notes and not any(d.date for d in deadlines):
             continue
         path = "-".join(task_number(h) for h in (*ancestors, heading))
@@ -301,7 +337,7 @@ def extract_tasks(context: DocContext, extraction: Extraction) -> None:
         for found in sorted(inside):  # platforms stated inside the task's text, in the order found
             _, platform, evidence = platform_evidence[found]
             collect.relate(task.iri, "gk:concerns", platform, evidence)
-        for start, stop, _label, initiative in initiatives_in(body):
+        for start, stop, _label, initiative in find_initiatives(body):
             relation = collect.relate(task.iri, "gk:concerns", initiative)
             if has_room(relation, context.iri):
                 add_evidence(relation, context.evidence(c_start + start, c_start + stop, section))
