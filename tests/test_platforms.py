@@ -106,6 +106,26 @@ def test_words_that_look_like_platforms_but_are_not(sentence):
     assert decided(sentence) == []
 
 
+@pytest.mark.parametrize("sentence", [
+    "分行业搭建工业设计公共服务平台。",              # one per industry: a kind, not a name
+    "建设重点领域数据共享平台。",                    # key fields: many platforms
+    "推动从数字平台到实体经济转型。",                # 数字平台 with no owner: a kind of platform
+    "完善数据要素流通交易平台。",                    # a data exchange, extracted as such
+    "建设城市智能算力云中心。",                      # 云 begins 云中心, a facility
+    "打造重点平台。",                                # 重点: a praise word, no name
+])
+def test_categories_that_the_candidate_rules_leave_out(sentence):
+    assert names(sentence) == []
+
+
+def test_a_market_word_in_quotes_is_no_brand():
+    assert [m.branded for m in find_platforms(normalize("发挥国家级“双跨”平台作用。").text)] == [False]  # a class of industry platforms
+
+
+def test_a_generic_stem_with_an_owner_stays_a_candidate():
+    assert names("建设市数字化平台。") == [("市数字化平台", "system")]
+
+
 @pytest.mark.parametrize("sentence, expected", [
     ("接入“豫事办”，推动高频事项掌上办理。", ["豫事办"]),                # a bare brand as the object of 接入
     ("“冰城码”上线运行，覆盖全市公交。", ["冰城码"]),

@@ -57,6 +57,9 @@ _GENERIC_WORDS = re.compile(r"数字化|数字|经济|综合性|综合|公共|�
                             r"应用|业务|系统|智能|智慧|一体化|统一|新型|现代化|高水平|重点|特色|专业|功能性|国际|与|和|及")
 _SCOPE = re.compile(r"^(?:全省|全市|全州|全区|全县|全国|省级|市级|州级|县级|区级|国家级|省|市|州|县|区|国家)")
 _QUANTITY_BEFORE = re.compile(r"(?:[\d一二三四五六七八九十两百千]+[个大批项家类座]|一批|多个|若干|一系列|各类|各级)$")
+# Names of things that are no information systems: industrial zones (…产业平台, 产业发展平台) and
+# rosters of firms, projects or people (…企业培育库, 名录库, 项目库, 储备库).
+_NOT_A_SYSTEM = re.compile(r"产业(?:发展)?平台$|(?:培育|名录|目录|储备|后备|项目)库$")
 _KINDS = ("app", "portal", "system", "code", "hotline", "cloud", "blockchain", "database", "network", "other")
 _SOFT_FLAGS = frozenset({"market", "unanchored", "bare-brand", "generic-stem"})
 _FLAGS = ("market", "unanchored", "governed", "listed", "initiative-name", "bare-brand", "brand-word", "generic-stem",
@@ -132,6 +135,8 @@ def features(*, name: str, kind: str, branded: bool, flags: frozenset, kind_word
         found["ends:centre"] = 1.0
     if name.endswith(("大脑", "云脑", "智脑")):
         found["ends:brain"] = 1.0
+    if _NOT_A_SYSTEM.search(name):
+        found["ends:zone-or-roster"] = 1.0
     genre = context.genre if context.genre in ("WorkReport", "Article") else "policy"
     found[f"genre:{genre}"] = 1.0
     for key, value in (("national", context.national), ("in-review", context.in_review),
@@ -167,7 +172,7 @@ def merge_features(per_mention: list[dict[str, float]]) -> dict[str, float]:
 _MODIFIED_HEAD = re.compile(r"(?:工作|会议|现场会|大会|论坛|体系|工程|行动|计划|企业|基地|码头|园区|联盟|大赛|项目|产业)")
 _MEANS_BEFORE = ("在", "通过", "依托", "利用", "借助", "基于", "依靠", "登录", "接入", "经由")
 _CULTIVATE = re.compile(r"培育|引进|招引|扶持|孵化|引育|集聚|招商|鼓励")
-_DISTRIBUTIVE = re.compile(r"分行业|分领域|分区域|各行业|各领域|各地|一批|多个|若干|各类|重点行业|重点领域|行业和领域")
+_DISTRIBUTIVE = re.compile(r"分行业|分领域|分区域|各行业|各领域|各地|地方|有条件的|一批|多个|若干|各类|重点行业|重点领域|行业和领域")
 _NAME_END = re.compile(r"(?:平台|系统|APP|中心|网|库|云|链|码|热线|门户|网站|大脑|”)$")
 _HONOUR = re.compile(r"获评|荣获|评为|入选|获批|认定为|授予")
 # The last verb before a candidate in its clause, by what it does to the thing: uses or runs one

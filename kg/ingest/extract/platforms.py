@@ -35,7 +35,7 @@ _HEADING_NUMBER = re.compile(r"^(?:\d{1,3}[.．、]|（[一二三四五六七八
 # Scope words a name may start with; stripped to compare names, kept in labels.
 _SCOPE_PREFIX = re.compile(r"^(?:全省|全市|全州|全区|全县|全国|省级|市级|州级|县级|区级|国家级|省|市|州|县|区|国家)")
 # Qualifiers that do not make a name: 业务系统, 相关平台, 各类系统 are not platforms.
-_GENERIC_STEMS = {"各类", "相关", "有关", "业务", "应用", "部门业务", "其他", "重大", "重要", "特定", "各种", "跨业务",
+_GENERIC_STEMS = {"各类", "相关", "有关", "业务", "应用", "部门业务", "其他", "重大", "重要", "重点", "特定", "各种", "跨业务",
                   "跨部门", "现有", "原有", "自建", "部门自建", "各部门", "各级", "非涉密业务", "涉密业务", "业务专",
                   "政府信息", "信息", "行业", "专业", "公共", "创新", "线上", "新技术创新", "系统", "统建业务"}
 # Modifiers that, on their own, make a category rather than a name: 政务信息系统, 公共服务平台.
@@ -177,6 +177,8 @@ def _quoted_brands(text: str) -> list[PlatformMention]:
         if re.match(r"[^，。；“”]{0,8}?(?:%s)" % "|".join(_CONCEPT_AFTER), text[match.end():]) or inner.endswith(_CODE_ACTION):
             continue  # “X网”立体化管理模式: a concept
         flags = set()
+        if _MARKET_BRAND.fullmatch(inner):
+            continue  # “双跨”平台, “双创”平台: a class of industry platforms in quotes, not a brand
         if _MARKET_BRAND.search(inner) and not _SCOPE_PREFIX.match(inner):
             flags.add("market")  # industry platforms in quotes: “双创”平台
         if _NETWORK_TECHNOLOGY.search(inner) and not _GOVERNMENT_DOMAIN.search(inner):
@@ -334,7 +336,7 @@ def _not_a_word_end(text: str, start: int, end: int) -> bool:
     cue = text[start:end]
     if cue.endswith("网") and after and after in "上络格点民站页速关购店红":
         return True
-    if cue.endswith("云") and (after and after in "网链边端上直展游课仓" or before == "上"):
+    if cue.endswith("云") and (after and after in "网链边端上直展游课仓中" or before == "上"):
         return True
     if cue.endswith("办") and after and after in "理事结好成":
         return True  # 掌上办理: a verb, not the 掌上办 app
@@ -368,8 +370,8 @@ def _phrases(text: str) -> list[PlatformMention]:
             continue  # 一个…平台, 同平台: a count or a slogan, not a name
         if cue.endswith("大厅") and not _ONLINE.search(name):
             continue  # 政务服务大厅: a building; 网上办事大厅 is a portal
-        if "数据交易" in name:
-            continue  # a data exchange, extracted as such
+        if re.search(r"数据.{0,4}交易", name):
+            continue  # a data exchange (数据交易平台, 数据流通交易平台), extracted as such
         if _NOT_INFORMATION_SYSTEM.search(name) or (name.endswith(("网", "网络")) and _NETWORK_TECHNOLOGY.search(name)
                                                      and not _GOVERNMENT_DOMAIN.search(name)):
             continue
@@ -385,8 +387,11 @@ def _phrases(text: str) -> list[PlatformMention]:
         stem = _SCOPE_PREFIX.sub("", core)[: -len(cue)] if core.endswith(cue) else ""
         if len(name) > _MAX_NAME or len(stem) < 2 or stem in _GENERIC_STEMS or _COMPANY.search(name):
             continue
-        if re.search(r"各|相关|有关|或者|不同|分领域|分行业|行业分|分区域", name):
-            continue  # a category: 各类业务系统, 相关平台, 分领域大脑
+        if cue == "平台" and stem in ("数字", "数字化", "网络", "互联网", "在线", "数字经济") and not governed:
+            continue  # 数字平台, 互联网平台: a kind of platform, not one
+        if re.search(r"各|相关|有关|或者|不同|分领域|分行业|行业分|分区域|重点(?:行业|领域)|行业和领域", name) or \
+                re.compile(r"[分各](?:行业|领域|区域)").search(text, max(text.rfind(c, 0, start) for c in "，。；：") + 1, start):
+            continue  # a category: 各类业务系统, 相关平台, 分领域大脑, 重点行业…平台, 分行业搭建…平台
         if (re.fullmatch(r"[一二三四五六七八九十百千两\d]+", stem) and not _SERVICE_NUMBER.fullmatch(stem)) or \
                 re.search(r"(?:与|和|及)(?:平台|系统)$", name):
             continue  # a count (四链) or a coordination cut short (政府与平台): no name
