@@ -26,6 +26,8 @@ from kg.ingest.extract.left_boundaries import CONJUNCTIONS, CONTENT_WORDS, LEFT_
 from kg.ingest.extract.mentions import find_regions, region_entity
 from kg.ingest.extract.platform_links import served_in_sentence
 from kg.ingest.extract.platform_owners import names_of, platform_owner
+from kg.ingest.extract.platform_words import (GOVERNMENT_DOMAIN, MARKET, MARKET_BRAND, NETWORK_TECHNOLOGY,
+                                               NOT_INFORMATION_SYSTEM)
 from kg.ingest.extract.platform_scorer import CandidateContext, current_model, features, in_use, merge_features, quantity_before, sentence_cues
 
 _QUANTITY = re.compile(r"[\d一二三四五六七八九十百千两]+多?[个级家项类]")
@@ -53,16 +55,6 @@ _PHRASE_CUES = ("通信网络", "感知网络", "观测网络", "监测网络", 
 _SLOGAN = re.compile(r"一[张朵个片套本网屏]|\+|＋|^[一二三四五六七八九十]\w?[一二三四五六七八九十两]|^一(?:平台|中心|号|窗|门|端|库)$|^[一二三四五六七八九十两]+[链网云码库]$|式$|^一.事$|"
                      # modes of handling affairs: 网上办, 掌上办, 就近办, 跨省通办 (initiatives, not apps)
                      r"^(?:网上|掌上|指尖|智能|马上|就近|跨省|跨域|全程|不见面|自助|集成|一次|秒|免申|帮|代|全城|全省|全市)(?:通)?办(?:理)?$")
-# Market-side platforms (industry, enterprises, trade) are not government platforms unless a
-# government scope word owns them.
-_MARKET = re.compile(r"工业互联网|工业|产业|企业|电商|电子商务|贸易|双创|双跨|创新平台|科创|检测|实训|价值链|供应链|物流|"
-                     r"码头|港口|集疏运|直播|短视频|OTA")
-_MARKET_BRAND = re.compile(r"工业|双创|双跨|电商|电子商务|供应链|物流|码头|港口|集疏运|直播|短视频|OTA")  # in quotes
-# Systems that are not information systems: 生态系统, 能源系统, 卫星导航系统.
-_NOT_INFORMATION_SYSTEM = re.compile(r"(?:生态|能源|导航|动力|识别|免疫|操作)系统$")
-# Network technologies and generations, not networks someone owns: 千兆光网, 5G专网, 物联网.
-_NETWORK_TECHNOLOGY = re.compile(r"\dG|千兆|万兆|无源光|PON|软件定义|物联网|算力网")
-_GOVERNMENT_DOMAIN = re.compile(r"政务|警务|公安|应急|卫生|健康|监管|水利|生态|感知|城市|政府|电子政务")
 # Plural scopes (the districts' …): stripped, so that what remains is judged as a name.
 _PLURAL_SCOPE = re.compile(r"(?:市、)?(?:区县（市）|区（市）|县（市、区）|县（市）|市（州）|县（区）)")
 # A quoted term followed by these is a concept, not a brand: “空天地网”模式.
@@ -177,11 +169,11 @@ def _quoted_brands(text: str) -> list[PlatformMention]:
         if re.match(r"[^，。；“”]{0,8}?(?:%s)" % "|".join(_CONCEPT_AFTER), text[match.end():]) or inner.endswith(_CODE_ACTION):
             continue  # “X网”立体化管理模式: a concept
         flags = set()
-        if _MARKET_BRAND.fullmatch(inner):
+        if MARKET_BRAND.fullmatch(inner):
             continue  # “双跨”平台, “双创”平台: a class of industry platforms in quotes, not a brand
-        if _MARKET_BRAND.search(inner) and not _SCOPE_PREFIX.match(inner):
+        if MARKET_BRAND.search(inner) and not _SCOPE_PREFIX.match(inner):
             flags.add("market")  # industry platforms in quotes: “双创”平台
-        if _NETWORK_TECHNOLOGY.search(inner) and not _GOVERNMENT_DOMAIN.search(inner):
+        if NETWORK_TECHNOLOGY.search(inner) and not GOVERNMENT_DOMAIN.search(inner):
             continue  # network technologies in quotes: “千兆”网络
         if inner in platform_kind_words():
             continue  # a kind word alone (“掌上办”) names nothing
@@ -190,9 +182,9 @@ def _quoted_brands(text: str) -> list[PlatformMention]:
                           or not _BRAND_FORM.search(inner)):
             described = None  # “两小”创业通平台: a slogan inside a descriptive name, not a brand
         if described:  # “X”企业综合服务平台: a brand and what it is (“X”产业互联网平台: a firm's)
-            flags.add("described" if not _MARKET.search(described.group(1)) else "market")
+            flags.add("described" if not MARKET.search(described.group(1)) else "market")
         before = _cue_before(text, match.start())
-        if before and _MARKET.search(text, max(0, match.start() - 12), match.start()):  # 工业互联网平台“X”: a firm's
+        if before and MARKET.search(text, max(0, match.start() - 12), match.start()):  # 工业互联网平台“X”: a firm's
             flags.add("market")
         listed = None if after or described else _list_cue(text, match.end())
         if listed and not (inner in _initiative_labels() or _SLOGAN.search(inner)):
@@ -372,15 +364,15 @@ def _phrases(text: str) -> list[PlatformMention]:
             continue  # 政务服务大厅: a building; 网上办事大厅 is a portal
         if re.search(r"数据.{0,4}交易", name):
             continue  # a data exchange (数据交易平台, 数据流通交易平台), extracted as such
-        if _NOT_INFORMATION_SYSTEM.search(name) or (name.endswith(("网", "网络")) and _NETWORK_TECHNOLOGY.search(name)
-                                                     and not _GOVERNMENT_DOMAIN.search(name)):
+        if NOT_INFORMATION_SYSTEM.search(name) or (name.endswith(("网", "网络")) and NETWORK_TECHNOLOGY.search(name)
+                                                     and not GOVERNMENT_DOMAIN.search(name)):
             continue
         governed = bool(plural or _SCOPE_PREFIX.match(name) or find_regions(name[:6]))
         scoped = governed or name.startswith(("一体化", "统一")) or bool(re.search(r"[0-9A-Za-z“]", core[:-len(cue)]))
         flags = set()
         if not (scoped or _acted_on(text, start, end)):
             flags.add("unanchored")  # no scope and no verb of building: often a passing kind
-        if _MARKET.search(name) and not governed and not re.search(r"企业", name):
+        if MARKET.search(name) and not governed and not re.search(r"企业", name):
             flags.add("market")  # the words themselves are features too; 企业 names services to firms as often
         if governed:
             flags.add("governed")
