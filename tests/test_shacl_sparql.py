@@ -192,17 +192,11 @@ def test_a_construct_the_compiler_cannot_translate_is_an_error_naming_it(constru
         compile_shapes(shapes, source="shapes.ttl")
 
 
-def test_an_incremental_build_checks_only_what_its_rebuilt_sources_describe(tmp_path, monkeypatch):
-    """Two sources built; then one changes and is rebuilt without evidence: the violations are
-    about the nodes of that source's graph, none about the other's."""
+def _two_sources_built(tmp_path):
+    """Two sources built into a store, then the second changed on disk: (sources, output) dirs."""
     import shutil
 
-    import pyoxigraph as ox
-
-    import kg.ingest.to_rdf
     from kg import api
-    from kg.core import iris
-    from kg.store.graphstore import GraphStore
 
     src, out = tmp_path / "src", tmp_path / "out"
     src.mkdir()
@@ -211,6 +205,20 @@ def test_an_incremental_build_checks_only_what_its_rebuilt_sources_describe(tmp_
                                "〔牵头单位：市政务服务局〕\n", encoding="utf-8")
     assert api.build([str(src)], out_dir=None, store=out / "store").conforms
     (src / "b.txt").write_text((src / "b.txt").read_text(encoding="utf-8") + "2.建设数据共享交换平台。\n", encoding="utf-8")
+    return src, out
+
+
+def test_an_incremental_build_checks_only_what_its_rebuilt_sources_describe(tmp_path, monkeypatch):
+    """Two sources built; then one changes and is rebuilt without evidence: the violations are
+    about the nodes of that source's graph, none about the other's."""
+    import pyoxigraph as ox
+
+    import kg.ingest.to_rdf
+    from kg import api
+    from kg.core import iris
+    from kg.store.graphstore import GraphStore
+
+    src, out = _two_sources_built(tmp_path)
     monkeypatch.setattr(kg.ingest.to_rdf, "_add_evidence", lambda graph, about, evidence: None)
     result = api.build([str(src)], out_dir=None, store=out / "store")
     assert result.state.unchanged == ["a.txt"] and not result.conforms
@@ -222,19 +230,11 @@ def test_an_incremental_build_checks_only_what_its_rebuilt_sources_describe(tmp_
 def test_an_incremental_build_checks_the_passages_of_its_rebuilt_sources(tmp_path, monkeypatch):
     """The passages live in the evidence graph, not in a source's graph: a rebuilt source whose
     passages lack their quotes is reported on its annotations, and only on its own."""
-    import shutil
-
     import kg.ingest.to_rdf
     from kg import api
     from kg.core import iris
 
-    src, out = tmp_path / "src", tmp_path / "out"
-    src.mkdir()
-    shutil.copy(DATA / "newsletter_2023_19.txt", src / "a.txt")
-    (src / "b.txt").write_text("成都市数字政府建设实施方案（2024—2026年）\n\n一、重点任务\n\n1.推进一网通办。建设市一体化政务服务平台。"
-                               "〔牵头单位：市政务服务局〕\n", encoding="utf-8")
-    assert api.build([str(src)], out_dir=None, store=out / "store").conforms
-    (src / "b.txt").write_text((src / "b.txt").read_text(encoding="utf-8") + "2.建设数据共享交换平台。\n", encoding="utf-8")
+    src, out = _two_sources_built(tmp_path)
     real = kg.ingest.to_rdf._add_evidence
 
     class WithoutQuotes:
