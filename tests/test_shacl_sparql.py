@@ -92,11 +92,14 @@ def test_a_broken_sample_build_gives_the_same_violations_both_ways(sample_union)
     graph.set((document, GK.startOffset, Literal(int(end) + 5, datatype=XSD.integer)))  # lessThan violated
     other = _position(graph, sorted(graph.subjects(RDF.type, GK.Evidence))[1])
     graph.set((other, OA.start, Literal(int(graph.value(other, OA.end)) + 1, datatype=XSD.integer)))  # lessThanOrEquals
+    unquoted = sorted(graph.subjects(RDF.type, GK.Evidence))[2]
+    quote = next(s for s in graph.objects(graph.value(unquoted, OA.hasTarget), OA.hasSelector) if graph.value(s, OA.exact))
+    graph.remove((quote, OA.exact, None))  # no value at the end of a sequence path (oa:hasTarget/oa:hasSelector/oa:exact)
     compiled, reference = _both(graph)
     assert compiled == reference
     found = {(focus, path.rsplit("#", 1)[-1] if path else None) for focus, path, _, _ in compiled}
     expected = {(str(platform), "label"), (str(position), "start"), (str(task), "taskNumber"), (str(task), "inRegion"),
-                (str(source), "sha256"), (str(document), "startOffset"), (str(other), "start")}
+                (str(source), "sha256"), (str(document), "startOffset"), (str(other), "start"), (str(unquoted), "(a path)")}
     assert expected <= found
 
 
@@ -253,3 +256,38 @@ def test_an_incremental_build_checks_the_passages_of_its_rebuilt_sources(tmp_pat
     assert result.state.unchanged == ["a.txt"] and not result.conforms
     focus = {v.focus for v in result.state.report.violations if "quote selector" in v.message}
     assert focus and all(f.startswith(iris.EVIDENCE + iris.file_key("b.txt") + "/") for f in focus)
+
+
+def test_checks_reading_only_some_graphs_find_what_reading_all_finds(tmp_path, monkeypatch):
+    """A build's store broken in its evidence graph and its union graph, and offsets stated in
+    the union graph: each check runs on the graphs that can hold what it matches
+    (kg.ingest.validate._GraphsRead), with the violations reading every graph gives."""
+    import kg.ingest.validate
+    from kg import api
+    from kg.core.namespaces import EVIDENCE_GRAPH, UNION_GRAPH
+    from kg.store.graphstore import GraphStore
+
+    api.build([str(DATA)], out_dir=None, store=tmp_path / "store", validate=False)
+    store = GraphStore(tmp_path / "store").oxigraph
+    store.update(f"""
+        DELETE {{ GRAPH <{EVIDENCE_GRAPH}> {{ ?p <{OA}start> ?s }} }}
+        INSERT {{ GRAPH <{EVIDENCE_GRAPH}> {{ ?p <{OA}start> "nine" }} }}
+        WHERE {{ {{ SELECT ?p ?s WHERE {{ GRAPH <{EVIDENCE_GRAPH}> {{ ?p <{OA}start> ?s }} }} ORDER BY ?p LIMIT 1 }} }};
+        DELETE {{ GRAPH <{EVIDENCE_GRAPH}> {{ ?q <{OA}exact> ?e }} }}
+        WHERE {{ {{ SELECT ?q ?e WHERE {{ GRAPH <{EVIDENCE_GRAPH}> {{ ?q <{OA}exact> ?e }} }} ORDER BY DESC(?q) LIMIT 1 }} }};
+        INSERT DATA {{ GRAPH <{UNION_GRAPH}> {{ <{EX}stray> <{OA}start> 5 }} }};
+        DELETE {{ GRAPH <{UNION_GRAPH}> {{ ?x <{RDFS.label}> ?l }} }}
+        WHERE {{ {{ SELECT ?x WHERE {{ GRAPH <{UNION_GRAPH}> {{ ?x a <{GK.Platform}> }} }} ORDER BY ?x LIMIT 1 }}
+                 GRAPH <{UNION_GRAPH}> {{ ?x <{RDFS.label}> ?l }} }}""")
+    read = kg.ingest.validate._GraphsRead(store, kg.ingest.validate.QUERY_GRAPHS)
+    passage = next(c for c in kg.ingest.validate._compiled_checks() if c.path == f"{OA}exact")
+    assert read.by(passage) == [EVIDENCE_GRAPH, kg.ingest.validate.ONTOLOGY_GRAPH]
+    chosen = _results(kg.ingest.validate.validate_store(store))
+    monkeypatch.setattr(kg.ingest.validate._GraphsRead, "by", lambda self, check: self.graphs)
+    every = _results(kg.ingest.validate.validate_store(store))
+    assert chosen == every
+    found = {(focus.rsplit("/", 1)[-1], message) for focus, _, message, _ in chosen}
+    assert {("position", "Evidence start must be a non-negative integer not after its end"),
+            ("stray", "Offsets belong on an oa:TextPositionSelector"), ("stray", "Evidence needs an end offset")} <= found
+    assert any(message == "Evidence's target needs one quote selector" for _, message in found)
+    assert any(path == f"{RDFS.label}" for _, path, _, _ in chosen)

@@ -200,6 +200,22 @@ class _Compiler:
             return "(" + "/".join(self.path(shape, p) for p in Collection(self.shapes, node)) + ")"
         raise self.unsupported(shape, "a sh:path that is no SHACL property path")
 
+    def scan(self, shape, path, subject: str, obj: str) -> str:
+        """A pattern matching ``subject`` ``path`` ``obj`` for a check's own query, where every
+        statement of the path is read: a sequence path becomes one subquery per step, joined on
+        the intermediate nodes, which Oxigraph evaluates as hash joins of index scans. As a path
+        (or as consecutive triple patterns) it looks each intermediate node up one at a time:
+        a two-step path of 1.4 M annotations' targets took 109 s, as scans 8 s."""
+        from rdflib import RDF
+        from rdflib.collection import Collection
+
+        if isinstance(path, type(RDF.type)) or self.shapes.value(path, RDF.first) is None:
+            return f"{subject} {self.path(shape, path)} {obj} ."
+        steps = list(Collection(self.shapes, path))
+        nodes = [subject, *(self.fresh() for _ in steps[1:]), obj]
+        return " ".join(f"{{ SELECT {a} {b} WHERE {{ {a} {self.path(shape, step)} {b} }} }}"
+                        for a, b, step in zip(nodes, nodes[1:], steps))
+
     # --- constraints ----------------------------------------------------------------------
 
     def vet(self, shape) -> None:
@@ -226,28 +242,29 @@ class _Compiler:
             return [(component, f"{target} BIND(?this AS ?value) {test}")
                     for component, test in self.value_tests(shape, "?this", top=True)]
         steps = self.path(shape, path)
-        result = [(component, f"{{ SELECT DISTINCT ?this (?node AS ?value) WHERE {{ ?this {steps} ?node . {test} }} }} {target}")
+        scan = self.scan(shape, path, "?this", "?node")  # the path's statements, ?this to ?node
+        result = [(component, f"{{ SELECT DISTINCT ?this (?node AS ?value) WHERE {{ {scan} {test} }} }} {target}")
                   for component, test in self.value_tests(shape, "?node", top=True)]
         least, most = self.one(shape, "minCount"), self.one(shape, "maxCount")
         if least is not None and most is not None and int(least) == int(most) == 1:
             # Exactly one value: one grouping of the path's statements finds both the nodes
             # without a value and those with several (as two checks: 2-4 times the time).
             result.append(("MinCountConstraintComponent MaxCountConstraintComponent",
-                           f"{target} MINUS {{ SELECT ?this WHERE {{ ?this {steps} ?node }} GROUP BY ?this "
+                           f"{target} MINUS {{ SELECT ?this WHERE {{ {scan} }} GROUP BY ?this "
                            f"HAVING (COUNT(DISTINCT ?node) = 1) }}"))
             least = most = None
         if least is not None and int(least) == 1:
-            result.append(("MinCountConstraintComponent", f"{target} MINUS {{ ?this {steps} [] }}"))
+            result.append(("MinCountConstraintComponent", f"{target} MINUS {{ {scan} }}"))
         elif least is not None and int(least) > 1:
-            result.append(("MinCountConstraintComponent", f"{target} MINUS {{ SELECT ?this WHERE {{ ?this {steps} ?node }} "
+            result.append(("MinCountConstraintComponent", f"{target} MINUS {{ SELECT ?this WHERE {{ {scan} }} "
                                                           f"GROUP BY ?this HAVING (COUNT(DISTINCT ?node) >= {int(least)}) }}"))
         if most is not None:
-            result.append(("MaxCountConstraintComponent", f"{{ SELECT ?this WHERE {{ ?this {steps} ?node }} GROUP BY ?this "
+            result.append(("MaxCountConstraintComponent", f"{{ SELECT ?this WHERE {{ {scan} }} GROUP BY ?this "
                                                           f"HAVING (COUNT(DISTINCT ?node) > {int(most)}) }} {target}"))
         unique = self.one(shape, "uniqueLang")
         if unique is not None and unique.toPython() is True:
             result.append(("UniqueLangConstraintComponent",
-                           f"{{ SELECT ?this ?value WHERE {{ ?this {steps} ?node FILTER(isLiteral(?node) && lang(?node) != \"\") }} "
+                           f"{{ SELECT ?this ?value WHERE {{ {scan} FILTER(isLiteral(?node) && lang(?node) != \"\") }} "
                            f"GROUP BY ?this (LCASE(lang(?node)) AS ?value) HAVING (COUNT(DISTINCT ?node) > 1) }} {target}"))
         has = self.one(shape, "hasValue")
         if has is not None:
@@ -255,8 +272,8 @@ class _Compiler:
         for local, operator in _PAIRS.items():
             for other_path in self.shapes.objects(shape, self.sh[local]):
                 result.append((f"{local[0].upper()}{local[1:]}ConstraintComponent",
-                               f"{{ SELECT ?this ?value ?other WHERE {{ {{ SELECT ?this ?value WHERE {{ ?this {steps} ?value }} }} "
-                               f"{{ SELECT ?this ?other WHERE {{ ?this {self.path(shape, other_path)} ?other }} }} "
+                               f"{{ SELECT ?this ?value ?other WHERE {{ {{ SELECT ?this ?value WHERE {{ {self.scan(shape, path, '?this', '?value')} }} }} "
+                               f"{{ SELECT ?this ?other WHERE {{ {self.scan(shape, other_path, '?this', '?other')} }} }} "
                                f"FILTER(!COALESCE(?value {operator} ?other, false)) }} }} {target}"))
         return result
 
