@@ -153,6 +153,9 @@ ex:Parent a sh:NodeShape ; sh:targetNode ex:a, ex:b ;
     sh:xone ( [ sh:path ex:p ; sh:minCount 1 ] [ sh:path ex:q ; sh:minCount 1 ] ) ;
     sh:and ( [ sh:path ex:age ; sh:datatype xsd:integer ] [ sh:path ex:age ; sh:minExclusive 0 ] ) ;
     sh:message "parents: not banned, p or q, positive integer age" .
+ex:Labelled a sh:PropertyShape ; sh:path ex:label ; sh:minCount 1 ; sh:message "labelled" .
+ex:Aged a sh:NodeShape ; sh:targetSubjectsOf ex:age ; sh:property ex:Labelled .
+ex:Coded a sh:NodeShape ; sh:targetSubjectsOf ex:code ; sh:property ex:Labelled .
 ex:Off a sh:NodeShape ; sh:targetSubjectsOf ex:name ; sh:deactivated true ;
     sh:property [ sh:path ex:name ; sh:maxCount 0 ] .
 """
@@ -175,7 +178,10 @@ def test_constructs_beyond_todays_shapes_give_the_same_results_both_ways():
     messages = {message for _, _, message, _ in compiled}
     assert messages == {"name of 2 to 5", "code a or b", "kind K", "tag starts with x", "pointed-at nodes have a name",
                         "grandchild ages up to 10", "no parent", "two named children",
-                        "parents: not banned, p or q, positive integer age"}
+                        "parents: not banned, p or q, positive integer age", "labelled"}
+    # one property shape two node shapes share: a node both target is one result, as in pySHACL
+    assert compiled[(str(EX.c1), str(EX.label), "labelled", "Violation")] == 1
+    assert {focus for focus, _, message, _ in compiled if message == "labelled"} == {str(EX[n]) for n in ("a", "b", "c1", "c2", "c3")}
 
 
 @pytest.mark.parametrize("construct, shape", [

@@ -130,7 +130,7 @@ class _Compiler:
         targeted = {s for t in _TARGETS for s in self.shapes.subjects(self.sh[t], None)}
         targeted |= {s for kind in (RDFS.Class, OWL.Class) for s in self.shapes.subjects(RDF.type, kind)
                      if (s, RDF.type, self.sh.NodeShape) in self.shapes or (s, RDF.type, self.sh.PropertyShape) in self.shapes}
-        result = []
+        result, targets_of = [], {}
         for shape in sorted(targeted, key=str):
             if self.deactivated(shape):
                 continue
@@ -138,7 +138,13 @@ class _Compiler:
             result += self.shape_checks(shape, target)
             for prop in sorted(self.shapes.objects(shape, self.sh.property), key=str):
                 if not self.deactivated(prop):
-                    result += self.shape_checks(prop, target)
+                    targets_of.setdefault(prop, []).append(target)
+        # A property shape several node shapes share (gks:HasEvidence) is one check per
+        # constraint over all their targets (a node two of them target is one result, as
+        # pySHACL reports it): its path's statements are read once, not once per node shape.
+        for prop, targets in targets_of.items():
+            target = targets[0] if len(targets) == 1 else " UNION ".join(f"{{ {t} }}" for t in targets)
+            result += self.shape_checks(prop, target)
         return result
 
     def deactivated(self, shape) -> bool:
