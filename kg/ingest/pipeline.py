@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import collections
 import datetime
+import functools
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,8 +26,8 @@ from kg.core.namespaces import EVIDENCE_GRAPH, ONTOLOGY_GRAPH
 from kg.core.text import normalize
 from kg.store.dataset import DATASET_FILE, BuildRecord, dataset_description
 from kg.store.graphstore import SourceGraph
-from kg.store.rdfio import (DEFAULT_OUTPUTS, OUTPUT_FILES, materialise_union, memory_outputs, ntriples_bytes,
-                            ntriples_in_graph, store_outputs, write_atomic)
+from kg.store.rdfio import (DEFAULT_OUTPUTS, OUTPUT_FILES, PassageSpool, materialise_union, memory_outputs, ntriples_bytes,
+                            ntriples_in_graph, passages_turtle, store_outputs, write_atomic)
 
 
 def document_row(source_name: str, extraction: Extraction) -> dict:
@@ -61,6 +62,7 @@ class BuildState:
     documents: list[dict] = field(default_factory=list)
     entity_types: dict[str, str] = field(default_factory=dict)
     validation: object | None = None  # concurrent.futures.Future of a ValidationReport, while it runs
+    passages: PassageSpool | None = None  # the stored sources' passages as Turtle, for the outputs
     started: datetime.datetime = field(default_factory=lambda: datetime.datetime.now(datetime.timezone.utc))
 
 
@@ -136,11 +138,13 @@ class SourceResult:
     documents: list[dict]
     entity_types: dict[str, str]
     warnings: list[str]
+    passages: bytes = b""  # the passages as the Turtle the outputs hold (kg.store.rdfio.passages_turtle), if asked
 
 
-def build_source(source: Source) -> SourceResult:
+def build_source(source: Source, passages: bool = False) -> SourceResult:
     """segment -> extract -> resolve -> to_rdf for one source, as N-Triples: the unit of work of
-    a store build, run in a worker process with ``--jobs``."""
+    a store build, run in a worker process with ``--jobs``. ``passages``: also its passages as
+    the outputs' Turtle, made here in the worker rather than dumped from the store at the end."""
 
     extractions = process_source(source)
     documents, types = [], {}
@@ -155,8 +159,9 @@ def build_source(source: Source) -> SourceResult:
     # loaded and sharded once.
     triples = list(dict.fromkeys(named[iris.document_graph(source.name)]))
     evidence = list(dict.fromkeys(named.get(EVIDENCE_GRAPH, ())))
-    return SourceResult(source.name, source.sha256, ntriples_bytes(triples), ntriples_bytes(evidence), documents, types,
-                        warnings)
+    evidence_ntriples = ntriples_bytes(evidence)
+    return SourceResult(source.name, source.sha256, ntriples_bytes(triples), evidence_ntriples, documents, types,
+                        warnings, passages_turtle(evidence_ntriples) if passages else b"")
 
 
 # A batch of sources goes into the store in one bulk load (each load costs about 0.1-0.4 s
@@ -167,7 +172,7 @@ BATCH_SECONDS = 30.0
 
 
 def stage_build_into_store(state: BuildState, *, jobs: int, validate: bool, executor: str = "local",
-                           scheduler: str | None = None, shards: Path | None = None,
+                           scheduler: str | None = None, shards: Path | None = None, passages: bool = False,
                            progress: Callable[[str], None] | None = None) -> None:
     """Build every changed source with ``executor`` (:mod:`kg.ingest.executors`: this machine's
     processes, or a dask cluster at ``scheduler``) and put the graphs into the store in batches
@@ -176,8 +181,11 @@ def stage_build_into_store(state: BuildState, *, jobs: int, validate: bool, exec
     process, and a build killed midway keeps every batch already stored. A source whose work
     raised fails alone (``state.errors``). With ``shards``, every source's graph is also written
     there as N-Quads (:func:`write_shard`). Then, with ``validate``, the shapes start to run once
-    over what the store holds (:func:`start_validation`)."""
+    over what the store holds (:func:`start_validation`). With ``passages`` (the Turtle or TriG
+    output will be written), each stored source's passages are kept as Turtle in
+    ``state.passages`` for :func:`stage_serialize`."""
     run = EXECUTORS[executor]
+    state.passages = PassageSpool() if passages else None
     paths = {path.name: path for path in state.paths}
     started, total = time.monotonic(), len(state.sources)
     built: dict[str, SourceResult] = {}
@@ -191,14 +199,17 @@ def stage_build_into_store(state: BuildState, *, jobs: int, validate: bool, exec
         for result in batch:
             if shards is not None:
                 write_shard(shards, result.name, iris.document_graph(result.name), result.ntriples, result.evidence)
-            result.ntriples = result.evidence = b""  # stored: only the rows are kept
+            if state.passages is not None:
+                state.passages.add(result.name, result.passages)
+            result.ntriples = result.evidence = result.passages = b""  # stored: only the rows are kept
         stored += len(batch)
         if progress:
             progress(f"stored {len(batch)} source(s) in one batch ({stored}/{total} in the store)")
         batch, batch_bytes, batch_started = [], 0, time.monotonic()
 
     # The workers start (or fail in one line) before the store is touched, and stop after the union is loaded.
-    with run(build_source, state.sources, jobs=jobs, scheduler=scheduler) as results, state.store.union_loaded_at_end():
+    work = functools.partial(build_source, passages=passages)
+    with run(work, state.sources, jobs=jobs, scheduler=scheduler) as results, state.store.union_loaded_at_end():
         ontology_written = state.store.ensure_ontology(vocabulary_ntriples)
         for done, (source, result) in enumerate(results, start=1):
             if isinstance(result, SourceFailure):
@@ -320,7 +331,8 @@ def stage_serialize(state: BuildState, out_dir: Path | None, formats=DEFAULT_OUT
     if out_dir is None:
         return
     if state.store is not None:
-        written = store_outputs(state.store, out_dir, formats)  # streamed; all renamed once all are complete
+        written = store_outputs(state.store, out_dir, formats, state.passages)  # streamed; all renamed once all are complete
+        state.passages = None
     else:
         # Everything is serialised before any file is replaced, so an error leaves the old outputs.
         written = [write_atomic(out_dir / name, payload) for name, payload in memory_outputs(state.dataset.named, formats).items()]
