@@ -1,0 +1,256 @@
+"""Whether a local query needs the evidence graph in its default graph, or the union graph alone
+answers it the same.
+
+The evidence graph (:data:`kg.core.namespaces.EVIDENCE_GRAPH`, three quarters of a store)
+holds every passage: the Web Annotations, their targets and selectors (the ``oa:`` vocabulary,
+``gk:inDocument``, ``gk:sourceFile``, ``gk:sectionPath``, the classes ``gk:Evidence`` and
+``oa:*``) and the facts' ``gk:evidence`` links to them, all under the evidence IRIs. With both
+graphs as the default graph Oxigraph looks every pattern up in each, so a query joining facts
+only pays twice per lookup for nothing (task-units on the 10,000-document store: 3.0 s -> 1.9 s).
+
+The check reads the query's tokens, and is conservative: the evidence graph stays in when the
+query names any of its vocabulary or IRIs (however prefixed), has a variable or a path of
+length zero (``p*``, ``p?``) or a negated property set (``!p``) where a predicate stands, an
+``rdf:type`` whose object is a variable or several classes, an EXISTS inside an expression, a
+dataset clause (FROM), GRAPH, SERVICE, or is a DESCRIBE, or when it cannot be read. So the
+answer never changes, only its cost.
+
+>>> needs_evidence("SELECT ?r ?i { ?r gk:adopts ?i OPTIONAL { ?r rdfs:label ?l } } ORDER BY ?r")
+False
+>>> needs_evidence("SELECT * { ?s ?p ?o }")
+True
+>>> needs_evidence("SELECT ?q { ?x gk:evidence/oa:hasTarget ?q }")
+True
+"""
+from __future__ import annotations
+
+import functools
+import re
+from typing import Mapping
+
+from kg.core.namespaces import OA, PREFIXES, RDF
+
+_TOKEN = re.compile(
+    r'(?P<comment>#[^\n]*)'
+    r'|(?P<literal>"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
+    r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\')'
+    r'|(?P<iri><[^<>"{}|^`\\\s]*>)|(?P<var>[?$]\w+)|(?P<bnode>_:[\w.-]*\w|\[\s*\])'
+    r'|(?P<name>(?:[A-Za-z][\w.-]*)?:(?:[\w%-]|\.(?=[\w%-]))*|[A-Za-z_]\w*)'
+    r'|(?P<number>[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)|(?P<lang>@[A-Za-z][\w-]*)'
+    r'|(?P<punct>\^\^|&&|\|\||[<>!]=|[{}()\[\];,.*?+!^/|=<>-])|(?P<other>\S)')
+_EVIDENCE_IRI = re.compile(rf"^{re.escape(OA)}|evidence|indocument|sourcefile|sectionpath", re.IGNORECASE)
+_RDF_TYPE = RDF + "type"
+_ALWAYS_BOTH = {"DESCRIBE", "FROM", "GRAPH", "SERVICE"}
+_MODIFIERS = {"GROUP", "ORDER", "HAVING", "LIMIT", "OFFSET"}
+_GROUP_WORDS = {"OPTIONAL", "MINUS", "UNION", "WHERE", "NOT", "EXISTS", "LATERAL"}
+_TERMS = {"iri", "var", "bnode", "literal", "number"}
+
+
+class _Unknown(Exception):
+    """The query holds something the reader does not follow: keep both graphs."""
+
+
+@functools.lru_cache(maxsize=512)
+def needs_evidence(query_text: str) -> bool:
+    """Whether a pattern of ``query_text`` might match a statement of the evidence graph."""
+    try:
+        return _Reader(query_text).needs_evidence()
+    except (_Unknown, IndexError):
+        return True
+
+
+class _Reader:
+    def __init__(self, query_text: str):
+        self.tokens = [(kind, text) for match in _TOKEN.finditer(query_text)
+                       for kind, text in match.groupdict().items() if text is not None and kind not in ("comment", "lang")]
+        self.at = 0
+        self.prefixes: Mapping[str, str] = dict(PREFIXES)
+
+    def _peek(self, ahead: int = 0) -> tuple[str, str]:
+        at = self.at + ahead
+        return self.tokens[at] if at < len(self.tokens) else ("end", "")
+
+    def _take(self) -> tuple[str, str]:
+        token = self._peek()
+        if token[0] == "end":
+            raise _Unknown("the query ends early")
+        self.at += 1
+        return token
+
+    def _skip_to(self, text: str) -> None:
+        """Past every token up to (not including) the next ``text``; brackets skipped whole."""
+        while self._peek()[1] != text:
+            if self._take()[1] == "(":
+                self._skip_balanced("(", ")")
+
+    def _iri(self, kind: str, text: str) -> str | None:
+        """The IRI a name or IRI token stands for (None for a keyword)."""
+        if kind == "iri":
+            return text[1:-1]
+        if text == "a":
+            return _RDF_TYPE
+        if ":" not in text:
+            return None
+        prefix, local = text.split(":", 1)
+        if prefix not in self.prefixes:
+            raise _Unknown(text)
+        return self.prefixes[prefix] + local
+
+    def needs_evidence(self) -> bool:
+        for kind, text in self.tokens:  # the vocabulary, wherever it is named
+            if kind == "name" and text.upper() in _ALWAYS_BOTH:
+                return True
+        while self._peek()[0] != "end":
+            kind, text = self._take()
+            upper = text.upper()
+            if upper == "PREFIX":
+                name, iri = self._take(), self._take()
+                self.prefixes = {**self.prefixes, name[1].rstrip(":"): iri[1][1:-1]}
+            elif text == "{":
+                if self._group():
+                    return True
+            elif upper == "VALUES":
+                self._values()
+            elif kind in ("iri", "name") and self._evidence(kind, text):
+                return True
+        return False
+
+    def _evidence(self, kind: str, text: str) -> bool:
+        iri = self._iri(kind, text)
+        return iri is not None and bool(_EVIDENCE_IRI.search(iri))
+
+    def _skip_balanced(self, opening: str, closing: str) -> None:
+        """Past the group opened by the token just taken; an EXISTS inside an expression is not followed."""
+        depth = 1
+        while depth:
+            kind, text = self._take()
+            if text.upper() == "EXISTS":
+                raise _Unknown("EXISTS in an expression")
+            if kind in ("iri", "name") and self._evidence(kind, text):
+                raise _Unknown("evidence vocabulary")
+            depth += (text == opening) - (text == closing)
+
+    def _values(self) -> None:
+        """Past a VALUES block (variables, then a data block of terms)."""
+        self._skip_to("{")
+        self._take()
+        self._skip_balanced("{", "}")
+
+    def _skip_expression(self) -> None:
+        """Past a FILTER's, BIND's or HAVING's expression: a bracketed one or a function call."""
+        kind, text = self._take()
+        if text != "(":
+            if self._peek()[1] != "(":
+                raise _Unknown(text)
+            self._take()
+        self._skip_balanced("(", ")")
+
+    def _group(self) -> bool:
+        """Read a group graph pattern up to its closing brace (the opening one taken)."""
+        slot = "subject"
+        while True:
+            kind, text = self._take()
+            upper = text.upper()
+            if text == "}":
+                return False
+            if text == "{":
+                if self._group():
+                    return True
+                slot = "subject"
+            elif kind == "name" and ":" not in text and text != "a" and upper not in ("TRUE", "FALSE"):
+                slot = "subject"
+                if upper in ("FILTER", "BIND"):
+                    if self._peek()[1].upper() in ("NOT", "EXISTS"):
+                        continue
+                    self._skip_expression()
+                elif upper == "VALUES":
+                    self._values()
+                elif upper == "SELECT":
+                    self._skip_to("{")
+                elif upper in _MODIFIERS:  # a subquery's modifiers, up to the brace closing it
+                    self._skip_to("}")
+                elif upper not in _GROUP_WORDS and upper != "BY":
+                    raise _Unknown(text)
+            elif slot == "subject":
+                if text == ".":
+                    continue
+                if text == "[":
+                    if self._blank_node():
+                        return True
+                elif kind in ("iri", "name") and self._evidence(kind, text):
+                    return True
+                elif kind not in _TERMS and kind != "name":
+                    raise _Unknown(text)
+                slot = "predicate"
+            elif slot == "predicate":
+                if self._predicate(kind, text):
+                    return True
+                slot = "object"
+            else:  # object, or after one
+                if text == ";":
+                    slot = "predicate" if self._peek()[1] not in (".", "}", ";") else "subject"
+                elif text == ".":
+                    slot = "subject"
+                elif text == ",":
+                    continue
+                elif text == "[":
+                    if self._blank_node():
+                        return True
+                elif text == "^^":
+                    self._take()
+                elif kind in ("iri", "name") and self._evidence(kind, text):
+                    return True
+                elif kind not in _TERMS and kind != "name":
+                    raise _Unknown(text)
+
+    def _predicate(self, kind: str, text: str) -> bool:
+        """Read a predicate (an IRI, ``a``, or a path) starting with the token just taken and the
+        objects of an rdf:type; whether it might match in the evidence graph."""
+        if kind == "var":
+            return True
+        steps = [(kind, text)]
+        while self._peek()[1] in ("/", "|", "^", "(", ")", "*", "?", "+", "!") or (
+                steps[-1][1] in ("/", "|", "^", "(", "!") and self._peek()[0] in ("iri", "name")):
+            steps.append(self._take())
+        iris = []
+        for step_kind, step in steps:
+            if step in ("*", "?", "!"):
+                return True
+            if step_kind in ("iri", "name"):
+                iri = self._iri(step_kind, step)
+                if iri is None or _EVIDENCE_IRI.search(iri):
+                    return True
+                iris.append(iri)
+            elif step_kind not in ("punct",):
+                return True
+        if _RDF_TYPE in iris:
+            return len(steps) > 1 or self._classes_need_evidence()
+        return False
+
+    def _classes_need_evidence(self) -> bool:
+        """After rdf:type: a variable or more than one class may stand for an evidence class."""
+        kind, text = self._peek()
+        if kind == "var" or self._peek(1)[1] == ",":
+            return True
+        return kind in ("iri", "name") and self._evidence(kind, text)
+
+    def _blank_node(self) -> bool:
+        """A ``[ predicate object ; … ]`` list (the bracket taken)."""
+        if self._peek()[1] == "]":
+            self._take()
+            return False
+        while True:
+            kind, text = self._take()
+            if self._predicate(kind, text):
+                return True
+            while True:
+                kind, text = self._take()
+                if text == "]":
+                    return False
+                if text == ";":
+                    break
+                if text == "[":
+                    if self._blank_node():
+                        return True
+                elif kind in ("iri", "name") and self._evidence(kind, text):
+                    return True
