@@ -42,14 +42,17 @@ GROWTH_ALLOWED = 3.0
 TIME_FLOOR_MS = 50.0
 
 
-def _median_ms(run, runs: int) -> float:
+def _median_ms(run, runs: int) -> tuple[float, float]:
+    """Median wall time and median CPU time of this process (ms) of ``runs`` runs after a
+    warm-up. On a busy machine the CPU time is the steadier of the two."""
     run()
-    samples = []
+    samples, cpu = [], []
     for _ in range(runs):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         run()
         samples.append(time.perf_counter() - start)
-    return round(statistics.median(samples) * 1000, 1)
+        cpu.append(time.process_time() - start_cpu)
+    return round(statistics.median(samples) * 1000, 1), round(statistics.median(cpu) * 1000, 1)
 
 
 def _chosen(name: str, names: list[str] | None) -> bool:
@@ -70,8 +73,8 @@ def named_query_figures(store_dir: Path, runs: int, names: list[str] | None = No
             continue
         text = named_query(query.name, {}, graph=embedded.names)
         rows = run_query(embedded.target, text).rows
-        table[query.name] = {"rows": len(rows), "distinct": len(set(rows)),
-                             "ms": _median_ms(lambda: run_query(embedded.target, text), runs)}
+        ms, cpu_ms = _median_ms(lambda: run_query(embedded.target, text), runs)
+        table[query.name] = {"rows": len(rows), "distinct": len(set(rows)), "ms": ms, "cpu_ms": cpu_ms}
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     return {"queries": table, "process_peak_mb": round(peak / 1e6)}
 
@@ -89,7 +92,7 @@ def server_figures(store_dir: Path, texts: dict[str, str], runs: int) -> dict[st
     try:
         wait_until_up(f"http://127.0.0.1:{port}/query")
         endpoint = Endpoint(f"http://127.0.0.1:{port}/query")
-        return {name: _median_ms(lambda: run_query(endpoint, text, engine="endpoint"), runs) for name, text in texts.items()}
+        return {name: _median_ms(lambda: run_query(endpoint, text, engine="endpoint"), runs)[0] for name, text in texts.items()}
     finally:
         server.terminate()
         server.wait()
@@ -141,25 +144,40 @@ def bulk_figures(store_dir: Path, scratch: Path, names: list[str] | None = None)
     return figures
 
 
-def command_figures(store_dir: Path, scratch: Path, names: list[str] | None = None, *,
-                    lines: dict[str, list[str]] | None = None) -> dict:
+def _command_run(name: str, args: list[str]) -> tuple[float, float, int]:
+    """Wall time, CPU time (ms) and peak resident bytes of one CLI process."""
+    import os
+
     from bench.bench_scale import _tree_rss
 
+    start = time.perf_counter()
+    process = subprocess.Popen([sys.executable, str(ROOT / "cli.py"), *args], cwd=ROOT,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    peak, status, usage = 0, None, None
+    while status is None:
+        peak = max(peak, _tree_rss(process.pid))
+        pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+        if pid == 0:
+            status = None
+            time.sleep(0.05)
+    elapsed = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"{name}: exit {os.waitstatus_to_exitcode(status)}: {process.stderr.read().decode()[-400:]}")
+    return elapsed * 1000, (usage.ru_utime + usage.ru_stime) * 1000, peak
+
+
+def command_figures(store_dir: Path, scratch: Path, names: list[str] | None = None, *,
+                    lines: dict[str, list[str]] | None = None, runs: int = 1) -> dict:
+    """Each command as a CLI process: the median of ``runs`` runs' wall and CPU times, the
+    highest peak of resident memory."""
     figures = {}
     if lines is None:
         lines = {name: args for name, args in command_lines(store_dir, scratch).items() if _chosen(name, names)}
     for name, args in lines.items():
-        start = time.perf_counter()
-        process = subprocess.Popen([sys.executable, str(ROOT / "cli.py"), *args], cwd=ROOT,
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        peak = 0
-        while process.poll() is None:
-            peak = max(peak, _tree_rss(process.pid))
-            time.sleep(0.05)
-        elapsed = time.perf_counter() - start
-        if process.returncode != 0:
-            raise SystemExit(f"{name}: exit {process.returncode}: {process.stderr.read().decode()[-400:]}")
-        figures[name] = {"ms": round(elapsed * 1000, 1), "peak_mb": round(peak / 1e6)}
+        samples = [_command_run(name, args) for _ in range(runs)]
+        figures[name] = {"ms": round(statistics.median(s[0] for s in samples), 1),
+                         "cpu_ms": round(statistics.median(s[1] for s in samples), 1),
+                         "peak_mb": round(max(s[2] for s in samples) / 1e6)}
     return figures
 
 
@@ -184,7 +202,7 @@ SECTIONS = ("queries", "commands", "bulk")
 
 
 def measure(out: Path, runs: int, *, server: bool = False, only: tuple[str, ...] = SECTIONS,
-            names: list[str] | None = None) -> dict:
+            names: list[str] | None = None, command_runs: int = 1) -> dict:
     import tempfile
 
     store_dir = out / "store"
@@ -198,7 +216,7 @@ def measure(out: Path, runs: int, *, server: bool = False, only: tuple[str, ...]
         for name, ms in server_figures(store_dir, texts, runs).items():
             result["queries"][name]["server_ms"] = ms
     with tempfile.TemporaryDirectory() as scratch:
-        result["commands"] = command_figures(store_dir, Path(scratch), names) if "commands" in only else {}
+        result["commands"] = command_figures(store_dir, Path(scratch), names, runs=command_runs) if "commands" in only else {}
         result["bulk"] = bulk_figures(store_dir, Path(scratch), names) if "bulk" in only else {}
     summary = {}
     if result["queries"]:
@@ -220,8 +238,10 @@ def main() -> None:
     parser.add_argument("--check", type=Path, help="exit 1 when a figure grew past 3x the one recorded here")
     parser.add_argument("--only", action="append", choices=SECTIONS, help="measure only this section (repeatable)")
     parser.add_argument("--name", action="append", help="only the queries and commands whose name contains this (repeatable)")
+    parser.add_argument("--command-runs", type=int, default=1, help="runs of each command (the median is shown)")
     args = parser.parse_args()
-    result = measure(args.out, args.runs, server=args.server, only=tuple(args.only or SECTIONS), names=args.name)
+    result = measure(args.out, args.runs, server=args.server, only=tuple(args.only or SECTIONS), names=args.name,
+                     command_runs=args.command_runs)
     print(json.dumps(result, indent=1, ensure_ascii=False))
     if args.record:
         args.record.write_text(json.dumps(result, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")

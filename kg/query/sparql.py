@@ -22,8 +22,8 @@ import re
 from typing import Callable, Iterator, Mapping, Protocol
 
 from kg.core.errors import QueryError, QueryLimitError
-from kg.core.namespaces import PREFIXES, QUERY_GRAPHS, UNION_GRAPH
-from kg.query.default_graph import needs_evidence
+from kg.core.namespaces import EVIDENCE_GRAPH, PREFIXES, QUERY_GRAPHS
+from kg.query.default_graph import default_graphs
 from kg.query.ordering import sorted_rows, split_final_order
 from kg.query.results import QueryKind, QueryResult
 from kg.store.rdfio import has_union_graph, ox_term
@@ -157,14 +157,15 @@ def iter_rows(graph, query_text: str) -> Iterator[tuple]:
 
 def _default_graph(store, query_text: str) -> dict:
     """The default graph of a local query: the union graph a store keeps and the evidence graph
-    beside it (disjoint: each statement once), or the union graph alone when no pattern of the
-    query can match in the evidence graph (:mod:`kg.query.default_graph`: each lookup then
-    reads one graph, not two); else the union of the named graphs (a store of one graph, or
-    one built before)."""
+    beside it (disjoint: each statement once), or only the one of them the query's patterns can
+    match in (:mod:`kg.query.default_graph`: each lookup then reads one graph, not two); else
+    the union of the named graphs (a store of one graph, or one built before)."""
     import pyoxigraph as ox
 
     if has_union_graph(store):
-        graphs = QUERY_GRAPHS if needs_evidence(query_text) else (UNION_GRAPH,)
+        graphs = default_graphs(query_text)
+        if graphs == (EVIDENCE_GRAPH,) and not store.contains_named_graph(ox.NamedNode(EVIDENCE_GRAPH)):
+            graphs = QUERY_GRAPHS  # passages kept in the sources' graphs (a TriG file written otherwise)
         return {"default_graph": [ox.NamedNode(graph) for graph in graphs]}
     return {"use_default_graph_as_union": True}
 
