@@ -424,8 +424,7 @@ def entity_rows(graph) -> list[dict]:
 
 
 def streamed_entity_rows(graph) -> Iterator[dict]:
-    """The rows of :func:`entity_rows` one at a time (the nodes sorted first, each row made as
-    it is written: only the nodes and their types are held)."""
+    """The rows of :func:`entity_rows` one at a time, each made as it is written."""
     view = _View(graph)
     types = _entity_types(view)
     documents = {node for node, (_, kind) in types.items() if kind == "Document"}
@@ -444,17 +443,15 @@ def streamed_entity_rows(graph) -> Iterator[dict]:
 _ASSERTIONS = """SELECT ?assertion ?subject ?predicate ?object WHERE {
   ?assertion a gk:Assertion ; rdf:subject ?subject ; rdf:predicate ?predicate ; rdf:object ?object }"""
 
-# The evidence table in three reads, each one graph's (kg.query.default_graph), none holding more
-# than a chunk: the (node, evidence) links as the store gives them (grouped by evidence), then for
-# each chunk of evidence nodes their passages and their source files; the files' paths once.
+# The evidence table in reads of one graph each (kg.query.default_graph), none holding more than a
+# chunk: the links as the store gives them, then each chunk of evidence nodes' passages and files.
 _EVIDENCE_LINKS = "SELECT ?about ?evidence WHERE { ?about gk:evidence ?evidence }"
 _PASSAGES = f"""SELECT ?evidence ?document ?start ?end ?section ?exact WHERE {{ VALUES ?evidence {{ %s }}
   OPTIONAL {{ ?evidence {DOCUMENT_PATH} ?document }} OPTIONAL {{ ?evidence {START_PATH} ?start }}
   OPTIONAL {{ ?evidence {END_PATH} ?end }} OPTIONAL {{ ?evidence gk:sectionPath ?section }}
   OPTIONAL {{ ?evidence {QUOTE_PATH} ?exact }} }}"""
 _SOURCE_FILES = "SELECT ?evidence ?file WHERE { VALUES ?evidence { %s } ?evidence gk:sourceFile ?file }"
-# (FILTER EXISTS: as a join, Oxigraph would scan every assertion's statements for each chunk.)
-_RELATIONS_AMONG = """SELECT ?assertion WHERE { VALUES ?assertion { %s }
+_RELATIONS_AMONG = """SELECT ?assertion WHERE { VALUES ?assertion { %s } # (as a join: a scan of every assertion)
   FILTER EXISTS { ?assertion a gk:Assertion ; rdf:subject ?subject ; rdf:predicate ?predicate ; rdf:object ?object } }"""
 _FILE_PATHS = "SELECT ?file ?path WHERE { ?file gk:path ?path }"
 _EVIDENCE_CHUNK = 2000  # evidence nodes read at a time
@@ -530,51 +527,15 @@ def _evidence_row(subject, document, start, end, path, section, exact) -> dict:
 
 
 def _evidence_passages(graph, evidence_nodes: list, paths: dict[str, list]) -> dict:
-    """evidence -> [document, start, end, source path, section, quote] (the first value in
-    natural order of each, as :meth:`_View.first` picks) for a chunk of evidence nodes;
-    ``paths``: each source file's paths."""
+    """evidence -> [document, start, end, source path, section, quote], each the first value in
+    natural order (as :meth:`_View.first` picks); ``paths``: each source file's paths."""
     values = " ".join(f"<{e}>" for e in evidence_nodes)
     found = _first_values(run_query(graph, _PASSAGES % values).rows, 1)
     sources: dict = {}
     for evidence, file in run_query(graph, _SOURCE_FILES % values).rows:
         _merge_first(sources.setdefault(evidence, [None]), [min(paths.get(str(file), [None]), key=lambda p: natural_key(str(p)))])
-    passages = {}
-    for evidence in evidence_nodes:
-        document, start, end, section, exact = found.get((evidence,), [None] * 5)
-        passages[evidence] = [document, start, end, sources.get(evidence, [None])[0], section, exact]
-    return passages
-
-
-def _evidence_stream(graph, wanted: set[str], *, relations: bool = False) -> Iterator[dict]:
-    """The evidence rows about the IRIs in ``wanted`` (and with ``relations``, about every
-    assertion the relations table has a row for), in the order the store gives the links, a
-    chunk of evidence nodes at a time: memory does not grow with the store."""
-    paths: dict[str, list] = {}
-    for file, path in run_query(graph, _FILE_PATHS).rows:
-        paths.setdefault(str(file), []).append(path)
-    chunk: list[tuple] = []
-    evidence_nodes: dict = {}
-
-    def flush():
-        others = sorted({str(about) for about, _ in chunk} - wanted) if relations else []
-        among = {str(row[0]) for row in run_query(graph, _RELATIONS_AMONG % " ".join(f"<{a}>" for a in others)).rows} \
-            if others else set()
-        links = [(about, evidence) for about, evidence in chunk if str(about) in wanted or str(about) in among]
-        passages = _evidence_passages(graph, list(dict.fromkeys(evidence for _, evidence in links)), paths)
-        for about, evidence in links:
-            yield _evidence_row(about, *passages[evidence])
-        chunk.clear()
-        evidence_nodes.clear()
-
-    for about, evidence in iter_rows(graph, _EVIDENCE_LINKS):
-        if not relations and str(about) not in wanted:
-            continue
-        if evidence not in evidence_nodes and len(evidence_nodes) >= _EVIDENCE_CHUNK:
-            yield from flush()
-        evidence_nodes[evidence] = None
-        chunk.append((about, evidence))
-    if chunk:
-        yield from flush()
+    passages = {evidence: found.get((evidence,), [None] * 5) for evidence in evidence_nodes}
+    return {e: [*p[:3], sources.get(e, [None])[0], *p[3:]] for e, p in passages.items()}
 
 
 def evidence_rows(graph, *, about: Iterable[str] | None = None) -> list[dict]:
@@ -582,16 +543,38 @@ def evidence_rows(graph, *, about: Iterable[str] | None = None) -> list[dict]:
     to those IRIs (default: every exported entity and every assertion)."""
     if about is None:
         about = [r["id"] for r in entity_rows(graph)] + [r["id"] for r in relation_rows(graph)]
-    rows = list(_evidence_stream(graph, set(about)))
-    return sorted(rows, key=lambda r: (natural_key(r["about"]), natural_key(r["document"] or ""),
-                                       r["start"] or 0, r["end"] or 0))
+    return sorted(streamed_evidence_rows(graph, about=set(about)), key=lambda r: (
+        natural_key(r["about"]), natural_key(r["document"] or ""), r["start"] or 0, r["end"] or 0))
 
 
 def streamed_evidence_rows(graph, *, about: set[str], relations: bool = False) -> Iterator[dict]:
-    """The rows of :func:`evidence_rows` about ``about`` (and with ``relations``, about every
-    assertion :func:`relation_rows` gives, which need not be in ``about`` then) one at a time,
-    in the order the store gives them."""
-    return _evidence_stream(graph, about, relations=relations)
+    """The rows of :func:`evidence_rows` about ``about`` (with ``relations``, and every assertion
+    :func:`relation_rows` gives) one at a time, in the store's order, a chunk at a time."""
+    paths: dict[str, list] = {}
+    for file, path in run_query(graph, _FILE_PATHS).rows:
+        paths.setdefault(str(file), []).append(path)
+    chunk: list[tuple] = []
+    evidence_nodes: dict = {}
+
+    def flush():
+        others = sorted({str(a) for a, _ in chunk} - about) if relations else []
+        among = {str(row[0]) for row in run_query(graph, _RELATIONS_AMONG % " ".join(f"<{a}>" for a in others)).rows} \
+            if others else set()
+        links = [(a, evidence) for a, evidence in chunk if str(a) in about or str(a) in among]
+        passages = _evidence_passages(graph, list(dict.fromkeys(evidence for _, evidence in links)), paths)
+        yield from (_evidence_row(a, *passages[evidence]) for a, evidence in links)
+        chunk.clear()
+        evidence_nodes.clear()
+
+    for subject, evidence in iter_rows(graph, _EVIDENCE_LINKS):
+        if not relations and str(subject) not in about:
+            continue
+        if evidence not in evidence_nodes and len(evidence_nodes) >= _EVIDENCE_CHUNK:
+            yield from flush()
+        evidence_nodes[evidence] = None
+        chunk.append((subject, evidence))
+    if chunk:
+        yield from flush()
 
 
 def tables(graph) -> dict[str, list[dict]]:
