@@ -36,6 +36,7 @@ def test_queries_and_commands_stay_within_their_budgets(build_of_200):
     recorded = json.loads(BUDGETS.read_text(encoding="utf-8"))
     assert set(result["queries"]) == set(recorded["queries"]), "a named query has no recorded budget: record them again"
     assert set(result["commands"]) == set(recorded["commands"])
+    assert set(result["bulk"]) == set(recorded["bulk"])
     assert regressions(result, recorded) == []
 
 
@@ -49,5 +50,8 @@ def test_the_check_fails_on_growth_and_on_duplicated_rows():
     assert regressions(slower, recorded) == ["query q: 301 ms, recorded 100 ms", "command c: 301 MB, recorded 100 MB"]
     duplicated = {"queries": {"q": {"ms": 10.0, "rows": 7, "distinct": 5}}}
     assert regressions(duplicated, recorded) == ["query q: 7 rows of which 5 distinct"]
+    bulk = {"bulk": {"export": {"ms": 100000.0, "peak_mb": 900}}}
+    assert regressions(bulk, {"bulk": {"export": {"ms": 1000.0, "peak_mb": 100}}}) == [
+        "bulk command export: 100000 ms, recorded 1000 ms", "bulk command export: 900 MB, recorded 100 MB"]
     tiny = {"queries": {"q": {"ms": 140.0, "rows": 5, "distinct": 5}}}
     assert regressions(tiny, {"queries": {"q": {"ms": 2.0}}}) == []  # under the 50 ms floor: noise, not growth

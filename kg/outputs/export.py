@@ -29,7 +29,7 @@ from kg.query.tables import (
     NUMBER_COLUMNS,
     TABLE_COLUMNS,
     TABLES,
-    entity_rows,
+    streamed_entity_rows,
     streamed_evidence_rows,
     streamed_relation_rows,
     tables,
@@ -201,21 +201,22 @@ def _format(fmt: str | TableFormat) -> TableFormat:
 
 
 def _streamed_tables(graph) -> Iterator[tuple[str, Iterable[dict]]]:
-    """Each table's rows as the export writes them: the entities sorted by ``id``; relations and
-    evidence (most of the rows) streamed in the order the store gives them, so memory does not
-    grow with them (:func:`kg.query.tables.relation_rows` and ``evidence_rows`` sort them)."""
-    entities = entity_rows(graph)
-    about = {row["id"] for row in entities}
-    yield "entities", entities
-    del entities
+    """Each table's rows as the export writes them, one at a time: the entities sorted by
+    ``id``; relations and evidence (most of the rows) in the order the store gives them, so
+    memory does not grow with them (:func:`kg.query.tables.relation_rows` and ``evidence_rows``
+    sort them). Only the entities' IRIs are held (for the evidence about them; that about
+    assertions is told apart in the store)."""
+    about: set[str] = set()
 
-    def relations():
-        for row in streamed_relation_rows(graph):
+    def entities():
+        for row in streamed_entity_rows(graph):
             about.add(row["id"])
             yield row
 
-    yield "relations", relations()
-    yield "evidence", streamed_evidence_rows(graph, about=about)
+    yield "entities", entities()
+
+    yield "relations", streamed_relation_rows(graph)
+    yield "evidence", streamed_evidence_rows(graph, about=about, relations=True)
 
 
 def export_tables(graph, *, out_dir: str | Path, fmt: str | TableFormat = TableFormat.JSON) -> list[Path]:

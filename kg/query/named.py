@@ -21,7 +21,7 @@ from typing import Mapping
 from kg.core import iris
 from kg.core.errors import NotFoundError, QueryError
 from kg.core.namespaces import XSD
-from kg.core.ontology import ontology_graph
+from kg.core.ontology import TURTLE_FILES, ontology_dir
 from kg.query.lookup import resolve_entity
 from kg.query.results import (
     QueryKind,
@@ -139,18 +139,41 @@ def get_query(name: str) -> NamedQuery:
                         candidates=difflib.get_close_matches(name, list(library), n=5, cutoff=0.3) or sorted(library))
 
 
+@functools.lru_cache(maxsize=1)
+def _class_tree() -> tuple[frozenset[str], dict[str, set[str]]]:
+    """The subjects of the ontology's files and each class's direct subclasses, read with
+    Oxigraph's parser (rdflib's takes half a second, which every analysis command paid)."""
+    import pyoxigraph as ox
+
+    subjects: set[str] = set()
+    below: dict[str, set[str]] = {}
+    for name in TURTLE_FILES:
+        for triple in ox.parse(path=str(ontology_dir() / name), format=ox.RdfFormat.TURTLE):
+            if isinstance(triple.subject, ox.NamedNode):
+                subjects.add(triple.subject.value)
+                if triple.predicate.value == _SUBCLASS_OF and isinstance(triple.object, ox.NamedNode):
+                    below.setdefault(triple.object.value, set()).add(triple.subject.value)
+    return frozenset(subjects), below
+
+
+_SUBCLASS_OF = "http://www.w3.org/2000/01/rdf-schema#subClassOf"
+
+
 @functools.lru_cache(maxsize=None)
 def subclasses_of(local: str) -> tuple[str, ...]:
     """Class local names of ``local`` and its subclasses in the ontology (Region -> Country,
     Province, City, District), so entity params accept instances of any of them."""
-    from rdflib import RDFS, URIRef
-
-    graph = ontology_graph()
-    top = URIRef(iris.term(local))
-    if (top, None, None) not in graph:
+    subjects, below = _class_tree()
+    top = iris.term(local)
+    if top not in subjects:
         raise QueryError(f"'{local}' is not a class of the ontology", fix="use a gk: class name such as Region or Initiative")
-    found = {top} | set(graph.transitive_subjects(RDFS.subClassOf, top))
-    return tuple(sorted(str(c)[len(iris.NS):] for c in found if str(c).startswith(iris.NS)))
+    found, stack = {top}, [top]
+    while stack:
+        for sub in below.get(stack.pop(), ()):
+            if sub not in found:
+                found.add(sub)
+                stack.append(sub)
+    return tuple(sorted(c[len(iris.NS):] for c in found if c.startswith(iris.NS)))
 
 
 def param_term(param: QueryParam, value: str, *, graph=None) -> str:

@@ -22,7 +22,8 @@ import re
 from typing import Callable, Iterator, Mapping, Protocol
 
 from kg.core.errors import QueryError, QueryLimitError
-from kg.core.namespaces import PREFIXES, QUERY_GRAPHS
+from kg.core.namespaces import EVIDENCE_GRAPH, PREFIXES, QUERY_GRAPHS
+from kg.query.default_graph import default_graphs
 from kg.query.ordering import sorted_rows, split_final_order
 from kg.query.results import QueryKind, QueryResult
 from kg.store.rdfio import has_union_graph, ox_term
@@ -118,7 +119,7 @@ def oxigraph_engine(target, query_text: str, *, prefixes: Mapping[str, str], bin
 def _oxigraph_run(store, query_text: str, prefixes: Mapping[str, str], substitutions, max_rows: int | None) -> QueryResult:
     for attempt in range(5):
         try:
-            dataset = _default_graph(store)
+            dataset = _default_graph(store, query_text)
             try:
                 result = store.query(query_text, prefixes=dict(prefixes), substitutions=substitutions, **dataset)
             except (RuntimeError, ValueError) as exc:
@@ -146,7 +147,7 @@ def iter_rows(graph, query_text: str) -> Iterator[tuple]:
     library's own queries (no ORDER BY handling, no limits)."""
     store = oxigraph_store(graph)
     try:
-        result = store.query(query_text, prefixes=dict(PREFIXES), **_default_graph(store))
+        result = store.query(query_text, prefixes=dict(PREFIXES), **_default_graph(store, query_text))
     except SyntaxError as exc:
         raise _oxigraph_syntax_error(query_text, exc) from None
     names = [variable.value for variable in result.variables]
@@ -154,13 +155,18 @@ def iter_rows(graph, query_text: str) -> Iterator[tuple]:
         yield tuple(rdflib_term(solution[name]) for name in names)
 
 
-def _default_graph(store) -> dict:
+def _default_graph(store, query_text: str) -> dict:
     """The default graph of a local query: the union graph a store keeps and the evidence graph
-    beside it (disjoint: each statement once), else the union of the named graphs (a store of one graph, or one built before)."""
+    beside it (disjoint: each statement once), or only the one of them the query's patterns can
+    match in (:mod:`kg.query.default_graph`: each lookup then reads one graph, not two); else
+    the union of the named graphs (a store of one graph, or one built before)."""
     import pyoxigraph as ox
 
     if has_union_graph(store):
-        return {"default_graph": [ox.NamedNode(graph) for graph in QUERY_GRAPHS]}
+        graphs = default_graphs(query_text)
+        if graphs == (EVIDENCE_GRAPH,) and not store.contains_named_graph(ox.NamedNode(EVIDENCE_GRAPH)):
+            graphs = QUERY_GRAPHS  # passages kept in the sources' graphs (a TriG file written otherwise)
+        return {"default_graph": [ox.NamedNode(graph) for graph in graphs]}
     return {"use_default_graph_as_union": True}
 
 

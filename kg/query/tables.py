@@ -420,11 +420,16 @@ def _names(view: _View, node) -> dict:
 
 def entity_rows(graph) -> list[dict]:
     """The ``entities`` table of ``graph``, sorted by ``id``."""
+    return list(streamed_entity_rows(graph))
+
+
+def streamed_entity_rows(graph) -> Iterator[dict]:
+    """The rows of :func:`entity_rows` one at a time, each made as it is written."""
     view = _View(graph)
     types = _entity_types(view)
     documents = {node for node, (_, kind) in types.items() if kind == "Document"}
-    rows = []
-    for node, (type_, kind_name) in types.items():
+    for node in sorted(types, key=lambda n: natural_key(str(n))):
+        type_, kind_name = types[node]
         kind = KINDS[kind_name]
         row = dict.fromkeys(ENTITY_COLUMNS)
         in_region = view.first(node, iris.term("inRegion"))
@@ -432,18 +437,24 @@ def entity_rows(graph) -> list[dict]:
                    region=view.label(in_region) if in_region is not None else None,
                    document=_document_of(view, node, kind, documents))
         kind.fill(view, node, row)
-        rows.append(row)
-    return sorted(rows, key=lambda r: natural_key(r["id"]))
+        yield row
 
 
 _ASSERTIONS = """SELECT ?assertion ?subject ?predicate ?object WHERE {
   ?assertion a gk:Assertion ; rdf:subject ?subject ; rdf:predicate ?predicate ; rdf:object ?object }"""
 
-_EVIDENCE = f"""SELECT ?about ?evidence ?document ?start ?end ?source ?section ?exact WHERE {{
-  ?about gk:evidence ?evidence .
+# The evidence table in reads of one graph each (kg.query.default_graph), none holding more than a
+# chunk: the links as the store gives them, then each chunk of evidence nodes' passages and files.
+_EVIDENCE_LINKS = "SELECT ?about ?evidence WHERE { ?about gk:evidence ?evidence }"
+_PASSAGES = f"""SELECT ?evidence ?document ?start ?end ?section ?exact WHERE {{ VALUES ?evidence {{ %s }}
   OPTIONAL {{ ?evidence {DOCUMENT_PATH} ?document }} OPTIONAL {{ ?evidence {START_PATH} ?start }}
-  OPTIONAL {{ ?evidence {END_PATH} ?end }} OPTIONAL {{ ?evidence gk:sourceFile/gk:path ?source }}
-  OPTIONAL {{ ?evidence gk:sectionPath ?section }} OPTIONAL {{ ?evidence {QUOTE_PATH} ?exact }} }}"""
+  OPTIONAL {{ ?evidence {END_PATH} ?end }} OPTIONAL {{ ?evidence gk:sectionPath ?section }}
+  OPTIONAL {{ ?evidence {QUOTE_PATH} ?exact }} }}"""
+_SOURCE_FILES = "SELECT ?evidence ?file WHERE { VALUES ?evidence { %s } ?evidence gk:sourceFile ?file }"
+_RELATIONS_AMONG = """SELECT ?assertion WHERE { VALUES ?assertion { %s } # (as a join: a scan of every assertion)
+  FILTER EXISTS { ?assertion a gk:Assertion ; rdf:subject ?subject ; rdf:predicate ?predicate ; rdf:object ?object } }"""
+_FILE_PATHS = "SELECT ?file ?path WHERE { ?file gk:path ?path }"
+_EVIDENCE_CHUNK = 2000  # evidence nodes read at a time
 
 
 def _merge_first(best: list, values) -> None:
@@ -515,23 +526,55 @@ def _evidence_row(subject, document, start, end, path, section, exact) -> dict:
     }
 
 
+def _evidence_passages(graph, evidence_nodes: list, paths: dict[str, list]) -> dict:
+    """evidence -> [document, start, end, source path, section, quote], each the first value in
+    natural order (as :meth:`_View.first` picks); ``paths``: each source file's paths."""
+    values = " ".join(f"<{e}>" for e in evidence_nodes)
+    found = _first_values(run_query(graph, _PASSAGES % values).rows, 1)
+    sources: dict = {}
+    for evidence, file in run_query(graph, _SOURCE_FILES % values).rows:
+        _merge_first(sources.setdefault(evidence, [None]), [min(paths.get(str(file), [None]), key=lambda p: natural_key(str(p)))])
+    passages = {evidence: found.get((evidence,), [None] * 5) for evidence in evidence_nodes}
+    return {e: [*p[:3], sources.get(e, [None])[0], *p[3:]] for e, p in passages.items()}
+
+
 def evidence_rows(graph, *, about: Iterable[str] | None = None) -> list[dict]:
     """The ``evidence`` table: one row per (entity or assertion, evidence). ``about`` limits it
     to those IRIs (default: every exported entity and every assertion)."""
     if about is None:
         about = [r["id"] for r in entity_rows(graph)] + [r["id"] for r in relation_rows(graph)]
-    wanted = set(about)
-    found = _first_values((row for row in run_query(graph, _EVIDENCE).rows if str(row[0]) in wanted), 2)
-    rows = [_evidence_row(subject, *values) for (subject, _), values in found.items()]
-    return sorted(rows, key=lambda r: (natural_key(r["about"]), natural_key(r["document"] or ""),
-                                       r["start"] or 0, r["end"] or 0))
+    return sorted(streamed_evidence_rows(graph, about=set(about)), key=lambda r: (
+        natural_key(r["about"]), natural_key(r["document"] or ""), r["start"] or 0, r["end"] or 0))
 
 
-def streamed_evidence_rows(graph, *, about: set[str]) -> Iterator[dict]:
-    """The rows of :func:`evidence_rows` about ``about`` one at a time, in the order the store gives them."""
-    rows = (row for row in iter_rows(graph, _EVIDENCE) if str(row[0]) in about)
-    for (subject, _), values in _runs_first_values(rows, 2):
-        yield _evidence_row(subject, *values)
+def streamed_evidence_rows(graph, *, about: set[str], relations: bool = False) -> Iterator[dict]:
+    """The rows of :func:`evidence_rows` about ``about`` (with ``relations``, and every assertion
+    :func:`relation_rows` gives) one at a time, in the store's order, a chunk at a time."""
+    paths: dict[str, list] = {}
+    for file, path in run_query(graph, _FILE_PATHS).rows:
+        paths.setdefault(str(file), []).append(path)
+    chunk: list[tuple] = []
+    evidence_nodes: dict = {}
+
+    def flush():
+        others = sorted({str(a) for a, _ in chunk} - about) if relations else []
+        among = {str(row[0]) for row in run_query(graph, _RELATIONS_AMONG % " ".join(f"<{a}>" for a in others)).rows} \
+            if others else set()
+        links = [(a, evidence) for a, evidence in chunk if str(a) in about or str(a) in among]
+        passages = _evidence_passages(graph, list(dict.fromkeys(evidence for _, evidence in links)), paths)
+        yield from (_evidence_row(a, *passages[evidence]) for a, evidence in links)
+        chunk.clear()
+        evidence_nodes.clear()
+
+    for subject, evidence in iter_rows(graph, _EVIDENCE_LINKS):
+        if not relations and str(subject) not in about:
+            continue
+        if evidence not in evidence_nodes and len(evidence_nodes) >= _EVIDENCE_CHUNK:
+            yield from flush()
+        evidence_nodes[evidence] = None
+        chunk.append((subject, evidence))
+    if chunk:
+        yield from flush()
 
 
 def tables(graph) -> dict[str, list[dict]]:

@@ -10,6 +10,8 @@ import math
 
 from kg.core.errors import QueryError
 from kg.outputs.formats import SimilarityMeasure
+from kg.query.evidence import DOCUMENT_PATH, END_PATH, QUOTE_PATH, START_PATH
+from kg.query.sparql import run_query
 from kg.query.tables import jaccard, natural_key
 from kg.outputs.analytics.results import (Named, OverlapResult, Quote, SharedRegion, SharedResult, SimilarPair, SimilarPairs,
                                          SimilarityMatrix)
@@ -17,6 +19,61 @@ from kg.outputs.analytics.reading import _Describer, _resolve, _rows
 
 
 # ---------------------------------------------------------------------------------- comparisons
+
+# What `shared` shows of the named query regions-adopting (kg/query/queries), read in three
+# parts so each reads one graph (kg.query.default_graph) and the passages' text is read only for
+# the one passage shown per region: the adopting regions and their assertions; the assertions'
+# evidence; where each passage is (document, start, end), then the first one's section and quote.
+_ADOPTIONS_OF = """SELECT ?region ?code ?assertion WHERE { VALUES ?initiative { <%s> }
+  ?assertion rdf:object ?initiative ; rdf:predicate gk:adopts ; rdf:subject ?region .
+  ?region gk:adopts ?initiative . OPTIONAL { ?region gk:divisionCode ?code } }"""
+_EVIDENCE_OF = "SELECT ?assertion ?evidence WHERE { VALUES ?assertion { %s } ?assertion gk:evidence ?evidence }"
+_POSITIONS = f"""SELECT ?evidence ?document ?start ?end WHERE {{ VALUES ?evidence {{ %s }}
+  ?evidence {DOCUMENT_PATH} ?document ; {START_PATH} ?start ; {END_PATH} ?end }}"""
+_QUOTES = f"""SELECT ?evidence ?quote ?section WHERE {{ VALUES ?evidence {{ %s }}
+  ?evidence {QUOTE_PATH} ?quote OPTIONAL {{ ?evidence gk:sectionPath ?section }} }}"""
+_CHUNK = 2000  # IRIs per VALUES block
+
+
+def _in_chunks(graph, query: str, iris_: list[str]) -> list[tuple]:
+    rows = []
+    for at in range(0, len(iris_), _CHUNK):
+        rows += run_query(graph, query % " ".join(f"<{i}>" for i in iris_[at:at + _CHUNK])).rows
+    return rows
+
+
+def _first_quotes(graph, assertions: dict[str, set[str]]) -> dict[str, dict]:
+    """region -> the first passage (by document, start, end) of its adoption assertions that
+    has a quote, as regions-adopting gives it (document, section, start, end, quote)."""
+    evidence_of: dict[str, set[str]] = collections.defaultdict(set)
+    for assertion, evidence in _in_chunks(graph, _EVIDENCE_OF, sorted(set().union(*assertions.values()))):
+        evidence_of[str(assertion)].add(str(evidence))
+    positions: dict[str, list[tuple]] = collections.defaultdict(list)
+    for evidence, document, start, end in _in_chunks(graph, _POSITIONS, sorted(set().union(*evidence_of.values()))):
+        positions[str(evidence)].append((natural_key(str(document)), int(start), int(end), str(document), str(evidence)))
+    candidates = {region: sorted(p for a in found for e in evidence_of.get(a, ()) for p in positions.get(e, ()))
+                  for region, found in assertions.items()}
+    quotes: dict[str, list[tuple]] = {}
+    first: dict[str, dict] = {}
+    while True:  # the first candidate of each region, passed over while it has no quote
+        wanted = sorted({c[0][4] for c in candidates.values() if c} - set(quotes))
+        for evidence, quote, section in _in_chunks(graph, _QUOTES, wanted):
+            quotes.setdefault(str(evidence), []).append((str(quote), str(section) if section is not None else ""))
+        for evidence in wanted:
+            quotes.setdefault(evidence, [])
+        open_ = False
+        for region, found in candidates.items():
+            if found and quotes[found[0][4]]:
+                _, start, end, document, evidence = found[0]
+                quote, section = min(quotes[evidence], key=lambda q: (q[1], q[0]))
+                first[region] = {"document": document, "section": section, "start": start, "end": end, "quote": quote}
+                found.clear()
+            elif found:
+                found.pop(0)
+                open_ = open_ or bool(found)
+        if not open_:
+            return first
+
 
 def shared(graph, initiative_name: str) -> SharedResult:
     """The regions adopting an initiative, each with its platforms serving it and the first
@@ -27,24 +84,22 @@ def shared(graph, initiative_name: str) -> SharedResult:
 
     initiative = _resolve(graph, initiative_name, "Initiative")
     describe = _Describer(graph)
-    passages: dict[str, list[dict]] = collections.defaultdict(list)
     codes: dict[str, str] = {}
-    for row in _rows(graph, "regions-adopting", {"initiative": initiative}):
-        codes[row["region"]] = row.get("code", "")
-        if "quote" in row:
-            passages[row["region"]].append(row)
+    assertions: dict[str, set[str]] = collections.defaultdict(set)
+    for region, code, assertion in run_query(graph, _ADOPTIONS_OF % initiative).rows:
+        codes[str(region)] = max(codes.get(str(region), ""), str(code) if code is not None else "")
+        assertions[str(region)].add(str(assertion))
+    quoted = _first_quotes(graph, assertions)
+    codes = {region: code for region, code in codes.items() if region in quoted}  # a region with no passage is left out
     platforms: dict[str, set[str]] = collections.defaultdict(set)
     for row in _rows(graph, "initiative-platforms", {"initiative": initiative}):
         if "region" in row:
             platforms[row["region"]].add(row["platform"])
     regions = []
     for region in sorted(codes, key=lambda r: (codes[r], r)):
-        quote = None
-        if passages[region]:
-            first = min(passages[region], key=lambda p: (natural_key(p["document"]), int(p["start"]), int(p["end"])))
-            quote = Quote(document=first["document"], document_title=describe.named(first["document"]).label,
-                          section=first.get("section", ""), start=int(first["start"]), end=int(first["end"]),
-                          text=first["quote"])
+        first = quoted[region]
+        quote = Quote(document=first["document"], document_title=describe.named(first["document"]).label,
+                      section=first["section"], start=first["start"], end=first["end"], text=first["quote"])
         named = sorted((describe.named(p) for p in platforms[region]), key=lambda n: (n.label, n.iri))
         regions.append(SharedRegion(region=describe.named(region), code=codes[region], platforms=tuple(named),
                                     quote=quote))

@@ -16,10 +16,13 @@ def _rows(graph, name: str, params: dict[str, str] | None = None) -> list[dict]:
     return [{k: str(v) for k, v in row.items()} for row in result.records()]
 
 
-# What describing a node needs (its classes, labels and region), for many nodes in one query.
+# What describing a node needs (its classes, labels and region), for many nodes in two queries:
+# the classes (which may be in either graph), then the rest (in the union graph alone, so each is
+# one lookup, not two: kg.query.default_graph).
 # (One pattern per predicate: with ``VALUES ?p`` Oxigraph scans every statement of the store.)
-_FACTS = "SELECT ?node ?p ?o WHERE { VALUES ?node { %s } " + " UNION ".join(
-    f"{{ ?node {p} ?o BIND({p} AS ?p) }}" for p in ("rdf:type", "rdfs:label", "skos:prefLabel", "gk:inRegion", "skos:notation")) + " }"
+_FACTS = ["SELECT ?node ?p ?o WHERE { VALUES ?node { %s } " + " UNION ".join(
+    f"{{ ?node {p} ?o BIND({p} AS ?p) }}" for p in predicates) + " }"
+    for predicates in (("rdf:type",), ("rdfs:label", "skos:prefLabel", "gk:inRegion", "skos:notation"))]
 _VALUES_CHUNK = 2000  # IRIs per VALUES block
 _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 _LABELS = ("http://www.w3.org/2000/01/rdf-schema#label", "http://www.w3.org/2004/02/skos/core#prefLabel")
@@ -49,8 +52,9 @@ class _Describer:
             chunk = wanted[at:at + _VALUES_CHUNK]
             for node in chunk:
                 self._facts[node] = {}
-            for node, predicate, value in run_query(self.graph, _FACTS % " ".join(f"<{n}>" for n in chunk)).rows:
-                self._facts[str(node)].setdefault(str(predicate), []).append(value)
+            for facts in _FACTS:
+                for node, predicate, value in run_query(self.graph, facts % " ".join(f"<{n}>" for n in chunk)).rows:
+                    self._facts[str(node)].setdefault(str(predicate), []).append(value)
 
     def _label(self, iri: str) -> str:
         """:func:`kg.query.lookup.label_of`, from the facts read when there are some."""
