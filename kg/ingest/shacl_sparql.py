@@ -211,7 +211,7 @@ class _Compiler:
         statement of the path is read: a sequence path becomes one subquery per step, joined on
         the intermediate nodes, which Oxigraph evaluates as hash joins of index scans. As a path
         (or as consecutive triple patterns) it looks each intermediate node up one at a time:
-        a two-step path of 1.4 M annotations' targets took 109 s, as scans 8 s."""
+        the three-step path from 1.4 M annotations to their quotes took 108 s, as scans 44 s."""
         from rdflib import RDF
         from rdflib.collection import Collection
 

@@ -120,6 +120,7 @@ class _GraphsRead:
     def __init__(self, store, graphs):
         self.store, self.graphs = store, [str(graph) for graph in graphs]
         self._holds: dict[tuple[str, str], bool] = {}
+        self._kinds: dict[str, str] = {}  # an IRI -> it and its subclasses, as SPARQL terms
         with_hierarchy = [g for g in self.graphs if self._ask(f"GRAPH <{g}> {{ ?a <{_SUBCLASS_OF}> ?b }}")]
         # The ontology's graph, when it holds every subclass statement of ``graphs`` (as a build's
         # store does: its union graph holds the ontology's): a check needs only that one.
@@ -137,12 +138,13 @@ class _GraphsRead:
         if key not in self._holds:
             import pyoxigraph as ox
 
-            kinds = [row["k"] for row in self.store.query(
-                f"SELECT DISTINCT ?k WHERE {{ ?k <{_SUBCLASS_OF}>* <{iri}> }}",
-                default_graph=[ox.NamedNode(g) for g in self.hierarchy or self.graphs])]
+            if iri not in self._kinds:
+                self._kinds[iri] = " ".join(str(row["k"]) for row in self.store.query(
+                    f"SELECT DISTINCT ?k WHERE {{ ?k <{_SUBCLASS_OF}>* <{iri}> }}",
+                    default_graph=[ox.NamedNode(g) for g in self.hierarchy or self.graphs]))
             self._holds[key] = self._ask(
                 f"{{ GRAPH <{graph}> {{ ?s <{iri}> ?o }} }} UNION "
-                f"{{ VALUES ?k {{ {' '.join(str(k) for k in kinds)} }} GRAPH <{graph}> {{ ?s a ?k }} }}")
+                f"{{ VALUES ?k {{ {self._kinds[iri]} }} GRAPH <{graph}> {{ ?s a ?k }} }}")
         return self._holds[key]
 
     def by(self, check: Check) -> list[str]:

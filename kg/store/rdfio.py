@@ -340,9 +340,7 @@ class GraphDumps:
             path.unlink(missing_ok=True)
 
     def file(self, graph, fmt) -> Path:
-        """The file of ``graph`` dumped in ``fmt`` (Turtle with the prefixes of every output)."""
-        import pyoxigraph as ox
-
+        """The file of ``graph`` dumped in ``fmt`` (N-Triples, for N-Quads; Turtle comes from the passages)."""
         key = (graph, fmt)
         with self._guard:
             lock = self._locks[key]
@@ -351,8 +349,7 @@ class GraphDumps:
                 handle, name = tempfile.mkstemp(dir=self.directory, prefix=".dump-")
                 os.close(handle)
                 self._files[key] = Path(name)
-                self.store.dump(name, format=fmt, from_graph=graph,
-                                **({"prefixes": dict(PREFIXES)} if fmt == ox.RdfFormat.TURTLE else {}))
+                self.store.dump(name, format=fmt, from_graph=graph)
             return self._files[key]
 
 
