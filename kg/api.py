@@ -180,7 +180,7 @@ def build(paths: list[str | Path] | None = None, options: BuildOptions | None = 
         stage_build_into_store(state, jobs=options.jobs, validate=options.validate, executor=options.executor,
                                scheduler=options.scheduler, progress=progress,
                                shards=Path(options.shards) if options.shards is not None else None,
-                               passages=options.out_dir is not None and bool({"ttl", "trig"} & set(options.formats)))
+                               turtle=options.out_dir is not None and bool({"ttl", "trig"} & set(options.formats)))
         stage_serialize(state, Path(options.out_dir) if options.out_dir is not None else None, options.formats)
         stage_collect_reports(state)
         state.store = None  # releases the store's lock (Oxigraph closes it when the object goes)

@@ -4,6 +4,7 @@ stops after any stage and returns what it produced."""
 from __future__ import annotations
 
 import collections
+import concurrent.futures
 import datetime
 import functools
 import time
@@ -26,8 +27,8 @@ from kg.core.namespaces import EVIDENCE_GRAPH, ONTOLOGY_GRAPH
 from kg.core.text import normalize
 from kg.store.dataset import DATASET_FILE, BuildRecord, dataset_description
 from kg.store.graphstore import SourceGraph
-from kg.store.rdfio import (DEFAULT_OUTPUTS, OUTPUT_FILES, PassageSpool, materialise_union, memory_outputs, ntriples_bytes,
-                            ntriples_in_graph, passages_turtle, store_outputs, write_atomic)
+from kg.store.rdfio import (DEFAULT_OUTPUTS, OUTPUT_FILES, SourceTurtle, TurtleSpool, materialise_union, memory_outputs, ntriples_bytes,
+                            ntriples_in_graph, canonical_turtle, store_outputs, write_atomic)
 
 
 def document_row(source_name: str, extraction: Extraction) -> dict:
@@ -62,7 +63,7 @@ class BuildState:
     documents: list[dict] = field(default_factory=list)
     entity_types: dict[str, str] = field(default_factory=dict)
     validation: object | None = None  # concurrent.futures.Future of a ValidationReport, while it runs
-    passages: PassageSpool | None = None  # the stored sources' passages as Turtle, for the outputs
+    turtle: TurtleSpool | None = None  # the stored sources' graphs and passages as Turtle, for the outputs
     started: datetime.datetime = field(default_factory=lambda: datetime.datetime.now(datetime.timezone.utc))
 
 
@@ -138,13 +139,13 @@ class SourceResult:
     documents: list[dict]
     entity_types: dict[str, str]
     warnings: list[str]
-    passages: bytes = b""  # the passages as the Turtle the outputs hold (kg.store.rdfio.passages_turtle), if asked
+    turtle: SourceTurtle | None = None  # its graph and passages as the outputs' Turtle (kg.store.rdfio.canonical_turtle), if asked
 
 
-def build_source(source: Source, passages: bool = False) -> SourceResult:
+def build_source(source: Source, turtle: bool = False) -> SourceResult:
     """segment -> extract -> resolve -> to_rdf for one source, as N-Triples: the unit of work of
-    a store build, run in a worker process with ``--jobs``. ``passages``: also its passages as
-    the outputs' Turtle, made here in the worker rather than dumped from the store at the end."""
+    a store build, run in a worker process with ``--jobs``. ``turtle``: also its graph and its
+    passages as the outputs' Turtle, made here in the worker rather than dumped from the store at the end."""
 
     extractions = process_source(source)
     documents, types = [], {}
@@ -160,8 +161,10 @@ def build_source(source: Source, passages: bool = False) -> SourceResult:
     triples = list(dict.fromkeys(named[iris.document_graph(source.name)]))
     evidence = list(dict.fromkeys(named.get(EVIDENCE_GRAPH, ())))
     evidence_ntriples = ntriples_bytes(evidence)
-    return SourceResult(source.name, source.sha256, ntriples_bytes(triples), evidence_ntriples, documents, types,
-                        warnings, passages_turtle(evidence_ntriples) if passages else b"")
+    graph_iri, graph_ntriples = iris.document_graph(source.name), ntriples_bytes(triples)
+    return SourceResult(source.name, source.sha256, graph_ntriples, evidence_ntriples, documents, types, warnings,
+                        SourceTurtle(source.name, graph_iri, canonical_turtle(graph_ntriples), canonical_turtle(evidence_ntriples))
+                        if turtle else None)
 
 
 # A batch of sources goes into the store in one bulk load (each load costs about 0.1-0.4 s
@@ -172,7 +175,7 @@ BATCH_SECONDS = 30.0
 
 
 def stage_build_into_store(state: BuildState, *, jobs: int, validate: bool, executor: str = "local",
-                           scheduler: str | None = None, shards: Path | None = None, passages: bool = False,
+                           scheduler: str | None = None, shards: Path | None = None, turtle: bool = False,
                            progress: Callable[[str], None] | None = None) -> None:
     """Build every changed source with ``executor`` (:mod:`kg.ingest.executors`: this machine's
     processes, or a dask cluster at ``scheduler``) and put the graphs into the store in batches
@@ -181,34 +184,52 @@ def stage_build_into_store(state: BuildState, *, jobs: int, validate: bool, exec
     process, and a build killed midway keeps every batch already stored. A source whose work
     raised fails alone (``state.errors``). With ``shards``, every source's graph is also written
     there as N-Quads (:func:`write_shard`). Then, with ``validate``, the shapes start to run once
-    over what the store holds (:func:`start_validation`). With ``passages`` (the Turtle or TriG
-    output will be written), each stored source's passages are kept as Turtle in
-    ``state.passages`` for :func:`stage_serialize`."""
+    over what the store holds (:func:`start_validation`). With ``turtle`` (the Turtle or TriG
+    output will be written), each stored source's graph and passages are kept as Turtle in
+    ``state.turtle`` for :func:`stage_serialize`."""
     run = EXECUTORS[executor]
-    state.passages = PassageSpool() if passages else None
+    state.turtle = TurtleSpool() if turtle else None
     paths = {path.name: path for path in state.paths}
     started, total = time.monotonic(), len(state.sources)
     built: dict[str, SourceResult] = {}
     batch: list[SourceResult] = []
     batch_started, batch_bytes, stored = time.monotonic(), 0, 0
 
-    def store_batch() -> None:
-        nonlocal batch, batch_bytes, batch_started, stored
-        state.store.replace_graphs([SourceGraph(iris.document_graph(r.name), r.ntriples, r.name, r.sha256, r.evidence)
-                                    for r in batch])
-        for result in batch:
+    # One batch loads on a thread of its own (Oxigraph lets go of the GIL while it loads) while
+    # the next is gathered from the workers: loading and building overlap instead of taking turns
+    # (loading in this thread, the workers idled once their few tasks in flight were done).
+    loader = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="govkg-load")
+    loading: tuple | None = None  # (the load's future, its batch)
+
+    def finish_loading() -> None:
+        nonlocal loading, stored
+        if loading is None:
+            return
+        future, loaded = loading
+        loading = None
+        try:
+            future.result()  # a failed load stops the build here, in this thread
+        finally:
+            del future  # else the error, its traceback and this frame hold one another, and the store open
+        for result in loaded:
             if shards is not None:
                 write_shard(shards, result.name, iris.document_graph(result.name), result.ntriples, result.evidence)
-            if state.passages is not None:
-                state.passages.add(result.name, result.passages)
-            result.ntriples = result.evidence = result.passages = b""  # stored: only the rows are kept
-        stored += len(batch)
+            if state.turtle is not None:
+                state.turtle.add(result.turtle)
+            result.ntriples, result.evidence, result.turtle = b"", b"", None  # stored: only the rows are kept
+        stored += len(loaded)
         if progress:
-            progress(f"stored {len(batch)} source(s) in one batch ({stored}/{total} in the store)")
+            progress(f"stored {len(loaded)} source(s) in one batch ({stored}/{total} in the store)")
+
+    def store_batch() -> None:
+        nonlocal batch, batch_bytes, batch_started, loading
+        finish_loading()  # at most one batch loads while the next is gathered
+        graphs = [SourceGraph(iris.document_graph(r.name), r.ntriples, r.name, r.sha256, r.evidence) for r in batch]
+        loading = (loader.submit(state.store.replace_graphs, graphs), batch)
         batch, batch_bytes, batch_started = [], 0, time.monotonic()
 
     # The workers start (or fail in one line) before the store is touched, and stop after the union is loaded.
-    work = functools.partial(build_source, passages=passages)
+    work = functools.partial(build_source, turtle=turtle)
     with run(work, state.sources, jobs=jobs, scheduler=scheduler) as results, state.store.union_loaded_at_end():
         ontology_written = state.store.ensure_ontology(vocabulary_ntriples)
         for done, (source, result) in enumerate(results, start=1):
@@ -228,8 +249,12 @@ def stage_build_into_store(state: BuildState, *, jobs: int, validate: bool, exec
                          + (f", about {left:.0f} s left)" if done < total else ")"))
             if batch_bytes >= BATCH_BYTES or time.monotonic() - batch_started >= BATCH_SECONDS:
                 store_batch()
-        if batch:
-            store_batch()
+        try:
+            if batch:
+                store_batch()
+            finish_loading()
+        finally:
+            loader.shutdown(wait=True)  # a build stopped midway lets the batch being loaded finish
     for source in state.sources:  # in input order whatever order the results came in
         result = built.get(source.name)
         if result is None:
@@ -331,8 +356,8 @@ def stage_serialize(state: BuildState, out_dir: Path | None, formats=DEFAULT_OUT
     if out_dir is None:
         return
     if state.store is not None:
-        written = store_outputs(state.store, out_dir, formats, state.passages)  # streamed; all renamed once all are complete
-        state.passages = None
+        written = store_outputs(state.store, out_dir, formats, state.turtle)  # streamed; all renamed once all are complete
+        state.turtle = None
     else:
         # Everything is serialised before any file is replaced, so an error leaves the old outputs.
         written = [write_atomic(out_dir / name, payload) for name, payload in memory_outputs(state.dataset.named, formats).items()]

@@ -9,6 +9,7 @@ import functools
 import os
 import re
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from kg.core.errors import KGError, OutputError, SourceError
@@ -228,7 +229,7 @@ OUTPUT_FILES = {"ttl": "govkg.ttl", "trig": "govkg.trig", "jsonld": "govkg.jsonl
 DEFAULT_OUTPUTS = ("ttl", "trig")
 
 
-def store_outputs(store, out_dir: str | Path, formats=DEFAULT_OUTPUTS, passages: PassageSpool | None = None) -> list[Path]:
+def store_outputs(store, out_dir: str | Path, formats=DEFAULT_OUTPUTS, turtle: TurtleSpool | None = None) -> list[Path]:
     """Write the output files of ``formats`` (keys of :data:`OUTPUT_FILES`) in ``out_dir`` straight
     from a store; returns their paths. Each is streamed by Oxigraph into a temporary file beside
     it, so memory stays flat whatever the store's size (TriG and N-Quads hold one graph at a
@@ -236,9 +237,9 @@ def store_outputs(store, out_dir: str | Path, formats=DEFAULT_OUTPUTS, passages:
     error leaves those as they were. TriG and N-Quads hold every named graph (the metadata graph
     of source hashes and the evidence graph included, the derived union graph not), graph by
     graph in IRI order; Turtle and JSON-LD the union graph and the evidence graph, every data
-    statement once. The same content always gives the same bytes: the evidence graph is written
-    source by source in name order (:class:`PassageSpool`), from ``passages`` (what a build
-    gathered as it stored the sources) and, for the sources it lacks, from the store."""
+    statement once. The same content always gives the same bytes: the sources' graphs and the
+    evidence graph are written source by source (:class:`TurtleSpool`), from ``turtle`` (what a
+    build gathered as it stored the sources) and, for the sources it lacks, from the store."""
     from concurrent.futures import ThreadPoolExecutor
 
     writers = {"ttl": _write_turtle, "trig": _write_trig, "jsonld": _write_jsonld, "nq": _write_nquads}
@@ -246,7 +247,7 @@ def store_outputs(store, out_dir: str | Path, formats=DEFAULT_OUTPUTS, passages:
     try:
         paths = [Path(out_dir) / OUTPUT_FILES[name] for name in formats]
         temps = [files.create(path) for path in paths]
-        spool = passages if passages is not None else PassageSpool()
+        spool = turtle if turtle is not None else TurtleSpool()
         if {"ttl", "trig"} & set(formats):
             spool.complete(store)
         # One thread per file: Oxigraph dumps without holding the GIL, and reading the store
@@ -263,10 +264,10 @@ def store_outputs(store, out_dir: str | Path, formats=DEFAULT_OUTPUTS, passages:
         files.discard()
 
 
-def passages_turtle(ntriples: bytes) -> bytes:
-    """One source's passages (its statements in the evidence graph, as N-Triples) as the Turtle
-    the outputs hold, without @prefix lines. The statements are sorted first, so the same
-    passages give the same bytes whether a build's worker made them or the store gave them back."""
+def canonical_turtle(ntriples: bytes) -> bytes:
+    """Statements (N-Triples) as the Turtle the outputs hold, without @prefix lines. They are
+    sorted first, so the same statements give the same bytes whether a build's worker made them
+    or the store gave them back."""
     import pyoxigraph as ox
 
     lines = sorted(set(ntriples.splitlines()) - {b""})
@@ -277,16 +278,28 @@ def passages_turtle(ntriples: bytes) -> bytes:
     return b"".join(line for line in turtle.splitlines(keepends=True) if not line.startswith(b"@prefix ") and line != b"\n")
 
 
-class PassageSpool:
-    """Each source's passages as Turtle (:func:`passages_turtle`), gathered in one temporary
-    file, for the Turtle and TriG outputs to copy in source-name order. A build adds each source
-    as it stores it, the Turtle made in its worker, so the outputs need not dump the evidence
-    graph (most of the statements) after the build: at 10,000 documents that dump alone took
-    about 270 s, at the end of the build, beside its validation."""
+@dataclass(frozen=True)
+class SourceTurtle:
+    """One source's part of the Turtle and TriG outputs (:func:`canonical_turtle`): its named
+    graph and its passages (its statements in the evidence graph)."""
+
+    name: str
+    graph_iri: str
+    graph: bytes
+    passages: bytes
+
+
+class TurtleSpool:
+    """Each stored source's named graph and passages as Turtle (:class:`SourceTurtle`), gathered
+    in one temporary file, for the Turtle and TriG outputs to copy instead of dumping them from
+    the store. A build adds each source as it stores it, the Turtle made in its worker: at 10,000
+    documents dumping the evidence graph alone took about 270 s at the end of the build, beside
+    its validation, and the sources' graphs one by one about 100 s."""
 
     def __init__(self):
         self._file = tempfile.TemporaryFile()
-        self._at: dict[str, tuple[int, int]] = {}
+        self._passages: dict[str, tuple[int, int]] = {}  # source name -> (offset, size)
+        self._graphs: dict[str, tuple[str, int, int]] = {}  # graph IRI -> (source name, offset, size)
 
     def __enter__(self):
         return self
@@ -294,40 +307,57 @@ class PassageSpool:
     def __exit__(self, *exc) -> None:
         self._file.close()
 
-    def add(self, source_name: str, turtle: bytes) -> None:
+    def add(self, turtle: SourceTurtle) -> None:
         offset = self._file.seek(0, os.SEEK_END)
-        self._file.write(turtle)
-        self._at[source_name] = (offset, len(turtle))
+        self._file.write(turtle.graph)
+        self._file.write(turtle.passages)
+        if turtle.graph:  # an empty graph is no graph: TriG leaves it out
+            self._graphs[turtle.graph_iri] = (turtle.name, offset, len(turtle.graph))
+        self._passages[turtle.name] = (offset + len(turtle.graph), len(turtle.passages))
 
     def complete(self, store) -> None:
         """Keep exactly the sources ``store`` (a GraphStore) holds, those not added read from it."""
-        stored = set(store.sources())
-        for name in sorted(stored - set(self._at)):
-            self.add(name, passages_turtle(store.evidence_ntriples(name)))
-        for name in set(self._at) - stored:
-            del self._at[name]
+        stored = store.sources()
+        for name in sorted(set(stored) - set(self._passages)):
+            graph = stored[name].graph
+            self.add(SourceTurtle(name, graph, canonical_turtle(store.graph_ntriples(graph)),
+                                  canonical_turtle(store.evidence_ntriples(name))))
+        for graph, (name, *_) in list(self._graphs.items()):
+            if name not in stored or stored[name].graph != graph:
+                del self._graphs[graph]
+        for name in set(self._passages) - set(stored):
+            del self._passages[name]
         self._file.flush()
 
-    def copy_to(self, out) -> None:
-        """Every source's passages, in source-name order, written to ``out`` (safe from several
-        threads at once: reads at offsets, no shared file position)."""
-        for name in sorted(self._at):
-            offset, size = self._at[name]
-            while size:
-                piece = os.pread(self._file.fileno(), min(size, 1 << 24), offset)
-                out.write(piece)
-                offset, size = offset + len(piece), size - len(piece)
+    def has_graph(self, graph_iri: str) -> bool:
+        return graph_iri in self._graphs
+
+    def copy_graph_to(self, graph_iri: str, out) -> None:
+        """A source's named graph (by its IRI) written to ``out``."""
+        self._copy(*self._graphs[graph_iri][1:], out)
+
+    def copy_passages_to(self, out) -> None:
+        """Every source's passages, in source-name order, written to ``out``."""
+        for name in sorted(self._passages):
+            self._copy(*self._passages[name], out)
+
+    def _copy(self, offset: int, size: int, out) -> None:
+        # Reads at offsets, no shared file position: safe from several threads at once.
+        while size:
+            piece = os.pread(self._file.fileno(), min(size, 1 << 24), offset)
+            out.write(piece)
+            offset, size = offset + len(piece), size - len(piece)
 
 
 class GraphDumps:
     """A store's graphs dumped by Oxigraph into temporary files in ``directory``, each graph in
     each format once however many outputs copy it, removed when the block ends; the evidence
-    graph's Turtle (which Turtle and TriG both hold) comes from ``passages``."""
+    graph's Turtle (which Turtle and TriG both hold) and the sources' graphs' come from ``turtle``."""
 
-    def __init__(self, store, directory: Path, passages: PassageSpool):
+    def __init__(self, store, directory: Path, turtle: TurtleSpool):
         import threading
 
-        self.store, self.directory, self.passages = store, directory, passages
+        self.store, self.directory, self.turtle = store, directory, turtle
         self._files: dict[tuple, Path] = {}
         self._locks: dict[tuple, object] = collections.defaultdict(threading.Lock)
         self._guard = threading.Lock()
@@ -340,7 +370,7 @@ class GraphDumps:
             path.unlink(missing_ok=True)
 
     def file(self, graph, fmt) -> Path:
-        """The file of ``graph`` dumped in ``fmt`` (N-Triples, for N-Quads; Turtle comes from the passages)."""
+        """The file of ``graph`` dumped in ``fmt`` (N-Triples, for N-Quads; Turtle comes from the spool)."""
         key = (graph, fmt)
         with self._guard:
             lock = self._locks[key]
@@ -365,7 +395,7 @@ def _write_turtle(dumps: GraphDumps, path: Path) -> None:
             handle.seek(0)
             handle.write(b"".join(sorted(block.splitlines(keepends=True))))
     with open(path, "ab") as out:
-        dumps.passages.copy_to(out)
+        dumps.turtle.copy_passages_to(out)
 
 
 def _append_dump(dumps: GraphDumps, graph, out, fmt, *, quads_in: str | None = None) -> None:
@@ -406,17 +436,21 @@ def _written_graphs(store) -> list:
 
 
 def _write_trig(dumps: GraphDumps, path: Path) -> None:
-    """TriG written graph by graph: each graph dumped by Oxigraph as Turtle (its @prefix lines
-    dropped: they are written once, sorted, at the top) inside the graph's braces."""
+    """TriG written graph by graph inside each graph's braces: the sources' graphs and the
+    evidence graph copied from the spool, the others dumped by Oxigraph as Turtle (their @prefix
+    lines dropped: they are written once, sorted, at the top)."""
     import pyoxigraph as ox
 
     store, prefixes = dumps.store, dict(PREFIXES)
     with open(path, "wb") as out:
         out.write(b"".join(sorted(f"@prefix {name}: <{iri}> .\n".encode() for name, iri in prefixes.items())))
         for graph in _written_graphs(store):
-            if graph == ox.NamedNode(EVIDENCE_GRAPH):  # most of the statements: streamed
+            if isinstance(graph, ox.NamedNode) and (graph.value == EVIDENCE_GRAPH or dumps.turtle.has_graph(graph.value)):
                 out.write(f"<{graph.value}> {{\n".encode())
-                dumps.passages.copy_to(out)
+                if graph.value == EVIDENCE_GRAPH:  # most of the statements
+                    dumps.turtle.copy_passages_to(out)
+                else:
+                    dumps.turtle.copy_graph_to(graph.value, out)
                 out.write(b"}\n")
                 continue
             body = store.dump(format=ox.RdfFormat.TURTLE, from_graph=graph, prefixes=prefixes)
