@@ -116,6 +116,16 @@ def test_similar_on_the_fixture(fixture_graph):
         analytics.similar(fixture_graph, by="cosine")
 
 
+def test_similar_reads_the_kinds_of_the_pairs_shown_alone_with_the_same_scores(sample_graph):
+    """Ranked by idf or Jaccard, `similar` reads the platform kinds of the pairs it shows only
+    (#14); their weighted scores are those the ranking of every pair (all kinds read) gives."""
+    for by in ("idf", "jaccard"):
+        every = list(analytics.similar(sample_graph, top=None, by=by))
+        shown = list(analytics.similar(sample_graph, top=2, by=by))
+        assert shown == every[:2]
+        assert any(pair.weighted != pair.jaccard for pair in shown)  # the kinds count in them
+
+
 def test_similar_on_the_sample_is_bounded_symmetric_and_ranked(sample_graph):
     matrix = analytics.similarity_matrix(sample_graph)
     size = len(matrix.regions)
@@ -267,7 +277,7 @@ def test_analysis_commands_write_csv_for_spreadsheets(sample_build):
 def test_idf_similarity_discounts_what_every_region_adopts_and_names_what_drove_it(sample_graph):
     from kg.outputs.analytics.comparisons import _profiles, _rarity
 
-    regions, adopted, _ = _profiles(sample_graph)
+    regions, adopted = _profiles(sample_graph)
     weights = _rarity(adopted)
     everywhere = set.intersection(*adopted.values())
     in_two = {i for i in weights if sum(i in a for a in adopted.values()) == 2}

@@ -129,16 +129,32 @@ def overlap(graph, region_a: str, region_b: str) -> OverlapResult:
                          only_a=ordered("only_a"), only_b=ordered("only_b"))
 
 
-def _profiles(graph) -> tuple[list[Named], dict[str, set[str]], dict[str, collections.Counter]]:
+def _profiles(graph) -> tuple[list[Named], dict[str, set[str]]]:
     describe = _Describer(graph)
     adopted: dict[str, set[str]] = collections.defaultdict(set)
     for row in _rows(graph, "adoptions"):
         adopted[row["region"]].add(row["initiative"])
-    kinds: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
-    for row in _rows(graph, "region-platform-kinds"):
-        kinds[row["region"]][row["kind"]] += int(row["platforms"])
     regions = sorted((describe.named(r) for r in adopted), key=lambda n: (n.label, n.iri))
-    return regions, adopted, kinds
+    return regions, adopted
+
+
+# The named query region-platform-kinds for some regions alone: `similar` ranking by idf or
+# Jaccard needs the kinds of the regions of the pairs it shows only (the whole query: 1 s at
+# 10,000 documents).
+_KINDS_OF = """SELECT ?region ?kind (COUNT(DISTINCT ?platform) AS ?platforms) WHERE { VALUES ?region { %s }
+  ?platform gk:inRegion ?region ; gk:platformKind ?kind } GROUP BY ?region ?kind"""
+
+
+def _platform_kinds(graph, regions: set[str] | None = None) -> dict[str, collections.Counter]:
+    """region -> how many platforms of each kind it has; of ``regions`` alone when given."""
+    kinds: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
+    if regions is None:
+        for row in _rows(graph, "region-platform-kinds"):
+            kinds[row["region"]][row["kind"]] += int(row["platforms"])
+    elif regions:
+        for region, kind, platforms in _in_chunks(graph, _KINDS_OF, sorted(regions)):
+            kinds[str(region)][str(kind)] += int(platforms)
+    return kinds
 
 
 def _ruzicka(a: collections.Counter, b: collections.Counter) -> float | None:
@@ -241,9 +257,12 @@ def similar(graph, *, top: int | None = 10, by: str = "idf", alpha: float = 0.5)
     if by not in measures:
         raise QueryError(f"unknown similarity '{by}'", fix="use " + ", ".join(measures))
     _check_alpha(alpha)
-    regions, adopted, kinds = _profiles(graph)
+    regions, adopted = _profiles(graph)
     weights = _rarity(adopted)
     describe = _Describer(graph)
+    # Ranked by idf or Jaccard, the weighted scores are needed of the pairs shown alone.
+    every = by == "weighted" or top is None
+    kinds = _platform_kinds(graph) if every else {}
     pairs = []
     for a, b in _candidate_pairs(regions, adopted, kinds, weights, by=by, alpha=alpha, top=top):
         jaccard, weighted = _scores(adopted, kinds, a.iri, b.iri, alpha)
@@ -252,6 +271,9 @@ def similar(graph, *, top: int | None = 10, by: str = "idf", alpha: float = 0.5)
                                  idf=_idf(weights, adopted[a.iri], adopted[b.iri]), drivers=()))
     pairs.sort(key=lambda p: (-getattr(p, by), -p.jaccard, p.a.label, p.b.label, p.a.iri, p.b.iri))
     shown = pairs[:top] if top is not None else pairs
+    if not every:
+        kinds = _platform_kinds(graph, {region.iri for pair in shown for region in (pair.a, pair.b)})
+        shown = [dataclasses.replace(pair, weighted=_scores(adopted, kinds, pair.a.iri, pair.b.iri, alpha)[1]) for pair in shown]
 
     def drivers(pair: SimilarPair) -> tuple[Named, ...]:  # named only for the pairs shown
         both = adopted[pair.a.iri] & adopted[pair.b.iri]
@@ -263,7 +285,8 @@ def similar(graph, *, top: int | None = 10, by: str = "idf", alpha: float = 0.5)
 def similarity_matrix(graph, *, alpha: float = 0.5) -> SimilarityMatrix:
     """Every similarity score for every pair of regions adopting an initiative (diagonal 1)."""
     _check_alpha(alpha)
-    regions, adopted, kinds = _profiles(graph)
+    regions, adopted = _profiles(graph)
+    kinds = _platform_kinds(graph)
     weights = _rarity(adopted)
     jaccard, weighted, idf = [], [], []
     for a in regions:
