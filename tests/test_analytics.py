@@ -6,7 +6,7 @@ import sys
 
 import networkx as nx
 import pytest
-from rdflib import Graph, URIRef
+from rdflib import Graph, Literal, URIRef
 
 from conftest import FIXTURES, ROOT
 from kg.outputs import analytics
@@ -68,6 +68,28 @@ def test_shared_on_the_fixture(fixture_graph):
     assert henan.text == "全面推进政务服务“一网通办”，提升企业和群众办事便利度。" and henan.section.startswith("一、主要任务")
     for other in ("One-Network Service", "政务服务一网通办", ONE_NETWORK):
         assert analytics.shared(fixture_graph, other) == result
+
+
+def test_shared_quotes_the_first_passage_with_a_quote_documents_in_natural_order(fixture_graph):
+    """`shared` reads positions a document at a time (#14): a region whose first document (by
+    natural order: 9 before 10) has only a passage without a quote is quoted from its next."""
+    graph = Graph()
+    for triple in fixture_graph:
+        graph.add(triple)
+    evidence = iris.BASE + "evidence/fixture/"
+    in_document = URIRef(iris.term("inDocument"))
+    graph.remove((URIRef(evidence + "1-40-68/quote"), None, None))
+    graph.remove((URIRef(evidence + "1-40-68/target"), None, URIRef(evidence + "1-40-68/quote")))
+    for passage, document in (("1-40-68", "9"), ("1-120-142", "10")):
+        graph.remove((URIRef(evidence + passage), in_document, None))
+        graph.add((URIRef(evidence + passage), in_document, URIRef(iris.BASE + "doc/fixture/" + document)))
+    henan = next(r for r in analytics.shared(graph, "一网通办").regions if r.region.label == "河南省")
+    assert (henan.quote.document, henan.quote.start, henan.quote.end) == (iris.BASE + "doc/fixture/10", 120, 142)
+    assert henan.quote.text == "深化“一网通办”改革，推动高频事项全程网办。"
+    graph.add((URIRef(evidence + "1-40-68/quote"), URIRef("http://www.w3.org/ns/oa#exact"), Literal("一网通办")))
+    graph.add((URIRef(evidence + "1-40-68/target"), URIRef("http://www.w3.org/ns/oa#hasSelector"), URIRef(evidence + "1-40-68/quote")))
+    henan = next(r for r in analytics.shared(graph, "一网通办").regions if r.region.label == "河南省")
+    assert (henan.quote.document, henan.quote.start, henan.quote.text) == (iris.BASE + "doc/fixture/9", 40, "一网通办")
 
 
 def test_shared_one_network_service_on_the_sample(sample_graph):
