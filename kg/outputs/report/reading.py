@@ -40,6 +40,9 @@ from kg.query.tables import jaccard, natural_key, number_value, year_value
 # ---------------------------------------------------------------- reading the graph
 
 
+_IN_REGION = "SELECT ?node ?type WHERE { ?node gk:inRegion <%s> ; a ?type }"
+
+
 class _Reader:
     """Accessors over the graph; vocabulary labels fall back to the ontology, so a graph file
     written without the ontology still gives readable reports."""
@@ -49,6 +52,7 @@ class _Reader:
 
         self.graph, self.ontology, self.uri = graph, ontology_graph(), URIRef
         self._quotes: dict[str, list[Quote]] = {}
+        self._in_region: dict[str, dict[str, list]] = {}  # region IRI -> class local name -> nodes
 
     def objects(self, subject, predicate: str) -> list:
         return sorted(self.graph.objects(subject, self.uri(predicate)), key=str)
@@ -85,6 +89,17 @@ class _Reader:
 
         below = self.ontology.transitive_subjects(RDFS.subClassOf, self.uri(iris.term(local)))
         return {str(c)[len(iris.NS):] for c in below if str(c).startswith(iris.NS)}
+
+    def in_region(self, region, cls: str) -> list:
+        """The nodes in ``region`` (gk:inRegion) of the class ``cls`` (a gk: local name), by IRI;
+        every class's read in one query per region (a report asks for four, some twice)."""
+        if str(region) not in self._in_region:
+            found: dict[str, set] = collections.defaultdict(set)
+            for node, type_ in run_query(self.graph, _IN_REGION % str(region)).rows:
+                if str(type_).startswith(iris.NS):
+                    found[str(type_)[len(iris.NS):]].add(node)
+            self._in_region[str(region)] = {local: sorted(nodes, key=str) for local, nodes in found.items()}
+        return self._in_region[str(region)].get(cls, [])
 
     def quotes(self, about) -> list[Quote]:
         if str(about) not in self._quotes:
@@ -186,7 +201,7 @@ def _document_summary(reader: _Reader, doc) -> DocumentSummary:
 
 
 def _in_region(reader: _Reader, region, cls: str) -> list:
-    return [n for n in reader.subjects(iris.term("inRegion"), region) if cls in reader.types(n)]
+    return reader.in_region(region, cls)
 
 
 def _adopted(reader: _Reader, region) -> set[str]:
