@@ -36,6 +36,7 @@ from kg.store.rdfio import load_graph as load
 if TYPE_CHECKING:  # for the annotations only: rdflib and the result classes load when used
     from rdflib import Graph
 
+    from kg.evaluation.evaluate import format_rows
     from kg.evaluation.rows import Row
     from kg.ingest.pipeline import BuildState
     from kg.ingest.validate import ValidationReport
