@@ -264,16 +264,29 @@ def _platforms(reader: _Reader, region: RegionRef) -> RegionPlatforms:
                            kinds=dict(sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0]))))
 
 
+# What the report reads of every task of a region, in one query (5,600 tasks in 10 regions at
+# 10,000 documents: three lookups in each of two graphs per task took 0.8-1.3 s in Python).
+_TASK_FACTS = "SELECT ?task ?p ?o WHERE { ?task gk:inRegion <%s> ; a gk:Task . " + " UNION ".join(
+    f"{{ ?task gk:{local} ?o BIND(gk:{local} AS ?p) }}" for local in ("leadUnit", "deadline", "deadlineText")) + " }"
+
+
 def _tasks(reader: _Reader, region: RegionRef) -> tuple[RegionUnits, list[TaskDeadline]]:
     node = reader.uri(region.iri)
     tasks = _in_region(reader, node, "Task")
+    facts: dict = collections.defaultdict(lambda: collections.defaultdict(list))  # task -> predicate -> values
+    for task, predicate, value in run_query(reader.graph, _TASK_FACTS % region.iri).rows:
+        facts[task][str(predicate)].append(value)
+
+    def objects(task, local: str) -> list:  # as reader.objects gives them
+        return sorted(facts[task][iris.term(local)], key=str)
+
     leads: collections.Counter = collections.Counter()
     deadlines = []
     for task in tasks:
-        units = reader.objects(task, iris.term("leadUnit"))
+        units = objects(task, "leadUnit")
         leads.update(str(u) for u in units)
-        dates = sorted({str(d) for d in reader.objects(task, iris.term("deadline"))})
-        text = reader.text(task, iris.term("deadlineText"))
+        dates = sorted({str(d) for d in objects(task, "deadline")})
+        text = next((str(t) for t in objects(task, "deadlineText")), None)
         if dates or text:
             deadlines.append(TaskDeadline(
                 iri=str(task), region=region.iri, region_label=region.label,
@@ -283,7 +296,7 @@ def _tasks(reader: _Reader, region: RegionRef) -> tuple[RegionUnits, list[TaskDe
     top = sorted(leads.items(), key=lambda kv: (-kv[1], reader.name(kv[0]), kv[0]))[:TOP_LEAD_UNITS]
     units = RegionUnits(region=region.iri, label=region.label,
                         departments=len(_in_region(reader, node, "Department")), tasks=len(tasks),
-                        tasks_with_lead=sum(1 for t in tasks if reader.objects(t, iris.term("leadUnit"))),
+                        tasks_with_lead=sum(1 for t in tasks if objects(t, "leadUnit")),
                         lead_units=[UnitCount(iri=u, label=reader.name(u), tasks=n) for u, n in top])
     return units, deadlines
 
