@@ -33,7 +33,7 @@ from kg.store.graphstore import GraphStore
 from kg.store.rdfio import DEFAULT_OUTPUTS, OUTPUT_FILES
 from kg.store.rdfio import load_graph as load
 
-if TYPE_CHECKING:  # for the annotations only: rdflib and the result classes load when used
+if TYPE_CHECKING:  # for the annotations and the names __getattr__ hands on: each loads when used
     from rdflib import Graph
 
     from kg.evaluation.evaluate import format_rows
