@@ -13,20 +13,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
-from kg.ingest.executors import EXECUTORS
-from kg.ingest.pipeline import (BuildState, document_row, stage_build_into_store, stage_collect_reports, stage_extract,
-                               stage_extract_parallel, stage_read, stage_resolve, stage_segment, stage_serialize,
-                               stage_to_rdf, stage_validate)
-from kg.ingest.readers import discover
+# The build (kg.ingest.pipeline and the extractors behind it), validation, the evaluation, the
+# server, the ontology page and pushing to an endpoint are imported in the functions that use
+# them: together 0.2-0.3 s that every analysis command paid at start (issue #14).
 from kg.ingest.stages import STAGES, Stage
 from kg.ingest.summary import build_summary, stage_dump
-from kg.ingest.validate import validate_graph, validate_store
 from kg.core.errors import BuildFailed, KGError, NotFoundError, SourceError
-from kg.evaluation.evaluate import evaluate_checksets, format_rows, group_totals, load_checkset
-from kg.evaluation.platform_fit import held_out_rows
 from kg.outputs import analytics
 from kg.outputs.analytics import WEAK_MODULARITY
-from kg.outputs.docs import write_ontology_page
 from kg.outputs.export import Tables, csv_text, export_tables, table_rows
 from kg.outputs.frames import frame
 from kg.outputs.report import write_report
@@ -34,22 +28,22 @@ from kg.outputs.viz import VizOptions, write_graph_html
 from kg.query.engines import open_target
 from kg.query.lookup import EntityView, describe, resolve_entity
 from kg.query.named import list_queries, named_query, query_from
-from kg.query.server import ServeOptions
-from kg.query.server import serve as _serve
 from kg.query.sparql import run_query
 from kg.store.graphstore import GraphStore
 from kg.store.rdfio import DEFAULT_OUTPUTS, OUTPUT_FILES
 from kg.store.rdfio import load_graph as load
-from kg.store.remote import Endpoint, push_graphs
 
-if TYPE_CHECKING:  # for the annotations only: rdflib and the result classes load when used
+if TYPE_CHECKING:  # for the annotations and the names __getattr__ hands on: each loads when used
     from rdflib import Graph
 
+    from kg.evaluation.evaluate import format_rows
     from kg.evaluation.rows import Row
+    from kg.ingest.pipeline import BuildState
     from kg.ingest.validate import ValidationReport
     from kg.outputs.analytics import CentralityResult, OverlapResult, SharedResult, SimilarityMatrix, SimilarPairs
     from kg.query.named import NamedQuery
     from kg.query.results import QueryResult
+    from kg.query.server import ServeOptions
     from kg.store.view import GraphView
 
 DEFAULT_DATA = Path("data")
@@ -87,6 +81,8 @@ class BuildResult:
 
 
 def _count(state: BuildState) -> tuple[dict[str, int], list[dict]]:
+    from kg.ingest.pipeline import document_row
+
     per_class: collections.Counter = collections.Counter()
     seen: set[str] = set()
     per_document = []
@@ -127,6 +123,8 @@ class BuildOptions:
 
 
 def _check_executor(options: BuildOptions) -> None:
+    from kg.ingest.executors import EXECUTORS
+
     if options.executor not in EXECUTORS:
         raise KGError(f"unknown executor '{options.executor}'", fix="choose one of: " + ", ".join(EXECUTORS))
     if options.scheduler is not None and options.executor == "local":
@@ -154,6 +152,11 @@ def build(paths: list[str | Path] | None = None, options: BuildOptions | None = 
     183
     """
     import dataclasses
+
+    from kg.ingest.pipeline import (BuildState, stage_build_into_store, stage_collect_reports, stage_extract,
+                                   stage_extract_parallel, stage_read, stage_resolve, stage_segment, stage_serialize,
+                                   stage_to_rdf, stage_validate)
+    from kg.ingest.readers import discover
 
     options = dataclasses.replace(options or BuildOptions(), **overrides)
     if options.until not in STAGES:
@@ -212,7 +215,9 @@ def build(paths: list[str | Path] | None = None, options: BuildOptions | None = 
 def serve(store: str | Path, options: ServeOptions | None = None, *, on_start=None, on_change=None) -> int:
     """Serve a store read-only as a SPARQL 1.1 endpoint until SIGINT/SIGTERM (:mod:`kg.query.server`:
     a snapshot of the store, SERVICE refused, a time and size limit per query)."""
-    return _serve(store, options, on_start=on_start, on_change=on_change)
+    from kg.query.server import serve as serve_store
+
+    return serve_store(store, options, on_start=on_start, on_change=on_change)
 
 
 def remove(names: list[str], *, store: str | Path) -> list[str]:
@@ -314,6 +319,8 @@ def docs(*, path: str | Path = DEFAULT_OUT / "ontology.html") -> Path:
     class and property with its zh and en labels and definitions). Needs the ``docs`` extra:
     ``pip install 'govkg[docs]'``."""
 
+    from kg.outputs.docs import write_ontology_page
+
     return write_ontology_page(path)
 
 
@@ -321,6 +328,7 @@ def push(*, endpoint: str, graph_store: str | None = None, user: str | None = No
          store: str | Path = DEFAULT_OUT / "store") -> list[str]:
     """Upload every named graph of a store to a remote store (Graph Store HTTP Protocol, PUT).
     ``graph_store`` defaults to ``endpoint`` with a trailing /query or /sparql replaced by /store."""
+    from kg.store.remote import Endpoint, push_graphs
 
     if not GraphStore.exists(store):
         raise KGError(f"{store}: no store here", fix="run `govkg build` first, or pass --store DIR")
@@ -341,6 +349,7 @@ def validate(graph_path: str | Path | None = None, *, store: str | Path | None =
     A graph file (default out/govkg.ttl) is checked by pySHACL; a build's ``store`` by the
     shapes compiled into SPARQL, run on its union graph in one pass (what a build runs), so a
     store of any size is checked without copying it into Python."""
+    from kg.ingest.validate import validate_graph, validate_store
 
     if store is not None:
         if not GraphStore.exists(Path(store)):
@@ -396,6 +405,8 @@ def evaluate(checksets: list[str | Path] | None = None, *, search_dirs: list[str
     ``totals=True`` returns only the sums per group of check sets (sample, corpus, development
     set work reports, development set other genres, development set, all).
     """
+    from kg.evaluation.evaluate import evaluate_checksets, group_totals, load_checkset
+    from kg.evaluation.platform_fit import held_out_rows
 
     root = Path(__file__).resolve().parent.parent
     if not checksets:
@@ -428,6 +439,18 @@ def evaluate(checksets: list[str | Path] | None = None, *, search_dirs: list[str
         groups.setdefault("all", []).append(path.name)
     order = ["sample", "corpus", "dev: work reports", "dev: other genres", "dev: all", "all"]
     return group_totals(rows, {name: groups[name] for name in order if name in groups})
+
+
+# Names the library hands on from modules imported when first asked for (see the imports above).
+_HANDED_ON = {"ServeOptions": "kg.query.server", "format_rows": "kg.evaluation.evaluate"}
+
+
+def __getattr__(name: str):
+    if name in _HANDED_ON:
+        import importlib
+
+        return getattr(importlib.import_module(_HANDED_ON[name]), name)
+    raise AttributeError(f"module 'kg.api' has no attribute '{name}'")
 
 
 __all__ = ["build", "BuildOptions", "BuildResult", "build_graph", "build_summary", "stage_dump", "remove", "load_graph", "validate", "show", "EntityView", "sparql", "queries", "query_from", "analysis_graph", "shared", "overlap", "similar", "similarity_matrix", "central", "WEAK_MODULARITY", "export_network", "export", "tables", "Tables", "csv_text", "report", "viz", "VizOptions", "docs", "push", "serve", "ServeOptions", "evaluate", "format_rows", "NotFoundError"]

@@ -6,7 +6,7 @@ import sys
 
 import networkx as nx
 import pytest
-from rdflib import Graph, URIRef
+from rdflib import Graph, Literal, URIRef
 
 from conftest import FIXTURES, ROOT
 from kg.outputs import analytics
@@ -70,6 +70,28 @@ def test_shared_on_the_fixture(fixture_graph):
         assert analytics.shared(fixture_graph, other) == result
 
 
+def test_shared_quotes_the_first_passage_with_a_quote_documents_in_natural_order(fixture_graph):
+    """`shared` reads positions a document at a time (#14): a region whose first document (by
+    natural order: 9 before 10) has only a passage without a quote is quoted from its next."""
+    graph = Graph()
+    for triple in fixture_graph:
+        graph.add(triple)
+    evidence = iris.BASE + "evidence/fixture/"
+    in_document = URIRef(iris.term("inDocument"))
+    graph.remove((URIRef(evidence + "1-40-68/quote"), None, None))
+    graph.remove((URIRef(evidence + "1-40-68/target"), None, URIRef(evidence + "1-40-68/quote")))
+    for passage, document in (("1-40-68", "9"), ("1-120-142", "10")):
+        graph.remove((URIRef(evidence + passage), in_document, None))
+        graph.add((URIRef(evidence + passage), in_document, URIRef(iris.BASE + "doc/fixture/" + document)))
+    henan = next(r for r in analytics.shared(graph, "一网通办").regions if r.region.label == "河南省")
+    assert (henan.quote.document, henan.quote.start, henan.quote.end) == (iris.BASE + "doc/fixture/10", 120, 142)
+    assert henan.quote.text == "深化“一网通办”改革，推动高频事项全程网办。"
+    graph.add((URIRef(evidence + "1-40-68/quote"), URIRef("http://www.w3.org/ns/oa#exact"), Literal("一网通办")))
+    graph.add((URIRef(evidence + "1-40-68/target"), URIRef("http://www.w3.org/ns/oa#hasSelector"), URIRef(evidence + "1-40-68/quote")))
+    henan = next(r for r in analytics.shared(graph, "一网通办").regions if r.region.label == "河南省")
+    assert (henan.quote.document, henan.quote.start, henan.quote.text) == (iris.BASE + "doc/fixture/9", 40, "一网通办")
+
+
 def test_shared_one_network_service_on_the_sample(sample_graph):
     result = analytics.shared(sample_graph, "一网通办")
     assert {r.region.label for r in result.regions} == {"河南省", "哈尔滨市", "青岛市"}
@@ -114,6 +136,16 @@ def test_similar_on_the_fixture(fixture_graph):
     assert len(analytics.similar(fixture_graph, top=1)) == 1
     with pytest.raises(QueryError):
         analytics.similar(fixture_graph, by="cosine")
+
+
+def test_similar_reads_the_kinds_of_the_pairs_shown_alone_with_the_same_scores(sample_graph):
+    """Ranked by idf or Jaccard, `similar` reads the platform kinds of the pairs it shows only
+    (#14); their weighted scores are those the ranking of every pair (all kinds read) gives."""
+    for by in ("idf", "jaccard"):
+        every = list(analytics.similar(sample_graph, top=None, by=by))
+        shown = list(analytics.similar(sample_graph, top=2, by=by))
+        assert shown == every[:2]
+        assert any(pair.weighted != pair.jaccard for pair in shown)  # the kinds count in them
 
 
 def test_similar_on_the_sample_is_bounded_symmetric_and_ranked(sample_graph):
@@ -267,7 +299,7 @@ def test_analysis_commands_write_csv_for_spreadsheets(sample_build):
 def test_idf_similarity_discounts_what_every_region_adopts_and_names_what_drove_it(sample_graph):
     from kg.outputs.analytics.comparisons import _profiles, _rarity
 
-    regions, adopted, _ = _profiles(sample_graph)
+    regions, adopted = _profiles(sample_graph)
     weights = _rarity(adopted)
     everywhere = set.intersection(*adopted.values())
     in_two = {i for i in weights if sum(i in a for a in adopted.values()) == 2}

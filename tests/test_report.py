@@ -383,3 +383,21 @@ def test_the_heatmap_draws_the_regions_adopting_most(sample_graph, monkeypatch):
     drawn = [report.regions[i].iri for i in charts.heatmap_order(report)]
     assert sorted(adopting[r] for r in drawn) == sorted(adopting.values())[-2:]
     assert charts.heatmap_svg(report).startswith("<svg")
+
+
+def test_the_nodes_of_a_region_by_class_are_those_of_its_gk_types(sample_graph, sample_report):
+    """The report reads what is in a region in one query per region (#14): for each region and
+    class, the subjects of gk:inRegion that have that gk: class, by IRI."""
+    from kg.core import iris
+    from kg.outputs.report.reading import _Reader
+
+    reader = _Reader(sample_graph)
+    in_region, seen = URIRef(iris.term("inRegion")), set()
+    for region in sample_report.regions:
+        node = URIRef(region.iri)
+        for cls in ("Platform", "Task", "Department", "Goal"):
+            expected = sorted((n for n in sample_graph.subjects(in_region, node)
+                               if URIRef(iris.term(cls)) in set(sample_graph.objects(n, RDF.type))), key=str)
+            assert reader.in_region(node, cls) == expected
+            seen.update((cls, str(n)) for n in expected)
+    assert {cls for cls, _ in seen} == {"Platform", "Task", "Department", "Goal"}

@@ -20,16 +20,19 @@ from kg.outputs.analytics.reading import _Describer, _resolve, _rows
 
 # ---------------------------------------------------------------------------------- comparisons
 
-# What `shared` shows of the named query regions-adopting (kg/query/queries), read in three
-# parts so each reads one graph (kg.query.default_graph) and the passages' text is read only for
-# the one passage shown per region: the adopting regions and their assertions; the assertions'
-# evidence; where each passage is (document, start, end), then the first one's section and quote.
+# What `shared` shows of the named query regions-adopting (kg/query/queries), read in parts so
+# each reads one graph (kg.query.default_graph) and only what the passage shown per region needs:
+# the adopting regions and their assertions; the assertions' evidence; each passage's document;
+# then, a document at a time from each region's first, where its passages are (start, end), and
+# the first one's section and quote. (At 10,000 documents a region adopting an initiative has
+# some 24 passages in about 20 documents; reading where each one is took a second.)
 _ADOPTIONS_OF = """SELECT ?region ?code ?assertion WHERE { VALUES ?initiative { <%s> }
   ?assertion rdf:object ?initiative ; rdf:predicate gk:adopts ; rdf:subject ?region .
   ?region gk:adopts ?initiative . OPTIONAL { ?region gk:divisionCode ?code } }"""
 _EVIDENCE_OF = "SELECT ?assertion ?evidence WHERE { VALUES ?assertion { %s } ?assertion gk:evidence ?evidence }"
-_POSITIONS = f"""SELECT ?evidence ?document ?start ?end WHERE {{ VALUES ?evidence {{ %s }}
-  ?evidence {DOCUMENT_PATH} ?document ; {START_PATH} ?start ; {END_PATH} ?end }}"""
+_DOCUMENTS = f"SELECT ?evidence ?document WHERE {{ VALUES ?evidence {{ %s }} ?evidence {DOCUMENT_PATH} ?document }}"
+_POSITIONS = f"""SELECT ?evidence ?start ?end WHERE {{ VALUES ?evidence {{ %s }}
+  ?evidence {START_PATH} ?start ; {END_PATH} ?end }}"""
 _QUOTES = f"""SELECT ?evidence ?quote ?section WHERE {{ VALUES ?evidence {{ %s }}
   ?evidence {QUOTE_PATH} ?quote OPTIONAL {{ ?evidence gk:sectionPath ?section }} }}"""
 _CHUNK = 2000  # IRIs per VALUES block
@@ -48,31 +51,50 @@ def _first_quotes(graph, assertions: dict[str, set[str]]) -> dict[str, dict]:
     evidence_of: dict[str, set[str]] = collections.defaultdict(set)
     for assertion, evidence in _in_chunks(graph, _EVIDENCE_OF, sorted(set().union(*assertions.values()))):
         evidence_of[str(assertion)].add(str(evidence))
-    positions: dict[str, list[tuple]] = collections.defaultdict(list)
-    for evidence, document, start, end in _in_chunks(graph, _POSITIONS, sorted(set().union(*evidence_of.values()))):
-        positions[str(evidence)].append((natural_key(str(document)), int(start), int(end), str(document), str(evidence)))
-    candidates = {region: sorted(p for a in found for e in evidence_of.get(a, ()) for p in positions.get(e, ()))
-                  for region, found in assertions.items()}
+    documents: dict[str, list[str]] = collections.defaultdict(list)
+    for evidence, document in _in_chunks(graph, _DOCUMENTS, sorted(set().union(*evidence_of.values()))):
+        documents[str(evidence)].append(str(document))
+    # Each region's documents in order (natural_key is one per document), each with its evidence;
+    # the passages of a region's current document (document, start, end, evidence) in ``queue``.
+    grouped: dict[str, dict[str, set[str]]] = {region: collections.defaultdict(set) for region in assertions}
+    for region, found in assertions.items():
+        for evidence in {e for a in found for e in evidence_of.get(a, ())}:
+            for document in documents.get(evidence, ()):
+                grouped[region][document].add(evidence)
+    pending = {region: sorted(((natural_key(d), d, found) for d, found in by_document.items()), reverse=True)
+               for region, by_document in grouped.items()}
+    queue: dict[str, list[tuple]] = {region: [] for region in pending}
+    positions: dict[str, list[tuple[int, int]]] = {}
     quotes: dict[str, list[tuple]] = {}
     first: dict[str, dict] = {}
-    while True:  # the first candidate of each region, passed over while it has no quote
-        wanted = sorted({c[0][4] for c in candidates.values() if c} - set(quotes))
-        for evidence, quote, section in _in_chunks(graph, _QUOTES, wanted):
-            quotes.setdefault(str(evidence), []).append((str(quote), str(section) if section is not None else ""))
+    while True:
+        # The next document of each region whose passages so far had no quote, read together.
+        turning = {region: pending[region].pop() for region in queue if not queue[region] and pending[region]}
+        if turning:
+            wanted = sorted({e for _, _, found in turning.values() for e in found} - set(positions))
+            for evidence in wanted:
+                positions[evidence] = []
+            for evidence, start, end in _in_chunks(graph, _POSITIONS, wanted):
+                positions[str(evidence)].append((int(start), int(end)))
+            for region, (key, document, found) in turning.items():
+                queue[region] = sorted(((key, start, end, document, e) for e in found for start, end in positions[e]),
+                                       reverse=True)
+            continue  # a document whose passages have no position: the region turns to its next
+        heads = {region: found[-1] for region, found in queue.items() if found}
+        if not heads:
+            return first
+        wanted = sorted({head[4] for head in heads.values()} - set(quotes))
         for evidence in wanted:
-            quotes.setdefault(evidence, [])
-        open_ = False
-        for region, found in candidates.items():
-            if found and quotes[found[0][4]]:
-                _, start, end, document, evidence = found[0]
+            quotes[evidence] = []
+        for evidence, quote, section in _in_chunks(graph, _QUOTES, wanted):
+            quotes[str(evidence)].append((str(quote), str(section) if section is not None else ""))
+        for region, (_, start, end, document, evidence) in heads.items():
+            if quotes[evidence]:  # the first candidate of the region, passed over while it has no quote
                 quote, section = min(quotes[evidence], key=lambda q: (q[1], q[0]))
                 first[region] = {"document": document, "section": section, "start": start, "end": end, "quote": quote}
-                found.clear()
-            elif found:
-                found.pop(0)
-                open_ = open_ or bool(found)
-        if not open_:
-            return first
+                queue[region], pending[region] = [], []
+            else:
+                queue[region].pop()
 
 
 def shared(graph, initiative_name: str) -> SharedResult:
@@ -129,16 +151,32 @@ def overlap(graph, region_a: str, region_b: str) -> OverlapResult:
                          only_a=ordered("only_a"), only_b=ordered("only_b"))
 
 
-def _profiles(graph) -> tuple[list[Named], dict[str, set[str]], dict[str, collections.Counter]]:
+def _profiles(graph) -> tuple[list[Named], dict[str, set[str]]]:
     describe = _Describer(graph)
     adopted: dict[str, set[str]] = collections.defaultdict(set)
     for row in _rows(graph, "adoptions"):
         adopted[row["region"]].add(row["initiative"])
-    kinds: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
-    for row in _rows(graph, "region-platform-kinds"):
-        kinds[row["region"]][row["kind"]] += int(row["platforms"])
     regions = sorted((describe.named(r) for r in adopted), key=lambda n: (n.label, n.iri))
-    return regions, adopted, kinds
+    return regions, adopted
+
+
+# The named query region-platform-kinds for some regions alone: `similar` ranking by idf or
+# Jaccard needs the kinds of the regions of the pairs it shows only (the whole query: 1 s at
+# 10,000 documents).
+_KINDS_OF = """SELECT ?region ?kind (COUNT(DISTINCT ?platform) AS ?platforms) WHERE { VALUES ?region { %s }
+  ?platform gk:inRegion ?region ; gk:platformKind ?kind } GROUP BY ?region ?kind"""
+
+
+def _platform_kinds(graph, regions: set[str] | None = None) -> dict[str, collections.Counter]:
+    """region -> how many platforms of each kind it has; of ``regions`` alone when given."""
+    kinds: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
+    if regions is None:
+        for row in _rows(graph, "region-platform-kinds"):
+            kinds[row["region"]][row["kind"]] += int(row["platforms"])
+    elif regions:
+        for region, kind, platforms in _in_chunks(graph, _KINDS_OF, sorted(regions)):
+            kinds[str(region)][str(kind)] += int(platforms)
+    return kinds
 
 
 def _ruzicka(a: collections.Counter, b: collections.Counter) -> float | None:
@@ -241,9 +279,12 @@ def similar(graph, *, top: int | None = 10, by: str = "idf", alpha: float = 0.5)
     if by not in measures:
         raise QueryError(f"unknown similarity '{by}'", fix="use " + ", ".join(measures))
     _check_alpha(alpha)
-    regions, adopted, kinds = _profiles(graph)
+    regions, adopted = _profiles(graph)
     weights = _rarity(adopted)
     describe = _Describer(graph)
+    # Ranked by idf or Jaccard, the weighted scores are needed of the pairs shown alone.
+    every = by == "weighted" or top is None
+    kinds = _platform_kinds(graph) if every else {}
     pairs = []
     for a, b in _candidate_pairs(regions, adopted, kinds, weights, by=by, alpha=alpha, top=top):
         jaccard, weighted = _scores(adopted, kinds, a.iri, b.iri, alpha)
@@ -252,6 +293,9 @@ def similar(graph, *, top: int | None = 10, by: str = "idf", alpha: float = 0.5)
                                  idf=_idf(weights, adopted[a.iri], adopted[b.iri]), drivers=()))
     pairs.sort(key=lambda p: (-getattr(p, by), -p.jaccard, p.a.label, p.b.label, p.a.iri, p.b.iri))
     shown = pairs[:top] if top is not None else pairs
+    if not every:
+        kinds = _platform_kinds(graph, {region.iri for pair in shown for region in (pair.a, pair.b)})
+        shown = [dataclasses.replace(pair, weighted=_scores(adopted, kinds, pair.a.iri, pair.b.iri, alpha)[1]) for pair in shown]
 
     def drivers(pair: SimilarPair) -> tuple[Named, ...]:  # named only for the pairs shown
         both = adopted[pair.a.iri] & adopted[pair.b.iri]
@@ -263,7 +307,8 @@ def similar(graph, *, top: int | None = 10, by: str = "idf", alpha: float = 0.5)
 def similarity_matrix(graph, *, alpha: float = 0.5) -> SimilarityMatrix:
     """Every similarity score for every pair of regions adopting an initiative (diagonal 1)."""
     _check_alpha(alpha)
-    regions, adopted, kinds = _profiles(graph)
+    regions, adopted = _profiles(graph)
+    kinds = _platform_kinds(graph)
     weights = _rarity(adopted)
     jaccard, weighted, idf = [], [], []
     for a in regions:
