@@ -3,6 +3,8 @@ by the store in a build (:func:`validate_store`), or run by pySHACL on a graph f
 (:func:`validate_graph`, `govkg validate`), the reference the compiled checks are tested against."""
 from __future__ import annotations
 
+import collections
+import concurrent.futures
 import functools
 from dataclasses import dataclass, field
 
@@ -27,6 +29,7 @@ class ValidationReport:
     text: str = ""
 
 
+VALIDATION_THREADS = 2  # the checks of validate_store run on this many threads
 _TARGETS = ("targetClass", "targetNode", "targetSubjectsOf", "targetObjectsOf")
 
 
@@ -92,12 +95,31 @@ def validate_store(store, *, graphs=QUERY_GRAPHS, focus_graphs: list[str] | None
         restrict = (f"{{ SELECT DISTINCT ?this WHERE {{ {{ VALUES ?g {{ {names} }} GRAPH ?g {{ ?this ?p ?o }} }} "
                     f"UNION {passages} }} }} ")
     read = _GraphsRead(store, graphs)
-    violations = []
-    for check in checks:
-        for row in store.query(check.query(restrict), default_graph=[ox.NamedNode(graph) for graph in read.by(check)]):
-            violations.append(Violation(focus=row["this"].value, path=check.path, message=check.message,
-                                        severity=check.severity))
-    violations.sort(key=lambda v: (v.focus, v.path or "", v.message))
+
+    def results(check) -> list[Violation]:
+        return [Violation(focus=row["this"].value, path=check.path, message=check.message, severity=check.severity)
+                for row in store.query(check.query(restrict), default_graph=[ox.NamedNode(graph) for graph in read.by(check)])]
+
+    # Two threads (Oxigraph evaluates without holding the GIL: 4 checks on the 10,000-document
+    # store 17.9 s -> 10.7 s). A sequence path's check holds its steps' joins in memory (1.4 GB
+    # there): those run one after the other on one thread, the others are shared by both.
+    paths = collections.deque(check for check in checks if (check.path or "").startswith("("))
+    others = collections.deque(check for check in checks if not (check.path or "").startswith("("))
+
+    def lane(first: collections.deque) -> list[Violation]:
+        found = []
+        while first or others:
+            try:
+                check = first.popleft() if first else others.popleft()
+            except IndexError:  # the other thread took the last one
+                break
+            found.extend(results(check))
+        return found
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=VALIDATION_THREADS) as pool:
+        lanes = [pool.submit(lane, paths)] + [pool.submit(lane, collections.deque()) for _ in range(VALIDATION_THREADS - 1)]
+        violations = [violation for running in lanes for violation in running.result()]
+    violations.sort(key=lambda v: (v.focus, v.path or "", v.message, v.severity))
     conforms = not any(v.severity == "Violation" for v in violations)
     text = "\n".join(f"{v.severity}: {v.focus} {v.path or ''} {v.message}" for v in violations)
     return ValidationReport(conforms=conforms, violations=violations, text=f"Conforms: {conforms}\n{text}".rstrip())
@@ -182,5 +204,5 @@ def _run(graph, shapes) -> ValidationReport:
             message=messages.get("en") or next(iter(messages.values()), ""),
             severity=str(results.value(result, sh.resultSeverity)).rsplit("#", 1)[-1],
         ))
-    violations.sort(key=lambda v: (v.focus, v.path or "", v.message))
+    violations.sort(key=lambda v: (v.focus, v.path or "", v.message, v.severity))
     return ValidationReport(conforms=bool(conforms), violations=violations, text=text)

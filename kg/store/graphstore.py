@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -122,9 +123,11 @@ class ReadOnlyStore:
 
 
 # Oxigraph's bulk loader holds what it is given in memory while it sorts it (a 580 MB file of
-# N-Triples: 1.7 GB resident; in 64 MB pieces: 0.5 GB, and no slower), so the union graph's
-# statements go in pieces of this size.
-UNION_CHUNK_BYTES = 64_000_000
+# N-Triples: 1.7 GB resident), so the union graph's statements go in pieces of this size; not
+# much smaller, as each piece is a file for RocksDB to merge into a store that is large by then
+# (see kg.ingest.pipeline.BATCH_BYTES). At 10,000 documents, in 256 MB pieces, this was the
+# build's peak (3.96 GB).
+UNION_CHUNK_BYTES = 128_000_000
 
 
 # The union graph (UNION_GRAPH) is kept in the same update as the graph written or dropped: the
@@ -261,12 +264,17 @@ class GraphStore:
                 new.append((item, body, evidence, node))
         if not new:
             return
-        quads = b"".join(ntriples_in_graph(body, item.graph) + ntriples_in_graph(evidence, EVIDENCE_GRAPH)
-                         for item, body, evidence, _ in new)
-        if self._pending_union is None:
-            quads += b"".join(ntriples_in_graph(body, UNION_GRAPH) for _, body, *_ in new)
-        if quads:
-            self._store.bulk_load(quads, format=ox.RdfFormat.N_QUADS)
+        # The batch goes through a file that Oxigraph reads itself: no second copy of it in
+        # memory, and no Python call (so no GIL) while it loads.
+        with tempfile.NamedTemporaryFile(dir=self.path, prefix="batch-", suffix=".nq") as batch:
+            for item, body, evidence, _ in new:
+                batch.write(ntriples_in_graph(body, item.graph))
+                batch.write(ntriples_in_graph(evidence, EVIDENCE_GRAPH))
+                if self._pending_union is None:
+                    batch.write(ntriples_in_graph(body, UNION_GRAPH))
+            batch.flush()
+            if batch.tell():
+                self._store.bulk_load(path=batch.name, format=ox.RdfFormat.N_QUADS)
         if self._pending_union is not None:  # the union gets them with the others when the block ends
             for _, body, *_ in new:
                 self._pending_union.write(body)
