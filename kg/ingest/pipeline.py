@@ -27,8 +27,8 @@ from kg.core.namespaces import EVIDENCE_GRAPH, ONTOLOGY_GRAPH
 from kg.core.text import normalize
 from kg.store.dataset import DATASET_FILE, BuildRecord, dataset_description
 from kg.store.graphstore import SourceGraph
-from kg.store.rdfio import (DEFAULT_OUTPUTS, OUTPUT_FILES, SourceTurtle, TurtleSpool, materialise_union, memory_outputs, ntriples_bytes,
-                            ntriples_in_graph, canonical_turtle, store_outputs, write_atomic)
+from kg.store.rdfio import (DEFAULT_OUTPUTS, OUTPUT_FILES, SourceTurtle, TurtleSpool, canonical_turtle, materialise_union,
+                            memory_outputs, ntriples_bytes, ntriples_in_graph, store_outputs, write_atomic)
 
 
 def document_row(source_name: str, extraction: Extraction) -> dict:
