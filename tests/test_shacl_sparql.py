@@ -297,3 +297,49 @@ def test_checks_reading_only_some_graphs_find_what_reading_all_finds(tmp_path, m
             ("stray", "Offsets belong on an oa:TextPositionSelector"), ("stray", "Evidence needs an end offset")} <= found
     assert any(message == "Evidence's target needs one quote selector" for _, message in found)
     assert any(path == f"{RDFS.label}" for _, path, _, _ in chosen)
+
+
+def test_the_checks_run_per_source_find_what_the_same_checks_over_the_store_find(tmp_path):
+    """The shapes marked gk:checkedPerSource (a source's passages) checked on each source's
+    graph and passages alone (kg.ingest.validate.validate_source, what a build's workers do) and
+    the store's other checks give together the results of every check over the whole store, on
+    the sample's store broken in two of its sources' passages."""
+    import kg.ingest.validate as validate
+    from kg import api
+    from kg.core import iris
+    from kg.core.namespaces import EVIDENCE_GRAPH
+    from kg.store.graphstore import GraphStore
+
+    api.build([str(DATA)], out_dir=None, store=tmp_path / "store", validate=False)
+    graph_store = GraphStore(tmp_path / "store")
+    store = graph_store.oxigraph
+    store.update(f"""
+        DELETE {{ GRAPH <{EVIDENCE_GRAPH}> {{ ?p <{OA}start> ?s }} }}
+        INSERT {{ GRAPH <{EVIDENCE_GRAPH}> {{ ?p <{OA}start> "nine" }} }}
+        WHERE {{ {{ SELECT ?p ?s WHERE {{ GRAPH <{EVIDENCE_GRAPH}> {{ ?p <{OA}start> ?s }} }} ORDER BY ?p LIMIT 1 }} }};
+        DELETE {{ GRAPH <{EVIDENCE_GRAPH}> {{ ?q <{OA}exact> ?e }} }}
+        WHERE {{ {{ SELECT ?q ?e WHERE {{ GRAPH <{EVIDENCE_GRAPH}> {{ ?q <{OA}exact> ?e }} }} ORDER BY DESC(?q) LIMIT 1 }} }}""")
+    whole = _results(validate.validate_store(store))
+    per_source = [violation for name in graph_store.sources() if name != "(ontology)"
+                  for violation in validate.validate_source(iris.document_graph(name),
+                                                            graph_store.graph_ntriples(iris.document_graph(name)),
+                                                            graph_store.evidence_ntriples(name))]
+    rest = validate.validate_store(store, per_source=False)
+    assert _results(validate.merged_report(rest, per_source)) == whole
+    found = {message for _, _, message, _ in _results(validate.ValidationReport(True, per_source))}
+    assert {"Evidence start must be a non-negative integer not after its end",
+            "Evidence's target needs one quote selector"} <= found
+    assert not any(check.per_source for check in validate._compiled_checks()
+                   if check.message in {v.message for v in rest.violations})
+
+
+def test_only_the_shapes_of_a_sources_passages_are_checked_per_source():
+    """gk:checkedPerSource in ontology/shapes.ttl reaches the compiled checks of those shapes'
+    properties, and of no other shape (a fact's evidence links, checked on Assertion, are not)."""
+    from kg.ingest.validate import _compiled_checks
+
+    checks = _compiled_checks()
+    per_source = {check.path for check in checks if check.per_source}
+    assert {f"{OA}exact", f"{OA}start", f"{OA}hasSource", f"{GK}inDocument"} <= per_source
+    assert f"{GK}evidence" not in per_source and f"{RDFS.label}" not in per_source
+    assert 0 < sum(check.per_source for check in checks) < len(checks)

@@ -19,7 +19,7 @@ from kg.ingest.readers import read_source
 from kg.ingest.resolve import resolve_extractions
 from kg.ingest.segment import split_documents
 from kg.ingest.to_rdf import to_dataset, vocabulary_ntriples
-from kg.ingest.validate import validate_store
+from kg.ingest.validate import Violation, merged_report, validate_source, validate_store
 from kg.core import iris
 from kg.core.errors import KGError, SourceError
 from kg.core.model import Extraction, Segment, Source
@@ -63,6 +63,7 @@ class BuildState:
     documents: list[dict] = field(default_factory=list)
     entity_types: dict[str, str] = field(default_factory=dict)
     validation: object | None = None  # concurrent.futures.Future of a ValidationReport, while it runs
+    source_violations: list[Violation] = field(default_factory=list)  # found as the sources were built (validate_source)
     turtle: TurtleSpool | None = None  # the stored sources' graphs and passages as Turtle, for the outputs
     started: datetime.datetime = field(default_factory=lambda: datetime.datetime.now(datetime.timezone.utc))
 
@@ -140,12 +141,15 @@ class SourceResult:
     entity_types: dict[str, str]
     warnings: list[str]
     turtle: SourceTurtle | None = None  # its graph and passages as the outputs' Turtle (kg.store.rdfio.canonical_turtle), if asked
+    violations: list[Violation] = field(default_factory=list)  # of the shapes checked per source, if asked
 
 
-def build_source(source: Source, turtle: bool = False) -> SourceResult:
+def build_source(source: Source, turtle: bool = False, validate: bool = False) -> SourceResult:
     """segment -> extract -> resolve -> to_rdf for one source, as N-Triples: the unit of work of
     a store build, run in a worker process with ``--jobs``. ``turtle``: also its graph and its
-    passages as the outputs' Turtle, made here in the worker rather than dumped from the store at the end."""
+    passages as the outputs' Turtle, made here in the worker rather than dumped from the store at
+    the end. ``validate``: also the results of the shapes checked per source (its passages:
+    :func:`kg.ingest.validate.validate_source`), which the store's validation then leaves out."""
 
     extractions = process_source(source)
     documents, types = [], {}
@@ -164,7 +168,8 @@ def build_source(source: Source, turtle: bool = False) -> SourceResult:
     graph_iri, graph_ntriples = iris.document_graph(source.name), ntriples_bytes(triples)
     return SourceResult(source.name, source.sha256, graph_ntriples, evidence_ntriples, documents, types, warnings,
                         SourceTurtle(source.name, graph_iri, canonical_turtle(graph_ntriples), canonical_turtle(evidence_ntriples))
-                        if turtle else None)
+                        if turtle else None,
+                        validate_source(graph_iri, graph_ntriples, evidence_ntriples) if validate else [])
 
 
 # A batch of sources goes into the store in one bulk load once it holds this much N-Triples or
@@ -233,7 +238,7 @@ def stage_build_into_store(state: BuildState, *, jobs: int, validate: bool, exec
         batch, batch_bytes, batch_started = [], 0, time.monotonic()
 
     # The workers start (or fail in one line) before the store is touched, and stop after the union is loaded.
-    work = functools.partial(build_source, turtle=turtle)
+    work = functools.partial(build_source, turtle=turtle, validate=validate)
     with run(work, state.sources, jobs=jobs, scheduler=scheduler) as results, state.store.union_loaded_at_end():
         ontology_written = state.store.ensure_ontology(vocabulary_ntriples)
         for done, (source, result) in enumerate(results, start=1):
@@ -267,6 +272,7 @@ def stage_build_into_store(state: BuildState, *, jobs: int, validate: bool, exec
         for iri, type_ in result.entity_types.items():
             state.entity_types.setdefault(iri, type_)
         state.warnings.extend(result.warnings)
+        state.source_violations.extend(result.violations)
         state.segments[result.name] = [None] * len(result.documents)
     state.store.flush()
     if shards is not None:
@@ -298,20 +304,22 @@ def start_validation(state: BuildState, focus_graphs: list[str] | None = None) -
     """The shapes, compiled into SPARQL, run once over the store's union graph, on a thread of
     their own (Oxigraph evaluates queries without holding the GIL): they run while the output
     files are written, and :func:`stage_collect_reports` waits for them. ``focus_graphs``: only
-    the nodes these graphs describe are checked (an incremental build's rebuilt sources)."""
+    the nodes these graphs describe are checked (an incremental build's rebuilt sources). The
+    shapes checked per source were checked as the sources were built: not again here."""
     from concurrent.futures import ThreadPoolExecutor
 
     pool = ThreadPoolExecutor(max_workers=1)
-    state.validation = pool.submit(validate_store, state.store.oxigraph, focus_graphs=focus_graphs)
+    state.validation = pool.submit(validate_store, state.store.oxigraph, focus_graphs=focus_graphs, per_source=False)
     pool.shutdown(wait=False)  # the thread ends when the validation has
 
 
 def stage_collect_reports(state: BuildState) -> None:
-    """The report of the validation :func:`start_validation` started, once it has finished."""
+    """The report of the validation :func:`start_validation` started, once it has finished, with
+    what the sources' own checks found as they were built."""
     if state.validation is None:
         return
     try:
-        state.report = state.validation.result()
+        state.report = merged_report(state.validation.result(), state.source_violations)
     except (RuntimeError, OSError, SyntaxError, ValueError) as exc:  # what Oxigraph raises
         raise KGError(f"SHACL validation failed to run: {type(exc).__name__}: {exc}",
                       fix="run `govkg validate` on the output") from None

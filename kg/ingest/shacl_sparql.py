@@ -15,12 +15,14 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass
 
+from kg.core import iris
 from kg.core.errors import OntologyError
 
 SH = "http://www.w3.org/ns/shacl#"
 _RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 _RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 _XSD = "http://www.w3.org/2001/XMLSchema#"
+_GK = iris.NS
 
 
 def _instance_of(node: str, cls: str, kind: str) -> str:
@@ -56,6 +58,9 @@ class Check:
     message: str
     severity: str  # "Violation", "Warning" or "Info"
     component: str  # the SHACL constraint component(s), e.g. "MinCountConstraintComponent"
+    # Its shape says gk:checkedPerSource: a build runs it on each source's own statements, in
+    # the process that builds the source (kg.ingest.validate.validate_source), not over the store.
+    per_source: bool = False
 
     def query(self, within: str = "") -> str:
         """The SELECT query; ``within``: a pattern that further restricts ``?this``."""
@@ -130,22 +135,30 @@ class _Compiler:
         targeted = {s for t in _TARGETS for s in self.shapes.subjects(self.sh[t], None)}
         targeted |= {s for kind in (RDFS.Class, OWL.Class) for s in self.shapes.subjects(RDF.type, kind)
                      if (s, RDF.type, self.sh.NodeShape) in self.shapes or (s, RDF.type, self.sh.PropertyShape) in self.shapes}
-        result, targets_of = [], {}
+        result, targets_of, per_source_of = [], {}, {}
         for shape in sorted(targeted, key=str):
             if self.deactivated(shape):
                 continue
-            target = self.target(shape)
-            result += self.shape_checks(shape, target)
+            target, per_source = self.target(shape), self.per_source(shape)
+            result += self.shape_checks(shape, target, per_source)
             for prop in sorted(self.shapes.objects(shape, self.sh.property), key=str):
                 if not self.deactivated(prop):
                     targets_of.setdefault(prop, []).append(target)
+                    per_source_of[prop] = per_source_of.get(prop, True) and (per_source or self.per_source(prop))
         # A property shape several node shapes share (gks:HasEvidence) is one check per
         # constraint over all their targets (a node two of them target is one result, as
         # pySHACL reports it): its path's statements are read once, not once per node shape.
         for prop, targets in targets_of.items():
             target = targets[0] if len(targets) == 1 else " UNION ".join(f"{{ {t} }}" for t in targets)
-            result += self.shape_checks(prop, target)
+            result += self.shape_checks(prop, target, per_source_of[prop])
         return result
+
+    def per_source(self, shape) -> bool:
+        """The shape says ``gk:checkedPerSource true`` (ontology/govkg.ttl defines it)."""
+        from rdflib import URIRef
+
+        value = self.shapes.value(shape, URIRef(_GK + "checkedPerSource"))
+        return value is not None and value.toPython() is True
 
     def deactivated(self, shape) -> bool:
         value = self.one(shape, "deactivated")
@@ -166,7 +179,7 @@ class _Compiler:
         blocks += [f"[] {self.term(shape, p)} ?this ." for p in self.shapes.objects(shape, self.sh.targetObjectsOf)]
         return blocks[0] if len(blocks) == 1 else " UNION ".join(f"{{ {block} }}" for block in blocks)
 
-    def shape_checks(self, shape, target: str) -> list[Check]:
+    def shape_checks(self, shape, target: str, per_source: bool = False) -> list[Check]:
         from rdflib import URIRef
 
         path = self.one(shape, "path")
@@ -177,7 +190,7 @@ class _Compiler:
         checks = []
         for component, pattern in self.top_constraints(shape, target):
             message = messages.get("en") or next(iter(messages.values()), None) or f"{self.name(shape)}: {component}"
-            checks.append(Check(pattern, path_text, message, severity, component))
+            checks.append(Check(pattern, path_text, message, severity, component, per_source))
         return checks
 
     # --- paths ----------------------------------------------------------------------------
