@@ -483,10 +483,13 @@ def central(top, fmt, graph_path, store, endpoint, user, password):
               help="An initiative (or a group such as 数据要素) to compare; repeatable. [default: all]")
 @click.option("--diffusion", metavar="INITIATIVE",
               help="The initiative (or group) whose first adoptions the diffusion view shows. [default: the most adopted]")
+@click.option("--quotes", default=3, show_default=True, type=click.IntRange(0),
+              help="Quotes listed per matrix mark and per goal, the earliest documents' first; the rest are "
+                   "counted (\"47 more passages in 12 documents\"). 0: list every quote.")
 @click.option("--format", "fmt", type=click.Choice(values(ReportFormat)), help="[default: from -o, else html]")
 @click.option("-o", "--output", "--out", "output", default="out/report.html", show_default=True, type=click.Path(dir_okay=False),
               help="File to write.")
-def report(graph_path, store, endpoint, user, password, regions, initiatives, diffusion, fmt, output):
+def report(graph_path, store, endpoint, user, password, regions, initiatives, diffusion, quotes, fmt, output):
     """Write a comparison report of regions: a card per region, initiative matrix with the
     quotes behind every mark (regions as rows past six), when regions first adopted an
     initiative (curve and tile map), platforms, departments and tasks, goals, similarity.
@@ -501,7 +504,7 @@ def report(graph_path, store, endpoint, user, password, regions, initiatives, di
 
     names = [r for r in re.split(r"[,，]", regions) if r.strip()] if regions else None
     path = api.report(path=output, fmt=fmt, regions=names, initiatives=list(initiatives) or None, diffusion=diffusion,
-                      **_where(graph_path, store, endpoint, user, password))
+                      quotes=quotes, **_where(graph_path, store, endpoint, user, password))
     click.echo(f"wrote {path}")
 
 
