@@ -142,6 +142,49 @@ def test_full_view_is_capped_to_the_most_connected(views, sample_graph):
     assert re.search(r'id="cap-note"[^>]*>[^<]*50[^<]*' + str(capped.total), html)
 
 
+def test_links_are_capped_each_node_keeping_its_strongest_and_the_page_says_so(views, sample_graph):
+    full = views["full"]
+    limit = len(full.nodes)  # enough for one link each
+    assert len(full.edges) > limit and full.edge_total == len(full.edges) and not full.edges_capped
+    capped = viz.view_graph(sample_graph, options=VizOptions(view="full", max_edges=limit))
+    assert len(capped.edges) == limit and capped.edge_total == len(full.edges) and capped.edges_capped
+    assert set(capped.edges) <= set(full.edges) and capped.nodes.keys() == full.nodes.keys()
+    linked = {e.source for e in full.edges} | {e.target for e in full.edges}
+    assert linked <= {e.source for e in capped.edges} | {e.target for e in capped.edges}  # no node loses every link
+    # the rest of the cap goes to the links between the most connected nodes
+    degree = collections.Counter([e.source for e in full.edges] + [e.target for e in full.edges])
+    strength = sorted(min(degree[e.source], degree[e.target]) for e in capped.edges)
+    assert strength[-1] == max(min(degree[e.source], degree[e.target]) for e in full.edges)
+    shared = views["shared"]
+    cut = viz.view_graph(sample_graph, options=VizOptions(max_edges=5))
+    assert len(cut.edges) == 5 < len(shared.edges) == cut.edge_total
+    assert {n.size for n in shared.nodes.values()} != {None}  # sizes count every link, drawn or not
+    assert [(n.size, n.count) for n in cut.nodes.values()] == [(n.size, n.count) for n in shared.nodes.values()]
+    again = viz.view_graph(sample_graph, options=VizOptions(view="full", max_edges=limit))
+    assert again.edges == capped.edges  # the same links every run
+    html = viz.render_graph(sample_graph, options=VizOptions(view="full", max_edges=limit))
+    assert re.search(rf'id="edge-cap-note"[^>]*>[^<]*showing {limit} of {len(full.edges)} links \(--max-edges {limit}', html)
+    assert 'id="edge-cap-note"' not in viz.render_graph(sample_graph, options=VizOptions(view="full", max_edges=0))
+    assert viz.view_graph(sample_graph, options=VizOptions(view="full", max_edges=0)).edges == full.edges
+    few = viz.view_graph(sample_graph, options=VizOptions(view="full", max_edges=3))
+    assert len(few.edges) == 3 and few.edge_total == len(full.edges)
+
+
+def test_viz_command_takes_max_edges(sample_build, tmp_path):
+    from click.testing import CliRunner
+
+    from kg.cli import main
+
+    _, out = sample_build
+    page = tmp_path / "graph.html"
+    result = CliRunner().invoke(main, ["viz", "--graph", str(out / "govkg.ttl"), "--view", "full", "--max-edges", "7",
+                                       "-o", str(page)])
+    assert result.exit_code == 0, result.output
+    assert "showing 7 of " in page.read_text(encoding="utf-8")
+    default = [p for p in main.commands["viz"].params if p.name == "max_edges"][0].default
+    assert default == viz.MAX_EDGES and VizOptions().max_edges == viz.MAX_EDGES
+
+
 def _within(graph, ancestor: str):
     parents = {str(s): str(o) for s, o in graph.subject_objects(URIRef("https://schema.org/containedInPlace"))}
 
@@ -176,6 +219,7 @@ def test_types_narrow_a_view(sample_graph):
     (VizOptions(view="nope"), QueryError, "unknown view 'nope'"),
     (VizOptions(types=("Nope",)), QueryError, "unknown type 'Nope'"),
     (VizOptions(max_nodes=0), QueryError, "max_nodes must be at least 1"),
+    (VizOptions(max_edges=-1), QueryError, "max_edges must be 0 (no cap) or more"),
     (VizOptions(focus=("豫事办",)), QueryError, "is not in the shared view"),
     (VizOptions(focus=("没有这个名字的东西",)), NotFoundError, "no entity named"),
 ])

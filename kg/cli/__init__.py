@@ -516,9 +516,12 @@ def report(graph_path, store, endpoint, user, password, regions, initiatives, di
 @click.option("--regions", multiple=True, help="Keep only these regions (and the regions inside them); repeatable.")
 @click.option("--types", multiple=True, help="Keep only nodes of these classes (Province, Platform …); repeatable.")
 @click.option("--max-nodes", default=2000, show_default=True, type=click.IntRange(1), help="Cap on nodes (most connected kept).")
+@click.option("--max-edges", default=5000, show_default=True, type=click.IntRange(0),
+              help="Cap on links drawn (every node's strongest link, then those between the most connected nodes); "
+                   "the page says how many it leaves out. 0: all.")
 @click.option("-o", "--output", "--out", "output", default="out/graph.html", show_default=True, type=click.Path(dir_okay=False),
               help="HTML file to write.")
-def viz(graph_path, store, endpoint, user, password, view, focus, regions, types, max_nodes, output):
+def viz(graph_path, store, endpoint, user, password, view, focus, regions, types, max_nodes, max_edges, output):
     """Write an interactive graph page (offline, self-contained HTML): who shares which
     initiatives, which platforms serve them, which departments lead which tasks; hover for a
     quote, click for all the evidence, search and filter by type and region.
@@ -529,7 +532,8 @@ def viz(graph_path, store, endpoint, user, password, view, focus, regions, types
       govkg viz --view tasks --regions 哈尔滨
     """
 
-    options = api.VizOptions(view=view, focus=tuple(focus), regions=tuple(regions), types=tuple(types), max_nodes=max_nodes)
+    options = api.VizOptions(view=view, focus=tuple(focus), regions=tuple(regions), types=tuple(types), max_nodes=max_nodes,
+                             max_edges=max_edges)
     click.echo(f"wrote {api.viz(path=output, options=options, **_where(graph_path, store, endpoint, user, password))}")
 
 

@@ -242,6 +242,7 @@ def build_page_data(index: GraphIndex, view: ViewGraph) -> dict:
     return {
         "view": view.view,
         "total": view.total,
+        "edge_total": view.edge_total if view.edge_total is not None else len(view.edges),
         "nodes": nodes,
         "edges": [{"from": e.source, "to": e.target, "p": position[e.predicate], "dashed": e.dashed} for e in view.edges],
         "predicates": [_predicate_labels(p) for p in predicates],
