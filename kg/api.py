@@ -283,9 +283,12 @@ def similarity_matrix(*, graph: Graph | GraphView | None = None, **where) -> Sim
     return analytics.similarity_matrix(graph if graph is not None else analysis_graph(**where))
 
 
-def central(*, graph: Graph | GraphView | None = None, **where) -> CentralityResult:
-    """Centrality of regions, initiatives and platforms, and communities of regions."""
-    return analytics.central(graph if graph is not None else analysis_graph(**where))
+def central(*, community_ties: int | None = analytics.COMMUNITY_TIES, graph: Graph | GraphView | None = None,
+            **where) -> CentralityResult:
+    """Centrality of regions, initiatives and platforms, and communities of regions (Louvain on
+    each region's ``community_ties`` strongest ties; 0 or None: every tie; the result says how
+    many ties it saw: ``ties_used`` of ``ties``)."""
+    return analytics.central(graph if graph is not None else analysis_graph(**where), community_ties=community_ties)
 
 
 def export_network(path: str | Path, *, fmt: str = "graphml", network: str = "policy", graph: Graph | GraphView | None = None, **where) -> Path:

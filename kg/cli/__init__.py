@@ -443,10 +443,13 @@ def similar(top, by, matrix, fmt, graph_path, store, endpoint, user, password):
 
 @main.command()
 @click.option("--top", default=10, show_default=True, type=click.IntRange(1), help="Nodes per type to list.")
+@click.option("--community-ties", default=10, show_default=True, type=click.IntRange(0),
+              help="Communities are found on each region's strongest ties (most shared initiatives), this many; "
+                   "the output says how many ties that is of all. 0: every tie.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True,
               help="table for reading, json, or csv (one row per item, UTF-8) for spreadsheets.")
 @where_options
-def central(top, fmt, graph_path, store, endpoint, user, password):
+def central(top, community_ties, fmt, graph_path, store, endpoint, user, password):
     """Centrality of regions, initiatives and platforms, and communities of regions
     (Louvain modularity with a fixed seed, so runs repeat).
 
@@ -455,7 +458,7 @@ def central(top, fmt, graph_path, store, endpoint, user, password):
       govkg central --top 5
     """
 
-    result = api.central(**_where(graph_path, store, endpoint, user, password))
+    result = api.central(community_ties=community_ties, **_where(graph_path, store, endpoint, user, password))
     if fmt != "table":
         click.echo(_json(result) if fmt == "json" else api.csv_text(result.rows()), nl=fmt == "json")
         return
@@ -470,6 +473,9 @@ def central(top, fmt, graph_path, store, endpoint, user, password):
         click.echo(f"(betweenness estimated from {result.betweenness_sources} sampled source nodes, seed {result.seed}: "
                    f"the network has {len(result.nodes):,} nodes)")
     click.echo(f"communities of regions (modularity {result.modularity:.2f}, seed {result.seed}):")
+    if result.ties_capped:
+        click.echo(f"  (found on each region's {result.community_ties} strongest ties: {result.ties_used:,} of "
+                   f"{result.ties:,} ties; the modularity is on every tie; --community-ties 0 uses all)")
     if result.weak_communities:
         click.echo(f"  (weak: modularity below {api.WEAK_MODULARITY}, so these are not distinct groups of alike regions)")
     for index, community in enumerate(result.communities, start=1):

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from kg.core import iris
 from kg.core.namespaces import DCTERMS, SCHEMA
@@ -65,8 +66,10 @@ class VizNode:
     note: str | None = None
 
 
-@dataclass(frozen=True)
-class VizEdge:
+class VizEdge(NamedTuple):
+    """A link of a page. A tuple, not a dataclass: a view sorts and hashes tens of thousands of
+    them (62,000 at 10,000 documents), and a tuple of strings hashes in C."""
+
     source: str
     target: str
     predicate: str  # IRI
