@@ -706,3 +706,28 @@ def test_a_region_lists_its_adoptions_before_its_other_passages(sample_graph):
         flags = [adopts for _, _, adopts in listed]
         assert flags and flags[0], region  # it adopts something, so a passage saying so comes first
         assert flags == sorted(flags, reverse=True), region
+
+
+@pytest.mark.parametrize("shown", [1, 2, EVIDENCE_SHOWN])
+def test_a_large_page_lists_fewer_passages_per_node_and_says_when_there_are_more(sample_graph, views, shown):
+    """Each node lists at most ``shown`` of its passages (its own and its assertions'), read
+    through the links drawn where they say enough, and is marked as having more exactly when it has."""
+    from kg.query.evidence import passage
+    from kg.outputs.viz.index import GraphIndex
+    from kg.outputs.viz.page_data import _Quotes, passages_per_node
+
+    assert passages_per_node(len(views["shared"].nodes)) == EVIDENCE_SHOWN  # the sample: all ten
+    view = views["shared"]
+    index = GraphIndex(sample_graph)
+    quotes = _Quotes(index, list(view.nodes), view.edges, shown=shown)
+    evidence = URIRef(GK + "evidence")
+    for node in view.nodes:
+        assertions = [a for position in (RDF.subject, RDF.object) for a in sample_graph.subjects(position, URIRef(node))
+                      if (a, RDF.type, URIRef(GK + "Assertion")) in sample_graph]
+        passages = set(sample_graph.objects(URIRef(node), evidence)) | {
+            e for a in assertions for e in sample_graph.objects(a, evidence)}
+        listed = quotes.of(node)
+        assert len(listed) == min(shown, len(passages)), node
+        assert (node in quotes.more) == (len(passages) > shown), node
+        texts = {passage(sample_graph, e).quote for e in passages}
+        assert all(quotes.rows[row][2] in texts for row, _, _ in listed), node

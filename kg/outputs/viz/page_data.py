@@ -202,9 +202,14 @@ class _Quotes:
     def _ask(self, node: str, entries: dict, wanted: int) -> None:
         """The node's passages the store gives first, kind by kind, till ``wanted`` are known."""
         for query in _NODE_EVIDENCE:
-            for evidence, predicate, other, is_subject in run_query(
-                    self.index.graph, query % {"node": node, "limit": wanted}).rows:
-                self._add(entries, evidence, predicate, other, is_subject is not None and is_subject.toPython())
+            limit = wanted
+            while True:  # rows, not passages, are limited: a passage stating two facts is two rows
+                rows = run_query(self.index.graph, query % {"node": node, "limit": limit}).rows
+                for evidence, predicate, other, is_subject in rows:
+                    self._add(entries, evidence, predicate, other, is_subject is not None and is_subject.toPython())
+                if len(entries) >= wanted or len(rows) < limit:
+                    break
+                limit *= 4
             if len(entries) >= wanted:
                 break
 
