@@ -45,22 +45,18 @@ from kg.query.tables import jaccard, natural_key, number_value, year_value
 
 _IN_REGION = "SELECT ?node ?type WHERE { ?node gk:inRegion <%s> ; a ?type }"
 
-# The quotes of many nodes, capped: first the passages per node and document (counted in the
-# store, never read) and the documents' dates; then the evidence of each node's earliest
-# documents only (the positions read only where a document has more passages than are listed);
-# then the passages listed. At 10,000 documents ten regions' marks are stated by 15,500
-# passages: reading them all cost more than the rest of the report.
-_PASSAGES_PER_DOCUMENT = """SELECT ?about ?document (COUNT(DISTINCT ?evidence) AS ?passages) WHERE {
-  VALUES ?about { %s } ?about gk:evidence ?evidence . OPTIONAL { ?evidence gk:inDocument ?document } }
+# The quotes of many nodes, capped: first the passages per node and document, grouped in the
+# store (their IRIs only, never their text), and the documents' dates; the positions of the
+# passages then read only where a document has more passages than are listed; then the
+# passages listed. At 10,000 documents ten regions' marks are stated by 15,500 passages:
+# reading them all cost more than the rest of the report.
+_PASSAGES_PER_DOCUMENT = """SELECT ?about ?document (GROUP_CONCAT(DISTINCT STR(?evidence); separator=" ") AS ?passages)
+  WHERE { VALUES ?about { %s } ?about gk:evidence ?evidence . OPTIONAL { ?evidence gk:inDocument ?document } }
   GROUP BY ?about ?document"""
 _DOCUMENT_DATES = """SELECT ?document ?basis ?date WHERE { VALUES ?document { %s }
   { ?document dcterms:issued ?date BIND("issued" AS ?basis) }
   UNION { ?document dcterms:isPartOf ?issue . ?issue dcterms:date ?date BIND("newsletter" AS ?basis) }
   UNION { ?document gk:periodStart ?date BIND("period" AS ?basis) } }"""
-_EVIDENCE_IN = """SELECT ?about ?document ?evidence WHERE { VALUES (?about ?document) { %s }
-  ?about gk:evidence ?evidence . ?evidence gk:inDocument ?document }"""
-_EVIDENCE_WITHOUT_DOCUMENT = """SELECT ?about ?evidence WHERE { VALUES ?about { %s }
-  ?about gk:evidence ?evidence . FILTER NOT EXISTS { ?evidence gk:inDocument ?document } }"""
 _STARTS = f"SELECT ?evidence ?start WHERE {{ VALUES ?evidence {{ %s }} ?evidence {START_PATH} ?start }}"
 _VALUES_CHUNK = 1000  # rows per VALUES block
 
@@ -181,44 +177,34 @@ class _Reader:
         wanted = sorted({str(a) for a in abouts} - set(self._quotes))
         if not wanted:
             return
-        counts: dict[str, dict[str | None, int]] = {a: {} for a in wanted}  # node -> document -> passages
+        found: dict[str, dict[str | None, list[str]]] = {a: {} for a in wanted}  # node -> document -> evidence
         for chunk in _chunks(wanted):
             for about, document, passages in run_query(self.graph, _PASSAGES_PER_DOCUMENT % " ".join(f"<{a}>" for a in chunk)).rows:
-                counts[str(about)][str(document) if document is not None else None] = int(passages)
-        self.document_dates({d for found in counts.values() for d in found if d is not None})
+                found[str(about)][str(document) if document is not None else None] = sorted(str(passages).split())
+        self.document_dates({d for documents in found.values() for d in documents if d is not None})
         chosen: dict[str, list[str | None]] = {}  # node -> its earliest documents, enough for the quotes listed
-        partial: set[tuple[str, str | None]] = set()  # (node, document) with more passages than are listed
-        for about, found in counts.items():
-            ordered = sorted(found, key=self._document_order)
+        partial: set[str] = set()  # evidence in documents with more passages than are listed
+        for about, documents in found.items():
+            ordered = sorted(documents, key=self._document_order)
             self._documents[about] = [d for d in ordered if d is not None]
             taken, total = [], 0
             for document in ordered:
                 if self.quotes_shown is not None and total >= self.quotes_shown:
                     break
                 taken.append(document)
-                total += found[document]
+                total += len(documents[document])
                 if self.quotes_shown is not None and total > self.quotes_shown:
-                    partial.add((about, document))
+                    partial.update(documents[document])
             chosen[about] = taken
-        evidence: dict[tuple[str, str | None], list[str]] = collections.defaultdict(list)  # (node, document) -> evidence
-        pairs = [(a, d) for a, documents in chosen.items() for d in documents if d is not None]
-        for chunk in _chunks(pairs):
-            values = " ".join(f"(<{a}> <{d}>)" for a, d in chunk)
-            for about, document, node in run_query(self.graph, _EVIDENCE_IN % values).rows:
-                evidence[str(about), str(document)].append(str(node))
-        undocumented = sorted(a for a, documents in chosen.items() if None in documents)
-        for chunk in _chunks(undocumented):
-            for about, node in run_query(self.graph, _EVIDENCE_WITHOUT_DOCUMENT % " ".join(f"<{a}>" for a in chunk)).rows:
-                evidence[str(about), None].append(str(node))
         starts: dict[str, int] = {}  # where it matters: in documents with passages left out
-        for chunk in _chunks(sorted({e for pair in partial for e in evidence[pair]})):
+        for chunk in _chunks(sorted(partial)):
             for node, start in run_query(self.graph, _STARTS % " ".join(f"<{e}>" for e in chunk)).rows:
                 starts[str(node)] = min(int(start), starts.get(str(node), int(start)))
         listed: dict[str, list[str]] = {}
         for about, documents in chosen.items():
             nodes = []
             for document in documents:
-                nodes += sorted(evidence[about, document], key=lambda e: (starts.get(e, 0), e))
+                nodes += sorted(found[about][document], key=lambda e: (starts.get(e, 0), e))
             listed[about] = nodes[:self.quotes_shown]
         passages = passages_of(self.graph, {node for nodes in listed.values() for node in nodes})
         titles: dict[str, str] = {}
@@ -239,9 +225,9 @@ class _Reader:
                                     section=str(section or ""), quote=str(quote) if quote is not None else None,
                                     start=int(start) if start is not None else None,
                                     end=int(end) if end is not None else None))
-            found = counts[about]
-            more = More(passages=sum(found.values()) - len(quotes),
-                        documents=sum(1 for d, n in found.items() if n > shown_in[d]))
+            counts = {d: len(passages) for d, passages in found[about].items()}
+            more = More(passages=sum(counts.values()) - len(quotes),
+                        documents=sum(1 for d, n in counts.items() if n > shown_in[d]))
             self._quotes[about] = (quotes, more)
 
 
