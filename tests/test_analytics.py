@@ -575,3 +575,11 @@ def test_central_says_when_betweenness_is_estimated(sample_build, monkeypatch):
     assert sampled.exit_code == 0
     assert re.search(r"\(betweenness estimated from 100 sampled source nodes, seed \d+: the network has [\d,]+ nodes\)",
                      sampled.output)
+
+
+def test_oriented_edges_are_each_edge_oriented(sample_graph):
+    from kg.outputs.analytics.networks import oriented, oriented_edges, policy_network
+
+    network = policy_network(sample_graph)
+    expected = sorted((*oriented(network, u, v)[:2], d["relation"]) for u, v, d in network.edges(data=True))
+    assert expected and sorted(oriented_edges(network)) == expected

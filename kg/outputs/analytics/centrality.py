@@ -5,7 +5,8 @@ from __future__ import annotations
 from kg.core.errors import KGError
 from kg.outputs.analytics.results import (BETWEENNESS_SAMPLE, COMMUNITY_TIES, DEFAULT_SEED, EXACT_BETWEENNESS_LIMIT,
                                           CentralityResult, Named, NodeCentrality)
-from kg.outputs.analytics.networks import _policy, _region_region, oriented, region_initiative_graph, shared_initiatives, strongest_ties
+from kg.outputs.analytics.reading import _Describer
+from kg.outputs.analytics.networks import _policy, _region_region, oriented_edges, region_initiative_graph, shared_initiatives, strongest_ties
 
 
 # ---------------------------------------------------------------------------------- centrality
@@ -148,8 +149,9 @@ def central(graph, *, seed: int = DEFAULT_SEED, resolution: float = 1.0,
     """
     import networkx as nx
 
-    adoptions = region_initiative_graph(graph)
-    network = _policy(graph, adoptions)
+    describe = _Describer(graph)  # the regions and initiatives read once for both networks
+    adoptions = region_initiative_graph(graph, describe=describe)
+    network = _policy(graph, adoptions, describe=describe)
     sources = betweenness_sources
     if sources is None and network.number_of_nodes() > EXACT_BETWEENNESS_LIMIT:
         sources = BETWEENNESS_SAMPLE
@@ -165,7 +167,7 @@ def central(graph, *, seed: int = DEFAULT_SEED, resolution: float = 1.0,
     nodes.sort(key=lambda n: (n.type, -round(n.eigenvector, 9), n.label, n.iri))
 
     communities, score, used, ties = _communities(adoptions, seed=seed, resolution=resolution, ties=community_ties)
-    edges = tuple(sorted((*oriented(network, u, v)[:2], d["relation"]) for u, v, d in network.edges(data=True)))
+    edges = tuple(sorted(oriented_edges(network)))
     return CentralityResult(nodes=tuple(nodes), communities=communities, modularity=score, seed=seed,
                             betweenness_sources=sources, edges=edges,
                             community_ties=community_ties if used < ties else None, ties_used=used, ties=ties)

@@ -12,11 +12,12 @@ from kg.outputs.analytics.results import _family
 
 # ---------------------------------------------------------------------------------- projections
 
-def region_initiative_graph(graph):
-    """Bipartite: regions (``bipartite=0``) and the initiatives they adopt (``bipartite=1``)."""
+def region_initiative_graph(graph, *, describe: _Describer | None = None):
+    """Bipartite: regions (``bipartite=0``) and the initiatives they adopt (``bipartite=1``).
+    ``describe``: a describer of ``graph`` to read the nodes with (and keep them for later)."""
     import networkx as nx
 
-    describe = _Describer(graph)
+    describe = describe or _Describer(graph)
     network = nx.Graph(name="region-initiative")
     rows = _rows(graph, "adoptions")
     describe.read(iri for row in rows for iri in row.values())
@@ -131,13 +132,14 @@ def department_task_graph(graph):
 
 def policy_network(graph):
     """Regions, initiatives and platforms: adopts, serves, and each serving platform's region."""
-    return _policy(graph, region_initiative_graph(graph))
+    describe = _Describer(graph)
+    return _policy(graph, region_initiative_graph(graph, describe=describe), describe=describe)
 
 
-def _policy(graph, adoptions):
+def _policy(graph, adoptions, *, describe: _Describer | None = None):
     import networkx as nx
 
-    describe = _Describer(graph)
+    describe = describe or _Describer(graph)
     network = nx.Graph(name="policy")
     network.add_nodes_from(adoptions.nodes(data=True))
     network.add_edges_from(adoptions.edges(data=True))
@@ -177,6 +179,20 @@ def oriented(network, u: str, v: str) -> tuple[str, str, bool]:
         return u, v, False
     sources = _family(RELATION_SOURCES[relation])
     return (u, v, True) if network.nodes[u].get("type") in sources else (v, u, True)
+
+
+def oriented_edges(network) -> list[tuple[str, str, str]]:
+    """Every edge as (source, target, relation), oriented as :func:`oriented` does, the
+    classes of each relation's source looked up once (77,000 edges at 10,000 documents)."""
+    sources = {relation: _family(type_) for relation, type_ in RELATION_SOURCES.items()}
+    types = {node: data.get("type") for node, data in network.nodes(data=True)}
+    found = []
+    for u, v, data in network.edges(data=True):
+        relation = data.get("relation")
+        if relation in sources and types[u] not in sources[relation]:
+            u, v = v, u
+        found.append((u, v, relation))
+    return found
 
 
 PROJECTIONS: dict[str, Callable] = {
