@@ -23,7 +23,7 @@ from kg.outputs import analytics
 from kg.outputs.analytics import WEAK_MODULARITY
 from kg.outputs.export import Tables, csv_text, export_tables, table_rows
 from kg.outputs.frames import frame
-from kg.outputs.report import write_report
+from kg.outputs.report import QUOTES_SHOWN, write_report
 from kg.outputs.viz import VizOptions, write_graph_html
 from kg.query.engines import open_target
 from kg.query.lookup import EntityView, describe, resolve_entity
@@ -283,9 +283,12 @@ def similarity_matrix(*, graph: Graph | GraphView | None = None, **where) -> Sim
     return analytics.similarity_matrix(graph if graph is not None else analysis_graph(**where))
 
 
-def central(*, graph: Graph | GraphView | None = None, **where) -> CentralityResult:
-    """Centrality of regions, initiatives and platforms, and communities of regions."""
-    return analytics.central(graph if graph is not None else analysis_graph(**where))
+def central(*, community_ties: int | None = analytics.COMMUNITY_TIES, graph: Graph | GraphView | None = None,
+            **where) -> CentralityResult:
+    """Centrality of regions, initiatives and platforms, and communities of regions (Louvain on
+    each region's ``community_ties`` strongest ties; 0 or None: every tie; the result says how
+    many ties it saw: ``ties_used`` of ``ties``)."""
+    return analytics.central(graph if graph is not None else analysis_graph(**where), community_ties=community_ties)
 
 
 def export_network(path: str | Path, *, fmt: str = "graphml", network: str = "policy", graph: Graph | GraphView | None = None, **where) -> Path:
@@ -296,13 +299,16 @@ def export_network(path: str | Path, *, fmt: str = "graphml", network: str = "po
 
 def report(graph_path: str | Path | None = None, *, path: str | Path = DEFAULT_OUT / "report.html", fmt: str | None = None,
            regions: list[str] | None = None, initiatives: list[str] | None = None, diffusion: str | None = None,
-           graph: Graph | GraphView | None = None, **where) -> Path:
+           quotes: int = QUOTES_SHOWN, graph: Graph | GraphView | None = None, **where) -> Path:
     """Write the comparison report of regions (Markdown, HTML or JSON, from ``fmt`` or the
     suffix of ``path``); regions default to every region a policy document governs; the
-    diffusion view follows the initiative ``diffusion`` (default: the one most regions adopt)."""
+    diffusion view follows the initiative ``diffusion`` (default: the one most regions adopt).
+    Each matrix mark and goal lists at most ``quotes`` quotes (the earliest documents' first)
+    and counts the rest (``more``: passages and documents); ``quotes=0`` lists every one."""
 
     graph = graph if graph is not None else analysis_graph(graph_path, **where)
-    return write_report(graph, path=path, fmt=fmt, regions=regions, initiatives=initiatives, diffusion=diffusion)
+    return write_report(graph, path=path, fmt=fmt, regions=regions, initiatives=initiatives, diffusion=diffusion,
+                        quotes=quotes)
 
 
 def viz(graph_path: str | Path | None = None, *, path: str | Path = DEFAULT_OUT / "graph.html", options=None,

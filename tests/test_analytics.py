@@ -1,5 +1,6 @@
 """kg.outputs.analytics: projections with exact counts on a hand-written fixture, comparisons and
 centrality on the fixture and the sample, GraphML/GEXF export, and name resolution errors."""
+import json
 import re
 import subprocess
 import sys
@@ -197,6 +198,53 @@ def test_betweenness_is_networkx_betweenness(network):
         sampled = _betweenness(network, 3, 7)
         assert sampled == pytest.approx(nx.betweenness_centrality(network, k=3, seed=7), abs=1e-12)
         assert sampled != pytest.approx(expected, abs=1e-12)
+
+
+@pytest.mark.parametrize("resolution", [1.0, 1.5])
+def test_modularity_on_the_matrix_is_networkx_modularity(resolution):
+    import numpy as np
+
+    from kg.outputs.analytics.centrality import modularity
+
+    rng = np.random.default_rng(3)
+    upper = np.triu(rng.integers(0, 6, size=(30, 30)) * (rng.random((30, 30)) < 0.4), k=1)
+    shared = upper + upper.T
+    network = nx.Graph()
+    network.add_nodes_from(range(30))
+    network.add_weighted_edges_from((a, b, int(shared[a, b])) for a, b in zip(*np.nonzero(upper)))
+    groups = [list(range(0, 12)), list(range(12, 25)), list(range(25, 30))]
+    expected = nx.community.modularity(network, [set(g) for g in groups], weight="weight", resolution=resolution)
+    assert modularity(shared, groups, resolution) == pytest.approx(expected, abs=1e-12)
+
+
+def test_communities_on_each_regions_strongest_ties_say_how_many(fixture_graph):
+    """Louvain sees each region's COMMUNITY_TIES strongest ties when it has more; the result
+    and the table say how many ties that is of all (the fixture: 河南省—郑州市 share 3, each
+    of them shares 1 with 青岛市)."""
+    from click.testing import CliRunner
+
+    from kg.cli import main
+
+    every = analytics.central(fixture_graph, community_ties=0)
+    assert (every.ties_used, every.ties, every.ties_capped, every.community_ties) == (3, 3, False, None)
+    default = analytics.central(fixture_graph)  # no region has more than COMMUNITY_TIES ties
+    assert (default.communities, default.modularity, default.ties_used, default.community_ties) == \
+        (every.communities, every.modularity, 3, None)
+    capped = analytics.central(fixture_graph, community_ties=1)
+    # 河南省 and 郑州市 keep their tie; 青岛市's two ties are equal: the one to the first IRI stays
+    assert (capped.ties_used, capped.ties, capped.ties_capped, capped.community_ties) == (2, 3, True, 1)
+    regions = analytics.region_region_graph(fixture_graph)
+    groups = [{r.iri for r in community} for community in capped.communities]
+    assert capped.modularity == pytest.approx(nx.community.modularity(regions, groups, weight="weight"))  # on every tie
+    graph_file = FIXTURES / "analytics_fixture.ttl"
+    table = CliRunner().invoke(main, ["central", "--graph", str(graph_file), "--community-ties", "1"])
+    assert table.exit_code == 0 and "(found on each region's 1 strongest ties: 2 of 3 ties;" in table.output
+    assert "strongest ties" not in CliRunner().invoke(main, ["central", "--graph", str(graph_file)]).output
+    data = json.loads(CliRunner().invoke(main, ["central", "--graph", str(graph_file), "--community-ties", "1",
+                                                "--format", "json"]).output)
+    assert (data["community_ties"], data["ties_used"], data["ties"]) == (1, 2, 3)
+    default = [p for p in main.commands["central"].params if p.name == "community_ties"][0].default
+    assert default == analytics.COMMUNITY_TIES
 
 
 def test_communities_repeat_across_runs(sample_graph):
@@ -527,3 +575,11 @@ def test_central_says_when_betweenness_is_estimated(sample_build, monkeypatch):
     assert sampled.exit_code == 0
     assert re.search(r"\(betweenness estimated from 100 sampled source nodes, seed \d+: the network has [\d,]+ nodes\)",
                      sampled.output)
+
+
+def test_oriented_edges_are_each_edge_oriented(sample_graph):
+    from kg.outputs.analytics.networks import oriented, oriented_edges, policy_network
+
+    network = policy_network(sample_graph)
+    expected = sorted((*oriented(network, u, v)[:2], d["relation"]) for u, v, d in network.edges(data=True))
+    assert expected and sorted(oriented_edges(network)) == expected

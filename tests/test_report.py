@@ -57,7 +57,8 @@ def test_fixture_graph_report_is_exact():
                                       label_en="Government services",
                                       rows=[kg_report.MatrixRow(iri=one_network, label="一网通办",
                                                                 label_en="One-Network Service", regions=[henan],
-                                                                quotes={henan: [adopt_quote]})])],
+                                                                quotes={henan: [adopt_quote]},
+                                                                more={henan: kg_report.More(0, 0)})])],
         shared_by_all=[], unique={henan: []})
     assert report.platforms == [kg_report.RegionPlatforms(
         region=henan, label="河南省", kinds={"移动应用": 1},

@@ -5,7 +5,7 @@ import pytest
 from rdflib import RDF, Graph, URIRef
 
 from conftest import ARTIFACTS
-from kg.core.errors import NotFoundError
+from kg.core.errors import KGError, NotFoundError
 from kg.core.ontology import initiatives as vocabulary
 from kg.outputs import report as kg_report
 
@@ -152,6 +152,116 @@ def test_reports_without_adoptions_or_with_one_region_render(tmp_path):
     kg_report.render_report(report, "md")
     one = kg_report.build_report(many, regions=["410100"])
     assert one.notes and kg_report.render_report(one, "html").count('<td class="present"') == 1
+
+
+# ---------------------------------------------------------------- quotes capped per mark (#14)
+
+
+def _passages_graph() -> tuple[Graph, str, str]:
+    """One city adopting one initiative and with one goal, each stated by seven passages (Web
+    Annotations as a build writes them) in four documents: 规划B signed 2020-06-01 (one
+    passage), 方案A and 方案D signed 2021-01-01 (two passages, at 50 and 10; one), 意见C undated
+    (three). Returns the graph, the adoption's initiative and the goal."""
+    from rdflib import RDFS, XSD, Literal
+
+    gk, dc, oa = (lambda name, ns=ns: URIRef(ns + name) for ns in (GK, "http://purl.org/dc/terms/", "http://www.w3.org/ns/oa#"))
+    graph = Graph()
+    region, initiative = URIRef(B + "region/410100"), INITIATIVES[0]
+    goal, assertion = URIRef(B + "goal/quotes/0"), URIRef(B + "assertion/quotes-0")
+    graph.add((region, RDF.type, gk("City")))
+    graph.add((region, RDFS.label, Literal("郑州市", lang="zh")))
+    graph.add((region, gk("divisionCode"), Literal("410100")))
+    graph.add((region, gk("adopts"), URIRef(initiative)))
+    for p, o in ((RDF.subject, region), (RDF.predicate, gk("adopts")), (RDF.object, URIRef(initiative))):
+        graph.add((assertion, p, o))
+    graph.add((goal, RDF.type, gk("Goal")))
+    graph.add((goal, gk("inRegion"), region))
+    graph.add((goal, gk("indicator"), Literal("网上可办率")))
+    documents = {"A": ("方案A", "2021-01-01", [50, 10]), "B": ("规划B", "2020-06-01", [7]),
+                 "C": ("意见C", None, [1, 2, 3]), "D": ("方案D", "2021-01-01", [99])}
+    for key, (title, issued, starts) in documents.items():
+        doc = URIRef(B + f"doc/quotes-{key}/0")
+        graph.add((doc, RDF.type, gk("ImplementationScheme")))
+        graph.add((doc, dc("title"), Literal(title, lang="zh")))
+        graph.add((doc, RDFS.label, Literal(title, lang="zh")))
+        graph.add((doc, gk("governsRegion"), region))
+        if issued:
+            graph.add((doc, dc("issued"), Literal(issued, datatype=XSD.date)))
+        for about in (assertion, goal):
+            for start in starts:
+                evidence = URIRef(B + f"evidence/quotes-{key}/{about.rsplit('/', 1)[-1]}/{start}")
+                target, position, quote = (URIRef(f"{evidence}/{part}") for part in ("target", "position", "quote"))
+                graph.add((about, gk("evidence"), evidence))
+                graph.add((evidence, gk("inDocument"), doc))
+                graph.add((evidence, oa("hasTarget"), target))
+                graph.add((target, oa("hasSelector"), position))
+                graph.add((target, oa("hasSelector"), quote))
+                graph.add((position, oa("start"), Literal(start)))
+                graph.add((position, oa("end"), Literal(start + 5)))
+                graph.add((quote, oa("exact"), Literal(f"{key}{start}")))
+    return graph, initiative, str(goal)
+
+
+def test_quotes_are_capped_per_mark_earliest_documents_first_and_the_rest_counted():
+    graph, initiative, goal = _passages_graph()
+    expected = {3: (["B7", "A10", "A50"], kg_report.More(passages=4, documents=2)),  # 方案D and 意见C left out
+                2: (["B7", "A10"], kg_report.More(passages=5, documents=3)),  # A at 50 too
+                1: (["B7"], kg_report.More(passages=6, documents=3)),
+                0: (["B7", "A10", "A50", "D99", "C1", "C2", "C3"], kg_report.More(0, 0))}  # 0: every quote; undated last
+    for quotes, (listed, more) in expected.items():
+        report = kg_report.build_report(graph, quotes=quotes)
+        (row,) = [row for group in report.initiative_matrix.groups for row in group.rows]
+        (region,) = row.regions
+        assert [q.quote for q in row.quotes[region]] == listed, quotes
+        assert row.more == {region: more}, quotes
+        (summary,) = report.goals
+        assert summary.iri == goal and [q.quote for q in summary.quotes] == listed and summary.more == more
+        assert report.quotes_shown == (quotes or None)
+        # Every document quoted counts for the first adoption, listed or not.
+        assert (report.diffusion.adopters[0].date, report.diffusion.adopters[0].document) == ("2020-06-01", "规划B")
+    assert kg_report.build_report(graph).quotes_shown == kg_report.QUOTES_SHOWN == 3
+    with pytest.raises(KGError, match="quotes"):
+        kg_report.build_report(graph, quotes=-1)
+
+
+def test_the_quotes_left_out_are_stated_in_every_format():
+    import json
+
+    graph, _, _ = _passages_graph()
+    report = kg_report.build_report(graph, quotes=2)
+    html = kg_report.render_report(report, "html")
+    # the mark and the goal each say what they leave out, and the page says how to list all
+    assert html.count("另 5 段原文（3 份文件）未列出 · 5 more passages in 3 documents") == 2
+    assert "每处至多列出 2 段原文" in html and "共 10 段未列出" in html and "--quotes 0" in html
+    md = kg_report.render_report(report, "md")
+    assert "至多列出 2 段原文" in md and "共 10 段未列出" in md and "--quotes 0 lists every one" in md
+    data = json.loads(kg_report.render_report(report, "json"))
+    assert data["quotes_shown"] == 2
+    (row,) = data["initiative_matrix"]["groups"][0]["rows"]
+    assert list(row["more"].values()) == [{"passages": 5, "documents": 3}]
+    assert data["goals"][0]["more"] == {"passages": 5, "documents": 3}
+    every = kg_report.build_report(graph, quotes=0)
+    assert "未列出" not in kg_report.render_report(every, "html") and "至多" not in kg_report.render_report(every, "md")
+
+
+def test_report_command_takes_quotes(tmp_path):
+    import json
+
+    from click.testing import CliRunner
+
+    from kg.cli import main
+
+    graph, _, _ = _passages_graph()
+    graph.serialize(tmp_path / "graph.ttl", format="turtle")
+    out = tmp_path / "report.json"
+    result = CliRunner().invoke(main, ["report", "--graph", str(tmp_path / "graph.ttl"), "--quotes", "1", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert data["quotes_shown"] == 1 and data["goals"][0]["more"] == {"passages": 6, "documents": 3}
+    default = [p for p in main.commands["report"].params if p.name == "quotes"][0].default
+    assert default == kg_report.QUOTES_SHOWN
+    refused = CliRunner().invoke(main, ["report", "--graph", str(tmp_path / "graph.ttl"), "--quotes", "-1", "-o", str(out)])
+    assert refused.exit_code == 2
 
 
 # ---------------------------------------------------------------- 30 regions in the browser

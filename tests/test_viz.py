@@ -142,6 +142,49 @@ def test_full_view_is_capped_to_the_most_connected(views, sample_graph):
     assert re.search(r'id="cap-note"[^>]*>[^<]*50[^<]*' + str(capped.total), html)
 
 
+def test_links_are_capped_each_node_keeping_its_strongest_and_the_page_says_so(views, sample_graph):
+    full = views["full"]
+    limit = len(full.nodes)  # enough for one link each
+    assert len(full.edges) > limit and full.edge_total == len(full.edges) and not full.edges_capped
+    capped = viz.view_graph(sample_graph, options=VizOptions(view="full", max_edges=limit))
+    assert len(capped.edges) == limit and capped.edge_total == len(full.edges) and capped.edges_capped
+    assert set(capped.edges) <= set(full.edges) and capped.nodes.keys() == full.nodes.keys()
+    linked = {e.source for e in full.edges} | {e.target for e in full.edges}
+    assert linked <= {e.source for e in capped.edges} | {e.target for e in capped.edges}  # no node loses every link
+    # the rest of the cap goes to the links between the most connected nodes
+    degree = collections.Counter([e.source for e in full.edges] + [e.target for e in full.edges])
+    strength = sorted(min(degree[e.source], degree[e.target]) for e in capped.edges)
+    assert strength[-1] == max(min(degree[e.source], degree[e.target]) for e in full.edges)
+    shared = views["shared"]
+    cut = viz.view_graph(sample_graph, options=VizOptions(max_edges=5))
+    assert len(cut.edges) == 5 < len(shared.edges) == cut.edge_total
+    assert {n.size for n in shared.nodes.values()} != {None}  # sizes count every link, drawn or not
+    assert [(n.size, n.count) for n in cut.nodes.values()] == [(n.size, n.count) for n in shared.nodes.values()]
+    again = viz.view_graph(sample_graph, options=VizOptions(view="full", max_edges=limit))
+    assert again.edges == capped.edges  # the same links every run
+    html = viz.render_graph(sample_graph, options=VizOptions(view="full", max_edges=limit))
+    assert re.search(rf'id="edge-cap-note"[^>]*>[^<]*showing {limit} of {len(full.edges)} links \(--max-edges {limit}', html)
+    assert 'id="edge-cap-note"' not in viz.render_graph(sample_graph, options=VizOptions(view="full", max_edges=0))
+    assert viz.view_graph(sample_graph, options=VizOptions(view="full", max_edges=0)).edges == full.edges
+    few = viz.view_graph(sample_graph, options=VizOptions(view="full", max_edges=3))
+    assert len(few.edges) == 3 and few.edge_total == len(full.edges)
+
+
+def test_viz_command_takes_max_edges(sample_build, tmp_path):
+    from click.testing import CliRunner
+
+    from kg.cli import main
+
+    _, out = sample_build
+    page = tmp_path / "graph.html"
+    result = CliRunner().invoke(main, ["viz", "--graph", str(out / "govkg.ttl"), "--view", "full", "--max-edges", "7",
+                                       "-o", str(page)])
+    assert result.exit_code == 0, result.output
+    assert "showing 7 of " in page.read_text(encoding="utf-8")
+    default = [p for p in main.commands["viz"].params if p.name == "max_edges"][0].default
+    assert default == viz.MAX_EDGES and VizOptions().max_edges == viz.MAX_EDGES
+
+
 def _within(graph, ancestor: str):
     parents = {str(s): str(o) for s, o in graph.subject_objects(URIRef("https://schema.org/containedInPlace"))}
 
@@ -176,6 +219,7 @@ def test_types_narrow_a_view(sample_graph):
     (VizOptions(view="nope"), QueryError, "unknown view 'nope'"),
     (VizOptions(types=("Nope",)), QueryError, "unknown type 'Nope'"),
     (VizOptions(max_nodes=0), QueryError, "max_nodes must be at least 1"),
+    (VizOptions(max_edges=-1), QueryError, "max_edges must be 0 (no cap) or more"),
     (VizOptions(focus=("豫事办",)), QueryError, "is not in the shared view"),
     (VizOptions(focus=("没有这个名字的东西",)), NotFoundError, "no entity named"),
 ])
@@ -662,3 +706,28 @@ def test_a_region_lists_its_adoptions_before_its_other_passages(sample_graph):
         flags = [adopts for _, _, adopts in listed]
         assert flags and flags[0], region  # it adopts something, so a passage saying so comes first
         assert flags == sorted(flags, reverse=True), region
+
+
+@pytest.mark.parametrize("shown", [1, 2, EVIDENCE_SHOWN])
+def test_a_large_page_lists_fewer_passages_per_node_and_says_when_there_are_more(sample_graph, views, shown):
+    """Each node lists at most ``shown`` of its passages (its own and its assertions'), read
+    through the links drawn where they say enough, and is marked as having more exactly when it has."""
+    from kg.query.evidence import passage
+    from kg.outputs.viz.index import GraphIndex
+    from kg.outputs.viz.page_data import _Quotes, passages_per_node
+
+    assert passages_per_node(len(views["shared"].nodes)) == EVIDENCE_SHOWN  # the sample: all ten
+    view = views["shared"]
+    index = GraphIndex(sample_graph)
+    quotes = _Quotes(index, list(view.nodes), view.edges, shown=shown)
+    evidence = URIRef(GK + "evidence")
+    for node in view.nodes:
+        assertions = [a for position in (RDF.subject, RDF.object) for a in sample_graph.subjects(position, URIRef(node))
+                      if (a, RDF.type, URIRef(GK + "Assertion")) in sample_graph]
+        passages = set(sample_graph.objects(URIRef(node), evidence)) | {
+            e for a in assertions for e in sample_graph.objects(a, evidence)}
+        listed = quotes.of(node)
+        assert len(listed) == min(shown, len(passages)), node
+        assert (node in quotes.more) == (len(passages) > shown), node
+        texts = {passage(sample_graph, e).quote for e in passages}
+        assert all(quotes.rows[row][2] in texts for row, _, _ in listed), node

@@ -443,10 +443,13 @@ def similar(top, by, matrix, fmt, graph_path, store, endpoint, user, password):
 
 @main.command()
 @click.option("--top", default=10, show_default=True, type=click.IntRange(1), help="Nodes per type to list.")
+@click.option("--community-ties", default=10, show_default=True, type=click.IntRange(0),
+              help="Communities are found on each region's strongest ties (most shared initiatives), this many; "
+                   "the output says how many ties that is of all. 0: every tie.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True,
               help="table for reading, json, or csv (one row per item, UTF-8) for spreadsheets.")
 @where_options
-def central(top, fmt, graph_path, store, endpoint, user, password):
+def central(top, community_ties, fmt, graph_path, store, endpoint, user, password):
     """Centrality of regions, initiatives and platforms, and communities of regions
     (Louvain modularity with a fixed seed, so runs repeat).
 
@@ -455,7 +458,7 @@ def central(top, fmt, graph_path, store, endpoint, user, password):
       govkg central --top 5
     """
 
-    result = api.central(**_where(graph_path, store, endpoint, user, password))
+    result = api.central(community_ties=community_ties, **_where(graph_path, store, endpoint, user, password))
     if fmt != "table":
         click.echo(_json(result) if fmt == "json" else api.csv_text(result.rows()), nl=fmt == "json")
         return
@@ -470,6 +473,9 @@ def central(top, fmt, graph_path, store, endpoint, user, password):
         click.echo(f"(betweenness estimated from {result.betweenness_sources} sampled source nodes, seed {result.seed}: "
                    f"the network has {len(result.nodes):,} nodes)")
     click.echo(f"communities of regions (modularity {result.modularity:.2f}, seed {result.seed}):")
+    if result.ties_capped:
+        click.echo(f"  (found on each region's {result.community_ties} strongest ties: {result.ties_used:,} of "
+                   f"{result.ties:,} ties; the modularity is on every tie; --community-ties 0 uses all)")
     if result.weak_communities:
         click.echo(f"  (weak: modularity below {api.WEAK_MODULARITY}, so these are not distinct groups of alike regions)")
     for index, community in enumerate(result.communities, start=1):
@@ -483,10 +489,13 @@ def central(top, fmt, graph_path, store, endpoint, user, password):
               help="An initiative (or a group such as 数据要素) to compare; repeatable. [default: all]")
 @click.option("--diffusion", metavar="INITIATIVE",
               help="The initiative (or group) whose first adoptions the diffusion view shows. [default: the most adopted]")
+@click.option("--quotes", default=3, show_default=True, type=click.IntRange(0),
+              help="Quotes listed per matrix mark and per goal, the earliest documents' first; the rest are "
+                   "counted (\"47 more passages in 12 documents\"). 0: list every quote.")
 @click.option("--format", "fmt", type=click.Choice(values(ReportFormat)), help="[default: from -o, else html]")
 @click.option("-o", "--output", "--out", "output", default="out/report.html", show_default=True, type=click.Path(dir_okay=False),
               help="File to write.")
-def report(graph_path, store, endpoint, user, password, regions, initiatives, diffusion, fmt, output):
+def report(graph_path, store, endpoint, user, password, regions, initiatives, diffusion, quotes, fmt, output):
     """Write a comparison report of regions: a card per region, initiative matrix with the
     quotes behind every mark (regions as rows past six), when regions first adopted an
     initiative (curve and tile map), platforms, departments and tasks, goals, similarity.
@@ -501,7 +510,7 @@ def report(graph_path, store, endpoint, user, password, regions, initiatives, di
 
     names = [r for r in re.split(r"[,，]", regions) if r.strip()] if regions else None
     path = api.report(path=output, fmt=fmt, regions=names, initiatives=list(initiatives) or None, diffusion=diffusion,
-                      **_where(graph_path, store, endpoint, user, password))
+                      quotes=quotes, **_where(graph_path, store, endpoint, user, password))
     click.echo(f"wrote {path}")
 
 
@@ -513,9 +522,12 @@ def report(graph_path, store, endpoint, user, password, regions, initiatives, di
 @click.option("--regions", multiple=True, help="Keep only these regions (and the regions inside them); repeatable.")
 @click.option("--types", multiple=True, help="Keep only nodes of these classes (Province, Platform …); repeatable.")
 @click.option("--max-nodes", default=2000, show_default=True, type=click.IntRange(1), help="Cap on nodes (most connected kept).")
+@click.option("--max-edges", default=5000, show_default=True, type=click.IntRange(0),
+              help="Cap on links drawn (every node's strongest link, then those between the most connected nodes); "
+                   "the page says how many it leaves out. 0: all.")
 @click.option("-o", "--output", "--out", "output", default="out/graph.html", show_default=True, type=click.Path(dir_okay=False),
               help="HTML file to write.")
-def viz(graph_path, store, endpoint, user, password, view, focus, regions, types, max_nodes, output):
+def viz(graph_path, store, endpoint, user, password, view, focus, regions, types, max_nodes, max_edges, output):
     """Write an interactive graph page (offline, self-contained HTML): who shares which
     initiatives, which platforms serve them, which departments lead which tasks; hover for a
     quote, click for all the evidence, search and filter by type and region.
@@ -526,7 +538,8 @@ def viz(graph_path, store, endpoint, user, password, view, focus, regions, types
       govkg viz --view tasks --regions 哈尔滨
     """
 
-    options = api.VizOptions(view=view, focus=tuple(focus), regions=tuple(regions), types=tuple(types), max_nodes=max_nodes)
+    options = api.VizOptions(view=view, focus=tuple(focus), regions=tuple(regions), types=tuple(types), max_nodes=max_nodes,
+                             max_edges=max_edges)
     click.echo(f"wrote {api.viz(path=output, options=options, **_where(graph_path, store, endpoint, user, password))}")
 
 

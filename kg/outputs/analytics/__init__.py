@@ -25,7 +25,7 @@ from kg.outputs.analytics.network_files import export_network, network_bytes
 from kg.outputs.analytics.networks import (PROJECTIONS, department_task_graph, platform_initiative_graph, policy_network,
                                            projection, region_initiative_graph, region_region_graph)
 from kg.outputs.frames import LIST_SEPARATOR
-from kg.outputs.analytics.results import (WEAK_MODULARITY, CentralityResult, Named, NodeCentrality,
+from kg.outputs.analytics.results import (COMMUNITY_TIES, WEAK_MODULARITY, CentralityResult, Named, NodeCentrality,
                                           OverlapResult, Quote, SharedRegion, SharedResult, SimilarityMatrix,
                                           SimilarPair, SimilarPairs)
 from kg.outputs.formats import NetworkFormat
@@ -34,4 +34,4 @@ __all__ = ["Named", "Quote", "SharedRegion", "SharedResult", "OverlapResult", "S
            "NodeCentrality", "CentralityResult", "NetworkFormat", "PROJECTIONS", "projection", "shared", "overlap",
            "similar", "similarity_matrix", "central", "export_network", "network_bytes",
            "region_initiative_graph", "region_region_graph", "platform_initiative_graph", "department_task_graph",
-           "policy_network", "LIST_SEPARATOR", "WEAK_MODULARITY"]
+           "policy_network", "LIST_SEPARATOR", "WEAK_MODULARITY", "COMMUNITY_TIES"]

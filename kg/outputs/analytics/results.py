@@ -13,6 +13,7 @@ DEFAULT_SEED = 42
 EXACT_BETWEENNESS_LIMIT = 2000  # nodes; on larger networks betweenness is estimated ...
 BETWEENNESS_SAMPLE = 100  # ... from this many source nodes, drawn with the seed
 WEAK_MODULARITY = 0.3  # below it, the communities are not distinct groups (Newman's rule of thumb)
+COMMUNITY_TIES = 10  # Louvain runs on each region's strongest ties, this many (0: all of them)
 
 
 @dataclass(frozen=True, order=True)
@@ -206,8 +207,16 @@ class CentralityResult(_Table):
     seed: int
     betweenness_sources: int | None  # None: exact; else the number of sampled sources
     edges: tuple[tuple[str, str, str], ...] = ()  # the policy network: (source IRI, target IRI, relation)
+    community_ties: int | None = None  # None: Louvain saw every tie; else each region's strongest, this many
+    ties_used: int = 0  # ties (pairs of regions sharing an initiative) Louvain saw
+    ties: int = 0  # ties in all (the modularity is of the whole region network)
 
     columns = ("iri", "label", "type", "region", "degree", "betweenness", "eigenvector", "community")
+
+    @property
+    def ties_capped(self) -> bool:
+        """Whether Louvain saw only each region's strongest ties (``community_ties``)."""
+        return self.ties_used < self.ties
 
     @property
     def weak_communities(self) -> bool:

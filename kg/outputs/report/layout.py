@@ -115,6 +115,14 @@ class Page:
     deadlines: Fold
     goals: list[RegionGoals]
     documents_shown: int = DOCUMENTS_SHOWN
+    quotes_more: int = 0  # passages of the marks and goals not listed, all told
+
+
+def quotes_left_out(report: Report) -> int:
+    """The passages the report's marks and goals do not list (``report.quotes_shown`` caps
+    them), summed over the marks and goals (a passage stating two of them counts twice)."""
+    counts = [more for group in report.initiative_matrix.groups for row in group.rows for more in row.more.values()]
+    return sum(m.passages for m in counts) + sum(goal.more.passages for goal in report.goals)
 
 
 def page_layout(report: Report) -> Page:
@@ -125,4 +133,5 @@ def page_layout(report: Report) -> Page:
             documents.setdefault(doc.iri, f"doc-{len(documents) + 1}")
     return Page(many=len(report.regions) > MANY_REGIONS, matrix=matrix_layout(report), anchors=anchors,
                 documents=documents, platforms={p.region: fold(p.platforms) for p in report.platforms},
-                deadlines=fold(report.task_deadlines, 2 * FOLD_ROWS), goals=goals_by_region(report))
+                deadlines=fold(report.task_deadlines, 2 * FOLD_ROWS), goals=goals_by_region(report),
+                quotes_more=quotes_left_out(report))

@@ -11,6 +11,7 @@ PAIRS_SHOWN = 5  # most and least alike pairs listed
 TIMELINE_ROWS = 60  # dated tasks drawn on the timeline (all of them are in the table)
 HEATMAP_REGIONS = 40  # regions drawn in the likeness heatmap (the report's JSON has every pair)
 HEATMAP_NUMBERS = 20  # up to this many regions, each cell shows its score
+QUOTES_SHOWN = 3  # quotes listed per matrix mark and per goal by default (the rest counted; 0: all)
 
 
 FORMAT_OF_SUFFIX = {".md": ReportFormat.MD, ".markdown": ReportFormat.MD, ".html": ReportFormat.HTML,
@@ -34,6 +35,13 @@ class Quote:
     quote: str
     start: int
     end: int
+
+
+@dataclass
+class More:
+    """What a capped list of quotes leaves out: passages not listed and the documents they are in."""
+    passages: int = 0
+    documents: int = 0
 
 
 @dataclass
@@ -75,7 +83,8 @@ class MatrixRow:
     label: str
     label_en: str | None
     regions: list[str]  # IRIs of the report's regions that adopt it, in column order
-    quotes: dict[str, list[Quote]]  # region IRI -> evidence of that gk:adopts assertion
+    quotes: dict[str, list[Quote]]  # region IRI -> evidence of that gk:adopts assertion (earliest documents first)
+    more: dict[str, More] = field(default_factory=dict)  # region IRI -> the passages of that mark not listed
 
 
 @dataclass
@@ -152,6 +161,7 @@ class GoalSummary:
     unit: str | None
     year: int | None
     quotes: list[Quote]
+    more: More = field(default_factory=More)  # the passages not listed
 
 
 @dataclass
@@ -217,6 +227,7 @@ class Report:
     similarity: Similarity
     diffusion: Diffusion | None = None  # None when no compared region adopts an initiative
     notes: list[str] = field(default_factory=list)
+    quotes_shown: int | None = QUOTES_SHOWN  # quotes listed per mark and per goal; None: all
 
 
 SECTIONS = ("overview", "initiative_matrix", "platforms", "departments", "task_deadlines", "goals", "similarity",

@@ -11,6 +11,7 @@ from kg.core.ontology import class_label, initiatives, ontology_graph, province_
 from kg.outputs.report.model import (
     _REGION_LEVELS,
     PAIRS_SHOWN,
+    QUOTES_SHOWN,
     TOP_LEAD_UNITS,
     Diffusion,
     DocumentSummary,
@@ -19,6 +20,7 @@ from kg.outputs.report.model import (
     InitiativeMatrix,
     MatrixGroup,
     MatrixRow,
+    More,
     PairScore,
     PlatformSummary,
     ProvinceTile,
@@ -33,7 +35,8 @@ from kg.outputs.report.model import (
     TaskDeadline,
     UnitCount,
 )
-from kg.query.lookup import evidence_of_all, resolve_entity
+from kg.query.evidence import START_PATH
+from kg.query.lookup import label_of, passages_of, resolve_entity
 from kg.query.sparql import run_query
 from kg.query.tables import jaccard, natural_key, number_value, year_value
 
@@ -42,16 +45,38 @@ from kg.query.tables import jaccard, natural_key, number_value, year_value
 
 _IN_REGION = "SELECT ?node ?type WHERE { ?node gk:inRegion <%s> ; a ?type }"
 
+# The quotes of many nodes, capped: first the passages per node and document, grouped in the
+# store (their IRIs only, never their text), and the documents' dates; the positions of the
+# passages then read only where a document has more passages than are listed; then the
+# passages listed. At 10,000 documents ten regions' marks are stated by 15,500 passages:
+# reading them all cost more than the rest of the report.
+_PASSAGES_PER_DOCUMENT = """SELECT ?about ?document (GROUP_CONCAT(DISTINCT STR(?evidence); separator=" ") AS ?passages)
+  WHERE { VALUES ?about { %s } ?about gk:evidence ?evidence . OPTIONAL { ?evidence gk:inDocument ?document } }
+  GROUP BY ?about ?document"""
+_DOCUMENT_DATES = """SELECT ?document ?basis ?date WHERE { VALUES ?document { %s }
+  { ?document dcterms:issued ?date BIND("issued" AS ?basis) }
+  UNION { ?document dcterms:isPartOf ?issue . ?issue dcterms:date ?date BIND("newsletter" AS ?basis) }
+  UNION { ?document gk:periodStart ?date BIND("period" AS ?basis) } }"""
+_STARTS = f"SELECT ?evidence ?start WHERE {{ VALUES ?evidence {{ %s }} ?evidence {START_PATH} ?start }}"
+_VALUES_CHUNK = 1000  # rows per VALUES block
+
+
+def _chunks(items: list) -> list[list]:
+    return [items[at:at + _VALUES_CHUNK] for at in range(0, len(items), _VALUES_CHUNK)]
+
 
 class _Reader:
     """Accessors over the graph; vocabulary labels fall back to the ontology, so a graph file
     written without the ontology still gives readable reports."""
 
-    def __init__(self, graph):
+    def __init__(self, graph, *, quotes: int | None = QUOTES_SHOWN):
         from rdflib import URIRef
 
         self.graph, self.ontology, self.uri = graph, ontology_graph(), URIRef
-        self._quotes: dict[str, list[Quote]] = {}
+        self.quotes_shown = quotes or None  # None: every quote
+        self._quotes: dict[str, tuple[list[Quote], More]] = {}
+        self._documents: dict[str, list[str]] = {}  # node -> documents stating it, earliest first
+        self._dates: dict[str, tuple[str | None, str | None]] = {}  # document -> (date, basis)
         self._in_region: dict[str, dict[str, list]] = {}  # region IRI -> class local name -> nodes
 
     def objects(self, subject, predicate: str) -> list:
@@ -102,17 +127,112 @@ class _Reader:
         return self._in_region[str(region)].get(cls, [])
 
     def quotes(self, about) -> list[Quote]:
+        """The quotes listed for ``about``: at most :attr:`quotes_shown`, those of its earliest
+        documents first (document date, then document, then position)."""
         if str(about) not in self._quotes:
             self.read_quotes([about])
-        return self._quotes[str(about)]
+        return self._quotes[str(about)][0]
+
+    def more(self, about) -> More:
+        """The passages stating ``about`` that :meth:`quotes` leaves out."""
+        if str(about) not in self._quotes:
+            self.read_quotes([about])
+        return self._quotes[str(about)][1]
+
+    def documents(self, about) -> list[str]:
+        """Every document with a passage stating ``about``, earliest first (undated last)."""
+        if str(about) not in self._quotes:
+            self.read_quotes([about])
+        return self._documents[str(about)]
+
+    def document_dates(self, documents) -> None:
+        """Read the dates of ``documents`` at once (see :func:`_document_date`)."""
+        wanted = sorted({str(d) for d in documents} - set(self._dates))
+        found: dict[str, dict[str, list]] = {d: collections.defaultdict(list) for d in wanted}
+        for chunk in _chunks(wanted):
+            for document, basis, date in run_query(self.graph, _DOCUMENT_DATES % " ".join(f"<{d}>" for d in chunk)).rows:
+                found[str(document)][str(basis)].append(date)
+        for document, dates in found.items():
+            if dates["issued"]:
+                self._dates[document] = str(min(dates["issued"], key=str)), "issued"
+            elif dates["newsletter"]:
+                self._dates[document] = min(str(d) for d in dates["newsletter"]), "newsletter"
+            else:
+                start = year_value(min(dates["period"], key=str)) if dates["period"] else None
+                self._dates[document] = (str(start), "period") if start is not None else (None, None)
+
+    def date(self, document) -> tuple[str | None, str | None]:
+        if str(document) not in self._dates:
+            self.document_dates([document])
+        return self._dates[str(document)]
+
+    def _document_order(self, document: str | None) -> tuple:
+        date = self.date(document)[0] if document is not None else None
+        return document is None, date is None, date or "", document or ""
 
     def read_quotes(self, abouts) -> None:
-        """Read the quotes of all ``abouts`` at once (a few queries), for :meth:`quotes` to give."""
-        wanted = {str(a) for a in abouts} - set(self._quotes)
-        for about, rows in evidence_of_all(self.graph, wanted).items():
-            self._quotes[about] = [Quote(document=row["document"] or "", document_iri=row["document_iri"],
-                                         section=row["section"], quote=row["quote"], start=row["start"], end=row["end"])
-                                   for row in rows]
+        """Read the quotes of all ``abouts`` at once (a few queries), for :meth:`quotes`,
+        :meth:`more` and :meth:`documents` to give. Only the passages listed are read; the
+        others are counted in the store."""
+        wanted = sorted({str(a) for a in abouts} - set(self._quotes))
+        if not wanted:
+            return
+        found: dict[str, dict[str | None, list[str]]] = {a: {} for a in wanted}  # node -> document -> evidence
+        for chunk in _chunks(wanted):
+            for about, document, passages in run_query(self.graph, _PASSAGES_PER_DOCUMENT % " ".join(f"<{a}>" for a in chunk)).rows:
+                found[str(about)][str(document) if document is not None else None] = sorted(str(passages).split())
+        self.document_dates({d for documents in found.values() for d in documents if d is not None})
+        chosen: dict[str, list[str | None]] = {}  # node -> its earliest documents, enough for the quotes listed
+        partial: set[str] = set()  # evidence in documents with more passages than are listed
+        for about, documents in found.items():
+            ordered = sorted(documents, key=self._document_order)
+            self._documents[about] = [d for d in ordered if d is not None]
+            taken, total = [], 0
+            for document in ordered:
+                if self.quotes_shown is not None and total >= self.quotes_shown:
+                    break
+                taken.append(document)
+                total += len(documents[document])
+                if self.quotes_shown is not None and total > self.quotes_shown:
+                    partial.update(documents[document])
+            chosen[about] = taken
+        starts: dict[str, int] = {}  # where it matters: in documents with passages left out
+        for chunk in _chunks(sorted(partial)):
+            for node, start in run_query(self.graph, _STARTS % " ".join(f"<{e}>" for e in chunk)).rows:
+                starts[str(node)] = min(int(start), starts.get(str(node), int(start)))
+        listed: dict[str, list[str]] = {}
+        for about, documents in chosen.items():
+            nodes = []
+            for document in documents:
+                nodes += sorted(found[about][document], key=lambda e: (starts.get(e, 0), e))
+            listed[about] = nodes[:self.quotes_shown]
+        passages = passages_of(self.graph, {node for nodes in listed.values() for node in nodes})
+        titles: dict[str, str] = {}
+        for about in wanted:
+            quotes, shown_in = [], collections.Counter()
+            nodes = listed[about]
+            if len(nodes) > 1:  # in document order, then by position (read now for the documents listed whole)
+                order = [self._document_order(str(passages[n][0]) if passages.get(n, [None])[0] is not None else None)
+                         for n in nodes]
+                nodes = [n for _, _, n in sorted(zip(order, (_start(passages.get(n)) for n in nodes), nodes))]
+            for node in nodes:
+                document, section, start, end, quote = passages.get(node, [None] * 5)
+                if document is not None and str(document) not in titles:
+                    titles[str(document)] = label_of(self.graph, document)
+                shown_in[str(document) if document is not None else None] += 1
+                quotes.append(Quote(document=titles[str(document)] if document is not None else "",
+                                    document_iri=str(document) if document is not None else None,
+                                    section=str(section or ""), quote=str(quote) if quote is not None else None,
+                                    start=int(start) if start is not None else None,
+                                    end=int(end) if end is not None else None))
+            counts = {d: len(passages) for d, passages in found[about].items()}
+            more = More(passages=sum(counts.values()) - len(quotes),
+                        documents=sum(1 for d, n in counts.items() if n > shown_in[d]))
+            self._quotes[about] = (quotes, more)
+
+
+def _start(passage) -> int:
+    return int(passage[2]) if passage is not None and passage[2] is not None else 0
 
 
 def _policy_documents(reader: _Reader, region) -> list:
@@ -176,15 +296,9 @@ def _resolve_initiatives(reader: _Reader, names) -> list[str]:
 def _document_date(reader: _Reader, doc) -> tuple[str | None, str | None]:
     """When a document was issued, as precisely as the graph says: the date signed
     (dcterms:issued), else the date of the newsletter issue carrying it, else the first year of
-    its period; with the basis (a key of DATE_BASES)."""
-    issued = reader.first(doc, DCTERMS + "issued")
-    if issued is not None:
-        return str(issued), "issued"
-    dates = [str(d) for issue in reader.objects(doc, DCTERMS + "isPartOf") for d in reader.objects(issue, DCTERMS + "date")]
-    if dates:
-        return min(dates), "newsletter"
-    start = year_value(reader.first(doc, iris.term("periodStart")))
-    return (str(start), "period") if start is not None else (None, None)
+    its period; with the basis (a key of DATE_BASES). Read with other documents' dates
+    (:meth:`_Reader.document_dates`)."""
+    return reader.date(doc)
 
 
 def _document_summary(reader: _Reader, doc) -> DocumentSummary:
@@ -228,11 +342,12 @@ def _matrix(reader: _Reader, regions: list[RegionRef], adopted: dict[str, set[st
     for iri in wanted:
         having = [r.iri for r in regions if iri in adopted[r.iri]]
         quotes = {r: reader.quotes(assertions[(r, iri)]) if (r, iri) in assertions else [] for r in having}
+        more = {r: reader.more(assertions[(r, iri)]) if (r, iri) in assertions else More() for r in having}
         concept = concepts.get(iri)
         broader = reader.first(reader.uri(iri), SKOS + "broader")
         group = str(broader) if broader is not None else (concept.broader if concept and concept.broader else iri)
         groups[group].append(MatrixRow(iri=iri, label=reader.name(iri), label_en=reader.label(iri, "en"),
-                                       regions=having, quotes=quotes))
+                                       regions=having, quotes=quotes, more=more))
     matrix_groups = []
     for group, rows in groups.items():
         rows.sort(key=lambda row: (-len(row.regions), row.label, row.iri))
@@ -315,7 +430,7 @@ def _goals(reader: _Reader, region: RegionRef) -> list[GoalSummary]:
             value=number_value(value if value is not None else reader.first(node, SCHEMA + "minValue")),
             value_max=number_value(reader.first(node, SCHEMA + "maxValue")),
             unit=reader.text(node, SCHEMA + "unitText"), year=year_value(reader.first(node, iris.term("targetYear"))),
-            quotes=reader.quotes(node)))
+            quotes=reader.quotes(node), more=reader.more(node)))
     return goals
 
 
@@ -348,22 +463,19 @@ def _diffusion(reader: _Reader, regions: list[RegionRef], adopted: dict[str, set
             return None
         chosen = min(counts, key=lambda i: (-counts[i], reader.name(i), i))
     members = set(_members(reader, chosen))
-    dates: dict[str, tuple] = {}
     adopters = []
     for region in regions:
         having = sorted(members & adopted[region.iri])
         if not having:
             continue
-        documents = {q.document_iri: q.document for i in having if (region.iri, i) in assertions
-                     for q in reader.quotes(assertions[(region.iri, i)]) if q.document_iri}
-        for doc in documents:
-            if doc not in dates:
-                dates[doc] = _document_date(reader, reader.uri(doc))
-        dated = sorted((dates[d][0], d) for d in documents if dates[d][0] is not None)
+        # Every document quoted for the adoption counts, listed or not.
+        documents = {d for i in having if (region.iri, i) in assertions for d in reader.documents(assertions[(region.iri, i)])}
+        dated = sorted((reader.date(d)[0], d) for d in documents if reader.date(d)[0] is not None)
         date, doc = dated[0] if dated else (None, None)
         adopters.append(FirstAdoption(region=region.iri, label=region.label, code=region.code, date=date,
-                                      date_basis=dates[doc][1] if doc else None,
-                                      document=(reader.text(reader.uri(doc), DCTERMS + "title") or documents[doc]) if doc else None,
+                                      date_basis=reader.date(doc)[1] if doc else None,
+                                      document=(reader.text(reader.uri(doc), DCTERMS + "title")
+                                                or label_of(reader.graph, reader.uri(doc))) if doc else None,
                                       document_iri=doc))
     adopters.sort(key=lambda a: (a.date is None, a.date or "", a.label))
     in_province = collections.defaultdict(list)
@@ -381,18 +493,23 @@ def _diffusion(reader: _Reader, regions: list[RegionRef], adopted: dict[str, set
 
 
 def build_report(graph, *, regions: list[str] | None = None, initiatives: list[str] | None = None,
-                 diffusion: str | None = None) -> Report:
+                 diffusion: str | None = None, quotes: int = QUOTES_SHOWN) -> Report:
     """Compare ``regions`` (names, short forms, division codes or IRIs; default: every region
     some policy document governs, by level then code) over ``initiatives`` (labels of
     initiatives or of groups, which stand for their members; default: every initiative one of
     the regions adopts). The initiative filter applies to the matrix and the similarity;
     the other sections describe the regions as a whole. ``diffusion`` names the initiative (or
     group) whose first adoptions the diffusion view shows (default: the one most regions adopt).
+    ``quotes``: the quotes listed per matrix mark and per goal, those of the earliest documents
+    first (document date, then document, then position); the rest are counted in each mark's
+    and goal's ``more`` (0: list every quote).
 
     Raises :class:`~kg.core.errors.NotFoundError` for a name that does not resolve and
     :class:`~kg.core.errors.KGError` when there is no region to compare.
     """
-    reader = _Reader(graph)
+    if quotes < 0:
+        raise KGError(f"quotes must be 0 (all) or more, not {quotes}")
+    reader = _Reader(graph, quotes=quotes)
     if regions:
         nodes = list(dict.fromkeys(_resolve_regions(reader, regions)))
         refs = [_region_ref(reader, n) for n in nodes]
@@ -408,6 +525,7 @@ def build_report(graph, *, regions: list[str] | None = None, initiatives: list[s
     assertions = _adopts_assertions(reader, refs)
     reader.read_quotes(assertions.values())
     overview, platforms, departments, deadlines, goals = [], [], [], [], []
+    reader.document_dates(d for region in refs for d in _policy_documents(reader, reader.uri(region.iri)))
     for region in refs:
         node = reader.uri(region.iri)
         units, tasks = _tasks(reader, region)
@@ -429,4 +547,5 @@ def build_report(graph, *, regions: list[str] | None = None, initiatives: list[s
                   overview=overview, initiative_matrix=_matrix(reader, refs, adopted, selected, assertions),
                   platforms=platforms, departments=departments, task_deadlines=deadlines, goals=goals,
                   similarity=_similarity(refs, adopted),
-                  diffusion=_diffusion(reader, refs, adopted_all, assertions, diffusion), notes=notes)
+                  diffusion=_diffusion(reader, refs, adopted_all, assertions, diffusion), notes=notes,
+                  quotes_shown=reader.quotes_shown)

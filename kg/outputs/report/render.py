@@ -12,7 +12,7 @@ from kg.core.errors import KGError
 from kg.outputs.formats import ReportFormat
 from kg.outputs.report.charts import chart_fonts, diffusion_svg, heatmap_svg, tiles_svg, timeline_svg
 from kg.outputs.report.layout import fold, page_layout
-from kg.outputs.report.model import DATE_BASES, FORMAT_OF_SUFFIX, SECTIONS, GoalSummary, Report
+from kg.outputs.report.model import DATE_BASES, FORMAT_OF_SUFFIX, QUOTES_SHOWN, SECTIONS, GoalSummary, More, Report
 from kg.outputs.report.reading import build_report, jaccard
 from kg.store.rdfio import write_atomic
 
@@ -44,6 +44,20 @@ def _value_text(goal: GoalSummary) -> str:
     return show(goal.value) + (f"–{show(goal.value_max)}" if goal.value_max is not None else "")
 
 
+def more_text(more: More) -> str:
+    """What a capped list of quotes leaves out, in both languages.
+
+    >>> more_text(More(passages=47, documents=12))
+    '另 47 段原文（12 份文件）未列出 · 47 more passages in 12 documents'
+    >>> more_text(More(passages=1, documents=1))
+    '另 1 段原文（1 份文件）未列出 · 1 more passage in 1 document'
+    """
+    passages = "passage" if more.passages == 1 else "passages"
+    documents = "document" if more.documents == 1 else "documents"
+    return (f"另 {more.passages} 段原文（{more.documents} 份文件）未列出 · "
+            f"{more.passages} more {passages} in {more.documents} {documents}")
+
+
 def _environment(fmt: ReportFormat):
     import jinja2
 
@@ -54,6 +68,7 @@ def _environment(fmt: ReportFormat):
                              finalize=(lambda v: "" if v is None else v) if html else md_escape)
     env.filters["value_text"] = _value_text
     env.filters["score"] = lambda x: f"{x:.2f}"
+    env.filters["more_text"] = more_text
     env.globals.update(fold=fold, bases=DATE_BASES)
     return env
 
@@ -93,13 +108,14 @@ def format_for(path: str | Path) -> ReportFormat:
 
 def write_report(graph, *, path: str | Path, fmt: str | ReportFormat | None = None,
                  regions: list[str] | None = None, initiatives: list[str] | None = None,
-                 diffusion: str | None = None) -> Path:
+                 diffusion: str | None = None, quotes: int = QUOTES_SHOWN) -> Path:
     """Build, render and atomically write a report; ``fmt`` defaults to the one ``path``'s
-    suffix names. Returns the path written."""
+    suffix names; ``quotes`` as :func:`build_report` takes it. Returns the path written."""
     fmt = _format(fmt) if fmt is not None else format_for(path)
-    text = render_report(build_report(graph, regions=regions, initiatives=initiatives, diffusion=diffusion), fmt)
+    report = build_report(graph, regions=regions, initiatives=initiatives, diffusion=diffusion, quotes=quotes)
+    text = render_report(report, fmt)
     return write_atomic(path, text.encode("utf-8"))
 
 
-__all__ = ["build_report", "render_report", "write_report", "format_for", "jaccard", "md_escape", "chart_fonts",
+__all__ = ["build_report", "render_report", "write_report", "format_for", "jaccard", "md_escape", "more_text", "chart_fonts",
            "timeline_svg", "heatmap_svg", "diffusion_svg", "tiles_svg", "Report", "ReportFormat", "SECTIONS"]

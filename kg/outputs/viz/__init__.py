@@ -21,7 +21,9 @@ full
 
 Positions are computed in Python (:mod:`kg.outputs.viz.layout`), so the page opens still.
 Every view is then narrowed by :class:`VizOptions` ``focus``, ``regions`` and ``types`` and
-capped at ``max_nodes`` (the most connected nodes stay; the page says so).
+capped at ``max_nodes`` (the most connected nodes stay) and ``max_edges`` (every node's
+strongest link, then those between the most connected nodes: :func:`strongest_edges`); the
+page says what each cap leaves out.
 
 Document text reaches the page only as JSON data in a ``<script type="application/json">``
 element (with ``<``, ``>`` and ``&`` escaped) and is put into the DOM with ``textContent``.
@@ -34,6 +36,8 @@ from kg.outputs.viz.model import (
     DASHED,
     IS_PART_OF,
     LARGEST,
+    MAX_EDGES,
+    MAX_NODES,
     SCRIPT,
     SMALLEST,
     TEMPLATE,
@@ -46,6 +50,6 @@ from kg.outputs.viz.model import (
 )
 from kg.outputs.viz.layout import communities, layout_positions
 from kg.outputs.viz.page import render_graph, vis_network_js, write_graph_html
-from kg.outputs.viz.views import VIEWS, view_graph
+from kg.outputs.viz.views import VIEWS, strongest_edges, view_graph
 
-__all__ = ["CONTAINED_IN", "DASHED", "IS_PART_OF", "SCRIPT", "TEMPLATE", "TEMPLATES", "VIEWS", "VIS_ASSET", "View", "ViewGraph", "VizEdge", "VizNode", "VizOptions", "LARGEST", "SMALLEST", "communities", "layout_positions", "render_graph", "view_graph", "vis_network_js", "write_graph_html"]
+__all__ = ["CONTAINED_IN", "DASHED", "IS_PART_OF", "SCRIPT", "TEMPLATE", "TEMPLATES", "VIEWS", "VIS_ASSET", "View", "ViewGraph", "VizEdge", "VizNode", "VizOptions", "LARGEST", "MAX_EDGES", "MAX_NODES", "SMALLEST", "communities", "layout_positions", "render_graph", "strongest_edges", "view_graph", "vis_network_js", "write_graph_html"]

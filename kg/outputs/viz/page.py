@@ -91,9 +91,12 @@ def render_graph(graph, *, options: VizOptions = VizOptions()) -> str:
     title = options.title or f"govkg · {_TITLES[view.view]}"
     cap = (f"只显示连接最多的 {len(view.nodes)} 个节点（共 {view.total} 个）· showing the {len(view.nodes)} most "
            f"connected of {view.total} nodes (--max-nodes {view.max_nodes})") if view.capped else None
+    edge_cap = (f"只显示 {len(view.edges)} 条连线（共 {view.edge_total} 条）：每个节点最强的一条，其余给连接最多的节点之间的连线 · "
+                f"showing {len(view.edges)} of {view.edge_total} links (--max-edges {view.max_edges}; 0 shows all): every "
+                f"node's strongest link, then those between the most connected nodes") if view.edges_capped else None
     scripts = (vis_network_js(), _inline_js(_environment().get_template(SCRIPT).render()))
     return _environment().get_template(TEMPLATE).render(
-        title=title, view=view.view, cap_note=cap, node_count=len(view.nodes), edge_count=len(view.edges),
+        title=title, view=view.view, cap_note=cap, edge_cap_note=edge_cap, node_count=len(view.nodes), edge_count=len(view.edges),
         types=data["types"], legend=data["legend"], left_out_note=view.left_out_note.format(n=view.left_out),
         regions=data["regions"], data_json=Markup(_script_json(data)),
         vis_js=Markup(scripts[0]), app_js=Markup(scripts[1]), script_hashes=" ".join(_csp_hash(s) for s in scripts))

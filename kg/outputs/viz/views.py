@@ -165,7 +165,7 @@ def view_graph(graph, *, options: VizOptions = VizOptions()) -> ViewGraph:
     """The nodes and edges of one view of ``graph``, narrowed and capped as ``options`` say.
 
     Raises :class:`~kg.core.errors.QueryError` for an unknown view or type, a focus name that is
-    not in the view and ``max_nodes`` below 1; :class:`~kg.core.errors.NotFoundError` for a name
+    not in the view, ``max_nodes`` below 1 and ``max_edges`` below 0; :class:`~kg.core.errors.NotFoundError` for a name
     that does not resolve.
     """
     return build_view(GraphIndex(graph, kinds=view_kinds(options)), options)
@@ -175,6 +175,8 @@ def build_view(index: GraphIndex, options: VizOptions) -> ViewGraph:
     name = _view_name(options.view)
     if options.max_nodes < 1:
         raise QueryError(f"max_nodes must be at least 1, not {options.max_nodes}")
+    if options.max_edges < 0:
+        raise QueryError(f"max_edges must be 0 (no cap) or more, not {options.max_edges}")
     spec = VIEWS[name]
     keep, edges = spec.build(index)
     if options.focus:
@@ -219,9 +221,51 @@ def build_view(index: GraphIndex, options: VizOptions) -> ViewGraph:
                 nodes[iri].count = count
                 nodes[iri].note = note.format(n=count) or None
                 size_meaning[nodes[iri].type] = meaning
+    # Sizes count every link; the page draws at most max_edges of them.
+    edge_total = len(edges)
+    if options.max_edges and edge_total > options.max_edges:
+        edges = strongest_edges(edges, options.max_edges)
     return ViewGraph(view=name, nodes=nodes, edges=edges, total=total, max_nodes=options.max_nodes,
                      left_out=left_out, left_out_note=spec.prune_note if left_out else "",
-                     by_community=spec.by_community and not options.focus, size_meaning=size_meaning)
+                     by_community=spec.by_community and not options.focus, size_meaning=size_meaning,
+                     edge_total=edge_total, max_edges=options.max_edges)
+
+
+def strongest_edges(edges: list[VizEdge], limit: int) -> list[VizEdge]:
+    """The ``limit`` links a capped page draws, in their order in ``edges``. Links rank by how
+    connected their ends are (the less connected end first, then the other; ties by IRI). First
+    every node not yet linked takes its best-ranked link, the least connected nodes first, so
+    no node loses all its links while the cap allows; the rest of the cap goes to the
+    best-ranked links left: those between the most connected nodes.
+
+    >>> e = [VizEdge("a", "x", "p"), VizEdge("b", "x", "p"), VizEdge("b", "y", "p"), VizEdge("c", "y", "p")]
+    >>> [(l.source, l.target) for l in strongest_edges(e, 3)]
+    [('a', 'x'), ('b', 'x'), ('c', 'y')]
+    """
+    degree = collections.Counter([e.source for e in edges] + [e.target for e in edges])
+
+    def rank(edge: VizEdge) -> tuple:
+        ends = sorted((degree[edge.source], degree[edge.target]))
+        return -ends[0], -ends[1], edge.source, edge.predicate, edge.target
+
+    ranked = sorted(edges, key=rank)
+    best: dict[str, VizEdge] = {}
+    for edge in ranked:
+        best.setdefault(edge.source, edge)
+        best.setdefault(edge.target, edge)
+    kept: set[VizEdge] = set()
+    linked: set[str] = set()
+    for node in sorted(degree, key=lambda n: (degree[n], n)):
+        if len(kept) == limit:
+            break
+        if node not in linked:
+            kept.add(best[node])
+            linked.update((best[node].source, best[node].target))
+    for edge in ranked:
+        if len(kept) == limit:
+            break
+        kept.add(edge)
+    return [e for e in edges if e in kept]
 
 
 def node_size(count: int, least: int, most: int) -> float:
