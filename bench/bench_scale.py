@@ -199,14 +199,20 @@ def main() -> None:
                         "checkout's on the same corpus (the pairs see the same load), and its row is printed too")
     parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "govkg-bench")
     args = parser.parse_args()
-    from bench.gen_corpus import generate
+    from bench.gen_corpus import generate, template_names
 
     results = {"builds": []}
+    templates = template_names()
     for size in args.sizes:
         corpus = args.workdir / f"corpus-{size}"
-        if not corpus.is_dir() or len(list(corpus.glob("*.txt"))) != size:
+        # What the corpus was generated from, beside it: one a checkout elsewhere (without
+        # ../shared/corpus) generated from other templates is generated again, not reused.
+        made_from = args.workdir / f"corpus-{size}.templates.json"
+        if (not corpus.is_dir() or len(list(corpus.glob("*.txt"))) != size or not made_from.is_file()
+                or json.loads(made_from.read_text(encoding="utf-8")) != templates):
             shutil.rmtree(corpus, ignore_errors=True)
             generate(size, corpus)
+            made_from.write_text(json.dumps(templates, ensure_ascii=False), encoding="utf-8")
         out = args.workdir / f"out-{size}"
         runs, baseline_runs = [], []
         for _ in range(args.runs):
@@ -216,6 +222,7 @@ def main() -> None:
         if args.baseline:
             print(json.dumps({"baseline": str(args.baseline), **median_row(baseline_runs)}, ensure_ascii=False), flush=True)
         row = median_row(runs)
+        row["templates"] = len(templates)  # documents the corpus was generated from (data/, ../shared/corpus)
         row["statements"] = stored_statements(out / "store")
         row["statements_per_s"] = round(row["statements"] / row["seconds"])
         if not args.no_ceiling:

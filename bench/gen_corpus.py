@@ -35,13 +35,12 @@ class Template:
 def _templates(bundled_only: bool = False) -> list[Template]:
     from kg.ingest.extract.documents import describe_document
     from kg.core.ontology import divisions
-    from kg.ingest.readers import discover, read_source
+    from kg.ingest.readers import read_source
     from kg.core.regions import short_forms
     from kg.ingest.segment import split_documents
     from kg.core.text import normalize
 
-    shared = ROOT.parent / "shared" / "corpus"
-    paths = discover([ROOT / "data"] + ([shared] if shared.is_dir() and not bundled_only else []))
+    paths = template_paths(bundled_only)
     templates = []
     for path in paths:
         source = read_source(path)
@@ -85,6 +84,20 @@ def _relabel(text: str, old: list[str], new: list[str]) -> str:
     for index, name in enumerate(old):
         text = text.replace(name, new[min(index, len(new) - 1)])
     return text
+
+
+def template_paths(bundled_only: bool = False) -> list[Path]:
+    """The documents the templates come from: data/, and ../shared/corpus beside this checkout
+    when it is there (so a checkout elsewhere, without it, generates a different corpus)."""
+    from kg.ingest.readers import discover
+
+    shared = ROOT.parent / "shared" / "corpus"
+    return discover([ROOT / "data"] + ([shared] if shared.is_dir() and not bundled_only else []))
+
+
+def template_names(bundled_only: bool = False) -> list[str]:
+    """The templates' file names: what a generated corpus depends on besides count and seed."""
+    return sorted(path.name for path in template_paths(bundled_only))
 
 
 def generate(count: int, out: Path, *, seed: int = 7, bundled_only: bool = False) -> list[Path]:
