@@ -120,10 +120,11 @@ def _communities(adoptions, *, seed: int, resolution: float, ties: int | None):
     import networkx as nx
     import numpy as np
 
-    regions, shared, _ = shared_initiatives(adoptions)
+    counts = shared_initiatives(adoptions)
+    regions, shared, _ = counts
     total = int(np.count_nonzero(np.triu(shared, k=1)))
     keep = strongest_ties(shared, ties) if ties and len(regions) and (shared > 0).sum(axis=1).max() > ties else None
-    network = _region_region(adoptions, keep)
+    network = _region_region(adoptions, keep, counts)
     if network.number_of_nodes():
         found = nx.community.louvain_communities(network, weight="weight", resolution=resolution, seed=seed)
         place = {r: i for i, r in enumerate(regions)}

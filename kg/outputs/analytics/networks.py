@@ -53,14 +53,15 @@ def shared_initiatives(bipartite):
     return regions, shared, matrix.sum(axis=1)
 
 
-def _region_region(bipartite, keep=None):
+def _region_region(bipartite, keep=None, counts=None):
     """Regions and their ties (``weight`` shared initiatives, ``jaccard``), the edges added in
     the order of itertools.combinations(regions, 2), as Louvain sees them. ``keep``: a boolean
-    matrix of the ties to add (default: every tie)."""
+    matrix of the ties to add (default: every tie); ``counts``: :func:`shared_initiatives` of
+    ``bipartite`` when the caller has it already."""
     import networkx as nx
     import numpy as np
 
-    regions, shared, sizes = shared_initiatives(bipartite)
+    regions, shared, sizes = counts if counts is not None else shared_initiatives(bipartite)
     network = nx.Graph(name="region-region")
     network.add_nodes_from((r, {k: v for k, v in bipartite.nodes[r].items() if k != "bipartite"}) for r in regions)
     if not regions:
