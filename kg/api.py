@@ -354,14 +354,16 @@ def validate(graph_path: str | Path | None = None, *, store: str | Path | None =
 
     A graph file (default out/govkg.ttl) is checked by pySHACL; a build's ``store`` by the
     shapes compiled into SPARQL, run on its union graph in one pass (what a build runs), so a
-    store of any size is checked without copying it into Python."""
+    store of any size is checked without copying it into Python. The shapes that hold within
+    each source (``gk:checkedWithinSource``) run on each source's graph of a store or of a TriG
+    or N-Quads file; a file of one graph cannot tell its sources apart, and leaves them out."""
     from kg.ingest.validate import validate_graph, validate_store
 
     if store is not None:
         if not GraphStore.exists(Path(store)):
             raise KGError(f"{store}: no store here", fix="run `govkg build` first, or give the graph file")
         return validate_store(GraphStore(store, read_only=True).oxigraph)
-    return validate_graph(load_graph(graph_path))
+    return validate_graph(load(Path(graph_path or DEFAULT_OUT / "govkg.ttl"), keep_graphs=True))
 
 
 def show(name: str, *, graph_path: str | Path | None = None, graph: Graph | GraphView | None = None, **where) -> EntityView:

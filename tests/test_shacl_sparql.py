@@ -329,7 +329,7 @@ def test_the_checks_run_per_source_find_what_the_same_checks_over_the_store_find
     found = {message for _, _, message, _ in _results(validate.ValidationReport(True, per_source))}
     assert {"Evidence start must be a non-negative integer not after its end",
             "Evidence's target needs one quote selector"} <= found
-    assert not any(check.per_source for check in validate._compiled_checks()
+    assert not any(check.per_source or check.within_source for check in validate._compiled_checks()
                    if check.message in {v.message for v in rest.violations})
 
 
@@ -343,3 +343,115 @@ def test_only_the_shapes_of_a_sources_passages_are_checked_per_source():
     assert {f"{OA}exact", f"{OA}start", f"{OA}hasSource", f"{GK}inDocument"} <= per_source
     assert f"{GK}evidence" not in per_source and f"{RDFS.label}" not in per_source
     assert 0 < sum(check.per_source for check in checks) < len(checks)
+
+
+def test_only_a_label_per_language_and_a_platforms_kind_are_checked_within_a_source():
+    """gk:checkedWithinSource reaches the compiled checks of the two constraints sources may
+    break together (one label per language, one kind of platform), each with a Warning over the
+    union beside it; the labels' and kinds' other constraints stay the union's Violations."""
+    from kg.ingest.validate import _compiled_checks
+
+    checks = _compiled_checks()
+    within = {(check.path, check.component, check.severity) for check in checks if check.within_source}
+    assert within == {(f"{RDFS.label}", "UniqueLangConstraintComponent", "Violation"),
+                      (f"{GK}platformKind", "MaxCountConstraintComponent", "Violation")}
+    union = {(check.path, check.component, check.severity) for check in checks
+             if not check.within_source and check.path in (f"{RDFS.label}", f"{GK}platformKind")}
+    assert union == {(f"{RDFS.label}", "UniqueLangConstraintComponent", "Warning"),
+                     (f"{RDFS.label}", "MinCountConstraintComponent", "Violation"),
+                     (f"{RDFS.label}", "DatatypeConstraintComponent", "Violation"),
+                     (f"{GK}platformKind", "MaxCountConstraintComponent", "Warning"),
+                     (f"{GK}platformKind", "MinCountConstraintComponent", "Violation"),
+                     (f"{GK}platformKind", "ClassConstraintComponent", "Violation")}
+    assert not any(check.per_source for check in checks if check.within_source)
+
+
+def _both_by_graph(named: dict[str, Graph], shapes: Graph | None = None):
+    """(compiled, pySHACL) results on the named graphs ``named`` (IRI -> graph): the store's
+    checks with its union graph made as a build makes it, pySHACL on them as an rdflib Dataset
+    (a TriG file): the shapes marked gk:checkedWithinSource on each source's graph alone."""
+    import pyoxigraph as ox
+    from rdflib import Dataset
+
+    from kg.ingest.validate import validate_graph, validate_store
+    from kg.store.rdfio import materialise_union, ntriples_bytes
+
+    dataset, store = Dataset(), ox.Store()
+    for name, graph in named.items():
+        context = dataset.graph(URIRef(name))
+        for triple in graph:
+            context.add(triple)
+        store.bulk_load(ntriples_bytes(graph), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(name))
+    materialise_union(store)
+    compiled, reference = validate_store(store, shapes=shapes), validate_graph(dataset, shapes)
+    assert compiled.conforms == reference.conforms
+    return _results(compiled), _results(reference)
+
+
+def test_the_shapes_that_hold_within_a_source_give_the_same_results_both_ways():
+    """Two sources: one platform named and kinded differently by each (Warnings, of the union's
+    shapes), a department and a plan (a subclass of gk:Document, found through the ontology's
+    class hierarchy) each given two labels by one source, a platform two kinds by one source
+    (Violations, of the shapes checked within a source)."""
+    from kg.core.namespaces import ONTOLOGY_GRAPH
+    from kg.core.ontology import ontology_graph
+
+    kinds = Namespace("https://w3id.org/govkg/platform-kind/")
+    one, two = Graph(), Graph()
+    platform, twice = URIRef("https://w3id.org/govkg/platform/510100-x"), URIRef("https://w3id.org/govkg/platform/510100-y")
+    department, plan = URIRef("https://w3id.org/govkg/department/510100-x"), URIRef("https://w3id.org/govkg/doc/x")
+    for graph, label, kind in ((one, "市一体化政务服务平台", kinds.system), (two, "市政务服务平台", kinds.app)):
+        graph.add((platform, RDF.type, GK.Platform))
+        graph.add((platform, RDFS.label, Literal(label, lang="zh")))
+        graph.add((platform, GK.platformKind, kind))
+    two.add((twice, RDF.type, GK.Platform))
+    two.add((twice, RDFS.label, Literal("天府通办", lang="zh")))
+    two.add((twice, GK.platformKind, kinds.app))
+    two.add((twice, GK.platformKind, kinds.system))
+    for node, cls, labels in ((department, GK.Department, ("市政务服务局", "市政务服务管理局")), (plan, GK.Plan, ("方案", "规划"))):
+        two.add((node, RDF.type, cls))
+        for label in labels:
+            two.add((node, RDFS.label, Literal(label, lang="zh")))
+    compiled, reference = _both_by_graph({"https://example.org/graph/one": one, "https://example.org/graph/two": two,
+                                          ONTOLOGY_GRAPH: ontology_graph()})
+    assert compiled == reference
+    policy = {"Sources give different labels in one language (e.g. two Chinese names)": "label, sources",
+              "Sources give different kinds of this platform": "kind, sources",
+              "One source gives several labels in one language": "label, one source",
+              "One source gives a platform several kinds": "kind, one source"}
+    found = {(focus, policy[message], severity) for focus, _, message, severity in compiled if message in policy}
+    assert found == {(str(platform), "label, sources", "Warning"), (str(platform), "kind, sources", "Warning"),
+                     (str(twice), "kind, one source", "Violation"), (str(twice), "kind, sources", "Warning"),
+                     (str(department), "label, one source", "Violation"), (str(department), "label, sources", "Warning"),
+                     (str(plan), "label, one source", "Violation"), (str(plan), "label, sources", "Warning")}
+
+
+MARKED_SHAPES = """
+@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <https://example.org/> .
+@prefix gk: <https://w3id.org/govkg/ns#> .
+ex:Marked a sh:NodeShape ; sh:targetClass ex:Thing ; gk:checkedWithinSource true ;
+    sh:property [ sh:path ex:name ; sh:maxCount 1 ; sh:message "one name per source" ] ;
+    sh:property ex:Shared .
+ex:Unmarked a sh:NodeShape ; sh:targetSubjectsOf ex:code ; sh:property ex:Shared ;
+    sh:property [ sh:path ex:code ; sh:maxCount 1 ; sh:severity sh:Warning ; sh:message "codes differ" ] .
+ex:Shared a sh:PropertyShape ; sh:path ex:tag ; sh:maxCount 1 ; sh:message "one tag" .
+ex:Own a sh:PropertyShape ; sh:targetSubjectsOf ex:code ; gk:checkedWithinSource true ;
+    sh:path ex:code ; sh:maxCount 1 ; sh:message "one code per source" .
+"""
+
+
+def test_a_marked_node_shape_marks_its_properties_but_one_an_unmarked_shape_shares():
+    """gk:checkedWithinSource on a node shape reaches its property shapes, except one a node
+    shape without the mark shares (checked over the union, as the compiler and the hoisting
+    for pySHACL both read it); no ontology graph: the targets' own classes still match."""
+    def graph(text: str) -> Graph:
+        return Graph().parse(data=f"@prefix ex: <https://example.org/> . {text}", format="turtle")
+
+    one = graph('ex:a a ex:Thing ; ex:name "x" ; ex:tag 1 ; ex:code 1 .')
+    two = graph('ex:a a ex:Thing ; ex:name "y" ; ex:tag 2 ; ex:code 2 . ex:b a ex:Thing ; ex:name "p", "q" ; ex:code 3, 4 .')
+    compiled, reference = _both_by_graph({str(EX.one): one, str(EX.two): two},
+                                         Graph().parse(data=MARKED_SHAPES, format="turtle"))
+    assert compiled == reference
+    assert {(focus.rsplit("/", 1)[-1], message) for focus, _, message, _ in compiled} == {
+        ("b", "one name per source"), ("a", "one tag"), ("a", "codes differ"), ("b", "codes differ"),
+        ("b", "one code per source")}

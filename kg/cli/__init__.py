@@ -3,6 +3,7 @@ function and prints a summary. Errors are turned into messages and exit codes he
 0 ok, 1 ran but found problems, 2 usage, 3 error (bad input, broken ontology)."""
 from __future__ import annotations
 
+import collections
 import json
 import sys
 from pathlib import Path
@@ -206,7 +207,9 @@ def validate(graph, graph_path, store, fmt):
     else:
         for violation in report.violations:
             click.echo(f"{violation.severity}: {violation.focus} {violation.path or ''}: {violation.message}")
-        click.echo("conforms" if report.conforms else f"does not conform: {len(report.violations)} violation(s)")
+        found = collections.Counter(violation.severity for violation in report.violations)
+        warned = f", {found['Warning']} warning(s)" if found["Warning"] else ""
+        click.echo(f"conforms{warned}" if report.conforms else f"does not conform: {found['Violation']} violation(s){warned}")
     if not report.conforms:
         sys.exit(EXIT_PROBLEMS)
 

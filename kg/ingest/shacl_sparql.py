@@ -13,6 +13,7 @@ shapes, not a list of today's shapes; a SHACL construct it cannot translate is a
 from __future__ import annotations
 
 import itertools
+import re
 from dataclasses import dataclass
 
 from kg.core import iris
@@ -28,8 +29,12 @@ _GK = iris.NS
 def _instance_of(node: str, cls: str, kind: str) -> str:
     """``node`` has type ``cls`` or a subclass of it. Spelt as two patterns, not the path
     rdf:type/rdfs:subClassOf*, which Oxigraph evaluates from the class end: for a bound node
-    that read every instance of the class once per node."""
+    that read every instance of the class once per node. The second is the only pattern a
+    check reads the class hierarchy with (:data:`_HIERARCHY_STEP` finds it)."""
     return f"{node} <{_RDF}type> {kind} . {kind} <{_RDFS}subClassOf>* {cls} ."
+
+
+_HIERARCHY_STEP = re.compile(rf"(\?\w+) <{re.escape(_RDFS)}subClassOf>\* (<[^<>\s]*>) \.")
 
 
 # Datatypes whose lexical forms Oxigraph can check by casting: a literal of one that does not
@@ -61,10 +66,20 @@ class Check:
     # Its shape says gk:checkedPerSource: a build runs it on each source's own statements, in
     # the process that builds the source (kg.ingest.validate.validate_source), not over the store.
     per_source: bool = False
+    # Its shape says gk:checkedWithinSource: it must hold in each source's own graph, not in the
+    # union of several (where sources may disagree): checked on each source's graph alone.
+    within_source: bool = False
 
-    def query(self, within: str = "") -> str:
-        """The SELECT query; ``within``: a pattern that further restricts ``?this``."""
-        return f"SELECT DISTINCT ?this ?value ?other WHERE {{ {within} {self.pattern} }}"
+    def query(self, within: str = "", *, hierarchy: str | None = None) -> str:
+        """The SELECT query; ``within``: a pattern that further restricts ``?this``;
+        ``hierarchy``: a named graph the class hierarchy (rdfs:subClassOf) is read from instead
+        of the default graph (a source's graph alone, with the ontology's classes beside it)."""
+        # The class itself, or a subclass of it there. (Oxigraph's zero-length path matches a
+        # class only where the graph it reads names it.)
+        pattern = self.pattern if hierarchy is None else _HIERARCHY_STEP.sub(
+            lambda step: f"{{ VALUES {step[1]} {{ {step[2]} }} }} UNION "
+                         f"{{ GRAPH <{hierarchy}> {{ {step[1]} <{_RDFS}subClassOf>+ {step[2]} }} }}", self.pattern)
+        return f"SELECT DISTINCT ?this ?value ?other WHERE {{ {within} {pattern} }}"
 
 
 def compile_shapes(shapes, *, source: str = "ontology/shapes.ttl") -> list[Check]:
@@ -135,30 +150,37 @@ class _Compiler:
         targeted = {s for t in _TARGETS for s in self.shapes.subjects(self.sh[t], None)}
         targeted |= {s for kind in (RDFS.Class, OWL.Class) for s in self.shapes.subjects(RDF.type, kind)
                      if (s, RDF.type, self.sh.NodeShape) in self.shapes or (s, RDF.type, self.sh.PropertyShape) in self.shapes}
-        result, targets_of, per_source_of = [], {}, {}
+        result, targets_of, scope_of = [], {}, {}
         for shape in sorted(targeted, key=str):
             if self.deactivated(shape):
                 continue
-            target, per_source = self.target(shape), self.per_source(shape)
-            result += self.shape_checks(shape, target, per_source)
+            target, scope = self.target(shape), self.scope(shape)
+            result += self.shape_checks(shape, target, scope)
             for prop in sorted(self.shapes.objects(shape, self.sh.property), key=str):
                 if not self.deactivated(prop):
                     targets_of.setdefault(prop, []).append(target)
-                    per_source_of[prop] = per_source_of.get(prop, True) and (per_source or self.per_source(prop))
+                    # marked if it says so, or if every node shape it is a property of does
+                    own = self.scope(prop)
+                    scope_of[prop] = tuple(before and (mine or theirs) for before, mine, theirs
+                                           in zip(scope_of.get(prop, (True, True)), own, scope))
         # A property shape several node shapes share (gks:HasEvidence) is one check per
         # constraint over all their targets (a node two of them target is one result, as
         # pySHACL reports it): its path's statements are read once, not once per node shape.
         for prop, targets in targets_of.items():
             target = targets[0] if len(targets) == 1 else " UNION ".join(f"{{ {t} }}" for t in targets)
-            result += self.shape_checks(prop, target, per_source_of[prop])
+            result += self.shape_checks(prop, target, scope_of[prop])
         return result
 
-    def per_source(self, shape) -> bool:
-        """The shape says ``gk:checkedPerSource true`` (ontology/govkg.ttl defines it)."""
+    def scope(self, shape) -> tuple[bool, bool]:
+        """(per_source, within_source): the shape says ``gk:checkedPerSource true``, and
+        ``gk:checkedWithinSource true`` (ontology/govkg.ttl defines both)."""
         from rdflib import URIRef
 
-        value = self.shapes.value(shape, URIRef(_GK + "checkedPerSource"))
-        return value is not None and value.toPython() is True
+        def says(local: str) -> bool:
+            value = self.shapes.value(shape, URIRef(_GK + local))
+            return value is not None and value.toPython() is True
+
+        return says("checkedPerSource"), says("checkedWithinSource")
 
     def deactivated(self, shape) -> bool:
         value = self.one(shape, "deactivated")
@@ -179,7 +201,7 @@ class _Compiler:
         blocks += [f"[] {self.term(shape, p)} ?this ." for p in self.shapes.objects(shape, self.sh.targetObjectsOf)]
         return blocks[0] if len(blocks) == 1 else " UNION ".join(f"{{ {block} }}" for block in blocks)
 
-    def shape_checks(self, shape, target: str, per_source: bool = False) -> list[Check]:
+    def shape_checks(self, shape, target: str, scope: tuple[bool, bool] = (False, False)) -> list[Check]:
         from rdflib import URIRef
 
         path = self.one(shape, "path")
@@ -190,7 +212,7 @@ class _Compiler:
         checks = []
         for component, pattern in self.top_constraints(shape, target):
             message = messages.get("en") or next(iter(messages.values()), None) or f"{self.name(shape)}: {component}"
-            checks.append(Check(pattern, path_text, message, severity, component, per_source))
+            checks.append(Check(pattern, path_text, message, severity, component, *scope))
         return checks
 
     # --- paths ----------------------------------------------------------------------------

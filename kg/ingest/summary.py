@@ -16,13 +16,15 @@ def build_summary(result, *, text: bool = False, verbose: bool = False, quiet: b
     every warning; ``quiet`` keeps only the problems (SHACL status, warnings' count, what could
     not be determined)."""
     state = result.state
+    severities = collections.Counter(v.severity for v in state.report.violations) if state.report else None
     summary = {
         "sources": len(state.sources),
         "documents": sum(len(v) for v in state.segments.values()),
         "counts": result.counts,
         "per_document": result.per_document,
         "conforms": result.conforms,
-        "violations": len(state.report.violations) if state.report else None,
+        "violations": severities["Violation"] if severities is not None else None,
+        "shacl_warnings": severities["Warning"] if severities is not None else None,  # e.g. sources that disagree
         "warnings": state.warnings,
         "errors": [str(e) for e in state.errors],
         "written": [str(p) for p in state.written],
@@ -41,7 +43,10 @@ def build_summary(result, *, text: bool = False, verbose: bool = False, quiet: b
     if result.counts and not quiet:
         lines.append("entities: " + ", ".join(f"{k} {v}" for k, v in result.counts.items()))
     if result.conforms is not None:
-        lines.append("SHACL: conforms" if result.conforms else f"SHACL: {summary['violations']} violation(s); run `govkg validate`")
+        shacl = "SHACL: conforms" if result.conforms else f"SHACL: {summary['violations']} violation(s)"
+        if summary["shacl_warnings"]:
+            shacl += f", {summary['shacl_warnings']} warning(s)"
+        lines.append(shacl + ("" if shacl == "SHACL: conforms" else "; run `govkg validate`"))
     shown = state.warnings if verbose else state.warnings[:0 if quiet else WARNINGS_SHOWN]
     for warning in shown:
         lines.append(f"warning: {warning}")

@@ -1,6 +1,11 @@
 """The validate stage: SHACL shapes from ``ontology/shapes.ttl``, compiled into SPARQL and run
 by the store in a build (:func:`validate_store`), or run by pySHACL on a graph file
-(:func:`validate_graph`, `govkg validate`), the reference the compiled checks are tested against."""
+(:func:`validate_graph`, `govkg validate`), the reference the compiled checks are tested against.
+
+The merge policy: the sources are validated together, in the union of their graphs, where they
+may disagree (two names of one platform). A shape marked ``gk:checkedWithinSource`` holds in each
+source's own graph and is checked there alone, never over the union, where a companion shape
+without the mark reports the sources' disagreement as a Warning."""
 from __future__ import annotations
 
 import collections
@@ -9,9 +14,10 @@ import functools
 from dataclasses import dataclass, field
 
 from kg.core import iris
-from kg.core.namespaces import EVIDENCE_GRAPH, OA, ONTOLOGY_GRAPH, QUERY_GRAPHS
+from kg.core.namespaces import EVIDENCE_GRAPH, INTERNAL_GRAPHS, OA, ONTOLOGY_GRAPH, QUERY_GRAPHS
 from kg.core.ontology import SHAPES_FILE, ontology_dir, shapes_graph
 from kg.ingest.shacl_sparql import Check, compile_shapes
+from kg.store.rdfio import union_graph
 
 
 @dataclass
@@ -31,6 +37,9 @@ class ValidationReport:
 
 VALIDATION_THREADS = 2  # the checks of validate_store run on this many threads
 _TARGETS = ("targetClass", "targetNode", "targetSubjectsOf", "targetObjectsOf")
+_WITHIN_SOURCE = iris.NS + "checkedWithinSource"
+# Named graphs that are no source's: a source's graph is any other (kg.core.iris.document_graph).
+_NOT_SOURCES = frozenset({ONTOLOGY_GRAPH, EVIDENCE_GRAPH, *INTERNAL_GRAPHS})
 
 
 def hoist_property_shapes(shapes):
@@ -41,13 +50,16 @@ def hoist_property_shapes(shapes):
     focus nodes, with the same messages and ``sh:sourceShape``), and it lets pySHACL evaluate
     each property shape once over all its focus nodes: nested, pySHACL re-builds every property
     shape's constraints once per focus node, which made validation most of a build's time.
-    Node shapes keep their own node-level constraints (``sh:or`` …)."""
-    from rdflib import Graph, Namespace
+    Node shapes keep their own node-level constraints (``sh:or`` …). A hoisted property shape is
+    marked ``gk:checkedWithinSource`` when it is, or when every node shape it was hoisted from
+    is (as the compiled checks read the mark: kg/ingest/shacl_sparql.py)."""
+    from rdflib import Graph, Literal, Namespace, URIRef
 
-    sh = Namespace("http://www.w3.org/ns/shacl#")
+    sh, within = Namespace("http://www.w3.org/ns/shacl#"), URIRef(_WITHIN_SOURCE)
     hoisted = Graph()
     for triple in shapes:
         hoisted.add(triple)
+    from_unmarked = set()  # property shapes hoisted from a node shape without the mark
     for node_shape in set(shapes.subjects(sh.property, None)):
         targets = [(sh[t], o) for t in _TARGETS for o in shapes.objects(node_shape, sh[t])]
         deactivated = shapes.value(node_shape, sh.deactivated)
@@ -57,12 +69,47 @@ def hoist_property_shapes(shapes):
             for predicate, target in targets:
                 hoisted.add((prop, predicate, target))
             hoisted.remove((node_shape, sh.property, prop))
+            if not _says(shapes, node_shape, within):
+                from_unmarked.add(prop)
+            elif prop not in from_unmarked:
+                hoisted.add((prop, within, Literal(True)))
+    for prop in from_unmarked:
+        if not _says(shapes, prop, within):
+            hoisted.remove((prop, within, None))
     return hoisted
 
 
-@functools.lru_cache(maxsize=1)
-def _all_shapes():
-    return hoist_property_shapes(shapes_graph())
+def _says(shapes, shape, annotation) -> bool:
+    value = shapes.value(shape, annotation)
+    return value is not None and value.toPython() is True
+
+
+def shapes_in_scope(hoisted, *, within_source: bool):
+    """The shapes of ``hoisted`` (:func:`hoist_property_shapes`) that pySHACL runs on a source's
+    graph (``within_source``: those marked ``gk:checkedWithinSource``) or on the union (the
+    others): the rest lose their targets, so they are checked only where a shape in scope
+    reaches them through ``sh:node`` and the like."""
+    from rdflib import OWL, RDF, RDFS, Graph, Namespace, URIRef
+
+    sh, within = Namespace("http://www.w3.org/ns/shacl#"), URIRef(_WITHIN_SOURCE)
+    scoped = Graph()
+    for triple in hoisted:
+        scoped.add(triple)
+    targeted = {s for t in _TARGETS for s in hoisted.subjects(sh[t], None)}
+    targeted |= {s for kind in (RDFS.Class, OWL.Class) for s in hoisted.subjects(RDF.type, kind)}
+    for shape in targeted:
+        if _says(hoisted, shape, within) != within_source:
+            for local in _TARGETS:
+                scoped.remove((shape, sh[local], None))
+            for kind in (RDFS.Class, OWL.Class):
+                scoped.remove((shape, RDF.type, kind))
+    return scoped
+
+
+@functools.lru_cache(maxsize=2)
+def _default_shapes(within_source: bool):
+    """ontology/shapes.ttl as pySHACL runs it on the union, or on each source's graph."""
+    return shapes_in_scope(hoist_property_shapes(shapes_graph()), within_source=within_source)
 
 
 @functools.lru_cache(maxsize=1)
@@ -78,13 +125,23 @@ def validate_store(store, *, graphs=QUERY_GRAPHS, focus_graphs: list[str] | None
     store. ``focus_graphs``: only nodes described in these named graphs, and their sources'
     passages in the evidence graph, are checked (the sources an incremental build rewrote), their
     values still read from ``graphs``. The same results as pySHACL on those graphs
-    (:func:`validate_graph`; tests/test_shacl_sparql.py compares them). ``per_source=False``:
-    without the checks of shapes a build runs on each source as it builds it
-    (:func:`validate_source`)."""
+    (:func:`validate_graph`; tests/test_shacl_sparql.py compares them).
+
+    The checks of shapes marked ``gk:checkedWithinSource`` never run over ``graphs``: they run on
+    each source's graph alone (every named graph of the store but those of ``graphs``, the
+    ontology's, the evidence graph and the store's own; of ``focus_graphs`` only, when given),
+    the class hierarchy read from the ontology's graph, as :func:`validate_source` runs them.
+    ``per_source=False``: without them and without the other checks a build runs on each source
+    as it builds it (:func:`validate_source`)."""
     import pyoxigraph as ox
 
     checks = _compiled_checks() if shapes is None else compile_shapes(shapes, source="the shapes given")
-    checks = [check for check in checks if per_source or not check.per_source]
+    within = [check for check in checks if check.within_source and per_source]
+    checks = [check for check in checks if not check.within_source and (per_source or not check.per_source)]
+    sources = []
+    if within:
+        sources = focus_graphs if focus_graphs is not None else sorted(
+            graph.value for graph in store.named_graphs() if graph.value not in _NOT_SOURCES | {str(g) for g in graphs})
     restrict = ""
     if focus_graphs is not None:
         if not focus_graphs:
@@ -99,24 +156,28 @@ def validate_store(store, *, graphs=QUERY_GRAPHS, focus_graphs: list[str] | None
                     f"UNION {passages} }} }} ")
     read = _GraphsRead(store, graphs)
 
-    def results(check) -> list[Violation]:
+    def results(check: Check, source: str | None) -> list[Violation]:
+        """A check over ``graphs``, or (``source``) one of a source's graph alone."""
+        if source is not None:
+            return _within_source_results(store, source, [check])
         return [Violation(focus=row["this"].value, path=check.path, message=check.message, severity=check.severity)
                 for row in store.query(check.query(restrict), default_graph=[ox.NamedNode(graph) for graph in read.by(check)])]
 
     # Two threads (Oxigraph evaluates without holding the GIL: 4 checks on the 10,000-document
     # store 17.9 s -> 10.7 s). A sequence path's check holds its steps' joins in memory (1.4 GB
     # there): those run one after the other on one thread, the others are shared by both.
-    paths = collections.deque(check for check in checks if (check.path or "").startswith("("))
-    others = collections.deque(check for check in checks if not (check.path or "").startswith("("))
+    paths = collections.deque((check, None) for check in checks if (check.path or "").startswith("("))
+    others = collections.deque([*((check, None) for check in checks if not (check.path or "").startswith("(")),
+                                *((check, source) for source in sources for check in within)])
 
     def lane(first: collections.deque) -> list[Violation]:
         found = []
         while first or others:
             try:
-                check = first.popleft() if first else others.popleft()
+                check, source = first.popleft() if first else others.popleft()
             except IndexError:  # the other thread took the last one
                 break
-            found.extend(results(check))
+            found.extend(results(check, source))
         return found
 
     with concurrent.futures.ThreadPoolExecutor(max_workers=VALIDATION_THREADS) as pool:
@@ -146,7 +207,9 @@ def validate_source(graph_iri: str, graph_ntriples: bytes, evidence_ntriples: by
     them, found where the source is built. At 10,000 documents those checks over the store took
     350 of the 458 s its checks took one after the other, and most of their memory; per source
     they take about 40 ms in a worker. A new store each time: Oxigraph's in-memory store keeps
-    every term it was given, removed or not (one store for 10,000 sources grew past 1 GB)."""
+    every term it was given, removed or not (one store for 10,000 sources grew past 1 GB).
+    With them, the checks of shapes marked ``gk:checkedWithinSource`` on the source's graph
+    alone, as :func:`validate_store` runs them on each source's graph."""
     import pyoxigraph as ox
 
     store = ox.Store()
@@ -154,10 +217,23 @@ def validate_source(graph_iri: str, graph_ntriples: bytes, evidence_ntriples: by
     store.load(_class_hierarchy(), format=ox.RdfFormat.N_TRIPLES, to_graph=ontology)
     store.load(graph_ntriples, format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
     store.load(evidence_ntriples, format=ox.RdfFormat.N_TRIPLES, to_graph=evidence)
+    checks = _compiled_checks()
     violations = [Violation(focus=row["this"].value, path=check.path, message=check.message, severity=check.severity)
-                  for check in _compiled_checks() if check.per_source
+                  for check in checks if check.per_source and not check.within_source
                   for row in store.query(check.query(), default_graph=[graph, evidence, ontology])]
+    violations += _within_source_results(store, graph_iri, [check for check in checks if check.within_source])
     return sorted(violations, key=lambda v: (v.focus, v.path or "", v.message, v.severity))
+
+
+def _within_source_results(store, graph_iri: str, checks) -> list[Violation]:
+    """The results of ``checks`` (of shapes marked ``gk:checkedWithinSource``) on one source's
+    graph alone, the class hierarchy read from the ontology's graph (its labels and its regions
+    are reference data, no source's statements)."""
+    import pyoxigraph as ox
+
+    return [Violation(focus=row["this"].value, path=check.path, message=check.message, severity=check.severity)
+            for check in checks
+            for row in store.query(check.query(hierarchy=ONTOLOGY_GRAPH), default_graph=[ox.NamedNode(graph_iri)])]
 
 
 def merged_report(report: ValidationReport, violations: list[Violation]) -> ValidationReport:
@@ -226,8 +302,35 @@ class _GraphsRead:
 
 def validate_graph(graph, shapes=None) -> ValidationReport:
     """Validate a graph that holds data and ontology (class hierarchy) together with pySHACL,
-    against ``shapes`` (an rdflib Graph; by default ontology/shapes.ttl)."""
-    return _run(graph, _all_shapes() if shapes is None else hoist_property_shapes(shapes))
+    against ``shapes`` (an rdflib Graph; by default ontology/shapes.ttl).
+
+    ``graph``: an rdflib Graph, or a Dataset (a TriG or N-Quads file) whose named graphs are the
+    sources' (kg.core.iris.document_graph), the ontology's and the evidence graph. The shapes
+    marked ``gk:checkedWithinSource`` run on each source's graph with the ontology's class
+    hierarchy, the others on the union of all graphs, as :func:`validate_store` runs them. A
+    single graph cannot tell its sources apart: the marked shapes are left out, and their
+    union companions still warn of what the sources disagree on."""
+    from rdflib import RDFS, Dataset, Graph, URIRef
+    from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+
+    if shapes is None:
+        union_shapes, within_shapes = _default_shapes(False), _default_shapes(True)
+    else:
+        hoisted = hoist_property_shapes(shapes)
+        union_shapes, within_shapes = (shapes_in_scope(hoisted, within_source=scope) for scope in (False, True))
+    if not isinstance(graph, Dataset):
+        return _run(graph, union_shapes)
+    report = _run(union_graph(graph), union_shapes)
+    hierarchy = list(graph.get_context(URIRef(ONTOLOGY_GRAPH)).triples((None, RDFS.subClassOf, None)))
+    found = []
+    for named in sorted(graph.graphs(), key=lambda context: str(context.identifier)):
+        if str(named.identifier) in _NOT_SOURCES or named.identifier == DATASET_DEFAULT_GRAPH_ID:
+            continue
+        source = Graph()
+        for triple in [*named, *hierarchy]:
+            source.add(triple)
+        found += _run(source, within_shapes).violations
+    return merged_report(report, found)
 
 
 def _run(graph, shapes) -> ValidationReport:

@@ -528,9 +528,9 @@ def union_graph(dataset):
     return graph
 
 
-def load_graph(path: str | Path):
+def load_graph(path: str | Path, *, keep_graphs: bool = False):
     """A graph file (Turtle, TriG, N-Triples, N-Quads or JSON-LD) as one rdflib Graph (the
-    named graphs of a TriG or N-Quads file merged)."""
+    named graphs of a TriG or N-Quads file merged; ``keep_graphs``: kept, as an rdflib Dataset)."""
     from rdflib import Dataset, Graph
 
     path = Path(path)
@@ -544,7 +544,7 @@ def load_graph(path: str | Path):
         if fmt in ("trig", "nquads"):
             dataset = Dataset()
             dataset.parse(path, format=fmt)
-            return union_graph(dataset)
+            return dataset if keep_graphs else union_graph(dataset)
         graph = Graph()
         bind_prefixes(graph)
         graph.parse(path, format=fmt)
