@@ -117,3 +117,25 @@ def test_the_statements_of_that_source_in_two_sources_are_a_warning(tmp_path):
     assert code == 0 and summary["violations"] == 0 and summary["shacl_warnings"] == 1
     assert _validate("--store", str(out / "store")) == (0, [(
         next(iter(_said_per_source(out / "store", KIND))), KIND, "Sources give different kinds of this platform", "Warning")])
+
+
+STATUS = "https://w3id.org/govkg/ns#status"
+PLANNING = "成都市数据要素市场化配置改革方案（2021年）" + HEAD + "1.谋划建立成都市数据交易中心。〔牵头单位：市发展改革委〕\n"
+OPEN = "成都市数据要素市场化配置工作要点（2023年）" + HEAD + "1.充分发挥成都市数据交易中心作用。〔牵头单位：市发展改革委〕\n"
+
+
+def test_an_exchange_planned_in_one_source_and_open_in_a_later_one_is_a_warning(tmp_path):
+    """A plan that plans a data exchange and a later report that finds it open: the exchange
+    (one IRI) has two statuses in the union, which the build reports and does not fail on."""
+    from kg.store.graphstore import GraphStore
+
+    code, summary, out = _build(tmp_path, {"plan.txt": PLANNING, "points.txt": OPEN})
+    store = GraphStore(out / "store", read_only=True).oxigraph
+    said = {(row["g"].value, row["x"].value, row["o"].value.rsplit("#")[-1]) for row in store.query(
+        f"SELECT ?g ?x ?o WHERE {{ GRAPH ?g {{ ?x a <https://w3id.org/govkg/ns#DataExchange> ; <{STATUS}> ?o }} "
+        "FILTER(STRENDS(STR(?g), '.txt')) }")}
+    exchanges = {x for _, x, _ in said}
+    assert len(exchanges) == 1 and {status for _, _, status in said} == {"planned", "existing"}, said
+    assert code == 0 and summary["violations"] == 0 and summary["shacl_warnings"] == 1
+    assert _validate("--store", str(out / "store")) == (0, [(
+        exchanges.pop(), STATUS, "Sources give different statuses of this data exchange (e.g. planned, then open)", "Warning")])

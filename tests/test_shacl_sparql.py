@@ -345,24 +345,29 @@ def test_only_the_shapes_of_a_sources_passages_are_checked_per_source():
     assert 0 < sum(check.per_source for check in checks) < len(checks)
 
 
-def test_only_a_label_per_language_and_a_platforms_kind_are_checked_within_a_source():
-    """gk:checkedWithinSource reaches the compiled checks of the two constraints sources may
-    break together (one label per language, one kind of platform), each with a Warning over the
-    union beside it; the labels' and kinds' other constraints stay the union's Violations."""
+def test_only_a_label_per_language_a_platforms_kind_and_an_exchanges_status_are_checked_within_a_source():
+    """gk:checkedWithinSource reaches the compiled checks of the three constraints sources may
+    break together (one label per language, one kind of platform, one status of a data
+    exchange), each with a Warning over the union beside it; their other constraints stay the
+    union's Violations."""
     from kg.ingest.validate import _compiled_checks
 
     checks = _compiled_checks()
     within = {(check.path, check.component, check.severity) for check in checks if check.within_source}
     assert within == {(f"{RDFS.label}", "UniqueLangConstraintComponent", "Violation"),
-                      (f"{GK}platformKind", "MaxCountConstraintComponent", "Violation")}
+                      (f"{GK}platformKind", "MaxCountConstraintComponent", "Violation"),
+                      (f"{GK}status", "MaxCountConstraintComponent", "Violation")}
     union = {(check.path, check.component, check.severity) for check in checks
-             if not check.within_source and check.path in (f"{RDFS.label}", f"{GK}platformKind")}
+             if not check.within_source and check.path in (f"{RDFS.label}", f"{GK}platformKind", f"{GK}status")}
     assert union == {(f"{RDFS.label}", "UniqueLangConstraintComponent", "Warning"),
                      (f"{RDFS.label}", "MinCountConstraintComponent", "Violation"),
                      (f"{RDFS.label}", "DatatypeConstraintComponent", "Violation"),
                      (f"{GK}platformKind", "MaxCountConstraintComponent", "Warning"),
                      (f"{GK}platformKind", "MinCountConstraintComponent", "Violation"),
-                     (f"{GK}platformKind", "ClassConstraintComponent", "Violation")}
+                     (f"{GK}platformKind", "ClassConstraintComponent", "Violation"),
+                     (f"{GK}status", "MaxCountConstraintComponent", "Warning"),
+                     (f"{GK}status", "MinCountConstraintComponent", "Violation"),
+                     (f"{GK}status", "ClassConstraintComponent", "Violation")}
     assert not any(check.per_source for check in checks if check.within_source)
 
 
