@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kg.core.errors import OntologyError
+from kg.core.terms import rdflib_term
 from kg.core.text import CueWords
 
 # The ontology first (ontology_dir() looks for it), then its concept schemes, one file each.
@@ -46,6 +47,21 @@ def _parse(path: Path):
     return graph
 
 
+def _triples(path: Path) -> list[tuple]:
+    """A Turtle file's statements as rdflib triples, parsed by Oxigraph: rdflib's parser took
+    0.6–1 s for the ontology's files at the start of every command that reads them (report,
+    viz, build), Oxigraph's a few milliseconds (the same triples: tests/test_ontology.py)."""
+    import pyoxigraph as ox
+
+    try:
+        parsed = list(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE))
+    except FileNotFoundError:
+        raise OntologyError(f"{path}: missing", fix="reinstall govkg") from None
+    except (SyntaxError, ValueError, OSError) as exc:
+        raise OntologyError(f"{path}: {str(exc).splitlines()[0]}", fix="fix the Turtle syntax at that line") from None
+    return [(rdflib_term(t.subject), rdflib_term(t.predicate), rdflib_term(t.object)) for t in parsed]
+
+
 @functools.lru_cache(maxsize=1)
 def ontology_graph():
     """The ontology and its vocabularies as one rdflib Graph (parsed once per process)."""
@@ -53,8 +69,7 @@ def ontology_graph():
 
     graph = Graph()
     base = ontology_dir()
-    for name in TURTLE_FILES:
-        graph += _parse(base / name)
+    graph.addN((s, p, o, graph) for name in TURTLE_FILES for s, p, o in _triples(base / name))
     return graph
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import collections
 import errno
-import functools
 import os
 import re
 import tempfile
@@ -14,6 +13,7 @@ from pathlib import Path
 
 from kg.core.errors import KGError, OutputError, SourceError
 from kg.core.namespaces import EVIDENCE_GRAPH, META_GRAPH, PREFIXES, QUERY_GRAPHS, UNION_GRAPH, bind_prefixes
+from kg.core.terms import ox_term, rdflib_term  # noqa: F401 (the store's callers import them from here)
 from kg.store.jsonld import compact_jsonld
 
 
@@ -90,48 +90,6 @@ def output_error(path: Path, error: OSError) -> OutputError:
     if error.errno in (errno.ENOSPC, errno.EDQUOT):
         return OutputError(f"{path}: the disk is full", fix="free some space or write elsewhere; the earlier file is unchanged")
     return OutputError(f"{path}: cannot write ({error.strerror or error})", fix="check the path and its permissions")
-
-
-def ox_term(term):
-    """The pyoxigraph term for an rdflib (or pyoxigraph) term."""
-    import pyoxigraph as ox
-    from rdflib import BNode, Literal, URIRef
-
-    if isinstance(term, (ox.NamedNode, ox.Literal, ox.BlankNode)):
-        return term
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    raise TypeError(f"not an RDF term: {term!r}")
-
-
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-
-
-@functools.lru_cache(maxsize=200_000)
-def rdflib_term(term):
-    """An Oxigraph term as an rdflib term (the results' common currency); None stays None."""
-    import pyoxigraph as ox
-    from rdflib import BNode, Literal, URIRef
-
-    if term is None:
-        return None
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if term.language:
-        return Literal(term.value, lang=term.language)
-    if term.datatype.value == _XSD_STRING:  # RDF 1.1: a plain literal is an xsd:string
-        return Literal(term.value)
-    return Literal(term.value, datatype=URIRef(term.datatype.value))
 
 
 def rdflib_triples(triples):
