@@ -14,7 +14,9 @@ Statements are the quads the build stored (every graph but the derived union gra
 statements/s divides them by the build's wall time. The ceiling beside it: the same quads
 dumped as N-Quads and bulk-loaded by Oxigraph into a new store in a process of their own.
 Extraction throughput: segment + extract of the N=100 corpus in one process, against
-`jieba.lcut` over the same text (dictionary loading excluded for both).
+`jieba.lcut` over the same text (dictionary loading excluded for both). First of all, the
+machine's speed in this run (bench/reference.py: two fixed workloads no govkg code takes part
+in), so that rows of different days or machines compare by their ratio to it.
 """
 from __future__ import annotations
 
@@ -201,7 +203,10 @@ def main() -> None:
     args = parser.parse_args()
     from bench.gen_corpus import generate, template_names
 
-    results = {"builds": []}
+    from bench.reference import machine_reference
+
+    results = {"reference": machine_reference(), "builds": []}  # the machine's speed in this run (bench/reference.py)
+    print(json.dumps({"reference": results["reference"]}), flush=True)
     templates = template_names()
     for size in args.sizes:
         corpus = args.workdir / f"corpus-{size}"

@@ -20,6 +20,9 @@ way in its own section, with its rate in statements/s: it reads the whole store,
 ``--only queries|commands|bulk`` measures one section; ``--name TEXT`` only the queries and
 commands whose name contains TEXT (both repeatable).
 
+Every run also times bench/reference.py's two fixed workloads (``reference``: the machine's
+speed in this run), so figures of different days compare by their ratio to it.
+
 ``--check FILE`` compares with recorded figures: a query or command fails when its time grows
 past 3x the recorded one (times under 50 ms count as 50 ms, so timer noise is no failure) or its
 memory past 3x.
@@ -245,8 +248,12 @@ def main() -> None:
     parser.add_argument("--name", action="append", help="only the queries and commands whose name contains this (repeatable)")
     parser.add_argument("--command-runs", type=int, default=1, help="runs of each command (the median is shown)")
     args = parser.parse_args()
+    from bench.reference import machine_reference
+
+    reference = machine_reference()  # the machine's speed in this run (bench/reference.py)
     result = measure(args.out, args.runs, server=args.server, only=tuple(args.only or SECTIONS), names=args.name,
                      command_runs=args.command_runs)
+    result["reference"] = reference
     print(json.dumps(result, indent=1, ensure_ascii=False))
     if args.record:
         args.record.write_text(json.dumps(result, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")

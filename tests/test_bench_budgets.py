@@ -55,3 +55,14 @@ def test_the_check_fails_on_growth_and_on_duplicated_rows():
         "bulk command export: 100000 ms, recorded 1000 ms", "bulk command export: 900 MB, recorded 100 MB"]
     tiny = {"queries": {"q": {"ms": 140.0, "rows": 5, "distinct": 5}}}
     assert regressions(tiny, {"queries": {"q": {"ms": 2.0}}}) == []  # under the 50 ms floor: noise, not growth
+
+
+def test_the_machine_reference_times_its_two_workloads():
+    """bench/reference.py's workloads run (their queries give what the generated data holds:
+    asserted inside) and are timed apart."""
+    sys.path.insert(0, str(ROOT))
+    from bench.reference import machine_reference
+
+    reference = machine_reference(runs=1)
+    assert set(reference) == {"python_s", "oxigraph_s"}
+    assert all(seconds > 0 for seconds in reference.values())
