@@ -82,6 +82,15 @@ class Check:
         return f"SELECT DISTINCT ?this ?value ?other WHERE {{ {within} {pattern} }}"
 
 
+def says(shapes, shape, local: str) -> bool:
+    """Whether ``shape`` says ``gk:<local> true`` in ``shapes`` (an annotation of
+    ontology/govkg.ttl such as ``checkedPerSource``)."""
+    from rdflib import URIRef
+
+    value = shapes.value(shape, URIRef(_GK + local))
+    return value is not None and value.toPython() is True
+
+
 def compile_shapes(shapes, *, source: str = "ontology/shapes.ttl") -> list[Check]:
     """The checks of every targeted shape of ``shapes`` (an rdflib Graph). Raises
     :class:`OntologyError` naming the shape and construct it cannot translate."""
@@ -174,13 +183,7 @@ class _Compiler:
     def scope(self, shape) -> tuple[bool, bool]:
         """(per_source, within_source): the shape says ``gk:checkedPerSource true``, and
         ``gk:checkedWithinSource true`` (ontology/govkg.ttl defines both)."""
-        from rdflib import URIRef
-
-        def says(local: str) -> bool:
-            value = self.shapes.value(shape, URIRef(_GK + local))
-            return value is not None and value.toPython() is True
-
-        return says("checkedPerSource"), says("checkedWithinSource")
+        return says(self.shapes, shape, "checkedPerSource"), says(self.shapes, shape, "checkedWithinSource")
 
     def deactivated(self, shape) -> bool:
         value = self.one(shape, "deactivated")

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from kg.core import iris
 from kg.core.namespaces import EVIDENCE_GRAPH, INTERNAL_GRAPHS, OA, ONTOLOGY_GRAPH, QUERY_GRAPHS
 from kg.core.ontology import SHAPES_FILE, ontology_dir, shapes_graph
-from kg.ingest.shacl_sparql import Check, compile_shapes
+from kg.ingest.shacl_sparql import Check, compile_shapes, says
 from kg.store.rdfio import union_graph
 
 
@@ -69,19 +69,14 @@ def hoist_property_shapes(shapes):
             for predicate, target in targets:
                 hoisted.add((prop, predicate, target))
             hoisted.remove((node_shape, sh.property, prop))
-            if not _says(shapes, node_shape, within):
+            if not says(shapes, node_shape, "checkedWithinSource"):
                 from_unmarked.add(prop)
             elif prop not in from_unmarked:
                 hoisted.add((prop, within, Literal(True)))
     for prop in from_unmarked:
-        if not _says(shapes, prop, within):
+        if not says(shapes, prop, "checkedWithinSource"):
             hoisted.remove((prop, within, None))
     return hoisted
-
-
-def _says(shapes, shape, annotation) -> bool:
-    value = shapes.value(shape, annotation)
-    return value is not None and value.toPython() is True
 
 
 def shapes_in_scope(hoisted, *, within_source: bool):
@@ -89,16 +84,16 @@ def shapes_in_scope(hoisted, *, within_source: bool):
     graph (``within_source``: those marked ``gk:checkedWithinSource``) or on the union (the
     others): the rest lose their targets, so they are checked only where a shape in scope
     reaches them through ``sh:node`` and the like."""
-    from rdflib import OWL, RDF, RDFS, Graph, Namespace, URIRef
+    from rdflib import OWL, RDF, RDFS, Graph, Namespace
 
-    sh, within = Namespace("http://www.w3.org/ns/shacl#"), URIRef(_WITHIN_SOURCE)
+    sh = Namespace("http://www.w3.org/ns/shacl#")
     scoped = Graph()
     for triple in hoisted:
         scoped.add(triple)
     targeted = {s for t in _TARGETS for s in hoisted.subjects(sh[t], None)}
     targeted |= {s for kind in (RDFS.Class, OWL.Class) for s in hoisted.subjects(RDF.type, kind)}
     for shape in targeted:
-        if _says(hoisted, shape, within) != within_source:
+        if says(hoisted, shape, "checkedWithinSource") != within_source:
             for local in _TARGETS:
                 scoped.remove((shape, sh[local], None))
             for kind in (RDFS.Class, OWL.Class):
